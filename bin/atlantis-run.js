@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
+import { main } from '../dist/cli/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    // main() maps every error itself; reaching here is a bug in the error handler.
+    process.stderr.write(`atlantis-run: internal error: ${err && err.message ? err.message : err}\n`);
+    process.exitCode = 1;
+  },
+);
