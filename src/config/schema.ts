@@ -1,0 +1,222 @@
+// The schema of atlantis-run.yaml: the user's intent, checked in. Every rule here is one that Google
+// or Atlantis would otherwise reject later (or, worse, accept and misbehave). Keys may be added;
+// existing keys are never renamed (tests and users depend on them).
+import { z } from 'zod';
+import { CLOUD_RUN_REGIONS } from './regions.js';
+import { parseQuantity, QUANTITY_PATTERN } from './quantity.js';
+
+export const DEFAULT_ATLANTIS_VERSION = 'v0.47.1';
+export const DEFAULT_SERVICE = 'atlantis';
+
+export const VCS_PROVIDERS = ['github', 'github-app', 'gitlab', 'bitbucket', 'azuredevops', 'gitea'] as const;
+export type VcsProviderName = (typeof VCS_PROVIDERS)[number];
+
+// Google's rules. Project ids: 6–30 chars, lowercase letters, digits, hyphens, starting with a letter.
+export const PROJECT_ID_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+// Cloud Run service ids: lowercase letters, digits, hyphens, start with a letter, no trailing hyphen, < 50.
+export const SERVICE_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/;
+// Service account ids: 6–30 chars.
+export const SERVICE_ACCOUNT_ID_PATTERN = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])$/;
+// Secret Manager secret ids.
+export const SECRET_ID_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+// Artifact Registry repository ids.
+export const REPOSITORY_ID_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+const ROLE_PATTERN = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[a-z0-9-]+\/roles\/[A-Za-z0-9_.]+)$/;
+const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+const nonEmpty = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `must not be empty` });
+const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(HOSTNAME_PATTERN, { error: 'expected a host name such as github.example.com (no scheme, no path)' });
+const httpsUrl = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'expected a URL such as https://git.example.com' })
+  .transform((u) => u.replace(/\/+$/, ''));
+const positiveInt = z.coerce.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).positive();
+
+const github = z
+  .object({
+    provider: z.literal('github'),
+    user: nonEmpty('the GitHub user Atlantis acts as'),
+    hostname: hostname.optional(),
+    org: z.string().trim().min(1).optional(),
+    teamAllowlist: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
+const githubApp = z
+  .object({
+    provider: z.literal('github-app'),
+    appId: positiveInt,
+    slug: z.string().trim().min(1).optional(),
+    installationId: positiveInt.optional(),
+    hostname: hostname.optional(),
+    org: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
+const gitlab = z
+  .object({
+    provider: z.literal('gitlab'),
+    user: nonEmpty('the GitLab user Atlantis acts as'),
+    hostname: hostname.optional(),
+    groupAllowlist: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
+const bitbucket = z
+  .object({
+    provider: z.literal('bitbucket'),
+    user: nonEmpty('the Bitbucket user Atlantis acts as'),
+    /** Bitbucket Server / Data Center; omit for bitbucket.org. */
+    baseUrl: httpsUrl.optional(),
+    apiUser: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
+const azuredevops = z
+  .object({
+    provider: z.literal('azuredevops'),
+    user: nonEmpty('the Azure DevOps user Atlantis acts as'),
+    webhookUser: nonEmpty('the basic-auth user Azure DevOps sends with webhooks'),
+    hostname: hostname.optional(),
+  })
+  .strict();
+
+const gitea = z
+  .object({
+    provider: z.literal('gitea'),
+    user: nonEmpty('the Gitea user Atlantis acts as'),
+    baseUrl: httpsUrl,
+    pageSize: positiveInt.optional(),
+  })
+  .strict();
+
+export const vcsSchema = z.discriminatedUnion('provider', [github, githubApp, gitlab, bitbucket, azuredevops, gitea]);
+
+const secretSource = z.union([
+  z.object({ fromEnv: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }) }).strict(),
+  z.object({ fromFile: nonEmpty('a file path') }).strict(),
+]);
+
+const quantity = (what: string) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v).trim())
+    .refine((v) => QUANTITY_PATTERN.test(v), { error: `expected ${what} such as 512Mi or 2Gi` });
+
+// Cloud Run CPU limits that allow instance-based billing (cpuIdle: false needs at least 1 vCPU).
+const CPU_VALUES = [1, 2, 4, 6, 8] as const;
+
+const resources = z
+  .object({
+    cpu: z
+      .union([z.number(), z.string()])
+      .default(1)
+      .transform((v) => Number(v))
+      .refine((v) => Number.isFinite(v) && v >= 1, {
+        error: 'must be at least 1: Atlantis keeps working after answering a webhook, which needs instance-based billing (cpuIdle: false), and that needs at least 1 vCPU',
+      })
+      .refine((v) => (CPU_VALUES as readonly number[]).includes(v), { error: `expected one of ${CPU_VALUES.join(', ')}` }),
+    memory: quantity('a memory size').default('2Gi'),
+  })
+  .strict()
+  .default({ cpu: 1, memory: '2Gi' });
+
+const persistence = z
+  .discriminatedUnion('mode', [
+    z
+      .object({
+        mode: z.literal('memory'),
+        /** Size of the in-memory data-dir volume; it counts against the container's memory. */
+        sizeLimit: quantity('a volume size').optional(),
+      })
+      .strict(),
+  ])
+  .default({ mode: 'memory' });
+
+const image = z
+  .discriminatedUnion('strategy', [
+    z
+      .object({
+        strategy: z.literal('upstream'),
+        /** Artifact Registry remote repository id that proxies ghcr.io (default SERVICE-ghcr). */
+        repository: z.string().regex(REPOSITORY_ID_PATTERN, { error: 'expected a repository id: lowercase letters, digits and hyphens, starting with a letter' }).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        strategy: z.literal('reference'),
+        /** A full image reference, ideally with a digest: REGION-docker.pkg.dev/P/R/atlantis@sha256:… */
+        reference: z.string().trim().regex(/^[a-z0-9.-]+(:\d+)?\/[^\s@:]+(:[A-Za-z0-9_.-]+)?(@sha256:[a-f0-9]{64})?$/, {
+          error: 'expected an image reference such as europe-west1-docker.pkg.dev/my-project/images/atlantis:v0.47.1',
+        }),
+      })
+      .strict(),
+  ])
+  .default({ strategy: 'upstream' });
+
+const access = z
+  .object({
+    uiAuth: z.boolean().default(true),
+    uiUser: z.string().trim().min(1).default('atlantis'),
+    ingress: z.enum(['all', 'internal-and-load-balancer']).default('all'),
+  })
+  .strict()
+  .default({ uiAuth: true, uiUser: 'atlantis', ingress: 'all' });
+
+const atlantis = z
+  .object({
+    version: z.string().trim().regex(IMAGE_TAG_PATTERN, { error: 'expected an image tag of ghcr.io/runatlantis/atlantis, such as v0.47.1' }).default(DEFAULT_ATLANTIS_VERSION),
+    repoAllowlist: z
+      .array(z.string().trim().min(1))
+      .describe('Repositories Atlantis accepts webhooks for, e.g. github.com/acme/*')
+      .min(1, { error: 'must list at least one repository pattern, such as github.com/acme/* (Atlantis refuses to start without it)' }),
+    vcs: vcsSchema,
+    repoConfig: z.string().trim().min(1).optional().describe('Server-side repo config (repos.yaml), pushed as a secret and mounted as a file'),
+    serverConfig: z.string().trim().min(1).optional().describe('Atlantis server config file (--config), pushed as a secret and mounted as config.yaml'),
+    port: z.coerce.number().int().min(1).max(65535).default(4141),
+    env: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+      .default({})
+      .describe('Extra non-secret ATLANTIS_* settings'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe('JSON Schema of this file, for editor completion'),
+    project: z.string().trim().optional().describe('Google Cloud project id (or --project / CLOUDSDK_CORE_PROJECT)'),
+    region: z.string().trim().optional().describe('Cloud Run region (or --region / CLOUDSDK_RUN_REGION)'),
+    service: z.string().trim().default(DEFAULT_SERVICE).describe('Cloud Run service name, also the prefix of every resource name'),
+    atlantis: atlantis.describe('What Atlantis runs and how it reaches your VCS'),
+    secrets: z.record(z.string(), secretSource).default({}).describe('Where each secret value comes from when the tool pushes it: {fromEnv: VAR} or {fromFile: path}'),
+    resources: resources.describe('CPU (>= 1: instance-based billing) and memory of the single Atlantis instance'),
+    persistence: persistence.describe('Where the Atlantis data dir lives'),
+    image: image.describe('Which image runs: upstream (ghcr.io through an Artifact Registry remote repository) or a reference'),
+    access: access.describe('Web UI basic auth and ingress'),
+    domain: hostname.optional().describe('Custom domain mapped to the service (Cloud Run domain mapping)'),
+    serviceAccount: z
+      .object({
+        id: z.string().trim().optional(),
+        roles: z
+          .array(z.string().trim().regex(ROLE_PATTERN, { error: 'expected a role such as roles/storage.admin' }))
+          .default([])
+          .describe('Project roles the runtime service account gets (what Atlantis needs to run Terraform)'),
+      })
+      .strict()
+      .default({ roles: [] }),
+  })
+  .strict();
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type VcsConfig = ParsedConfig['atlantis']['vcs'];
+export type SecretSourceConfig = z.output<typeof secretSource>;
+
+export { CLOUD_RUN_REGIONS, ENV_NAME_PATTERN, parseQuantity };

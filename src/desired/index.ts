@@ -1,0 +1,262 @@
+// The desired state: a pure function from configuration (plus the facts only the cloud knows, when
+// known) to every resource the tool manages, in the shapes the Google APIs take (proto3 JSON).
+// `render` prints it; `plan` and `deploy` diff live state against it.
+import path from 'node:path';
+import { PROVIDERS, secretSpecs, vcsEnvironment, type SecretName, type SecretSpec } from '../atlantis/catalog.js';
+import type { AtlantisRunConfig } from '../config/load.js';
+import { deterministicUrl } from '../config/names.js';
+import { formatQuantity, parseQuantity } from '../config/quantity.js';
+import type { SecretSourceConfig } from '../config/schema.js';
+
+export const MANAGED_LABEL = { 'managed-by': 'atlantis-run' } as const;
+export const DATA_DIR = '/app/atlantis';
+export const UPSTREAM_IMAGE = 'ghcr.io/runatlantis/atlantis';
+export const UPSTREAM_REGISTRY = 'https://ghcr.io';
+
+/** Shown in place of what only the cloud knows when rendering offline. */
+export const PROJECT_NUMBER_PLACEHOLDER = '<project-number>';
+export const versionPlaceholder = (secretId: string) => `<version-of:${secretId}>`;
+
+export interface Facts {
+  /** The project's number (from preflight or the lockfile). */
+  projectNumber?: string | undefined;
+  /** Version numbers to pin, by logical secret name. */
+  secretVersions?: Partial<Record<SecretName, string>> | undefined;
+  /** The image resolved to a digest. */
+  image?: string | undefined;
+}
+
+export type SecretValueSource =
+  | { kind: 'env'; variable: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'generated' }
+  | { kind: 'none' };
+
+export interface DesiredSecret {
+  name: SecretName;
+  secretId: string;
+  /** projects/P/secrets/ID */
+  resourceName: string;
+  spec: SecretSpec;
+  source: SecretValueSource;
+  labels: Record<string, string>;
+}
+
+export interface DesiredBinding {
+  /** The resource whose IAM policy carries the binding: a secret, or the project. */
+  resource: string;
+  role: string;
+  member: string;
+}
+
+export interface DesiredRepository {
+  name: string;
+  repositoryId: string;
+  location: string;
+  body: Record<string, unknown>;
+}
+
+export interface DesiredImage {
+  /** What the service runs, tag or digest (a digest once resolved). */
+  reference: string;
+  /** The upstream image the remote repository proxies (upstream strategy). */
+  upstream?: string;
+  resolved: boolean;
+}
+
+export interface DesiredState {
+  project: string;
+  region: string;
+  projectNumber: string;
+  apis: string[];
+  repository?: DesiredRepository;
+  secrets: DesiredSecret[];
+  serviceAccount: { accountId: string; email: string; displayName: string; description: string };
+  bindings: DesiredBinding[];
+  image: DesiredImage;
+  service: Record<string, unknown>;
+  url: string;
+  webhookUrl: string;
+  domain?: { name: string; routeName: string };
+}
+
+export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): DesiredState {
+  const names = config.names;
+  const projectNumber = facts.projectNumber ?? PROJECT_NUMBER_PLACEHOLDER;
+  const runUrl = deterministicUrl(config.service, projectNumber, config.region);
+  const publicUrl = config.domain ? `https://${config.domain}` : runUrl;
+
+  const secrets = secretSpecs(config).map<DesiredSecret>((spec) => ({
+    name: spec.name,
+    secretId: names.secretId(spec.name),
+    resourceName: names.secretName(spec.name),
+    spec,
+    source: secretSource(config, spec),
+    labels: { ...MANAGED_LABEL, 'atlantis-run-service': config.service, 'atlantis-run-secret': spec.name },
+  }));
+
+  const apis = ['run.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com'];
+  if (config.image.strategy === 'upstream' || config.image.reference.includes('-docker.pkg.dev/')) apis.push('artifactregistry.googleapis.com');
+
+  const repository = config.image.strategy === 'upstream' ? desiredRepository(config) : undefined;
+  const image = desiredImage(config, facts);
+  const saEmail = names.serviceAccountEmail;
+  const member = `serviceAccount:${saEmail}`;
+  const bindings: DesiredBinding[] = [
+    ...secrets.map((s) => ({ resource: s.resourceName, role: 'roles/secretmanager.secretAccessor', member })),
+    ...config.serviceAccount.roles.map((role) => ({ resource: `projects/${config.project}`, role, member })),
+  ];
+
+  const versionOf = (s: DesiredSecret) => facts.secretVersions?.[s.name] ?? versionPlaceholder(s.secretId);
+  const service = desiredService(config, { image: image.reference, url: publicUrl, secrets, versionOf, saEmail });
+
+  return {
+    project: config.project,
+    region: config.region,
+    projectNumber,
+    apis: apis.sort(),
+    ...(repository ? { repository } : {}),
+    secrets,
+    serviceAccount: {
+      accountId: names.serviceAccountId,
+      email: saEmail,
+      displayName: `Atlantis (${config.service}) runtime`,
+      description: `Runtime identity of the Atlantis Cloud Run service ${config.service}; managed by atlantis-run`,
+    },
+    bindings,
+    image,
+    service,
+    url: publicUrl,
+    webhookUrl: `${publicUrl}/events`,
+    ...(config.domain ? { domain: { name: config.domain, routeName: config.service } } : {}),
+  };
+}
+
+function secretSource(config: AtlantisRunConfig, spec: SecretSpec): SecretValueSource {
+  if (spec.origin === 'generated') return { kind: 'generated' };
+  if (spec.name === 'repo-config') return { kind: 'file', path: path.resolve(config.configDir, config.atlantis.repoConfig!) };
+  if (spec.name === 'server-config') return { kind: 'file', path: path.resolve(config.configDir, config.atlantis.serverConfig!) };
+  const configured: SecretSourceConfig | undefined = config.secrets[spec.name];
+  if (!configured) return { kind: 'none' };
+  if ('fromEnv' in configured) return { kind: 'env', variable: configured.fromEnv };
+  return { kind: 'file', path: path.resolve(config.configDir, configured.fromFile) };
+}
+
+function desiredRepository(config: AtlantisRunConfig): DesiredRepository {
+  const names = config.names;
+  return {
+    name: names.repositoryName,
+    repositoryId: names.repositoryId,
+    location: config.region,
+    body: {
+      format: 'DOCKER',
+      mode: 'REMOTE_REPOSITORY',
+      description: `Proxy of ghcr.io for Atlantis (${config.service}); managed by atlantis-run`,
+      labels: { ...MANAGED_LABEL },
+      remoteRepositoryConfig: {
+        description: 'GitHub Container Registry',
+        dockerRepository: { customRepository: { uri: UPSTREAM_REGISTRY } },
+      },
+    },
+  };
+}
+
+function desiredImage(config: AtlantisRunConfig, facts: Facts): DesiredImage {
+  if (config.image.strategy === 'reference') {
+    const ref = facts.image ?? config.image.reference;
+    return { reference: ref, resolved: ref.includes('@sha256:') };
+  }
+  const upstream = `${UPSTREAM_IMAGE}:${config.atlantis.version}`;
+  const proxied = `${config.region}-docker.pkg.dev/${config.project}/${config.names.repositoryId}/runatlantis/atlantis:${config.atlantis.version}`;
+  return { reference: facts.image ?? proxied, upstream, resolved: facts.image !== undefined };
+}
+
+interface ServiceInputs {
+  image: string;
+  url: string;
+  secrets: DesiredSecret[];
+  versionOf: (s: DesiredSecret) => string;
+  saEmail: string;
+}
+
+// The Cloud Run v2 Service with the Atlantis defaults of DESIGN §3 phase 7.
+function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): Record<string, unknown> {
+  const port = config.atlantis.port;
+  const memoryBytes = parseQuantity(config.resources.memory)!;
+  // Default volume: half the memory, leaving the rest to Atlantis and Terraform.
+  const sizeLimit =
+    config.persistence.mode === 'memory' && config.persistence.sizeLimit
+      ? formatQuantity(parseQuantity(config.persistence.sizeLimit)!)
+      : formatQuantity(Math.floor(memoryBytes / 2));
+
+  const plainEnv: Record<string, string> = {
+    ATLANTIS_PORT: String(port),
+    ATLANTIS_ATLANTIS_URL: inputs.url,
+    ATLANTIS_DATA_DIR: DATA_DIR,
+    ATLANTIS_REPO_ALLOWLIST: config.atlantis.repoAllowlist.join(','),
+    ...vcsEnvironment(config.atlantis.vcs),
+    ...config.atlantis.env,
+  };
+  if (config.access.uiAuth) {
+    plainEnv.ATLANTIS_WEB_BASIC_AUTH = 'true';
+    plainEnv.ATLANTIS_WEB_USERNAME = config.access.uiUser;
+  }
+  const env: Record<string, unknown>[] = [];
+  const volumes: Record<string, unknown>[] = [{ name: 'atlantis-data', emptyDir: { medium: 'MEMORY', sizeLimit } }];
+  const volumeMounts: Record<string, unknown>[] = [{ name: 'atlantis-data', mountPath: DATA_DIR }];
+
+  for (const secret of inputs.secrets) {
+    const delivery = secret.spec.delivery;
+    if ('env' in delivery) {
+      env.push({ name: delivery.env, valueSource: { secretKeyRef: { secret: secret.secretId, version: inputs.versionOf(secret) } } });
+    } else {
+      // A secret volume names its file freely through items[].path: Atlantis gets a .yaml file
+      // although Secret Manager ids cannot contain a dot.
+      const volumeName = secret.name;
+      volumes.push({
+        name: volumeName,
+        secret: { secret: secret.secretId, items: [{ path: delivery.file.fileName, version: inputs.versionOf(secret) }] },
+      });
+      volumeMounts.push({ name: volumeName, mountPath: delivery.file.mountPath });
+      plainEnv[delivery.file.env] = `${delivery.file.mountPath}/${delivery.file.fileName}`;
+    }
+  }
+  for (const [name, value] of Object.entries(plainEnv)) env.push({ name, value });
+  // A stable order makes the spec, and therefore plan diffs, deterministic.
+  env.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+
+  return {
+    name: config.names.serviceName,
+    description: `Atlantis (${PROVIDERS[config.atlantis.vcs.provider].label}); managed by atlantis-run`,
+    labels: { ...MANAGED_LABEL },
+    ingress: config.access.ingress === 'all' ? 'INGRESS_TRAFFIC_ALL' : 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+    // Webhooks from the VCS carry no Google identity; Atlantis authenticates them with the
+    // webhook secret, and the UI with basic auth.
+    invokerIamDisabled: true,
+    launchStage: 'GA',
+    template: {
+      labels: { ...MANAGED_LABEL },
+      serviceAccount: inputs.saEmail,
+      executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
+      // Exactly one instance: Atlantis with BoltDB must never run twice.
+      scaling: { minInstanceCount: 1, maxInstanceCount: 1 },
+      // The UI streams job logs over websockets, which end at the request timeout.
+      timeout: '3600s',
+      maxInstanceRequestConcurrency: 80,
+      containers: [
+        {
+          name: 'atlantis',
+          image: inputs.image,
+          ports: [{ name: 'http1', containerPort: port }],
+          env,
+          // cpuIdle false = instance-based billing: Atlantis keeps planning after it answered the webhook.
+          resources: { limits: { cpu: String(config.resources.cpu), memory: config.resources.memory }, cpuIdle: false, startupCpuBoost: true },
+          volumeMounts,
+          // TCP, not HTTP: Cloud Run reserves paths ending in "z", so /healthz is not reachable.
+          startupProbe: { tcpSocket: { port }, initialDelaySeconds: 0, timeoutSeconds: 5, periodSeconds: 10, failureThreshold: 12 },
+        },
+      ],
+      volumes,
+    },
+  };
+}
