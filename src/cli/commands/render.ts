@@ -1,0 +1,88 @@
+// `atlantis-run render`: the desired state, offline. Facts only the cloud knows (project number,
+// pinned secret versions, the image digest) come from the lockfile when it has them.
+import { stringify } from 'yaml';
+import { desiredState, type DesiredState, type Facts } from '../../desired/index.js';
+import { readLockfile } from '../../state/lockfile.js';
+import type { CommandHandler } from '../command.js';
+
+export const handler: CommandHandler = async (ctx) => {
+  const config = await ctx.config();
+  const lock = await readLockfile(ctx.lockfilePath, { project: config.project, region: config.region, service: config.service });
+  const facts: Facts = {};
+  if (lock.status === 'ok') {
+    const r = lock.data.resources;
+    facts.projectNumber = lock.data.projectNumber;
+    facts.image = r.image?.digest ? r.image.reference : undefined;
+    facts.secretVersions = Object.fromEntries(
+      Object.entries(r.secrets ?? {}).flatMap(([name, s]) => (s.version ? [[name, s.version]] : [])),
+    );
+  } else if (lock.status === 'ignored') {
+    ctx.host.emit({ type: 'warning', message: lock.reason });
+  }
+  const desired = desiredState(config, facts);
+  if (ctx.globals.json) {
+    ctx.host.result({ ok: true, command: 'render', ...renderable(desired) });
+  } else {
+    ctx.host.print(humanRender(desired));
+  }
+};
+
+/** The desired state without internals: secret sources by kind, never a value (there is none here). */
+function renderable(d: DesiredState): Record<string, unknown> {
+  return {
+    project: d.project,
+    region: d.region,
+    projectNumber: d.projectNumber,
+    url: d.url,
+    webhookUrl: d.webhookUrl,
+    apis: d.apis,
+    repository: d.repository ?? null,
+    secrets: d.secrets.map((s) => ({
+      name: s.name,
+      secretId: s.secretId,
+      resource: s.resourceName,
+      origin: s.spec.origin,
+      description: s.spec.description,
+      source: s.source,
+      delivery: s.spec.delivery,
+      labels: s.labels,
+    })),
+    serviceAccount: d.serviceAccount,
+    bindings: d.bindings,
+    image: d.image,
+    service: d.service,
+    domain: d.domain ?? null,
+  };
+}
+
+function humanRender(d: DesiredState): string {
+  const lines: string[] = [];
+  const section = (title: string) => lines.push('', `# ${title}`);
+  lines.push(`# atlantis-run render — ${d.project} / ${d.region}`);
+  lines.push(`# URL:         ${d.url}`, `# Webhook URL: ${d.webhookUrl}`);
+  section('APIs to enable');
+  for (const api of d.apis) lines.push(`- ${api}`);
+  if (d.repository) {
+    section(`Artifact Registry repository ${d.repository.name}`);
+    lines.push(stringify(d.repository.body).trimEnd());
+  }
+  section('Secrets (Secret Manager)');
+  for (const s of d.secrets) {
+    const from =
+      s.source.kind === 'env' ? `from $${s.source.variable}` : s.source.kind === 'file' ? `from file ${s.source.path}` : s.source.kind === 'generated' ? 'generated once' : 'no source configured';
+    lines.push(`- ${s.secretId}: ${s.spec.description} (${from})`);
+  }
+  section('Runtime service account');
+  lines.push(`- ${d.serviceAccount.email}`);
+  section('IAM bindings');
+  for (const b of d.bindings) lines.push(`- ${b.role} for ${b.member} on ${b.resource}`);
+  section('Image');
+  lines.push(`- ${d.image.reference}${d.image.upstream ? ` (proxy of ${d.image.upstream})` : ''}${d.image.resolved ? '' : ' — resolved to a digest at deploy'}`);
+  if (d.domain) {
+    section('Domain mapping');
+    lines.push(`- ${d.domain.name} → ${d.domain.routeName}`);
+  }
+  section('Cloud Run service (v2)');
+  lines.push(stringify(d.service).trimEnd());
+  return `${lines.join('\n')}\n`;
+}

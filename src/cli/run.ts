@@ -1,0 +1,134 @@
+// Running one command: paths, debug log, IO host, run lock, Ctrl-C, and the one central error
+// handler that turns any failure into "what happened: why", a hint, and an exit code.
+import path from 'node:path';
+import { ExitCode, InterruptedError, isAtlantisRunError } from '../errors.js';
+import { describeGcpError, isGcpError } from '../gcp/errors.js';
+import { ensureStateDir } from '../state/state-dir.js';
+import { DebugLog } from '../util/debug-log.js';
+import { redact } from '../util/redact.js';
+import { IoHost } from '../ui/host.js';
+import type { CommandDefinition, CommandInput } from './command.js';
+import { resolvePaths, type CommandContext, type GlobalOptions } from './context.js';
+import type { CliIo } from './main.js';
+import type { AtlantisRunConfig } from '../config/load.js';
+
+export async function runCommand(definition: CommandDefinition, input: CommandInput, globals: GlobalOptions, io: CliIo): Promise<number> {
+  const { configPath, lockfilePath } = resolvePaths(globals, io.env, io.cwd);
+  const stateDir = safeStateDir(definition.usesConfig ? path.dirname(configPath) : io.cwd);
+  const log = stateDir ? DebugLog.create(stateDir, definition.name) : DebugLog.disabled();
+  log.write('start', { command: definition.name, argv: process.argv.slice(2), arg: input.arg, options: input.options, globals });
+  const host = new IoHost({ json: globals.json, env: io.env, streams: io, debugLog: log });
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    log.write('signal', { signal, interrupts });
+    if (interrupts === 1) {
+      io.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the call in flight (again to stop at once)…\n`);
+      controller.abort(new InterruptedError());
+    } else {
+      process.exit(ExitCode.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let config: Promise<AtlantisRunConfig> | undefined;
+  const ctx: CommandContext = {
+    command: definition.name,
+    globals,
+    env: io.env,
+    cwd: io.cwd,
+    host,
+    log,
+    signal: controller.signal,
+    configPath,
+    lockfilePath,
+    stateDir: stateDir ?? path.join(io.cwd, '.atlantis-run'),
+    config: () =>
+      (config ??= import('../config/load.js').then(({ loadConfigFile }) =>
+        loadConfigFile(configPath, { project: globals.project, region: globals.region }, io.env),
+      )),
+    onCleanup: (fn) => cleanups.push(fn),
+  };
+
+  let code: number;
+  try {
+    if (definition.mutates) {
+      const { acquireRunLock } = await import('../state/run-lock.js');
+      const lock = acquireRunLock(lockfilePath, definition.name);
+      cleanups.push(() => lock.release());
+    }
+    const { handler } = await definition.load();
+    code = (await handler(ctx, input)) ?? ExitCode.ok;
+  } catch (err) {
+    code = reportError(err, ctx, io);
+  } finally {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.write('cleanup-error', { error: err });
+      }
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    host.close();
+  }
+  log.write('end', { exitCode: code });
+  return code;
+}
+
+function safeStateDir(base: string): string | undefined {
+  try {
+    return ensureStateDir(base);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The central error handler: one message, a hint, the debug log, the exit code. */
+export function reportError(err: unknown, ctx: Pick<CommandContext, 'command' | 'globals' | 'host' | 'log'>, io: Pick<CliIo, 'stderr'>): number {
+  let exitCode: number = ExitCode.failed;
+  let message: string;
+  let hint: string | undefined;
+  if (isAtlantisRunError(err)) {
+    exitCode = err.exitCode;
+    message = err.message;
+    hint = err.hint;
+  } else if (isGcpError(err)) {
+    ({ message, hint } = describeGcpError(err));
+  } else {
+    const e = err instanceof Error ? err : new Error(String(err));
+    message = `${ctx.command} failed unexpectedly: ${e.message}`;
+    hint = 'this is probably a bug in atlantis-run; the debug log has the details';
+  }
+  ctx.log.write('error', { exitCode, error: err });
+  message = redact(message);
+  hint = hint === undefined ? undefined : redact(hint);
+
+  const lines = [`Error: ${message}`];
+  if (hint) lines.push(`  hint: ${hint}`);
+  const issues = (err as { issues?: { path: string; problem: string }[] }).issues;
+  if (issues && issues.length > 1) for (const i of issues.slice(1)) lines.push(`  also: ${i.path ? `${i.path}: ` : ''}${i.problem}`);
+  if (ctx.globals.verbose && err instanceof Error && err.stack) lines.push(redact(stackWithCauses(err)));
+  if (ctx.log.path && exitCode !== ExitCode.usage) lines.push(`  debug log: ${ctx.log.path}`);
+  // stderr directly: in --json mode stdout stays pure JSON, and the message still reaches a human.
+  io.stderr.write(`${lines.join('\n')}\n`);
+  if (ctx.globals.json) {
+    ctx.host.result({ ok: false, command: ctx.command, error: { message, ...(hint ? { hint } : {}), exitCode, ...(ctx.log.path ? { debugLog: ctx.log.path } : {}) } });
+  }
+  return exitCode;
+}
+
+function stackWithCauses(err: Error): string {
+  const parts: string[] = [err.stack ?? String(err)];
+  let cause = err.cause;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    parts.push(`Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join('\n');
+}

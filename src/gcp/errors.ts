@@ -1,0 +1,222 @@
+// One error type for every Google call, whatever the transport: gRPC status codes (google-gax),
+// HTTP errors of gax's REST transport, and gaxios errors of google-auth-library's authorized
+// requests all become a GcpError with a canonical code. gRPC code 5 and HTTP 404 are one NotFound.
+// (No Google library is imported here: the CLI's error handler loads this module cheaply.)
+
+export const GRPC_CODES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const;
+export type GcpCode = (typeof GRPC_CODES)[number];
+
+const HTTP_OF: Record<GcpCode, number> = {
+  OK: 200,
+  CANCELLED: 499,
+  UNKNOWN: 500,
+  INVALID_ARGUMENT: 400,
+  DEADLINE_EXCEEDED: 504,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  PERMISSION_DENIED: 403,
+  RESOURCE_EXHAUSTED: 429,
+  FAILED_PRECONDITION: 400,
+  ABORTED: 409,
+  OUT_OF_RANGE: 400,
+  UNIMPLEMENTED: 501,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DATA_LOSS: 500,
+  UNAUTHENTICATED: 401,
+};
+
+const CODE_OF_HTTP: Record<number, GcpCode> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  412: 'FAILED_PRECONDITION',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+export interface GcpCallContext {
+  api?: string;
+  method?: string;
+  resource?: string;
+}
+
+export class GcpError extends Error {
+  readonly code: GcpCode;
+  readonly httpStatus: number;
+  /** ErrorInfo reason, e.g. SERVICE_DISABLED, IAM_PERMISSION_DENIED. */
+  readonly reason: string | undefined;
+  readonly metadata: Record<string, string>;
+  readonly api: string | undefined;
+  readonly method: string | undefined;
+  readonly resource: string | undefined;
+
+  constructor(
+    code: GcpCode,
+    message: string,
+    extra: { reason?: string | undefined; metadata?: Record<string, string>; httpStatus?: number; cause?: unknown } & GcpCallContext = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'GcpError';
+    this.code = code;
+    this.httpStatus = extra.httpStatus ?? HTTP_OF[code];
+    this.reason = extra.reason;
+    this.metadata = extra.metadata ?? {};
+    this.api = extra.api;
+    this.method = extra.method;
+    this.resource = extra.resource;
+  }
+
+  is(code: GcpCode): boolean {
+    return this.code === code;
+  }
+}
+
+export function isGcpError(err: unknown): err is GcpError {
+  return err instanceof GcpError;
+}
+
+interface ErrorInfoLike {
+  reason?: string;
+  domain?: string;
+  metadata?: Record<string, string>;
+}
+
+interface RawError {
+  code?: unknown;
+  status?: unknown;
+  message?: unknown;
+  details?: unknown;
+  reason?: unknown;
+  errorInfoMetadata?: unknown;
+  statusDetails?: unknown;
+  response?: { status?: number; data?: unknown };
+}
+
+/** Normalises anything a Google client threw. Non-API errors (bugs, aborts) pass through unchanged. */
+export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown {
+  if (err instanceof GcpError) return err;
+  if (!err || typeof err !== 'object') return err;
+  const raw = err as RawError;
+
+  // gaxios (google-auth-library request()): the body is Google's JSON error.
+  if (raw.response && typeof raw.response.status === 'number') {
+    // gaxios keeps the parsed body in response.data; gax's REST transport leaves it as the message.
+    const data = (raw.response.data ?? parseJson(raw.message)) as { error?: { message?: string; status?: string; details?: unknown[] } } | undefined;
+    const body = data?.error;
+    const code = codeFromStatus(body?.status) ?? CODE_OF_HTTP[raw.response.status] ?? 'UNKNOWN';
+    const info = findErrorInfo(body?.details);
+    return new GcpError(code, body?.message ?? String(raw.message ?? `HTTP ${raw.response.status}`), {
+      httpStatus: raw.response.status,
+      reason: info?.reason,
+      metadata: info?.metadata ?? {},
+      cause: err,
+      ...context,
+    });
+  }
+
+  if (typeof raw.code === 'number') {
+    let code: GcpCode;
+    let httpStatus: number | undefined;
+    if (raw.code >= 0 && raw.code < GRPC_CODES.length) {
+      code = GRPC_CODES[raw.code]!;
+    } else if (raw.code >= 100) {
+      // gax's REST transport reports the HTTP status; the body's status string is more precise.
+      httpStatus = raw.code;
+      code = codeFromStatus(raw.status) ?? codeFromStatus(statusFromMessage(raw.message)) ?? CODE_OF_HTTP[raw.code] ?? 'UNKNOWN';
+    } else {
+      return err;
+    }
+    const info =
+      typeof raw.reason === 'string'
+        ? { reason: raw.reason, metadata: (raw.errorInfoMetadata as Record<string, string> | undefined) ?? {} }
+        : findErrorInfo(raw.statusDetails);
+    const message = typeof raw.details === 'string' && raw.details ? raw.details : stripCodePrefix(String(raw.message ?? code));
+    return new GcpError(code, message, {
+      ...(httpStatus !== undefined ? { httpStatus } : {}),
+      reason: info?.reason,
+      metadata: info?.metadata ?? {},
+      cause: err,
+      ...context,
+    });
+  }
+  return err;
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string' || !text.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function codeFromStatus(status: unknown): GcpCode | undefined {
+  return typeof status === 'string' && (GRPC_CODES as readonly string[]).includes(status) ? (status as GcpCode) : undefined;
+}
+
+function statusFromMessage(message: unknown): string | undefined {
+  return typeof message === 'string' ? /\b([A-Z_]{5,})\b/.exec(message)?.[1] : undefined;
+}
+
+// "5 NOT_FOUND: Secret [x] not found." → "Secret [x] not found."
+function stripCodePrefix(message: string): string {
+  return message.replace(/^\d+ [A-Z_]+: /, '');
+}
+
+function findErrorInfo(details: unknown): ErrorInfoLike | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    if (d && typeof d === 'object' && typeof (d as ErrorInfoLike).reason === 'string') return d as ErrorInfoLike;
+  }
+  return undefined;
+}
+
+/** The user-facing description: what happened, why, and what to do. */
+export function describeGcpError(err: GcpError): { message: string; hint?: string } {
+  const what = err.method ? `${err.method}${err.resource ? ` on ${err.resource}` : ''} failed` : 'a Google Cloud call failed';
+  const message = `${what}: ${err.message}`;
+  if (err.reason === 'SERVICE_DISABLED') {
+    const service = err.metadata.service ?? 'the API';
+    return { message, hint: `enable ${service} (atlantis-run deploy does this), or: gcloud services enable ${service}` };
+  }
+  switch (err.code) {
+    case 'UNAUTHENTICATED':
+      return { message, hint: 'run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS in CI' };
+    case 'PERMISSION_DENIED':
+      return { message, hint: 'the caller lacks a permission; `atlantis-run plan` lists every missing one at once' };
+    case 'RESOURCE_EXHAUSTED':
+      return { message, hint: 'a quota or rate limit was hit; wait a minute and run the command again' };
+    case 'UNAVAILABLE':
+    case 'DEADLINE_EXCEEDED':
+      return { message, hint: 'Google Cloud did not answer in time; run the command again (it resumes where it stopped)' };
+    default:
+      return { message };
+  }
+}

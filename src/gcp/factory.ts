@@ -1,0 +1,188 @@
+// The one place that creates Google clients. It alone knows endpoints, transport (gRPC or REST),
+// credentials and the emulator. Every client library is imported lazily, on first use, so a
+// command that needs one API does not load the others (and `--help` loads none).
+import type { AuthClient } from 'google-auth-library';
+import type { ClientOptions } from 'google-gax';
+import type { ServicesClient, RevisionsClient } from '@google-cloud/run';
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
+import type { ProjectsClient } from '@google-cloud/resource-manager';
+import type { ServiceUsageClient } from '@google-cloud/service-usage';
+import type { CloudBuildClient } from '@google-cloud/cloudbuild';
+import { UsageError } from '../errors.js';
+import { toGcpError } from './errors.js';
+
+export type Transport = 'grpc' | 'rest';
+
+export interface FactoryOptions {
+  /** host:port of the local emulator (ATLANTIS_RUN_EMULATOR_HOST), or undefined for Google. */
+  emulatorHost?: string | undefined;
+  transport?: Transport;
+  /** Service account to impersonate (--impersonate-service-account). */
+  impersonate?: string | undefined;
+  /** host:port of a plain-HTTP OCI registry standing in for *-docker.pkg.dev (ATLANTIS_RUN_REGISTRY_HOST). */
+  registryHost?: string | undefined;
+}
+
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+// The emulator accepts any bearer token on REST and needs none over its plaintext gRPC channel.
+const EMULATOR_TOKEN = 'atlantis-run-emulator-token';
+
+export function factoryOptionsFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<FactoryOptions> = {}): FactoryOptions {
+  const transport = (overrides.transport ?? env.ATLANTIS_RUN_TRANSPORT ?? 'grpc').toLowerCase();
+  if (transport !== 'grpc' && transport !== 'rest') {
+    throw new UsageError(`ATLANTIS_RUN_TRANSPORT: expected grpc or rest, got "${transport}"`);
+  }
+  const emulatorHost = overrides.emulatorHost ?? (env.ATLANTIS_RUN_EMULATOR_HOST || undefined);
+  if (emulatorHost && !/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(emulatorHost)) {
+    throw new UsageError(`ATLANTIS_RUN_EMULATOR_HOST: expected 127.0.0.1:PORT, got "${emulatorHost}"`, {
+      hint: 'the emulator only listens on loopback; use the line `atlantis-run emulator` printed',
+    });
+  }
+  return {
+    emulatorHost,
+    transport,
+    impersonate: overrides.impersonate ?? (env.ATLANTIS_RUN_IMPERSONATE_SERVICE_ACCOUNT || env.CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT || undefined),
+    registryHost: overrides.registryHost ?? (env.ATLANTIS_RUN_REGISTRY_HOST || undefined),
+  };
+}
+
+export class ClientFactory {
+  readonly options: Required<Pick<FactoryOptions, 'transport'>> & FactoryOptions;
+  private authPromise: Promise<AuthClient> | undefined;
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(options: FactoryOptions = {}) {
+    this.options = { transport: 'grpc', ...options };
+  }
+
+  get usingEmulator(): boolean {
+    return this.options.emulatorHost !== undefined;
+  }
+
+  /** Credentials: fixed test credentials for the emulator; ADC (optionally impersonated) otherwise. */
+  auth(): Promise<AuthClient> {
+    this.authPromise ??= (async () => {
+      const gal = await import('google-auth-library');
+      if (this.usingEmulator) {
+        const client = new gal.OAuth2Client();
+        client.setCredentials({ access_token: EMULATOR_TOKEN, expiry_date: Date.now() + 10 * 365 * 24 * 3600 * 1000 });
+        return client as unknown as AuthClient;
+      }
+      const google = new gal.GoogleAuth({ scopes: [CLOUD_PLATFORM] });
+      const source = await google.getClient();
+      if (!this.options.impersonate) return source as AuthClient;
+      return new gal.Impersonated({
+        sourceClient: source as AuthClient,
+        targetPrincipal: this.options.impersonate,
+        targetScopes: [CLOUD_PLATFORM],
+        lifetime: 3600,
+      }) as unknown as AuthClient;
+    })();
+    return this.authPromise;
+  }
+
+  async accessToken(): Promise<string> {
+    const auth = await this.auth();
+    try {
+      const { token } = await auth.getAccessToken();
+      if (!token) throw new Error('no access token');
+      return token;
+    } catch (err) {
+      throw toGcpError(err, { api: 'oauth2', method: 'getAccessToken' });
+    }
+  }
+
+  /** Constructor options every generated client takes: endpoint, transport, credentials. */
+  private async clientOptions(): Promise<ClientOptions> {
+    const authClient = await this.auth();
+    const rest = this.options.transport === 'rest';
+    if (!this.options.emulatorHost) return { authClient, ...(rest ? { fallback: true } : {}) };
+    const { host, port } = splitHostPort(this.options.emulatorHost);
+    if (rest) return { authClient, apiEndpoint: host, port, protocol: 'http', fallback: true };
+    const { grpc } = await import('google-gax');
+    return { authClient, apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() };
+  }
+
+  private client<T>(key: string, create: (options: ClientOptions) => Promise<T>): Promise<T> {
+    let existing = this.cache.get(key) as Promise<T> | undefined;
+    if (!existing) {
+      existing = this.clientOptions().then(create);
+      this.cache.set(key, existing);
+    }
+    return existing;
+  }
+
+  services(): Promise<ServicesClient> {
+    return this.client('run.services', async (o) => new (await import('@google-cloud/run')).v2.ServicesClient(o));
+  }
+
+  revisions(): Promise<RevisionsClient> {
+    return this.client('run.revisions', async (o) => new (await import('@google-cloud/run')).v2.RevisionsClient(o));
+  }
+
+  secretManager(): Promise<SecretManagerServiceClient> {
+    return this.client('secretmanager', async (o) => new (await import('@google-cloud/secret-manager')).v1.SecretManagerServiceClient(o));
+  }
+
+  artifactRegistry(): Promise<ArtifactRegistryClient> {
+    return this.client('artifactregistry', async (o) => new (await import('@google-cloud/artifact-registry')).v1.ArtifactRegistryClient(o));
+  }
+
+  projects(): Promise<ProjectsClient> {
+    return this.client('resourcemanager', async (o) => new (await import('@google-cloud/resource-manager')).v3.ProjectsClient(o));
+  }
+
+  serviceUsage(): Promise<ServiceUsageClient> {
+    return this.client('serviceusage', async (o) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o));
+  }
+
+  cloudBuild(): Promise<CloudBuildClient> {
+    return this.client('cloudbuild', async (o) => new (await import('@google-cloud/cloudbuild')).v1.CloudBuildClient(o));
+  }
+
+  /**
+   * Base URL of a REST-only API. Regional hosts (Cloud Run v1 domain mappings, the Docker registry)
+   * are reached on the emulator as http://EMULATOR/hosts/<hostname>/…, keeping the region.
+   */
+  restBase(api: 'iam' | 'run-v1' | 'registry', region?: string): string {
+    const host =
+      api === 'iam' ? 'iam.googleapis.com' : api === 'run-v1' ? `${requireRegion(region)}-run.googleapis.com` : `${requireRegion(region)}-docker.pkg.dev`;
+    if (api === 'registry' && this.options.registryHost) return `http://${this.options.registryHost}`;
+    if (!this.options.emulatorHost) return `https://${host}`;
+    return api === 'iam' ? `http://${this.options.emulatorHost}` : `http://${this.options.emulatorHost}/hosts/${host}`;
+  }
+
+  /** An authorized JSON request to a REST-only API (IAM service accounts, Cloud Run v1). */
+  async request<T>(options: { url: string; method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; body?: unknown; params?: Record<string, string> }): Promise<T> {
+    const auth = await this.auth();
+    const response = await auth.request<T>({
+      url: options.url,
+      method: options.method ?? 'GET',
+      ...(options.body !== undefined ? { data: options.body } : {}),
+      ...(options.params ? { params: options.params } : {}),
+      responseType: 'json',
+      retry: false,
+    });
+    return response.data;
+  }
+
+  /** Closes every client created (gRPC channels keep the process alive otherwise). */
+  async close(): Promise<void> {
+    const clients = await Promise.allSettled(this.cache.values());
+    this.cache.clear();
+    await Promise.allSettled(
+      clients.map((c) => (c.status === 'fulfilled' ? (c.value as { close?: () => Promise<void> }).close?.() : undefined)),
+    );
+  }
+}
+
+function splitHostPort(hostPort: string): { host: string; port: number } {
+  const i = hostPort.lastIndexOf(':');
+  return { host: hostPort.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(hostPort.slice(i + 1)) };
+}
+
+function requireRegion(region: string | undefined): string {
+  if (!region) throw new Error('a region is required for this endpoint');
+  return region;
+}

@@ -1,0 +1,82 @@
+// The one retry helper. Retries happen only here, only for errors a predicate names, with
+// jittered exponential backoff (p-retry). The Google libraries' own retries are turned off per call
+// (see NO_GAX_RETRY) so that a failure is retried once, by rules we can read and test.
+import pRetry, { AbortError } from 'p-retry';
+import { GcpError, toGcpError } from './errors.js';
+
+export type RetryPredicate = (err: GcpError) => boolean;
+
+/** 429 / RESOURCE_EXHAUSTED: quota and rate limits. */
+export const isRateLimited: RetryPredicate = (e) => e.code === 'RESOURCE_EXHAUSTED';
+
+/** 503 / UNAVAILABLE (and gateway timeouts): transient outages. */
+export const isUnavailable: RetryPredicate = (e) => e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED';
+
+/**
+ * IAM eventual consistency: a service account created seconds ago is not yet visible to other
+ * APIs, which answer 400 INVALID_ARGUMENT or 404 NOT_FOUND naming it.
+ */
+export const isIamPropagation: RetryPredicate = (e) =>
+  (e.code === 'INVALID_ARGUMENT' || e.code === 'NOT_FOUND') && /service ?account/i.test(e.message) && /(does not exist|not found)/i.test(e.message);
+
+/** 409 / ABORTED: an IAM policy (or resource) changed since we read its etag. */
+export const isEtagConflict: RetryPredicate = (e) =>
+  e.code === 'ABORTED' || (e.code === 'FAILED_PRECONDITION' && /etag/i.test(e.message));
+
+export const TRANSIENT: RetryPredicate[] = [isRateLimited, isUnavailable];
+/** For read-modify-write of IAM policies: the whole read-modify-write is retried. */
+export const IAM_WRITE: RetryPredicate[] = [...TRANSIENT, isIamPropagation, isEtagConflict];
+
+/** Call option that disables google-gax's built-in retries: ours are the only ones. */
+export const NO_GAX_RETRY = { retry: null } as const;
+
+export interface RetryOptions {
+  predicates?: RetryPredicate[];
+  retries?: number;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  /** Give up retrying after this long in total. */
+  maxTotalMs?: number;
+  signal?: AbortSignal;
+  onRetry?: (err: GcpError, attempt: number, delayHintMs: number) => void;
+}
+
+/** Runs `fn`, retrying errors the predicates accept. Errors come out normalised (GcpError). */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const predicates = options.predicates ?? TRANSIENT;
+  const minTimeout = options.minDelayMs ?? retryBaseDelay();
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await fn(attempt);
+      } catch (err) {
+        const normalised = toGcpError(err);
+        if (normalised instanceof GcpError && predicates.some((p) => p(normalised))) throw normalised;
+        // Not retryable: stop at once with the original (normalised) error.
+        throw new AbortError(normalised instanceof Error ? normalised : new Error(String(normalised)));
+      }
+    },
+    {
+      retries: options.retries ?? 6,
+      factor: 2,
+      minTimeout,
+      maxTimeout: options.maxDelayMs ?? Math.max(minTimeout, 8_000),
+      randomize: true,
+      ...(options.maxTotalMs !== undefined ? { maxRetryTime: options.maxTotalMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onFailedAttempt: ({ error, attemptNumber }) => {
+        if (error instanceof GcpError) options.onRetry?.(error, attemptNumber, minTimeout * 2 ** (attemptNumber - 1));
+      },
+    },
+  ).catch((err: unknown) => {
+    // p-retry rethrows AbortError's original error; keep the normalised form.
+    throw toGcpError(err);
+  });
+}
+
+// Tests and the emulator shrink the base delay (ATLANTIS_RUN_RETRY_BASE_MS) so retries take
+// milliseconds; against Google the default half-second is kinder to quotas.
+function retryBaseDelay(): number {
+  const fromEnv = Number(process.env.ATLANTIS_RUN_RETRY_BASE_MS);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.ATLANTIS_RUN_RETRY_BASE_MS !== undefined ? fromEnv : 500;
+}

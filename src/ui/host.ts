@@ -1,0 +1,153 @@
+// The IO host (AWS CDK's IoHost idea): the one object through which a command reports progress,
+// prints data and asks questions. Whether we are interactive is decided here, once.
+import type { EngineEvent } from '../engine/events.js';
+import { UsageError } from '../errors.js';
+import type { DebugLog } from '../util/debug-log.js';
+import { redact } from '../util/redact.js';
+import { InteractiveReporter } from './reporters/interactive.js';
+import { JsonReporter } from './reporters/json.js';
+import { PlainReporter } from './reporters/plain.js';
+
+export type OutputMode = 'interactive' | 'plain' | 'json';
+
+export interface Reporter {
+  event(event: EngineEvent & { time: string }): void;
+  /** Human-readable data (render, status…): stdout. */
+  data(text: string): void;
+  /** The final result: the last line of --json output; ignored by human reporters. */
+  result(payload: Record<string, unknown>): void;
+  /** Error text for humans (stderr); JSON mode puts it in the result instead. */
+  error(text: string): void;
+  /** Pause live output (spinners) while a prompt owns the terminal. */
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+export interface Question {
+  message: string;
+  /** The flag or variable that answers this question without a prompt, named in the error. */
+  flag: string;
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export interface HostOptions {
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+  streams: Streams;
+  debugLog: DebugLog;
+}
+
+export class IoHost {
+  readonly mode: OutputMode;
+  /** Questions may be asked only with a terminal on both ends, outside CI, without --json. */
+  readonly canPrompt: boolean;
+  private readonly reporter: Reporter;
+  private readonly debugLog: DebugLog;
+  readonly streams: Streams;
+
+  constructor(options: HostOptions) {
+    const { env, streams } = options;
+    const ci = isCi(env);
+    this.streams = streams;
+    this.debugLog = options.debugLog;
+    this.mode = options.json ? 'json' : streams.stderr.isTTY && !ci ? 'interactive' : 'plain';
+    this.canPrompt = !options.json && !ci && Boolean(streams.stdin.isTTY) && Boolean(streams.stderr.isTTY);
+    this.reporter =
+      this.mode === 'json'
+        ? new JsonReporter(streams.stdout)
+        : this.mode === 'interactive'
+          ? new InteractiveReporter(streams.stdout, streams.stderr)
+          : new PlainReporter(streams.stdout, streams.stderr);
+  }
+
+  emit = (event: EngineEvent): void => {
+    const stamped = { ...event, time: new Date().toISOString() };
+    this.debugLog.write('event', stamped);
+    this.reporter.event(stamped);
+  };
+
+  print(text: string): void {
+    this.reporter.data(redact(text));
+  }
+
+  result(payload: Record<string, unknown>): void {
+    this.debugLog.write('result', payload);
+    this.reporter.result(payload);
+  }
+
+  error(text: string): void {
+    this.reporter.error(redact(text));
+  }
+
+  /** Fails in non-interactive mode, naming what answers the question instead. */
+  requirePrompt(question: Question): void {
+    if (!this.canPrompt) {
+      throw new UsageError(`${question.message}: no answer given and not running interactively`, { hint: `pass ${question.flag}` });
+    }
+  }
+
+  async input(question: Question & { default?: string; validate?: (value: string) => true | string }): Promise<string> {
+    if (!this.canPrompt && question.default !== undefined) return question.default;
+    this.requirePrompt(question);
+    const { input } = await import('@inquirer/prompts');
+    return this.withPaused(() =>
+      input({
+        message: question.message,
+        ...(question.default !== undefined ? { default: question.default } : {}),
+        ...(question.validate ? { validate: question.validate } : {}),
+      }),
+    );
+  }
+
+  async password(question: Question & { validate?: (value: string) => true | string }): Promise<string> {
+    this.requirePrompt(question);
+    const { password } = await import('@inquirer/prompts');
+    return this.withPaused(() => password({ message: question.message, mask: true, ...(question.validate ? { validate: question.validate } : {}) }));
+  }
+
+  async confirm(question: Question & { default?: boolean }): Promise<boolean> {
+    if (!this.canPrompt && question.default !== undefined) return question.default;
+    this.requirePrompt(question);
+    const { confirm } = await import('@inquirer/prompts');
+    return this.withPaused(() => confirm({ message: question.message, default: question.default ?? false }));
+  }
+
+  async select<T extends string>(
+    question: Question & { choices: readonly { value: T; name?: string; description?: string }[]; default?: T },
+  ): Promise<T> {
+    if (!this.canPrompt && question.default !== undefined) return question.default;
+    this.requirePrompt(question);
+    const { select } = await import('@inquirer/prompts');
+    return this.withPaused(() =>
+      select<T>({
+        message: question.message,
+        choices: question.choices.map((c) => ({ value: c.value, name: c.name ?? c.value, ...(c.description ? { description: c.description } : {}) })),
+        ...(question.default !== undefined ? { default: question.default } : {}),
+      }),
+    );
+  }
+
+  private async withPaused<T>(fn: () => Promise<T>): Promise<T> {
+    this.reporter.pause();
+    try {
+      return await fn();
+    } finally {
+      this.reporter.resume();
+    }
+  }
+
+  close(): void {
+    this.reporter.close();
+  }
+}
+
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
