@@ -1,0 +1,98 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliProcess } from './support/cli.js';
+import { MINIMAL_CONFIG, projectDir, tempDir } from './support/fixtures.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const recorder = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
+
+describe('CLI', () => {
+  it('--help lists the commands that work, the global flags and the exit codes', async () => {
+    const result = await runCli(['--help'], { cwd: tempDir() });
+    expect(result.code).toBe(0);
+    for (const flag of ['--config', '--lockfile', '--project', '--region', '--json', '--yes', '--verbose', '--emulator']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toMatch(/^\s+render\s/m);
+    expect(result.stdout).toContain('3 another run holds the lock');
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await runCli(['--version'], { cwd: tempDir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(pkg.version);
+  });
+
+  for (const args of [['--help'], ['--version'], ['render', '--help']]) {
+    it(`${args.join(' ')} loads no gRPC, Google client, schema or YAML library`, async () => {
+      const dir = tempDir();
+      const record = path.join(dir, 'imports.txt');
+      const result = await runCliProcess(args, {
+        cwd: dir,
+        env: { RECORD_IMPORTS_FILE: record, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${recorder}` },
+      });
+      expect(result.code).toBe(0);
+      const loaded = readFileSync(record, 'utf8');
+      expect(loaded).toContain('commander');
+      for (const heavy of ['@grpc', '@google-cloud', 'google-gax', 'google-auth-library', 'zod', '/yaml/', 'protobufjs', 'ora', '@inquirer']) {
+        expect(loaded, heavy).not.toContain(heavy);
+      }
+    });
+  }
+
+  it('an unknown command or flag is a usage error (exit 2) with a suggestion', async () => {
+    const dir = tempDir();
+    const unknownCommand = await runCli(['rendr'], { cwd: dir });
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.stderr).toContain("unknown command 'rendr'");
+    expect(unknownCommand.stderr).toContain('render');
+    const unknownFlag = await runCli(['render', '--jsn'], { cwd: dir });
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toContain("unknown option '--jsn'");
+  });
+
+  it('no command prints help and exits 2', async () => {
+    const result = await runCli([], { cwd: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr + result.stdout).toContain('Usage: atlantis-run');
+  });
+
+  it('writes a debug log of the run under .atlantis-run/logs', async () => {
+    const dir = projectDir();
+    const result = await runCli(['render'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const logs = path.join(dir, '.atlantis-run', 'logs');
+    expect(existsSync(logs)).toBe(true);
+    const [file] = (await import('node:fs')).readdirSync(logs);
+    const entries = readFileSync(path.join(logs, file!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry: string; exitCode?: number });
+    expect(entries[0]!.entry).toBe('start');
+    expect(entries.at(-1)).toMatchObject({ entry: 'end', exitCode: 0 });
+  });
+
+  it('--json failures: stdout holds only the result object with the error; the message goes to stderr', async () => {
+    const dir = projectDir(MINIMAL_CONFIG.replace('region: europe-west1', 'region: mars-north1'));
+    const result = await runCli(['render', '--json'], { cwd: dir });
+    expect(result.code).toBe(2);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'result', ok: false, error: { exitCode: 2, message: expect.stringContaining('region') } });
+    expect(result.stderr).toContain('Error: region: "mars-north1" is not a Cloud Run region');
+  });
+
+  it('prints a stack trace only with --verbose', async () => {
+    const dir = projectDir(MINIMAL_CONFIG.replace('region: europe-west1', 'region: mars-north1'));
+    const quiet = await runCli(['render'], { cwd: dir });
+    const verbose = await runCli(['render', '--verbose'], { cwd: dir });
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('global flags work after the command too', async () => {
+    const dir = projectDir(MINIMAL_CONFIG.replace('project: my-project\n', ''));
+    const result = await runCli(['render', '--project', 'flag-project', '--json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).project).toBe('flag-project');
+  });
+});
