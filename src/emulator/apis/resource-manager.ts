@@ -1,0 +1,170 @@
+// Cloud Resource Manager: projects and their IAM policies. v3 (google.cloud.resourcemanager.v3.Projects)
+// is what the Node client speaks; v1 is REST-only here and is what `gcloud projects …` uses.
+// Both read the same state. The emulator does not create or delete projects: every well-formed
+// project id exists (see core/projects.ts).
+import { createHash } from 'node:crypto';
+import { defineApi, method, restRoute, type MethodBehaviour } from '../core/api.js';
+import { ApiError } from '../core/errors.js';
+import type { JsonObject } from '../core/json.js';
+import { isProjectNumber, isValidProjectId, type ProjectRecord } from '../core/projects.js';
+import type { EmulatorServices } from '../core/services.js';
+
+const API = 'cloudresourcemanager.googleapis.com';
+const SERVICE = 'google.cloud.resourcemanager.v3.Projects';
+const V1 = 'google.cloudresourcemanager.v1.Projects';
+
+/** What Google answers for a project that does not exist or that the caller may not see. */
+function projectNotVisible(): ApiError {
+  return new ApiError('PERMISSION_DENIED', 'The caller does not have permission');
+}
+
+function projectReferenceOf(resourceName: string): string {
+  const match = /^projects\/([^/]+)$/.exec(resourceName);
+  if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid resource name: "${resourceName}". Expected projects/{project}.`);
+  return match[1]!;
+}
+
+function findProject(reference: string, services: EmulatorServices): ProjectRecord {
+  const project = services.projects.find(reference);
+  if (!project) throw projectNotVisible();
+  return project;
+}
+
+/** The project whose enablement of Resource Manager applies: only one that exists (others fail in the handler). */
+function enablementProject(reference: string | undefined): string | undefined {
+  return reference && (isValidProjectId(reference) || isProjectNumber(reference)) ? reference : undefined;
+}
+
+/** A stable etag for a project (projects are never modified here). */
+function projectEtag(project: ProjectRecord): string {
+  return createHash('sha256').update(`${project.projectId}/${project.createTime}`).digest().subarray(0, 8).toString('base64');
+}
+
+/** google.cloud.resourcemanager.v3.Project. The emulator keeps no display name, so it is the id (gcloud's default too). */
+function projectV3(project: ProjectRecord): JsonObject {
+  return {
+    name: `projects/${project.projectNumber}`,
+    projectId: project.projectId,
+    state: 'ACTIVE',
+    displayName: project.projectId,
+    createTime: project.createTime,
+    updateTime: project.createTime,
+    etag: projectEtag(project),
+  };
+}
+
+/** The v1 Project shape: numbers and ids, `lifecycleState`, and `name` meaning the display name. */
+function projectV1(project: ProjectRecord): JsonObject {
+  return {
+    projectNumber: project.projectNumber,
+    projectId: project.projectId,
+    lifecycleState: 'ACTIVE',
+    name: project.projectId,
+    createTime: project.createTime,
+  };
+}
+
+function policyResource(project: ProjectRecord): string {
+  return `projects/${project.projectNumber}`;
+}
+
+const SUPPORTED_POLICY_VERSIONS = new Set([0, 1, 3]);
+
+// The IAM methods are the same in v1 and v3; only how the project is named differs.
+function iamMethods(resourceOf: (request: { resource: string }) => string): Record<'get' | 'set' | 'test', MethodBehaviour> {
+  const project = (request: { resource: string }) => enablementProject(projectReferenceOf(resourceOf(request)));
+  return {
+    get: method<{ resource: string; options?: { requestedPolicyVersion?: number } }>({
+      permission: 'resourcemanager.projects.getIamPolicy',
+      resource: resourceOf,
+      project,
+      handle(request, ctx) {
+        const version = request.options?.requestedPolicyVersion ?? 0;
+        if (!SUPPORTED_POLICY_VERSIONS.has(version)) throw new ApiError('INVALID_ARGUMENT', `Invalid requested policy version: ${version}.`);
+        return ctx.iamPolicies.get(policyResource(findProject(projectReferenceOf(resourceOf(request)), ctx)));
+      },
+    }),
+    set: method<{ resource: string; policy?: JsonObject; updateMask?: string }>({
+      permission: 'resourcemanager.projects.setIamPolicy',
+      resource: resourceOf,
+      project,
+      handle(request, ctx) {
+        const target = findProject(projectReferenceOf(resourceOf(request)), ctx);
+        return ctx.iamPolicies.set(policyResource(target), request.policy, request.updateMask, ctx.now);
+      },
+    }),
+    test: method<{ resource: string; permissions?: string[] }>({
+      resource: resourceOf,
+      project,
+      handle(request, ctx) {
+        findProject(projectReferenceOf(resourceOf(request)), ctx);
+        const granted = ctx.iamPolicies.testPermissions(request.permissions ?? []);
+        // The response is rendered through its proto type, which drops an empty list as Google does.
+        return { permissions: granted };
+      },
+    }),
+  };
+}
+
+const v3Iam = iamMethods((request) => request.resource);
+// v1 paths carry the bare project id: POST /v1/projects/{resource}:getIamPolicy.
+const v1Iam = iamMethods((request) => `projects/${request.resource}`);
+
+export const resourceManagerApi = defineApi({
+  service: API,
+  title: 'Cloud Resource Manager API',
+  protoPackage: '@google-cloud/resource-manager',
+  grpcServices: [SERVICE],
+  operationPaths: ['/v3/{name=operations/**}', '/v1/{name=operations/**}'],
+
+  methods: {
+    [`${SERVICE}/GetProject`]: method<{ name: string }>({
+      permission: 'resourcemanager.projects.get',
+      resource: (request) => request.name,
+      project: (request) => enablementProject(projectReferenceOf(request.name)),
+      handle: (request, ctx) => projectV3(findProject(projectReferenceOf(request.name), ctx)),
+    }),
+    [`${SERVICE}/GetIamPolicy`]: v3Iam.get,
+    [`${SERVICE}/SetIamPolicy`]: v3Iam.set,
+    [`${SERVICE}/TestIamPermissions`]: v3Iam.test,
+  },
+
+  restRoutes: [
+    restRoute<{ projectId: string }>({
+      verb: 'GET',
+      path: '/v1/projects/{projectId}',
+      rpcName: `${V1}/GetProject`,
+      permission: 'resourcemanager.projects.get',
+      resource: (request) => `projects/${request.projectId}`,
+      project: (request) => enablementProject(request.projectId),
+      handle: (request, ctx) => projectV1(findProject(request.projectId, ctx)),
+    }),
+    {
+      ...v1Iam.get,
+      verb: 'POST',
+      path: '/v1/projects/{resource}:getIamPolicy',
+      body: '*',
+      rpcName: `${V1}/GetIamPolicy`,
+      requestType: 'google.iam.v1.GetIamPolicyRequest',
+      responseType: 'google.iam.v1.Policy',
+    },
+    {
+      ...v1Iam.set,
+      verb: 'POST',
+      path: '/v1/projects/{resource}:setIamPolicy',
+      body: '*',
+      rpcName: `${V1}/SetIamPolicy`,
+      requestType: 'google.iam.v1.SetIamPolicyRequest',
+      responseType: 'google.iam.v1.Policy',
+    },
+    {
+      ...v1Iam.test,
+      verb: 'POST',
+      path: '/v1/projects/{resource}:testIamPermissions',
+      body: '*',
+      rpcName: `${V1}/TestIamPermissions`,
+      requestType: 'google.iam.v1.TestIamPermissionsRequest',
+      responseType: 'google.iam.v1.TestIamPermissionsResponse',
+    },
+  ],
+});

@@ -1,0 +1,51 @@
+// The services Service Usage knows about (name → title as Google shows it). Google's catalogue
+// has thousands; the emulator knows the ones this tool, its recordings and common set-ups use.
+// Enabling a name not listed here fails as it does at Google for a service that does not exist.
+export const SERVICE_CATALOG: Readonly<Record<string, string>> = {
+  'appengine.googleapis.com': 'App Engine Admin API',
+  'artifactregistry.googleapis.com': 'Artifact Registry API',
+  'bigquery.googleapis.com': 'BigQuery API',
+  'certificatemanager.googleapis.com': 'Certificate Manager API',
+  'cloudapis.googleapis.com': 'Google Cloud APIs',
+  'cloudbilling.googleapis.com': 'Cloud Billing API',
+  'cloudbuild.googleapis.com': 'Cloud Build API',
+  'clouderrorreporting.googleapis.com': 'Error Reporting API',
+  'cloudfunctions.googleapis.com': 'Cloud Functions API',
+  'cloudkms.googleapis.com': 'Cloud Key Management Service (KMS) API',
+  'cloudresourcemanager.googleapis.com': 'Cloud Resource Manager API',
+  'cloudscheduler.googleapis.com': 'Cloud Scheduler API',
+  'cloudtrace.googleapis.com': 'Cloud Trace API',
+  'compute.googleapis.com': 'Compute Engine API',
+  'container.googleapis.com': 'Kubernetes Engine API',
+  'containerregistry.googleapis.com': 'Container Registry API',
+  'datastore.googleapis.com': 'Cloud Datastore API',
+  'dns.googleapis.com': 'Cloud DNS API',
+  'eventarc.googleapis.com': 'Eventarc API',
+  'file.googleapis.com': 'Cloud Filestore API',
+  'firestore.googleapis.com': 'Cloud Firestore API',
+  'iam.googleapis.com': 'Identity and Access Management (IAM) API',
+  'iamcredentials.googleapis.com': 'IAM Service Account Credentials API',
+  'iap.googleapis.com': 'Cloud Identity-Aware Proxy API',
+  'logging.googleapis.com': 'Cloud Logging API',
+  'monitoring.googleapis.com': 'Cloud Monitoring API',
+  'oslogin.googleapis.com': 'Cloud OS Login API',
+  'pubsub.googleapis.com': 'Cloud Pub/Sub API',
+  'redis.googleapis.com': 'Google Cloud Memorystore for Redis API',
+  'run.googleapis.com': 'Cloud Run Admin API',
+  'runtimeconfig.googleapis.com': 'Cloud Runtime Configuration API',
+  'secretmanager.googleapis.com': 'Secret Manager API',
+  'servicemanagement.googleapis.com': 'Service Management API',
+  'servicenetworking.googleapis.com': 'Service Networking API',
+  'serviceusage.googleapis.com': 'Service Usage API',
+  'sourcerepo.googleapis.com': 'Cloud Source Repositories API',
+  'sqladmin.googleapis.com': 'Cloud SQL Admin API',
+  'storage-api.googleapis.com': 'Google Cloud Storage JSON API',
+  'storage-component.googleapis.com': 'Cloud Storage',
+  'storage.googleapis.com': 'Cloud Storage API',
+  'vpcaccess.googleapis.com': 'Serverless VPC Access API',
+  'workflows.googleapis.com': 'Workflows API',
+};
+
+export function isKnownService(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(SERVICE_CATALOG, name);
+}

@@ -1,0 +1,114 @@
+// What an API file exports: one `ApiDefinition`, built with `defineApi`. The core turns it into
+// gRPC handlers, REST routes (from the protos' google.api.http rules, plus `restRoutes` for
+// REST-only APIs) and request-log / fault / enablement / permission plumbing. See README.md,
+// "Adding an API".
+import type { JsonObject, JsonValue } from './json.js';
+import type { EmulatorServices } from './services.js';
+
+/** Everything a handler may use: the shared services plus facts about the call in progress. */
+export interface CallContext extends EmulatorServices {
+  readonly transport: 'grpc' | 'rest';
+  /** The API whose method is running. */
+  readonly api: ApiDefinition;
+  /** Full RPC name, e.g. `google.api.serviceusage.v1.ServiceUsage/EnableService`. */
+  readonly rpcName: string;
+  /** When the call arrived (ms since epoch); use it for createTime/updateTime. */
+  readonly now: number;
+}
+
+// Handlers get parsed proto3 JSON; typing each request precisely buys little, so requests are
+// loosely typed objects and handlers read the fields they need.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Request = Record<string, any>;
+
+export interface MethodBehaviour<Req extends Request = Request> {
+  /** The IAM permission the call needs (checked against `--deny`), e.g. `serviceusage.services.enable`. */
+  permission?: string | ((request: Req) => string | undefined);
+  /** The resource the call is about, for the request log and error messages. */
+  resource: (request: Req) => string;
+  /**
+   * The project whose API enablement applies (an id, a number, or undefined to skip the check).
+   * Defaults to the `projects/X` segment of `resource`.
+   */
+  project?: (request: Req, services: EmulatorServices) => string | undefined;
+  /** The API to name in the request log, when it is not the defining API (GetOperation). */
+  logApi?: (request: Req, services: EmulatorServices) => string | undefined;
+  /**
+   * Whether the method changes state. Defaults from the method name: Get*, List*, BatchGet*,
+   * Search*, Access*, Lookup*, TestIamPermissions and GetIamPolicy are read-only, the rest mutate.
+   */
+  mutating?: boolean;
+  handle: (request: Req, ctx: CallContext) => JsonValue | Promise<JsonValue>;
+}
+
+/** A REST route that has no google.api.http rule to come from (REST-only APIs such as IAM v1). */
+export interface RestRoute<Req extends Request = Request> extends MethodBehaviour<Req> {
+  verb: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path template in google.api.http syntax: `/v1/{name=projects/*}/serviceAccounts`. */
+  path: string;
+  /** Where the JSON body goes: `*` = the whole request, a field name = that field, omitted = no body. */
+  body?: string;
+  /** The stable synthetic RPC name used in the request log and fault specs, e.g. `google.iam.admin.v1.IAM/CreateServiceAccount`. */
+  rpcName: string;
+  /**
+   * Optional proto types (full names, resolvable in this API's descriptors) used to validate the
+   * request and normalise the response exactly as for proto-backed methods.
+   */
+  requestType?: string;
+  responseType?: string;
+}
+
+/** Runs when a long-running operation becomes due; its result becomes the operation's outcome. */
+export type OperationCompleter = (
+  payload: JsonValue,
+  services: EmulatorServices,
+) => { response?: JsonObject; metadata?: JsonObject };
+
+export interface ApiDefinition {
+  /** The service name, as Service Usage knows it: `serviceusage.googleapis.com`. */
+  service: string;
+  /** The title Google shows in errors: `Service Usage API`. */
+  title: string;
+  /** Short prefix for fault specs and logs (`serviceusage` → `serviceusage.EnableService`); defaults to the service's first label. */
+  shortName?: string;
+  /** npm package whose `build/protos/protos.json` describes `grpcServices`. */
+  protoPackage?: string;
+  /** Fully-qualified proto services to serve over gRPC and (via google.api.http) REST. */
+  grpcServices?: string[];
+  /** Behaviour per RPC, keyed by full RPC name (`pkg.Service/Method`). Methods without one answer UNIMPLEMENTED. */
+  methods?: Record<string, MethodBehaviour>;
+  /** REST-only routes. */
+  restRoutes?: RestRoute[];
+  /** REST templates of this API's `google.longrunning.Operations.GetOperation`, e.g. `/v1/{name=operations/*}`. */
+  operationPaths?: string[];
+  /** Named completions for this API's long-running operations (persisted by name with the operation). */
+  operationCompleters?: Record<string, OperationCompleter>;
+  /** REST error bodies carry the legacy `errors: [{message, domain, reason}]` array (IAM v1 does). */
+  legacyRestErrors?: boolean;
+}
+
+/** Identity function that gives an API file type checking and editor help. */
+export function defineApi(definition: ApiDefinition): ApiDefinition {
+  return definition;
+}
+
+/** Types a method's request shape while keeping the definition a plain object. */
+export function method<Req extends Request>(behaviour: MethodBehaviour<Req>): MethodBehaviour {
+  return behaviour as unknown as MethodBehaviour;
+}
+
+/** Same for REST-only routes. */
+export function restRoute<Req extends Request>(route: RestRoute<Req>): RestRoute {
+  return route as unknown as RestRoute;
+}
+
+const READ_ONLY_METHOD = /^(Get|List|BatchGet|Search|Access|Lookup|TestIamPermissions|Check)/;
+
+export function isMutatingMethod(methodName: string, declared?: boolean): boolean {
+  return declared ?? !READ_ONLY_METHOD.test(methodName);
+}
+
+/** `run.googleapis.com` → `run`. */
+export function shortNameOf(api: ApiDefinition): string {
+  return api.shortName ?? api.service.split('.')[0]!;
+}

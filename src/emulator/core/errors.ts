@@ -1,0 +1,166 @@
+// One error type for every API: handlers throw ApiError, and each transport renders it the way
+// Google does (gRPC status + grpc-status-details-bin, or the REST JSON error body).
+
+/** google.rpc.Code, by name. */
+export const Code = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+
+export type CodeName = keyof typeof Code;
+
+export function isCodeName(value: string): value is CodeName {
+  return Object.prototype.hasOwnProperty.call(Code, value);
+}
+
+/** Google's HTTP mapping of canonical codes (google/rpc/code.proto). */
+const HTTP_STATUS: Record<CodeName, number> = {
+  OK: 200,
+  CANCELLED: 499,
+  UNKNOWN: 500,
+  INVALID_ARGUMENT: 400,
+  DEADLINE_EXCEEDED: 504,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  PERMISSION_DENIED: 403,
+  RESOURCE_EXHAUSTED: 429,
+  FAILED_PRECONDITION: 400,
+  ABORTED: 409,
+  OUT_OF_RANGE: 400,
+  UNIMPLEMENTED: 501,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DATA_LOSS: 500,
+  UNAUTHENTICATED: 401,
+};
+
+export function httpStatusOf(code: CodeName): number {
+  return HTTP_STATUS[code];
+}
+
+/** An error detail in proto3 JSON `Any` form: `{"@type": "type.googleapis.com/google.rpc.ErrorInfo", ...}`. */
+export interface ErrorDetail {
+  '@type': string;
+  [field: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: CodeName,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get numericCode(): number {
+    return Code[this.code];
+  }
+
+  get httpStatus(): number {
+    return httpStatusOf(this.code);
+  }
+}
+
+/** Turns anything thrown inside the emulator into an ApiError; a non-ApiError is an emulator bug → INTERNAL. */
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError('INTERNAL', `Internal error encountered. (emulator: ${message})`);
+}
+
+const TYPE_PREFIX = 'type.googleapis.com/';
+
+export function errorInfo(reason: string, domain: string, metadata: Record<string, string> = {}): ErrorDetail {
+  return { '@type': `${TYPE_PREFIX}google.rpc.ErrorInfo`, reason, domain, metadata };
+}
+
+export function badRequest(fieldViolations: Array<{ field: string; description: string }>): ErrorDetail {
+  return { '@type': `${TYPE_PREFIX}google.rpc.BadRequest`, fieldViolations };
+}
+
+export function localizedMessage(message: string): ErrorDetail {
+  return { '@type': `${TYPE_PREFIX}google.rpc.LocalizedMessage`, locale: 'en-US', message };
+}
+
+export function help(links: Array<{ description: string; url: string }>): ErrorDetail {
+  return { '@type': `${TYPE_PREFIX}google.rpc.Help`, links };
+}
+
+export function debugInfo(detail: string): ErrorDetail {
+  return { '@type': `${TYPE_PREFIX}google.rpc.DebugInfo`, detail };
+}
+
+/** The generic message Google's front end uses when a resource does not exist. */
+export const ENTITY_NOT_FOUND = 'Requested entity was not found.';
+
+/** `INVALID_ARGUMENT` for a JSON field the request message does not have (Google's wording). */
+export function unknownFieldError(name: string, at: string): ApiError {
+  const where = at ? ` at '${at}'` : '';
+  const message = `Invalid JSON payload received. Unknown name "${name}"${where}: Cannot find field.`;
+  return new ApiError('INVALID_ARGUMENT', message, [badRequest([{ field: at, description: message }])]);
+}
+
+/** `INVALID_ARGUMENT` for a JSON value that does not fit the field's type (Google's wording). */
+export function invalidValueError(at: string, typeName: string, value: unknown): ApiError {
+  const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+  const message = `Invalid value at '${at}' (${typeName}), ${shown}`;
+  return new ApiError('INVALID_ARGUMENT', message, [badRequest([{ field: at, description: message }])]);
+}
+
+/** The "legacy" reason word older REST APIs (IAM v1) put in `error.errors[].reason`. */
+export function legacyReasonOf(code: CodeName): string {
+  switch (code) {
+    case 'NOT_FOUND':
+      return 'notFound';
+    case 'ALREADY_EXISTS':
+      return 'alreadyExists';
+    case 'PERMISSION_DENIED':
+      return 'forbidden';
+    case 'UNAUTHENTICATED':
+      return 'required';
+    case 'ABORTED':
+      return 'conflict';
+    case 'FAILED_PRECONDITION':
+      return 'failedPrecondition';
+    case 'RESOURCE_EXHAUSTED':
+      return 'rateLimitExceeded';
+    case 'UNAVAILABLE':
+      return 'backendError';
+    case 'UNIMPLEMENTED':
+      return 'notImplemented';
+    case 'INVALID_ARGUMENT':
+    case 'OUT_OF_RANGE':
+      return 'badRequest';
+    default:
+      return 'backendError';
+  }
+}
+
+/**
+ * The REST error body: `{"error": {"code": HTTP, "message", "status", "details"}}`; with
+ * `legacyErrors` also the `errors: [{message, domain, reason}]` array that IAM v1 still sends.
+ */
+export function restErrorBody(error: ApiError, legacyErrors = false): Record<string, unknown> {
+  const body: Record<string, unknown> = { code: error.httpStatus, message: error.message };
+  if (legacyErrors) body.errors = [{ message: error.message, domain: 'global', reason: legacyReasonOf(error.code) }];
+  body.status = error.code;
+  if (error.details.length > 0) body.details = error.details;
+  return { error: body };
+}

@@ -1,0 +1,102 @@
+// Projects: every well-formed project id exists, with a stable 12-digit project number derived
+// from the id, and starts like a new Google Cloud project (only Service Usage and Resource
+// Manager enabled). A project is recorded in the state the first time anything names it.
+import { createHash } from 'node:crypto';
+import { ApiError, errorInfo } from './errors.js';
+import type { StateStore } from './state.js';
+
+export type ServiceState = 'ENABLED' | 'DISABLED';
+
+export interface ProjectRecord {
+  projectId: string;
+  projectNumber: string;
+  /** RFC 3339; the moment the emulator first saw the project. */
+  createTime: string;
+  /** Services this project has a record of (enabled now, or once). Absent = never enabled = DISABLED. */
+  services: Record<string, ServiceState>;
+}
+
+/** Like a brand-new Google Cloud project. */
+export const INITIALLY_ENABLED_SERVICES = ['serviceusage.googleapis.com', 'cloudresourcemanager.googleapis.com'];
+
+/** Google's rule: 6–30 characters, lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const PROJECT_NUMBER = /^[1-9][0-9]{0,18}$/;
+
+export function isValidProjectId(projectId: string): boolean {
+  return PROJECT_ID.test(projectId);
+}
+
+export function isProjectNumber(reference: string): boolean {
+  return PROJECT_NUMBER.test(reference);
+}
+
+/** A stable 12-digit number that never starts with 0, derived from the project id. */
+export function projectNumberFor(projectId: string): string {
+  const digest = createHash('sha256').update(`atlantis-run-emulator:${projectId}`).digest();
+  const value = digest.readBigUInt64BE(0) % 900_000_000_000n;
+  return String(100_000_000_000n + value);
+}
+
+/** `projects/abc/services/x` → `abc`; undefined when the name has no project segment. */
+export function projectSegmentOf(resourceName: string): string | undefined {
+  const match = /(?:^|\/)projects\/([^/]+)/.exec(resourceName);
+  return match?.[1];
+}
+
+export class ProjectDirectory {
+  constructor(
+    private readonly store: StateStore,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * The project named by id or number. A valid id not seen before is recorded now; a number
+   * resolves only to a project already seen by id (the emulator cannot invert the derivation).
+   */
+  find(reference: string): ProjectRecord | undefined {
+    const projects = this.store.data.projects;
+    if (isProjectNumber(reference)) {
+      return Object.values(projects).find((project) => project.projectNumber === reference);
+    }
+    if (!isValidProjectId(reference)) return undefined;
+    let project = projects[reference];
+    if (!project) {
+      const services: Record<string, ServiceState> = {};
+      for (const service of INITIALLY_ENABLED_SERVICES) services[service] = 'ENABLED';
+      project = {
+        projectId: reference,
+        projectNumber: projectNumberFor(reference),
+        createTime: new Date(this.now()).toISOString(),
+        services,
+      };
+      projects[reference] = project;
+      this.store.markDirty();
+    }
+    return project;
+  }
+
+  /** Like `find`, but answers an unknown project the way Google's front end does for `service`. */
+  require(reference: string, service: string): ProjectRecord {
+    const project = this.find(reference);
+    if (!project) {
+      throw new ApiError('PERMISSION_DENIED', `Permission denied on resource project ${reference}.`, [
+        errorInfo('CONSUMER_INVALID', 'googleapis.com', { consumer: `projects/${reference}`, service }),
+      ]);
+    }
+    return project;
+  }
+
+  serviceState(project: ProjectRecord, service: string): ServiceState {
+    return project.services[service] ?? 'DISABLED';
+  }
+
+  isServiceEnabled(project: ProjectRecord, service: string): boolean {
+    return this.serviceState(project, service) === 'ENABLED';
+  }
+
+  setServiceState(project: ProjectRecord, service: string, state: ServiceState): void {
+    project.services[service] = state;
+    this.store.markDirty();
+  }
+}

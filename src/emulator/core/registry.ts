@@ -1,0 +1,165 @@
+// Builds the method table from the API definitions: one binding per RPC of every served proto
+// service (gRPC path, request/response types, behaviour), REST routes from each method's
+// google.api.http rules and from REST-only routes, and google.longrunning.Operations.
+import type { Service, Type } from 'protobufjs';
+import { isMutatingMethod, shortNameOf, type ApiDefinition, type MethodBehaviour, type OperationCompleter } from './api.js';
+import { compileTemplate, type CompiledTemplate } from './path-template.js';
+import { httpRulesOf, loadIamProtos, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
+
+export interface MethodBinding {
+  api: ApiDefinition;
+  /** `google.api.serviceusage.v1.ServiceUsage/GetService`. */
+  rpcName: string;
+  /** `serviceusage.GetService`. */
+  shortName: string;
+  /** Absent for REST-only routes declared without proto types. */
+  requestType?: Type;
+  responseType?: Type;
+  /** Absent: the method exists in the proto but the emulator does not implement it (UNIMPLEMENTED). */
+  behaviour?: MethodBehaviour;
+  mutating: boolean;
+}
+
+export interface RestBinding {
+  verb: HttpRule['verb'];
+  template: CompiledTemplate;
+  bodyRule?: string;
+  method: MethodBinding;
+}
+
+export interface GrpcServiceBinding {
+  service: Service;
+  methods: Array<{ name: string; binding: MethodBinding }>;
+}
+
+/** google.longrunning.Operations/GetOperation, served for every API; the operation's own API is logged. */
+function getOperationBehaviour(fallbackApi: string): MethodBehaviour {
+  return {
+    resource: (request) => String(request.name ?? ''),
+    project: () => undefined,
+    logApi: (request, services) => services.operations.peek(String(request.name ?? ''))?.api ?? fallbackApi,
+    mutating: false,
+    handle: (request, ctx) => ctx.operations.toJson(ctx.operations.get(String(request.name ?? ''))),
+  };
+}
+
+const OPERATIONS_API: ApiDefinition = {
+  service: 'longrunning.googleapis.com',
+  title: 'Long-running operations',
+  shortName: 'operations',
+};
+
+export class ApiRegistry {
+  readonly types = new TypeRegistry();
+  readonly grpcServices: GrpcServiceBinding[] = [];
+  readonly routes: RestBinding[] = [];
+  private readonly apisByService = new Map<string, ApiDefinition>();
+
+  constructor(readonly apis: ApiDefinition[]) {
+    this.types.add(loadStatusProtos());
+    this.types.add(loadIamProtos());
+    const operationsRoot = loadOperationsProtos();
+    this.types.add(operationsRoot);
+    for (const api of apis) this.registerApi(api);
+    this.registerOperations(operationsRoot.lookupService('google.longrunning.Operations'));
+  }
+
+  completerOf(apiService: string, action: string): OperationCompleter | undefined {
+    return this.apisByService.get(apiService)?.operationCompleters?.[action];
+  }
+
+  /** The REST route for a request: among matching templates the most specific wins (so `…:access` beats `…/*`). */
+  route(verb: string, path: string): { binding: RestBinding; pathBindings: Map<string, string> } | undefined {
+    let best: { binding: RestBinding; pathBindings: Map<string, string> } | undefined;
+    for (const binding of this.routes) {
+      if (binding.verb !== verb) continue;
+      const pathBindings = binding.template.match(path);
+      if (!pathBindings) continue;
+      if (!best || binding.template.specificity > best.binding.template.specificity) best = { binding, pathBindings };
+    }
+    return best;
+  }
+
+  private registerApi(api: ApiDefinition): void {
+    if (this.apisByService.has(api.service)) throw new Error(`API ${api.service} is registered twice`);
+    this.apisByService.set(api.service, api);
+    const root = api.protoPackage ? loadProtoFile(api.protoPackage) : undefined;
+    if (root) this.types.add(root);
+    const known = new Set<string>();
+    for (const serviceName of api.grpcServices ?? []) {
+      if (!root) throw new Error(`${api.service}: grpcServices needs protoPackage`);
+      const service = root.lookupService(serviceName);
+      const methods: GrpcServiceBinding['methods'] = [];
+      for (const protoMethod of service.methodsArray) {
+        const rpcName = `${serviceName}/${protoMethod.name}`;
+        known.add(rpcName);
+        const behaviour = api.methods?.[rpcName];
+        const binding: MethodBinding = {
+          api,
+          rpcName,
+          shortName: `${shortNameOf(api)}.${protoMethod.name}`,
+          requestType: protoMethod.resolvedRequestType!,
+          responseType: protoMethod.resolvedResponseType!,
+          ...(behaviour ? { behaviour } : {}),
+          mutating: isMutatingMethod(protoMethod.name, behaviour?.mutating),
+        };
+        methods.push({ name: protoMethod.name, binding });
+        for (const rule of httpRulesOf(protoMethod)) this.addRoute(rule, binding);
+      }
+      this.grpcServices.push({ service, methods });
+    }
+    for (const rpcName of Object.keys(api.methods ?? {})) {
+      if (!known.has(rpcName)) throw new Error(`${api.service}: behaviour for ${rpcName}, which is not a method of its grpcServices`);
+    }
+    for (const route of api.restRoutes ?? []) {
+      const methodName = route.rpcName.slice(route.rpcName.lastIndexOf('/') + 1);
+      const binding: MethodBinding = {
+        api,
+        rpcName: route.rpcName,
+        shortName: `${shortNameOf(api)}.${methodName}`,
+        ...(route.requestType ? { requestType: this.requireType(api, route.requestType) } : {}),
+        ...(route.responseType ? { responseType: this.requireType(api, route.responseType) } : {}),
+        behaviour: route,
+        mutating: isMutatingMethod(methodName, route.mutating),
+      };
+      this.addRoute({ verb: route.verb, path: route.path, ...(route.body ? { body: route.body } : {}) }, binding);
+    }
+  }
+
+  private requireType(api: ApiDefinition, name: string): Type {
+    const type = this.types.findType(name);
+    if (!type) throw new Error(`${api.service}: unknown proto type ${name}`);
+    return type;
+  }
+
+  private registerOperations(service: Service): void {
+    const getOperation = service.methods.GetOperation!;
+    const grpcBinding: MethodBinding = {
+      api: OPERATIONS_API,
+      rpcName: 'google.longrunning.Operations/GetOperation',
+      shortName: 'operations.GetOperation',
+      requestType: getOperation.resolvedRequestType!,
+      responseType: getOperation.resolvedResponseType!,
+      behaviour: getOperationBehaviour('unknown'),
+      mutating: false,
+    };
+    // Other Operations methods (List, Delete, Cancel, Wait) are not emulated: gRPC answers UNIMPLEMENTED for them.
+    this.grpcServices.push({ service, methods: [{ name: 'GetOperation', binding: grpcBinding }] });
+    for (const api of this.apis) {
+      for (const path of api.operationPaths ?? []) {
+        const binding: MethodBinding = { ...grpcBinding, api, shortName: `${shortNameOf(api)}.GetOperation`, behaviour: getOperationBehaviour(api.service) };
+        this.addRoute({ verb: 'GET', path }, binding);
+      }
+    }
+  }
+
+  private addRoute(rule: HttpRule, method: MethodBinding): void {
+    const duplicate = this.routes.find((route) => route.verb === rule.verb && route.template.template === rule.path);
+    if (duplicate) {
+      // Several APIs may poll operations on the same path (/v1/operations/…): one store serves them all.
+      if (duplicate.method.rpcName === method.rpcName && method.rpcName.startsWith('google.longrunning.')) return;
+      throw new Error(`REST route ${rule.verb} ${rule.path} of ${method.rpcName} clashes with ${duplicate.method.rpcName}`);
+    }
+    this.routes.push({ verb: rule.verb, template: compileTemplate(rule.path), ...(rule.body ? { bodyRule: rule.body } : {}), method });
+  }
+}

@@ -1,0 +1,94 @@
+// HTTP/1.1 REST: route by the google.api.http templates, transcode into the request message's
+// proto3 JSON, run the call, answer JSON (or Google's JSON error body).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallPipeline } from './call-pipeline.js';
+import { ApiError, asApiError, restErrorBody } from './errors.js';
+import type { ProtoJsonCodec } from './json-codec.js';
+import type { JsonValue } from './json.js';
+import type { ApiRegistry } from './registry.js';
+import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** The page Google's front end serves for a URL no API claims. */
+function notFoundPage(path: string): string {
+  return `<!DOCTYPE html>
+<html lang=en>
+  <meta charset=utf-8>
+  <title>Error 404 (Not Found)!!1</title>
+  <p><b>404.</b> <ins>That’s an error.</ins>
+  <p>The requested URL <code>${path.replace(/[<>&"]/g, '')}</code> was not found on this server.  <ins>That’s all we know.</ins>
+`;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('INVALID_ARGUMENT', 'Request payload size exceeds the limit.'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  const text = JSON.stringify(body, null, 2);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=UTF-8',
+    'Content-Length': Buffer.byteLength(text),
+    Vary: 'Origin, X-Origin, Referer',
+    ...extraHeaders,
+  });
+  response.end(text);
+}
+
+function hasBearerToken(request: IncomingMessage): boolean {
+  return /^Bearer\s+\S+/i.test(request.headers.authorization ?? '');
+}
+
+export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+    const route = registry.route(request.method ?? 'GET', url.pathname);
+    if (!route) {
+      const page = notFoundPage(url.pathname);
+      response.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': Buffer.byteLength(page) });
+      response.end(page);
+      return;
+    }
+    const { binding: restBinding, pathBindings } = route;
+    const binding = restBinding.method;
+    try {
+      const rawBody = await readBody(request);
+      const query = splitQuery(url.searchParams);
+      const encoding = { numericEnums: query.numericEnums };
+      const answer = await pipeline.run({
+        transport: 'rest',
+        binding,
+        authenticated: hasBearerToken(request),
+        readRequest: () => {
+          const json = requestJsonFromHttp(
+            { pathBindings, query: query.fields, body: parseJsonBody(rawBody), bodyRule: restBinding.bodyRule },
+            binding.requestType,
+          );
+          return binding.requestType ? codec.normalize(binding.requestType, json) : json;
+        },
+        render: (result: JsonValue) => (binding.responseType ? codec.normalize(binding.responseType, result, encoding) : result),
+      });
+      sendJson(response, 200, answer);
+    } catch (error) {
+      const apiError = asApiError(error);
+      const headers: Record<string, string> =
+        apiError.code === 'UNAUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};
+      sendJson(response, apiError.httpStatus, restErrorBody(apiError, binding.api.legacyRestErrors), headers);
+    }
+  };
+}

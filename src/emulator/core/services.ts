@@ -1,0 +1,35 @@
+// The shared services every handler and operation completer works with.
+import type { OperationCompleter } from './api.js';
+import { IamPolicyStore } from './iam-policy.js';
+import { OperationStore } from './operations.js';
+import type { ResolvedOptions } from './options.js';
+import { ProjectDirectory } from './projects.js';
+import { ServiceAccountDirectory } from './service-accounts.js';
+import type { StateStore } from './state.js';
+
+export interface EmulatorServices {
+  readonly options: ResolvedOptions;
+  /** Raw state, for API-specific collections: `store.collection<T>('run.services')`. */
+  readonly store: StateStore;
+  readonly projects: ProjectDirectory;
+  readonly operations: OperationStore;
+  readonly iamPolicies: IamPolicyStore;
+  readonly serviceAccounts: ServiceAccountDirectory;
+}
+
+export function createServices(
+  options: ResolvedOptions,
+  store: StateStore,
+  completerOf: (api: string, action: string) => OperationCompleter | undefined,
+): EmulatorServices {
+  const serviceAccounts = new ServiceAccountDirectory(store);
+  const services: EmulatorServices = {
+    options,
+    store,
+    projects: new ProjectDirectory(store, () => Date.now()),
+    operations: new OperationStore(store, options.operationDelayMs, completerOf, () => services),
+    iamPolicies: new IamPolicyStore(store, serviceAccounts, options),
+    serviceAccounts,
+  };
+  return services;
+}
