@@ -139,6 +139,8 @@ function accountPolicyRoutes(): RestRoute[] {
 export const iamServiceAccountsApi = defineApi({
   service: API,
   title: 'Identity and Access Management (IAM) API',
+  // No IAM admin client package exists; this one carries current google.iam.v1 types for the policy routes.
+  protoPackage: '@google-cloud/resource-manager',
   legacyRestErrors: true,
 
   restRoutes: [

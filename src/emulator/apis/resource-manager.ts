@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { defineApi, method, restRoute, type MethodBehaviour } from '../core/api.js';
 import { ApiError } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
-import { isProjectNumber, isValidProjectId, type ProjectRecord } from '../core/projects.js';
+import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
 
 const API = 'cloudresourcemanager.googleapis.com';
@@ -30,9 +30,9 @@ function findProject(reference: string, services: EmulatorServices): ProjectReco
   return project;
 }
 
-/** The project whose enablement of Resource Manager applies: only one that exists (others fail in the handler). */
-function enablementProject(reference: string | undefined): string | undefined {
-  return reference && (isValidProjectId(reference) || isProjectNumber(reference)) ? reference : undefined;
+/** The project whose enablement of Resource Manager applies: only one that exists (the handler answers for the others). */
+function enablementProject(reference: string, services: EmulatorServices): string | undefined {
+  return services.projects.find(reference) ? reference : undefined;
 }
 
 /** A stable etag for a project (projects are never modified here). */
@@ -72,7 +72,7 @@ const SUPPORTED_POLICY_VERSIONS = new Set([0, 1, 3]);
 
 // The IAM methods are the same in v1 and v3; only how the project is named differs.
 function iamMethods(resourceOf: (request: { resource: string }) => string): Record<'get' | 'set' | 'test', MethodBehaviour> {
-  const project = (request: { resource: string }) => enablementProject(projectReferenceOf(resourceOf(request)));
+  const project = (request: { resource: string }, services: EmulatorServices) => enablementProject(projectReferenceOf(resourceOf(request)), services);
   return {
     get: method<{ resource: string; options?: { requestedPolicyVersion?: number } }>({
       permission: 'resourcemanager.projects.getIamPolicy',
@@ -121,7 +121,7 @@ export const resourceManagerApi = defineApi({
     [`${SERVICE}/GetProject`]: method<{ name: string }>({
       permission: 'resourcemanager.projects.get',
       resource: (request) => request.name,
-      project: (request) => enablementProject(projectReferenceOf(request.name)),
+      project: (request, services) => enablementProject(projectReferenceOf(request.name), services),
       handle: (request, ctx) => projectV3(findProject(projectReferenceOf(request.name), ctx)),
     }),
     [`${SERVICE}/GetIamPolicy`]: v3Iam.get,
@@ -136,7 +136,7 @@ export const resourceManagerApi = defineApi({
       rpcName: `${V1}/GetProject`,
       permission: 'resourcemanager.projects.get',
       resource: (request) => `projects/${request.projectId}`,
-      project: (request) => enablementProject(request.projectId),
+      project: (request, services) => enablementProject(request.projectId, services),
       handle: (request, ctx) => projectV1(findProject(request.projectId, ctx)),
     }),
     {

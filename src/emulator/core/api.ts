@@ -51,7 +51,7 @@ export interface RestRoute<Req extends Request = Request> extends MethodBehaviou
   /** The stable synthetic RPC name used in the request log and fault specs, e.g. `google.iam.admin.v1.IAM/CreateServiceAccount`. */
   rpcName: string;
   /**
-   * Optional proto types (full names, resolvable in this API's descriptors) used to validate the
+   * Optional proto types (full names, found in the API's `protoPackage` descriptors) used to validate the
    * request and normalise the response exactly as for proto-backed methods.
    */
   requestType?: string;
@@ -71,7 +71,7 @@ export interface ApiDefinition {
   title: string;
   /** Short prefix for fault specs and logs (`serviceusage` → `serviceusage.EnableService`); defaults to the service's first label. */
   shortName?: string;
-  /** npm package whose `build/protos/protos.json` describes `grpcServices`. */
+  /** npm package whose `build/protos/protos.json` holds this API's types: `grpcServices`, and `restRoutes` request/response types. */
   protoPackage?: string;
   /** Fully-qualified proto services to serve over gRPC and (via google.api.http) REST. */
   grpcServices?: string[];

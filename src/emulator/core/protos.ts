@@ -49,11 +49,6 @@ export function loadOperationsProtos(): Root {
   return loadProtoFile('google-gax', 'build/protos/operations.json');
 }
 
-/** google.iam.v1 (Policy, Get/Set/TestIamPermissions requests), for REST-only APIs with IAM methods. */
-export function loadIamProtos(): Root {
-  return loadProtoFile('google-gax', 'build/protos/iam_service.json');
-}
-
 /**
  * Finds message types by full name across every loaded root. Each package's descriptor file is
  * self-contained, so they are kept apart (merging would clash on the shared google.* types) and

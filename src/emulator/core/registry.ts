@@ -1,10 +1,11 @@
 // Builds the method table from the API definitions: one binding per RPC of every served proto
 // service (gRPC path, request/response types, behaviour), REST routes from each method's
 // google.api.http rules and from REST-only routes, and google.longrunning.Operations.
-import type { Service, Type } from 'protobufjs';
+import protobuf from 'protobufjs';
+import type { Root, Service, Type } from 'protobufjs';
 import { isMutatingMethod, shortNameOf, type ApiDefinition, type MethodBehaviour, type OperationCompleter } from './api.js';
 import { compileTemplate, type CompiledTemplate } from './path-template.js';
-import { httpRulesOf, loadIamProtos, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
+import { httpRulesOf, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
 
 export interface MethodBinding {
   api: ApiDefinition;
@@ -57,7 +58,6 @@ export class ApiRegistry {
 
   constructor(readonly apis: ApiDefinition[]) {
     this.types.add(loadStatusProtos());
-    this.types.add(loadIamProtos());
     const operationsRoot = loadOperationsProtos();
     this.types.add(operationsRoot);
     for (const api of apis) this.registerApi(api);
@@ -117,8 +117,8 @@ export class ApiRegistry {
         api,
         rpcName: route.rpcName,
         shortName: `${shortNameOf(api)}.${methodName}`,
-        ...(route.requestType ? { requestType: this.requireType(api, route.requestType) } : {}),
-        ...(route.responseType ? { responseType: this.requireType(api, route.responseType) } : {}),
+        ...(route.requestType ? { requestType: this.requireType(api, root, route.requestType) } : {}),
+        ...(route.responseType ? { responseType: this.requireType(api, root, route.responseType) } : {}),
         behaviour: route,
         mutating: isMutatingMethod(methodName, route.mutating),
       };
@@ -126,10 +126,11 @@ export class ApiRegistry {
     }
   }
 
-  private requireType(api: ApiDefinition, name: string): Type {
-    const type = this.types.findType(name);
-    if (!type) throw new Error(`${api.service}: unknown proto type ${name}`);
-    return type;
+  /** A type from the API's own descriptors (other packages may ship older copies of shared types). */
+  private requireType(api: ApiDefinition, root: Root | undefined, name: string): Type {
+    const found = root?.lookup(name);
+    if (!(found instanceof protobuf.Type)) throw new Error(`${api.service}: unknown proto type ${name} (is protoPackage set?)`);
+    return found;
   }
 
   private registerOperations(service: Service): void {
