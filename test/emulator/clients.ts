@@ -40,7 +40,7 @@ export function projectsClient(emulator: EmulatorAddress, transport: Transport):
 export const FAST_POLLING = { longrunning: createBackoffSettings(5, 1.2, 50, 0, 0, 0, 30_000) };
 
 /** Call options that turn off the client's own retries (to see injected faults as they come). */
-export const NO_RETRY = { retry: null, maxRetries: 0 } as const;
+export const NO_RETRY = { maxRetries: 0 } as const;
 
 const HTTP_TO_GRPC: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 6, 429: 8, 499: 1, 500: 13, 501: 12, 503: 14, 504: 4 };
 
