@@ -95,7 +95,7 @@ export async function restCall<T = any>(
       ...(data === undefined ? {} : { body: JSON.stringify(data) }),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? safeJson(text) : undefined, headers: response.headers };
+    return { status: response.status, body: (text ? safeJson(text) : undefined) as T, headers: response.headers };
   }
   const client = testAuthClient(options.token ?? 'emulator');
   try {
