@@ -317,6 +317,18 @@ describe('state file', () => {
   });
 });
 
+describe('lifecycle', () => {
+  test('close() returns promptly even while a client keeps its channel open', async () => {
+    const emulator = await startEmulator();
+    const usage = serviceUsageClient(emulator, 'grpc');
+    await usage.getService({ name: 'projects/close-project/services/run.googleapis.com' });
+    const started = Date.now();
+    await emulator.close();
+    expect(Date.now() - started).toBeLessThan(1_500);
+    await usage.close();
+  });
+});
+
 describe('routing and request validation', () => {
   let emulator: RunningEmulator;
   beforeAll(async () => {

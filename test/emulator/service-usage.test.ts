@@ -100,6 +100,12 @@ describe.each(TRANSPORTS)('Service Usage over %s', (transport) => {
     expect(iam.parent).toBe(`projects/${number}`); // once enabled, the project keeps a record of it
   });
 
+  test('polling an operation that does not exist → NOT_FOUND', async () => {
+    const error = await failureOf(() => client.checkEnableServiceProgress('operations/acf.p2-0-nonexistent'));
+    expect(grpcCodeOf(error)).toBe(5);
+    expect(messageOf(error)).toBe('Requested entity was not found.');
+  });
+
   test('an unknown service name fails as at Google', async () => {
     for (const call of [
       () => client.getService({ name: serviceName('nosuchapi.googleapis.com') }),
@@ -125,4 +131,9 @@ describe.each(TRANSPORTS)('Service Usage over %s', (transport) => {
     expect(grpcCodeOf(invalidProject)).toBe(7);
     expect(errorInfoOf(invalidProject)?.reason).toBe('CONSUMER_INVALID');
   });
+});
+
+test('every emulated API is in the Service Usage catalogue under the title its errors use', async () => {
+  const { ALL_APIS } = await import('../../src/emulator/apis/index.js');
+  for (const api of ALL_APIS) expect(SERVICE_CATALOG[api.service]).toBe(api.title);
 });

@@ -56,7 +56,17 @@ export async function listenOnePort(
     port: address.port,
     async close() {
       injector.destroy();
-      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      // Let in-flight calls finish, but never wait long on a client that keeps its channel open.
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          grpcServer.forceShutdown();
+          resolve();
+        }, 1_000);
+        grpcServer.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
       httpServer.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => tcpServer.close(() => resolve()));

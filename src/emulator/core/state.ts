@@ -70,7 +70,12 @@ export class StateStore {
   /** Loads `file` if it exists (or starts empty); with no file, state lives in memory only. */
   static open(file?: string): StateStore {
     if (file && existsSync(file)) {
-      const loaded = JSON.parse(readFileSync(file, 'utf8')) as Partial<StateData>;
+      let loaded: Partial<StateData>;
+      try {
+        loaded = JSON.parse(readFileSync(file, 'utf8')) as Partial<StateData>;
+      } catch (error) {
+        throw new Error(`${file} is not an emulator state file: ${(error as Error).message}`);
+      }
       if (loaded.formatVersion !== 1) throw new Error(`${file}: unsupported emulator state format ${String(loaded.formatVersion)}`);
       return new StateStore({ ...emptyState(), ...loaded } as StateData, file);
     }
