@@ -1,6 +1,7 @@
-// Preloaded with --import: records every module the process resolves into the file named by
-// RECORD_IMPORTS_FILE, so tests can prove what `--help` does (not) load.
-import { register } from 'node:module';
+// Preloaded with --import: records every module the process loads — ESM through a resolve hook,
+// CommonJS through Module._load — into the file named by RECORD_IMPORTS_FILE, so tests can prove
+// what `--help` does (not) load.
+import { register, createRequire } from 'node:module';
 import { appendFileSync } from 'node:fs';
 
 const file = process.env.RECORD_IMPORTS_FILE;
@@ -19,3 +20,14 @@ register(
       }`),
   { data: { port: port2 }, transferList: [port2] },
 );
+
+const Module = createRequire(import.meta.url)('node:module');
+const originalLoad = Module._load;
+Module._load = function recordedLoad(request, parent, isMain) {
+  try {
+    appendFileSync(file, `cjs:${Module._resolveFilename(request, parent, isMain)}\n`);
+  } catch {
+    appendFileSync(file, `cjs:${request}\n`);
+  }
+  return originalLoad.apply(this, arguments);
+};
