@@ -26,6 +26,12 @@ export const isEtagConflict: RetryPredicate = (e) =>
 export const TRANSIENT: RetryPredicate[] = [isRateLimited, isUnavailable];
 /** For read-modify-write of IAM policies: the whole read-modify-write is retried. */
 export const IAM_WRITE: RetryPredicate[] = [...TRANSIENT, isIamPropagation, isEtagConflict];
+/**
+ * For the setIamPolicy call itself: a fresh service account may not be visible yet, so retry that;
+ * an etag conflict is not retried here (resending the same stale etag cannot succeed) but by the
+ * read-modify-write around it.
+ */
+export const IAM_SET: RetryPredicate[] = [...TRANSIENT, isIamPropagation];
 
 /** Call option that disables google-gax's built-in retries: ours are the only ones. */
 export const NO_GAX_RETRY = { retry: null } as const;

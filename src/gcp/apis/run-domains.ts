@@ -1,0 +1,51 @@
+// Cloud Run domain mappings: only the v1 (Knative-style) API has them, on the regional endpoint.
+import { orMissing, type Gcp } from '../call.js';
+
+const API = 'run.googleapis.com';
+
+export interface DomainMappingInfo {
+  name: string;
+  routeName: string;
+  ready: string | undefined;
+  message: string | undefined;
+  records: { type: string; name: string; rrdata: string }[];
+}
+
+function base(gcp: Gcp, region: string, project: string): string {
+  return `${gcp.factory.restBase('run-v1', region)}/apis/domains.cloudrun.com/v1/namespaces/${project}/domainmappings`;
+}
+
+function toInfo(mapping: Record<string, any>): DomainMappingInfo {
+  const ready = (mapping.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'Ready');
+  return {
+    name: String(mapping.metadata?.name),
+    routeName: String(mapping.spec?.routeName ?? ''),
+    ready: ready?.status,
+    message: ready?.message,
+    records: (mapping.status?.resourceRecords ?? []).map((r: Record<string, string>) => ({ type: r.type, name: r.name ?? '', rrdata: r.rrdata })),
+  };
+}
+
+export async function getDomainMapping(gcp: Gcp, region: string, project: string, domain: string): Promise<DomainMappingInfo | undefined> {
+  const url = `${base(gcp, region, project)}/${domain}`;
+  const found = await orMissing(gcp.caller.run({ api: API, method: 'GetDomainMapping', resource: domain }, () => gcp.factory.request<Record<string, any>>({ url })));
+  return found ? toInfo(found) : undefined;
+}
+
+export async function createDomainMapping(gcp: Gcp, region: string, project: string, domain: string, routeName: string): Promise<DomainMappingInfo> {
+  const body = {
+    apiVersion: 'domains.cloudrun.com/v1',
+    kind: 'DomainMapping',
+    metadata: { name: domain, namespace: project, labels: { 'managed-by': 'atlantis-run' } },
+    spec: { routeName, certificateMode: 'AUTOMATIC' },
+  };
+  const created = await gcp.caller.run({ api: API, method: 'CreateDomainMapping', resource: domain, mutating: true }, () =>
+    gcp.factory.request<Record<string, any>>({ url: base(gcp, region, project), method: 'POST', body }),
+  );
+  return toInfo(created);
+}
+
+export async function deleteDomainMapping(gcp: Gcp, region: string, project: string, domain: string): Promise<boolean> {
+  const url = `${base(gcp, region, project)}/${domain}`;
+  return Boolean(await orMissing(gcp.caller.run({ api: API, method: 'DeleteDomainMapping', resource: domain, mutating: true }, () => gcp.factory.request({ url, method: 'DELETE' }).then(() => true))));
+}

@@ -1,0 +1,103 @@
+// Every Google call goes through ApiCaller.run(): it stops before starting a call once Ctrl-C was
+// pressed (the call in flight finishes), retries through the shared predicates, records the call
+// in the debug log, counts calls, and normalises errors with what was being called.
+import { InterruptedError } from '../errors.js';
+import type { DebugLog } from '../util/debug-log.js';
+import { GcpError, toGcpError } from './errors.js';
+import { TRANSIENT, withRetry, type RetryPredicate } from './retry.js';
+import type { ClientFactory } from './factory.js';
+
+export interface CallInfo {
+  /** e.g. run.googleapis.com */
+  api: string;
+  /** e.g. CreateService */
+  method: string;
+  resource?: string;
+  mutating?: boolean;
+  /** Retry predicates; defaults to transient errors. */
+  retry?: RetryPredicate[];
+}
+
+export interface CallStats {
+  calls: number;
+  mutating: number;
+  retries: number;
+}
+
+export class ApiCaller {
+  readonly stats: CallStats = { calls: 0, mutating: 0, retries: 0 };
+
+  constructor(
+    private readonly logger: DebugLog,
+    private readonly signal?: AbortSignal,
+    private readonly onRetry?: (info: CallInfo, err: GcpError, attempt: number) => void,
+  ) {}
+
+  async run<T>(info: CallInfo, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const result = await withRetry(
+        async () => {
+          this.throwIfAborted();
+          this.stats.calls += 1;
+          if (info.mutating) this.stats.mutating += 1;
+          this.logger.write('call', { api: info.api, method: info.method, resource: info.resource, mutating: Boolean(info.mutating) });
+          return fn();
+        },
+        {
+          predicates: info.retry ?? TRANSIENT,
+          onRetry: (err, attempt) => {
+            this.stats.retries += 1;
+            this.logger.write('retry', { method: info.method, resource: info.resource, attempt, code: err.code, message: err.message });
+            this.onRetry?.(info, err, attempt);
+          },
+        },
+      );
+      this.logger.write('call-ok', { method: info.method, resource: info.resource, ms: Date.now() - started });
+      return result;
+    } catch (err) {
+      const e = withContext(toGcpError(err), info);
+      this.logger.write('call-failed', { method: info.method, resource: info.resource, ms: Date.now() - started, error: e });
+      throw e;
+    }
+  }
+
+  /** Writes to the debug log (for clients that make their own HTTP calls, like the registry client). */
+  log(kind: string, data: Record<string, unknown> = {}): void {
+    this.logger.write(kind, data);
+  }
+
+  throwIfAborted(): void {
+    if (this.signal?.aborted) throw this.signal.reason instanceof Error ? this.signal.reason : new InterruptedError();
+  }
+}
+
+/** Adds the call's api/method/resource to a GcpError that lacks them. */
+export function withContext(err: unknown, info: CallInfo): unknown {
+  if (!(err instanceof GcpError) || err.method) return err;
+  return new GcpError(err.code, err.message, {
+    reason: err.reason,
+    metadata: err.metadata,
+    httpStatus: err.httpStatus,
+    cause: err.cause ?? err,
+    api: info.api,
+    method: info.method,
+    resource: info.resource,
+  });
+}
+
+/** What every API module works with. */
+export interface Gcp {
+  factory: ClientFactory;
+  caller: ApiCaller;
+}
+
+/** Returns undefined for NOT_FOUND: the common "does it exist?" read. */
+export async function orMissing<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof GcpError && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}

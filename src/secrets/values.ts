@@ -1,0 +1,111 @@
+// Secret values: read from where the configuration says (environment, file, stdin), validated
+// for their kind, registered for redaction the moment they exist, and identified by SHA-256 so the
+// tool can tell a changed value without ever storing one.
+import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { SecretKind } from '../atlantis/catalog.js';
+import type { DesiredSecret } from '../desired/index.js';
+import { UsageError } from '../errors.js';
+import { parseDocument } from 'yaml';
+import { registerSecret } from '../util/redact.js';
+
+export interface SecretValue {
+  data: Buffer;
+  sha256: string;
+  /** Where it came from, for messages: "$GITHUB_TOKEN", "file ./token". Never the value. */
+  origin: string;
+  notes: string[];
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A short, non-reversible fingerprint for humans (`secrets list`, plan output). */
+export function shortDigest(hex: string | undefined): string | undefined {
+  return hex ? `sha256:${hex.slice(0, 12)}` : undefined;
+}
+
+/** A new random value for generated secrets (webhook secret, UI password): 32 bytes, URL-safe. */
+export function generateValue(): SecretValue {
+  const text = randomBytes(32).toString('base64url');
+  registerSecret(text);
+  const data = Buffer.from(text, 'utf8');
+  return { data, sha256: sha256(data), origin: 'generated', notes: [] };
+}
+
+/** Reads the configured source, or returns undefined when the source has no value right now. */
+export async function readConfiguredValue(secret: DesiredSecret, env: NodeJS.ProcessEnv): Promise<SecretValue | undefined> {
+  const source = secret.source;
+  if (source.kind === 'env') {
+    const raw = env[source.variable];
+    if (raw === undefined || raw === '') return undefined;
+    return checkedValue(secret.name, secret.spec.kind, Buffer.from(raw, 'utf8'), `$${source.variable}`);
+  }
+  if (source.kind === 'file') {
+    let raw: Buffer;
+    try {
+      raw = await readFile(source.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new UsageError(`secret ${secret.name}: cannot read ${source.path}: ${(err as Error).message}`);
+    }
+    return checkedValue(secret.name, secret.spec.kind, raw, `file ${source.path}`);
+  }
+  return undefined;
+}
+
+/**
+ * Validates a value for its kind. Tokens and passwords lose a trailing newline (files usually end
+ * with one; Atlantis would send it in the Authorization header) — and we say so.
+ */
+export function checkedValue(name: string, kind: SecretKind, raw: Buffer, origin: string): SecretValue {
+  registerSecret(raw);
+  const notes: string[] = [];
+  let data = raw;
+  if (kind === 'token' || kind === 'password') {
+    const text = raw.toString('utf8');
+    const trimmed = text.replace(/\r?\n$/, '');
+    if (trimmed !== text) notes.push(`removed the trailing newline from ${origin}`);
+    if (/[\r\n]/.test(trimmed)) throw new UsageError(`secret ${name}: the value from ${origin} spans several lines; a ${kind} is one line`);
+    data = Buffer.from(trimmed, 'utf8');
+  }
+  if (data.toString('utf8').trim() === '') throw new UsageError(`secret ${name}: the value from ${origin} is empty`);
+  if (kind === 'pem') {
+    try {
+      createPrivateKey({ key: data, format: 'pem' });
+    } catch {
+      throw new UsageError(`secret ${name}: the value from ${origin} is not a PEM private key`, {
+        hint: 'use the private key file GitHub generated for the App (-----BEGIN RSA PRIVATE KEY-----)',
+      });
+    }
+  }
+  if (kind === 'yaml') validateYaml(name, data, origin);
+  return { data, sha256: sha256(data), origin, notes };
+}
+
+// Top-level keys of Atlantis' server-side repo config (runatlantis.io/docs/server-side-repo-config).
+const REPO_CONFIG_KEYS = ['repos', 'workflows', 'policies', 'metrics', 'team_authz', 'external_stores'];
+
+function validateYaml(name: string, data: Buffer, origin: string): void {
+  const doc = parseDocument(data.toString('utf8'), { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const at = first.linePos?.[0] ? ` (line ${first.linePos[0].line})` : '';
+    throw new UsageError(`secret ${name}: ${origin} is not valid YAML${at}: ${first.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`secret ${name}: ${origin} must be a YAML mapping`);
+  }
+  if (name === 'repo-config') {
+    const unknown = Object.keys(value).filter((k) => !REPO_CONFIG_KEYS.includes(k));
+    if (unknown.length > 0) {
+      throw new UsageError(`secret ${name}: ${origin} has unknown top-level key ${unknown.map((k) => `"${k}"`).join(', ')}`, {
+        hint: `Atlantis server-side repo config accepts: ${REPO_CONFIG_KEYS.join(', ')}`,
+      });
+    }
+    const repos = (value as { repos?: unknown }).repos;
+    if (repos !== undefined && !Array.isArray(repos)) throw new UsageError(`secret ${name}: ${origin}: repos must be a list`);
+  }
+}
