@@ -108,6 +108,11 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
   /** Retry tuning for transient failures (429, 5xx, unreachable, timeouts). */
   retry?: Omit<RetryOptions, 'predicates' | 'signal'>;
+  /**
+   * The Bearer challenge when it is known in advance (Artifact Registry's token endpoint is always
+   * https://REGION-docker.pkg.dev/v2/token): saves the `GET /v2/` round trip before the first call.
+   */
+  bearerRealm?: { realm: string; service?: string };
   /** Receives one entry per HTTP request: method, URL, status, duration (never headers). */
   log?: { write(kind: string, data?: Record<string, unknown>): void };
 }
@@ -158,6 +163,9 @@ export class RegistryClient {
     this.base = new URL(this.baseText);
     this.registryHost = options.registryHost ?? /\/hosts\/([^/]+)$/.exec(this.base.pathname)?.[1] ?? this.base.host;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.bearerRealm) {
+      this.challenge = Promise.resolve({ scheme: 'bearer', realm: options.bearerRealm.realm, service: options.bearerRealm.service, scope: undefined });
+    }
   }
 
   /**
