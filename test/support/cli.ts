@@ -1,7 +1,7 @@
 // Runs the real CLI, in-process (fast, for most tests) or as a child process (exit codes, signals,
 // the launcher itself). Both return what a user would see.
 import { PassThrough } from 'node:stream';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 
@@ -13,6 +13,8 @@ export interface CliResult {
 
 export interface CliOptions {
   cwd: string;
+  /** Called synchronously with each complete stdout line (e.g. --json events as they happen). */
+  onStdoutLine?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Pretend stdin/stderr are terminals (interactive mode). */
   tty?: boolean;
@@ -45,6 +47,21 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   const stdout = collector(false);
+  if (options.onStdoutLine) {
+    // Intercept writes synchronously, before the engine goes on: tests use it to act "between" phases.
+    const onLine = options.onStdoutLine;
+    let partial = '';
+    const write = stdout.write.bind(stdout);
+    stdout.write = ((chunk: string | Buffer, ...rest: unknown[]) => {
+      partial += chunk.toString();
+      let newline: number;
+      while ((newline = partial.indexOf('\n')) >= 0) {
+        onLine(partial.slice(0, newline));
+        partial = partial.slice(newline + 1);
+      }
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stdout.write;
+  }
   const stderr = collector(Boolean(options.tty));
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = Boolean(options.tty);
@@ -55,9 +72,10 @@ export async function runCli(args: string[], options: CliOptions): Promise<CliRe
 
 export const BIN = fileURLToPath(new URL('../../bin/atlantis-run.js', import.meta.url));
 
-export function runCliProcess(args: string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
+export function runCliProcess(args: string[], options: CliOptions & { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void }): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -68,7 +86,7 @@ export function runCliProcess(args: string[], options: CliOptions & { timeoutMs?
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, signal });
     });
   });
 }
