@@ -21,10 +21,10 @@ export const SERVICE_ACCOUNT_ID_PATTERN = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])$/;
 export const SECRET_ID_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 // Artifact Registry repository ids.
 export const REPOSITORY_ID_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
-const ROLE_PATTERN = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[a-z0-9-]+\/roles\/[A-Za-z0-9_.]+)$/;
-const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const ROLE_PATTERN = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[a-z0-9-]+\/roles\/[A-Za-z0-9_.]+)$/;
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 const nonEmpty = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `must not be empty` });
 const hostname = z
@@ -32,10 +32,12 @@ const hostname = z
   .trim()
   .toLowerCase()
   .regex(HOSTNAME_PATTERN, { error: 'expected a host name such as github.example.com (no scheme, no path)' });
+// Bitbucket Server / Gitea base URLs: scheme and host, optionally a base path.
+export const BASE_URL_PATTERN = /^https?:\/\/[^\s/]+(\/[^\s]*)?$/;
 const httpsUrl = z
   .string()
   .trim()
-  .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'expected a URL such as https://git.example.com' })
+  .regex(BASE_URL_PATTERN, { error: 'expected a URL such as https://git.example.com' })
   .transform((u) => u.replace(/\/+$/, ''));
 const positiveInt = z.coerce.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).positive();
 

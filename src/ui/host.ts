@@ -1,7 +1,7 @@
 // The IO host (AWS CDK's IoHost idea): the one object through which a command reports progress,
 // prints data and asks questions. Whether we are interactive is decided here, once.
 import type { EngineEvent } from '../engine/events.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { DebugLog } from '../util/debug-log.js';
 import { redact } from '../util/redact.js';
 import { InteractiveReporter } from './reporters/interactive.js';
@@ -45,8 +45,7 @@ export interface HostOptions {
 
 export class IoHost {
   readonly mode: OutputMode;
-  /** Questions may be asked only with a terminal on both ends, outside CI, without --json. */
-  readonly canPrompt: boolean;
+  private promptsAllowed: boolean;
   private readonly reporter: Reporter;
   private readonly debugLog: DebugLog;
   readonly streams: Streams;
@@ -57,13 +56,23 @@ export class IoHost {
     this.streams = streams;
     this.debugLog = options.debugLog;
     this.mode = options.json ? 'json' : streams.stderr.isTTY && !ci ? 'interactive' : 'plain';
-    this.canPrompt = !options.json && !ci && Boolean(streams.stdin.isTTY) && Boolean(streams.stderr.isTTY);
+    this.promptsAllowed = !options.json && !ci && Boolean(streams.stdin.isTTY) && Boolean(streams.stderr.isTTY);
     this.reporter =
       this.mode === 'json'
         ? new JsonReporter(streams.stdout)
         : this.mode === 'interactive'
           ? new InteractiveReporter(streams.stdout, streams.stderr)
           : new PlainReporter(streams.stdout, streams.stderr);
+  }
+
+  /** Questions may be asked only with a terminal on both ends, outside CI, without --json. */
+  get canPrompt(): boolean {
+    return this.promptsAllowed;
+  }
+
+  /** A command's own `--non-interactive` flag: from now on, answer from defaults or fail naming the flag. */
+  disablePrompts(): void {
+    this.promptsAllowed = false;
   }
 
   emit = (event: EngineEvent): void => {
@@ -97,46 +106,92 @@ export class IoHost {
     this.requirePrompt(question);
     const { input } = await import('@inquirer/prompts');
     return this.withPaused(() =>
-      input({
-        message: question.message,
-        ...(question.default !== undefined ? { default: question.default } : {}),
-        ...(question.validate ? { validate: question.validate } : {}),
-      }),
+      input(
+        {
+          message: question.message,
+          ...(question.default !== undefined ? { default: question.default } : {}),
+          ...(question.validate ? { validate: question.validate } : {}),
+        },
+        this.promptContext(),
+      ),
     );
   }
 
   async password(question: Question & { validate?: (value: string) => true | string }): Promise<string> {
     this.requirePrompt(question);
     const { password } = await import('@inquirer/prompts');
-    return this.withPaused(() => password({ message: question.message, mask: true, ...(question.validate ? { validate: question.validate } : {}) }));
+    return this.withPaused(() =>
+      password({ message: question.message, mask: true, ...(question.validate ? { validate: question.validate } : {}) }, this.promptContext()),
+    );
   }
 
   async confirm(question: Question & { default?: boolean }): Promise<boolean> {
     if (!this.canPrompt && question.default !== undefined) return question.default;
     this.requirePrompt(question);
     const { confirm } = await import('@inquirer/prompts');
-    return this.withPaused(() => confirm({ message: question.message, default: question.default ?? false }));
+    return this.withPaused(() => confirm({ message: question.message, default: question.default ?? false }, this.promptContext()));
   }
 
   async select<T extends string>(
-    question: Question & { choices: readonly { value: T; name?: string; description?: string }[]; default?: T },
+    question: Question & { choices: readonly { value: T; name?: string; description?: string }[]; default?: T; pageSize?: number },
   ): Promise<T> {
     if (!this.canPrompt && question.default !== undefined) return question.default;
     this.requirePrompt(question);
     const { select } = await import('@inquirer/prompts');
     return this.withPaused(() =>
-      select<T>({
-        message: question.message,
-        choices: question.choices.map((c) => ({ value: c.value, name: c.name ?? c.value, ...(c.description ? { description: c.description } : {}) })),
-        ...(question.default !== undefined ? { default: question.default } : {}),
-      }),
+      select<T>(
+        {
+          message: question.message,
+          choices: question.choices.map((c) => ({ value: c.value, name: c.name ?? c.value, ...(c.description ? { description: c.description } : {}) })),
+          ...(question.default !== undefined ? { default: question.default } : {}),
+          ...(question.pageSize !== undefined ? { pageSize: question.pageSize } : {}),
+        },
+        this.promptContext(),
+      ),
     );
+  }
+
+  /** Several choices at once (space toggles, enter accepts). The default is the list of values checked at first. */
+  async checkbox<T extends string>(
+    question: Question & { choices: readonly { value: T; name?: string; description?: string }[]; default?: readonly T[] },
+  ): Promise<T[]> {
+    if (!this.canPrompt && question.default !== undefined) return [...question.default];
+    this.requirePrompt(question);
+    const { checkbox } = await import('@inquirer/prompts');
+    const checked = new Set<T>(question.default ?? []);
+    return this.withPaused(() =>
+      checkbox<T>(
+        {
+          message: question.message,
+          choices: question.choices.map((c) => ({
+            value: c.value,
+            name: c.name ?? c.value,
+            // The answer line lists values, not the long names.
+            short: c.value,
+            checked: checked.has(c.value),
+            ...(c.description ? { description: c.description } : {}),
+          })),
+        },
+        this.promptContext(),
+      ),
+    );
+  }
+
+  // Prompts read the host's stdin and draw on stderr: stdout stays for data (DESIGN §2).
+  private promptContext(): { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } {
+    return { input: this.streams.stdin, output: this.streams.stderr };
   }
 
   private async withPaused<T>(fn: () => Promise<T>): Promise<T> {
     this.reporter.pause();
     try {
       return await fn();
+    } catch (err) {
+      // Ctrl-C while a prompt owns the terminal (raw mode: no SIGINT reaches the process).
+      if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
+        throw new InterruptedError('interrupted: the question was not answered; nothing was changed', { cause: err });
+      }
+      throw err;
     } finally {
       this.reporter.resume();
     }

@@ -1,0 +1,39 @@
+// `atlantis-run init`: the wizard lives in src/init/; this only maps options and prints the outcome.
+import path from 'node:path';
+import { runInit } from '../../init/run.js';
+import type { InitFlags } from '../../init/wizard.js';
+import type { CommandHandler } from '../command.js';
+
+export const handler: CommandHandler = async (ctx, input) => {
+  const flags: InitFlags = { ...(input.options as InitFlags) };
+  // The global --project / --region answer the first two questions.
+  if (ctx.globals.project !== undefined) flags.project = ctx.globals.project;
+  if (ctx.globals.region !== undefined) flags.region = ctx.globals.region;
+
+  const result = await runInit(ctx, flags);
+  const shown = (file: string) => path.relative(ctx.cwd, file) || file;
+
+  if (ctx.globals.json) {
+    ctx.host.result({
+      ok: true,
+      command: 'init',
+      configPath: result.configPath,
+      files: result.files,
+      project: result.config.project,
+      region: result.config.region,
+      service: result.config.service,
+      provider: result.config.atlantis.vcs.provider,
+      secrets: result.secrets.map(({ name, secretId, source, status }) => ({ name, secretId, source, status })),
+      nextSteps: result.nextSteps,
+    });
+    return;
+  }
+
+  const lines: string[] = [];
+  lines.push(`Wrote ${shown(result.configPath)} — ${result.config.atlantis.vcs.provider}, ${result.config.project} / ${result.config.region}, service ${result.config.service}`);
+  for (const file of result.files.slice(1)) lines.push(`Wrote ${shown(file)} — starter server-side repo config (Atlantis repos.yaml)`);
+  for (const used of result.defaultsUsed) lines.push(`  ${used}`);
+  lines.push('', 'Next steps:');
+  result.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+  ctx.host.print(lines.join('\n'));
+};
