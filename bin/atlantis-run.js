@@ -2,6 +2,14 @@
 // Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
 import { main } from '../dist/cli/main.js';
 
+// `atlantis-run --help | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -60,4 +60,86 @@ export const commands: CommandDefinition[] = [
     examples: ['atlantis-run render', 'atlantis-run render --json | jq .service.template.containers[0].env'],
     load: () => import('./commands/render.js'),
   }),
+  defineCommand({
+    name: 'plan',
+    summary: 'read-only: what deploy would create, update or delete, field by field',
+    description:
+      'Reads live state in Google Cloud and compares it with atlantis-run.yaml, phase by phase: APIs, the\n' +
+      'repository, secrets and their versions, the runtime service account, IAM bindings, the image and the\n' +
+      'Cloud Run service. Changes nothing. Also reports permissions the caller lacks for a deploy.',
+    usesConfig: true,
+    options: [
+      { flags: '--detailed-exitcode', description: 'exit 4 when there are changes (0 when none)' },
+      { flags: '--wait-timeout <duration>', description: 'bound on waiting for Google Cloud (default 10m)', hidden: true },
+    ],
+    examples: ['atlantis-run plan', 'atlantis-run plan --detailed-exitcode --json   # CI drift check: exit 4 on drift'],
+    load: () => import('./commands/plan.js'),
+  }),
+  defineCommand({
+    name: 'deploy',
+    summary: 'converge every phase: APIs, registry, secrets, identity, image, service, domain',
+    description:
+      'Reads live state, shows the plan, asks for confirmation on a terminal (or takes -y), then applies only\n' +
+      'what differs, independent phases concurrently, waiting for the new revision to be Ready. Idempotent: a\n' +
+      'second run with nothing changed makes no change. Resumable: a run killed at any point is completed by\n' +
+      'the next one. Ends with the service URL, the webhook URL and the next steps.',
+    usesConfig: true,
+    mutates: true,
+    options: [{ flags: '--wait-timeout <duration>', description: 'how long to wait for long-running operations, e.g. 90s, 10m', default: '10m' }],
+    examples: ['atlantis-run deploy', 'atlantis-run deploy --emulator          # against the bundled local emulator', 'atlantis-run deploy -y --json           # in CI'],
+    load: () => import('./commands/deploy.js'),
+  }),
+  defineCommand({
+    name: 'status',
+    summary: 'live state: URL, ready revision, image, settings, secret versions, drift',
+    description:
+      'Reads the deployment in Google Cloud: URL and webhook URL, ready revision, image digest, instance\n' +
+      'settings, secret versions in use against the newest, drift against atlantis-run.yaml (what deploy\n' +
+      'would change) and against the lockfile (what changed since it was written). Changes nothing.',
+    usesConfig: true,
+    options: [{ flags: '--wait-timeout <duration>', description: 'bound on waiting for Google Cloud', hidden: true }],
+    examples: ['atlantis-run status', 'atlantis-run status --json | jq .drift'],
+    load: () => import('./commands/status.js'),
+  }),
+  defineCommand({
+    name: 'destroy',
+    summary: 'remove what deploy created, in reverse order (secrets kept unless --purge-secrets)',
+    description:
+      'Deletes the domain mapping, the Cloud Run service, the IAM bindings of the runtime account, the\n' +
+      'runtime service account and the Artifact Registry repository. Secrets (and their values) are kept\n' +
+      'unless --purge-secrets. APIs stay enabled. Not found counts as deleted, so running it twice is fine.',
+    usesConfig: true,
+    mutates: true,
+    options: [
+      { flags: '--purge-secrets', description: 'also delete the secrets and every version' },
+      { flags: '--wait-timeout <duration>', description: 'how long to wait for deletions', default: '10m' },
+    ],
+    examples: ['atlantis-run destroy', 'atlantis-run destroy -y --purge-secrets'],
+    load: () => import('./commands/destroy.js'),
+  }),
+  defineCommand({
+    name: 'emulator',
+    summary: 'run the bundled local Google Cloud emulator (gRPC and REST on one 127.0.0.1 port)',
+    description:
+      'Serves Cloud Run, Secret Manager, Artifact Registry, IAM, Resource Manager, Service Usage and Cloud\n' +
+      'Build on 127.0.0.1 until Ctrl-C. The first line on stdout is `export ATLANTIS_RUN_EMULATOR_HOST=…`:\n' +
+      'eval it and every atlantis-run command talks to the emulator. Every API starts disabled except\n' +
+      'Service Usage and Resource Manager, like a new project.',
+    options: [
+      { flags: '--port <n>', description: 'port on 127.0.0.1 (0 picks a free one)', default: '0' },
+      { flags: '--latency <ms>', description: 'added to every call' },
+      { flags: '--operation-delay <ms>', description: 'how long long-running operations stay running' },
+      { flags: '--iam-propagation-delay <ms>', description: 'how long a new service account is unknown to IAM policies' },
+      { flags: '--faults <spec>', description: 'METHOD=CODE:RATE[,…] with * wildcards, e.g. "*=UNAVAILABLE:0.2"' },
+      { flags: '--seed <n>', description: 'makes --faults deterministic' },
+      { flags: '--deny <permission>', description: 'a permission the caller lacks (repeatable or comma-separated)', repeatable: true },
+      { flags: '--request-log <file>', description: 'append one JSON line per call' },
+      { flags: '--state <file>', description: 'load state from and save it to this file' },
+    ],
+    examples: [
+      'atlantis-run emulator --port 8085 --state emu.json > emulator.env &  sleep 2; . ./emulator.env',
+      'atlantis-run emulator --latency 100 --request-log calls.jsonl',
+    ],
+    load: () => import('./commands/emulator.js'),
+  }),
 ];
