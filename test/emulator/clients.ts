@@ -2,6 +2,7 @@
 // reuse these: build a client with `clientOptions(emulator, transport)` and pass it to any
 // generated `@google-cloud/*` client constructor.
 import * as grpc from '@grpc/grpc-js';
+import { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { ProjectsClient } from '@google-cloud/resource-manager';
 import { ServiceUsageClient } from '@google-cloud/service-usage';
 import { OAuth2Client } from 'google-auth-library';
@@ -34,6 +35,10 @@ export function serviceUsageClient(emulator: EmulatorAddress, transport: Transpo
 
 export function projectsClient(emulator: EmulatorAddress, transport: Transport): ProjectsClient {
   return new ProjectsClient(clientOptions(emulator, transport));
+}
+
+export function artifactRegistryClient(emulator: EmulatorAddress, transport: Transport): ArtifactRegistryClient {
+  return new ArtifactRegistryClient(clientOptions(emulator, transport));
 }
 
 /** Call options that poll long-running operations every few ms instead of Google's 100 ms × 1.3 backoff. */

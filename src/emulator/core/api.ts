@@ -1,7 +1,9 @@
 // What an API file exports: one `ApiDefinition`, built with `defineApi`. The core turns it into
 // gRPC handlers, REST routes (from the protos' google.api.http rules, plus `restRoutes` for
-// REST-only APIs) and request-log / fault / enablement / permission plumbing. See README.md,
+// REST-only APIs, and `rawRoutes` for non-JSON protocols) and request-log / fault / enablement /
+// permission plumbing. See README.md,
 // "Adding an API".
+import type { ApiError } from './errors.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { EmulatorServices } from './services.js';
 
@@ -58,6 +60,61 @@ export interface RestRoute<Req extends Request = Request> extends MethodBehaviou
   responseType?: string;
 }
 
+/**
+ * A request as a raw HTTP route sees it (plain JSON, so the pipeline can carry it like any request).
+ * Header names are lower-case; repeated headers are joined with ", ".
+ */
+export type RawHttpRequest = {
+  /** The verb as sent, `HEAD` included. */
+  method: string;
+  /** The URL path as sent (not decoded). */
+  path: string;
+  /** The path template's variables, decoded. */
+  params: Record<string, string>;
+  /** Query parameters, every value of each. */
+  query: Record<string, string[]>;
+  headers: Record<string, string>;
+  /** The request body as UTF-8 text ('' when there is none). */
+  body: string;
+};
+
+/** What a raw HTTP route answers: any status, headers and a text body (sent as UTF-8; never sent for HEAD). */
+export type RawHttpResponse = {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+};
+
+/**
+ * A raw HTTP route, for protocols that are not Google's JSON REST (the Docker Registry HTTP API v2:
+ * HEAD requests, non-JSON answers, custom status codes and headers, its own authentication). The
+ * call still goes through the common pipeline (latency, faults, API enablement, `--deny`, the
+ * request log); only the decoding of the request and the rendering of the answer and of errors
+ * belong to the route.
+ */
+export interface RawHttpRoute {
+  verbs: Array<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
+  /** A path template in google.api.http syntax: `/hosts/{host}/v2/{name=**}/manifests/{reference}`. */
+  path: string;
+  /** The stable synthetic RPC name for the request log and fault specs, e.g. `docker.registry.v2/GetManifest`. */
+  rpcName: string;
+  permission?: string | ((request: RawHttpRequest) => string | undefined);
+  /** The resource the call is about; its `projects/X` segment decides API enablement unless `project` says otherwise. */
+  resource: (request: RawHttpRequest) => string;
+  project?: (request: RawHttpRequest, services: EmulatorServices) => string | undefined;
+  /** Defaults from the method name, as for other methods. */
+  mutating?: boolean;
+  /**
+   * Whether the request carries credentials the route accepts (default: an `Authorization: Bearer`
+   * header). When it does not, the pipeline fails the call UNAUTHENTICATED and `renderError`
+   * turns that into the protocol's own challenge.
+   */
+  authenticated?: (request: RawHttpRequest) => boolean;
+  handle: (request: RawHttpRequest, ctx: CallContext) => RawHttpResponse | Promise<RawHttpResponse>;
+  /** Renders any error of the call (the handler's, or the pipeline's: authentication, faults, enablement, `--deny`). */
+  renderError: (error: ApiError, request: RawHttpRequest) => RawHttpResponse;
+}
+
 /** Runs when a long-running operation becomes due; its result becomes the operation's outcome. */
 export type OperationCompleter = (
   payload: JsonValue,
@@ -79,6 +136,8 @@ export interface ApiDefinition {
   methods?: Record<string, MethodBehaviour>;
   /** REST-only routes. */
   restRoutes?: RestRoute[];
+  /** Raw HTTP routes (non-JSON protocols served on the same port, e.g. the Docker Registry API). */
+  rawRoutes?: RawHttpRoute[];
   /** REST templates of this API's `google.longrunning.Operations.GetOperation`, e.g. `/v1/{name=operations/*}`. */
   operationPaths?: string[];
   /** Named completions for this API's long-running operations (persisted by name with the operation). */
@@ -95,6 +154,11 @@ export function defineApi(definition: ApiDefinition): ApiDefinition {
 /** Types a method's request shape while keeping the definition a plain object. */
 export function method<Req extends Request>(behaviour: MethodBehaviour<Req>): MethodBehaviour {
   return behaviour as unknown as MethodBehaviour;
+}
+
+/** Same for raw HTTP routes. */
+export function rawRoute(route: RawHttpRoute): RawHttpRoute {
+  return route;
 }
 
 /** Same for REST-only routes. */

@@ -3,7 +3,8 @@
 // google.api.http rules and from REST-only routes, and google.longrunning.Operations.
 import protobuf from 'protobufjs';
 import type { Root, Service, Type } from 'protobufjs';
-import { isMutatingMethod, shortNameOf, type ApiDefinition, type MethodBehaviour, type OperationCompleter } from './api.js';
+import { isMutatingMethod, shortNameOf, type ApiDefinition, type MethodBehaviour, type OperationCompleter, type RawHttpRoute } from './api.js';
+import type { JsonValue } from './json.js';
 import { compileTemplate, type CompiledTemplate } from './path-template.js';
 import { httpRulesOf, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
 
@@ -25,6 +26,14 @@ export interface RestBinding {
   verb: HttpRule['verb'];
   template: CompiledTemplate;
   bodyRule?: string;
+  method: MethodBinding;
+}
+
+/** A raw HTTP route with the method binding the pipeline runs it under. */
+export interface RawBinding {
+  verbs: ReadonlySet<string>;
+  template: CompiledTemplate;
+  route: RawHttpRoute;
   method: MethodBinding;
 }
 
@@ -54,6 +63,7 @@ export class ApiRegistry {
   readonly types = new TypeRegistry();
   readonly grpcServices: GrpcServiceBinding[] = [];
   readonly routes: RestBinding[] = [];
+  readonly rawRoutes: RawBinding[] = [];
   private readonly apisByService = new Map<string, ApiDefinition>();
 
   constructor(readonly apis: ApiDefinition[]) {
@@ -73,6 +83,18 @@ export class ApiRegistry {
     let best: { binding: RestBinding; pathBindings: Map<string, string> } | undefined;
     for (const binding of this.routes) {
       if (binding.verb !== verb) continue;
+      const pathBindings = binding.template.match(path);
+      if (!pathBindings) continue;
+      if (!best || binding.template.specificity > best.binding.template.specificity) best = { binding, pathBindings };
+    }
+    return best;
+  }
+
+  /** The raw HTTP route for a request (after JSON routes found none); the most specific template wins. */
+  rawRoute(verb: string, path: string): { binding: RawBinding; pathBindings: Map<string, string> } | undefined {
+    let best: { binding: RawBinding; pathBindings: Map<string, string> } | undefined;
+    for (const binding of this.rawRoutes) {
+      if (!binding.verbs.has(verb)) continue;
       const pathBindings = binding.template.match(path);
       if (!pathBindings) continue;
       if (!best || binding.template.specificity > best.binding.template.specificity) best = { binding, pathBindings };
@@ -124,6 +146,31 @@ export class ApiRegistry {
       };
       this.addRoute({ verb: route.verb, path: route.path, ...(route.body ? { body: route.body } : {}) }, binding);
     }
+    for (const route of api.rawRoutes ?? []) this.addRawRoute(api, route);
+  }
+
+  private addRawRoute(api: ApiDefinition, route: RawHttpRoute): void {
+    const clash = this.rawRoutes.find((raw) => raw.template.template === route.path && route.verbs.some((verb) => raw.verbs.has(verb)));
+    if (clash) throw new Error(`raw HTTP route ${route.path} of ${route.rpcName} clashes with ${clash.route.rpcName}`);
+    const methodName = route.rpcName.slice(route.rpcName.lastIndexOf('/') + 1);
+    // The pipeline carries the raw request and answer as the plain JSON objects they are.
+    const behaviour: MethodBehaviour = {
+      resource: (request) => route.resource(request as never),
+      ...(route.permission !== undefined
+        ? { permission: typeof route.permission === 'string' ? route.permission : (request) => (route.permission as (r: never) => string | undefined)(request as never) }
+        : {}),
+      ...(route.project ? { project: (request, services) => route.project!(request as never, services) } : {}),
+      ...(route.mutating !== undefined ? { mutating: route.mutating } : {}),
+      handle: async (request, ctx) => (await route.handle(request as never, ctx)) as unknown as JsonValue,
+    };
+    const method: MethodBinding = {
+      api,
+      rpcName: route.rpcName,
+      shortName: `${shortNameOf(api)}.${methodName}`,
+      behaviour,
+      mutating: isMutatingMethod(methodName, route.mutating),
+    };
+    this.rawRoutes.push({ verbs: new Set(route.verbs), template: compileTemplate(route.path), route, method });
   }
 
   /** A type from the API's own descriptors (other packages may ship older copies of shared types). */

@@ -1,11 +1,13 @@
 // HTTP/1.1 REST: route by the google.api.http templates, transcode into the request message's
-// proto3 JSON, run the call, answer JSON (or Google's JSON error body).
+// proto3 JSON, run the call, answer JSON (or Google's JSON error body). Paths no JSON route
+// claims may belong to a raw HTTP route (api.ts `rawRoutes`), which decodes and answers itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallPipeline } from './call-pipeline.js';
 import { ApiError, asApiError, restErrorBody } from './errors.js';
 import type { ProtoJsonCodec } from './json-codec.js';
-import type { JsonValue } from './json.js';
-import type { ApiRegistry } from './registry.js';
+import type { JsonObject, JsonValue } from './json.js';
+import type { RawHttpRequest, RawHttpResponse } from './api.js';
+import type { ApiRegistry, RawBinding } from './registry.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -54,10 +56,56 @@ function hasBearerToken(request: IncomingMessage): boolean {
   return /^Bearer\s+\S+/i.test(request.headers.authorization ?? '');
 }
 
+function rawRequestOf(request: IncomingMessage, url: URL, pathBindings: Map<string, string>, body: string): RawHttpRequest {
+  const query: Record<string, string[]> = {};
+  for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { method: request.method ?? 'GET', path: url.pathname, params: Object.fromEntries(pathBindings), query, headers, body };
+}
+
+function sendRaw(response: ServerResponse, answer: RawHttpResponse): void {
+  const body = Buffer.from(answer.body ?? '', 'utf8');
+  // Content-Length is the body's, also for HEAD (Node sends no body for HEAD itself).
+  response.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
+  response.end(body);
+}
+
+async function serveRaw(
+  { binding, pathBindings }: { binding: RawBinding; pathBindings: Map<string, string> },
+  pipeline: CallPipeline,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const { route, method } = binding;
+  let raw: RawHttpRequest = rawRequestOf(request, url, pathBindings, '');
+  try {
+    raw = rawRequestOf(request, url, pathBindings, await readBody(request));
+    const answer = await pipeline.run({
+      transport: 'rest',
+      binding: method,
+      authenticated: route.authenticated ? route.authenticated(raw) : hasBearerToken(request),
+      readRequest: () => raw as unknown as JsonObject,
+      render: (result: JsonValue) => result as unknown as RawHttpResponse,
+    });
+    sendRaw(response, answer);
+  } catch (error) {
+    sendRaw(response, route.renderError(asApiError(error), raw));
+  }
+}
+
 export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const route = registry.route(request.method ?? 'GET', url.pathname);
+    const raw = route ? undefined : registry.rawRoute(request.method ?? 'GET', url.pathname);
+    if (raw) {
+      await serveRaw(raw, pipeline, request, response, url);
+      return;
+    }
     if (!route) {
       const page = notFoundPage(url.pathname);
       response.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': Buffer.byteLength(page) });
