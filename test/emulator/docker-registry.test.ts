@@ -1,11 +1,14 @@
 // The Docker Registry HTTP API v2 (read part) the emulator serves for Artifact Registry's regional
 // hosts under /hosts/REGION-docker.pkg.dev: the token flow, manifests by tag and digest, tag lists,
-// and how remote, standard and virtual repositories answer.
+// and how remote, standard and virtual repositories answer — over plain fetch, and through the
+// tool's own registry client (src/gcp/registry.ts) exactly as the deploy's image phase uses it.
 import { createHash } from 'node:crypto';
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtImageDigest, registerImage } from '../../src/emulator/apis/artifact-registry.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { GcpError } from '../../src/gcp/errors.js';
+import { RegistryClient } from '../../src/gcp/registry.js';
 import { artifactRegistryClient, FAST_POLLING } from './clients.js';
 
 const API = 'artifactregistry.googleapis.com';
@@ -382,6 +385,109 @@ describe('registry behaviour across emulators and options', () => {
       expect(emulator.requestLog().at(-1)).toMatchObject({ method: 'docker.registry.v2/HeadManifest', status: 'UNAVAILABLE' });
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe('the tool’s registry client against the emulator', () => {
+  let emulator: RunningEmulator;
+  const project = 'client-project';
+  const image = (repository: string, reference: string) => `${HOST}/${project}/${repository}/runatlantis/atlantis${reference}`;
+  const clientFor = (options: { bearerRealm?: boolean } = {}) =>
+    new RegistryClient({
+      baseUrl: `http://${emulator.host}/hosts/${HOST}`,
+      accessToken: async () => 'ya29.client-test-token',
+      retry: { retries: 0 },
+      // As the image phase does: Artifact Registry's token realm is known, so discovery is skipped.
+      ...(options.bearerRealm ? { bearerRealm: { realm: `https://${HOST}/v2/token`, service: HOST } } : {}),
+    });
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    await createRepositories(emulator, project, [GHCR_REMOTE, ['images', { format: 'DOCKER' }]]);
+  });
+  afterAll(() => emulator.close());
+
+  test('tag → digest on a remote repository: the token flow, a stable digest, then listed by ListDockerImages', async () => {
+    emulator.clearRequestLog();
+    const resolved = await clientFor().resolveDigest(image('ghcr', ':v0.47.1'));
+    expect(resolved.digest).toMatch(DIGEST_RE);
+    expect(resolved.reference).toBe(image('ghcr', `@${resolved.digest}`));
+    expect(resolved.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(emulator.requestLog().map((entry) => [entry.method, entry.status])).toEqual([
+      ['docker.registry.v2/GetApiVersion', 'UNAUTHENTICATED'],
+      ['docker.registry.v2/GetToken', 'OK'],
+      ['docker.registry.v2/HeadManifest', 'OK'],
+    ]);
+    // The same digest from another client, with the known realm (no discovery), and from plain HTTP.
+    emulator.clearRequestLog();
+    expect((await clientFor({ bearerRealm: true }).resolveDigest(image('ghcr', ':v0.47.1'))).digest).toBe(resolved.digest);
+    expect(emulator.requestLog().map((entry) => entry.method)).toEqual(['docker.registry.v2/GetToken', 'docker.registry.v2/HeadManifest']);
+    const head = await new Registry(emulator).manifest('HEAD', `${project}/ghcr/runatlantis/atlantis`, 'v0.47.1');
+    expect(head.headers.get('docker-content-digest')).toBe(resolved.digest);
+
+    const client = artifactRegistryClient(emulator, 'grpc');
+    try {
+      const [images] = await client.listDockerImages({ parent: `projects/${project}/locations/${REGION}/repositories/ghcr` });
+      expect(images.map((listed) => [listed.uri, listed.tags])).toEqual([[image('ghcr', `@${resolved.digest}`), ['v0.47.1']]]);
+    } finally {
+      await client.close();
+    }
+    // Verifying a digest reference asks the registry, which has it now.
+    expect((await clientFor().resolveDigest(image('ghcr', `@${resolved.digest}`), { verify: true })).digest).toBe(resolved.digest);
+  });
+
+  test('an unknown tag is a NOT_FOUND naming the tag, with the near tag the repository holds', async () => {
+    const error = await clientFor()
+      .resolveDigest(image('ghcr', ':v0.47.x'))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GcpError);
+    expect((error as GcpError).code).toBe('NOT_FOUND');
+    expect((error as GcpError).message).toMatch(/the registry has no tag v0\.47\.x .*MANIFEST_UNKNOWN.*did you mean v0\.47\.1\?/);
+    expect(await clientFor().manifestExists(image('ghcr', ':v0.47.x'))).toBe(false);
+    expect(await clientFor().manifestExists(image('ghcr', ':v0.47.1'))).toBe(true);
+    const noRepository = await clientFor()
+      .resolveDigest(`${HOST}/${project}/nosuch/app:v1.0.0`)
+      .catch((caught: unknown) => caught as GcpError);
+    expect(noRepository.code).toBe('NOT_FOUND');
+    expect(noRepository.message).toMatch(/NAME_UNKNOWN/);
+  });
+
+  test('an image registered by Cloud Build resolves by tag and by digest', async () => {
+    let digest = '';
+    emulator.mutate((services) => {
+      digest = builtImageDigest(services, image('images', ':v1.2.3'), 'client-build');
+      registerImage(services, image('images', ':v1.2.3'), digest);
+      registerImage(services, image('images', ':only-head'), REGISTERED);
+    });
+    const client = clientFor({ bearerRealm: true });
+    const byTag = await client.resolveDigest(image('images', ':v1.2.3'));
+    expect(byTag).toEqual({ digest, reference: image('images', `@${digest}`), mediaType: 'application/vnd.docker.distribution.manifest.v2+json' });
+    expect((await client.resolveDigest(image('images', `@${digest}`), { verify: true })).digest).toBe(digest);
+    expect((await client.resolveDigest(image('images', ':only-head'))).digest).toBe(REGISTERED);
+  });
+
+  test('a denied pull and a disabled API reach the client as PERMISSION_DENIED', async () => {
+    const denying = await startEmulator({ deny: ['artifactregistry.repositories.downloadArtifacts'] });
+    try {
+      await createRepositories(denying, project, [GHCR_REMOTE]);
+      const error = await new RegistryClient({ baseUrl: `http://${denying.host}/hosts/${HOST}`, accessToken: async () => 'ya29.t', retry: { retries: 0 } })
+        .resolveDigest(image('ghcr', ':v0.47.1'))
+        .catch((caught: unknown) => caught as GcpError);
+      expect(error.code).toBe('PERMISSION_DENIED');
+      expect(error.message).toMatch(/artifactregistry\.repositories\.downloadArtifacts/);
+    } finally {
+      await denying.close();
+    }
+    emulator.setServiceEnabled(project, API, false);
+    try {
+      const error = await clientFor()
+        .resolveDigest(image('ghcr', ':v0.47.1'))
+        .catch((caught: unknown) => caught as GcpError);
+      expect(error.code).toBe('PERMISSION_DENIED');
+      expect(error.message).toMatch(/Artifact Registry API has not been used in project/);
+    } finally {
+      emulator.setServiceEnabled(project, API);
     }
   });
 });
