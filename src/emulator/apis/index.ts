@@ -2,9 +2,10 @@
 import type { ApiDefinition } from '../core/api.js';
 import { artifactRegistryApi } from './artifact-registry.js';
 import { cloudBuildApi } from './cloud-build.js';
+import { cloudRunApi } from './cloud-run.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
 
-export const ALL_APIS: ApiDefinition[] = [serviceUsageApi, resourceManagerApi, iamServiceAccountsApi, secretManagerApi, artifactRegistryApi, cloudBuildApi];
+export const ALL_APIS: ApiDefinition[] = [serviceUsageApi, resourceManagerApi, iamServiceAccountsApi, secretManagerApi, artifactRegistryApi, cloudBuildApi, cloudRunApi];
