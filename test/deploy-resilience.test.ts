@@ -28,6 +28,19 @@ async function versionCounts(emu: { port: number }): Promise<Record<string, numb
   return counts;
 }
 
+/** The failed calls of the newest debug log, to explain a failure. */
+function debugLogErrors(dir: string): string {
+  const logs = path.join(dir, '.atlantis-run', 'logs');
+  if (!existsSync(logs)) return '';
+  const last = readdirSync(logs).sort().at(-1);
+  if (!last) return '';
+  return readFileSync(path.join(logs, last), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"call-failed"') || l.includes('"entry":"error"'))
+    .join('\n')
+    .slice(0, 3000);
+}
+
 function lockfileIsValid(dir: string): void {
   const file = path.join(dir, 'atlantis-run.lock');
   if (existsSync(file)) expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
@@ -79,7 +92,8 @@ describe('deploy resilience', () => {
   it('reports a revision that cannot start (secret access revoked mid-deploy) with its message and logs', async () => {
     const emu = await emulator();
     const dir = projectDir();
-    const resource = 'projects/my-project/secrets/atlantis-vcs-token';
+    // Secret Manager keeps policies under the project number, as Google names secrets.
+    const resource = `projects/${emu.projectNumber('my-project')}/secrets/atlantis-vcs-token`;
     let revoked = false;
     const result = await runCli(['deploy', '-y', '--json'], {
       cwd: dir,
@@ -142,7 +156,7 @@ describe('deploy resilience', () => {
       lockfileIsValid(dir);
 
       const rerun = await runCli(['deploy', '-y'], { cwd: dir, env });
-      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.code, rerun.stderr + debugLogErrors(dir)).toBe(0);
       lockfileIsValid(dir);
       // No duplicate secret versions, one service, and a third run has nothing to do.
       expect(await versionCounts(emu)).toEqual(Object.fromEntries(SECRET_IDS.map((id) => [id, 1])));

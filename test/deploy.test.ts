@@ -119,16 +119,17 @@ describe('drift repair', () => {
     const secrets = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
     const run = new ServicesClient(clientOptions(emu, 'grpc'));
 
-    // Out of band: a binding removed, and an env var changed in the service.
+    // Out of band: an env var changed in the service, then a binding removed (in that order: the
+    // other way round the out-of-band revision could not start, exactly as on Google).
     const resource = 'projects/my-project/secrets/atlantis-web-password';
-    const [policy] = await secrets.getIamPolicy({ resource });
-    await secrets.setIamPolicy({ resource, policy: { ...policy, bindings: [] } });
     const [service] = await run.getService({ name: SERVICE });
     const env0 = service.template!.containers![0]!.env!;
     const allowlist = env0.find((e) => e.name === 'ATLANTIS_REPO_ALLOWLIST')!;
     allowlist.value = 'github.com/evil/*';
     const [op] = await run.updateService({ service });
     await op.promise();
+    const [policy] = await secrets.getIamPolicy({ resource });
+    await secrets.setIamPolicy({ resource, policy: { ...policy, bindings: [] } });
 
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
     expect(plan.code).toBe(4);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AtlantisRunConfig } from '../config/load.js';
 import { ApiCaller, type Gcp } from '../gcp/call.js';
 import { ClientFactory, factoryOptionsFromEnv } from '../gcp/factory.js';
+import { timingFromEnv } from '../gcp/retry.js';
 import { emptyLockfile, readLockfile, writeLockfile, type LockedResources, type LockfileData } from '../state/lockfile.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
@@ -41,9 +42,14 @@ export async function openGcp(ctx: CommandContext): Promise<Gcp> {
     }),
   );
   ctx.onCleanup(() => factory.close());
-  const caller = new ApiCaller(ctx.log, ctx.signal, (info, err, attempt) => {
-    if (attempt >= 2) ctx.host.emit({ type: 'info', message: `retrying ${info.method} ${info.resource ?? ''} (${err.code}, attempt ${attempt + 1})` });
-  });
+  const caller = new ApiCaller(
+    ctx.log,
+    ctx.signal,
+    (info, err, attempt) => {
+      if (attempt >= 2) ctx.host.emit({ type: 'info', message: `retrying ${info.method} ${info.resource ?? ''} (${err.code}, attempt ${attempt + 1})` });
+    },
+    timingFromEnv(ctx.env),
+  );
   return { factory, caller };
 }
 

@@ -4,7 +4,7 @@
 import { InterruptedError } from '../errors.js';
 import type { DebugLog } from '../util/debug-log.js';
 import { GcpError, toGcpError } from './errors.js';
-import { TRANSIENT, withRetry, type RetryPredicate } from './retry.js';
+import { IAM_SET, TRANSIENT, withRetry, type RetryPredicate, type Timing } from './retry.js';
 import type { ClientFactory } from './factory.js';
 
 export interface CallInfo {
@@ -31,6 +31,7 @@ export class ApiCaller {
     private readonly logger: DebugLog,
     private readonly signal?: AbortSignal,
     private readonly onRetry?: (info: CallInfo, err: GcpError, attempt: number) => void,
+    readonly timing: Timing = { retryBaseMs: 500, pollMs: 500 },
   ) {}
 
   async run<T>(info: CallInfo, fn: () => Promise<T>): Promise<T> {
@@ -46,6 +47,9 @@ export class ApiCaller {
         },
         {
           predicates: info.retry ?? TRANSIENT,
+          minDelayMs: this.timing.retryBaseMs,
+          // IAM can take a minute to show a new service account to other APIs: wait longer for it.
+          ...(info.retry === IAM_SET ? { retries: 10, maxDelayMs: Math.max(this.timing.retryBaseMs, 10_000) } : {}),
           onRetry: (err, attempt) => {
             this.stats.retries += 1;
             this.logger.write('retry', { method: info.method, resource: info.resource, attempt, code: err.code, message: err.message });

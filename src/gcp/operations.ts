@@ -19,16 +19,10 @@ export interface WaitOptions {
   onProgress?: (elapsedMs: number) => void;
 }
 
-// ATLANTIS_RUN_POLL_MS shortens the first poll interval (tests, emulator); Google's LROs take
-// seconds, so the default starts at half a second.
-function firstDelay(): number {
-  const v = Number(process.env.ATLANTIS_RUN_POLL_MS);
-  return Number.isFinite(v) && v > 0 ? v : 500;
-}
-
 export async function waitForOperation<T = unknown>(gcp: Gcp, operation: PollableOperation, options: WaitOptions): Promise<T | undefined> {
   const started = Date.now();
-  let delay = firstDelay();
+  // Google's operations take seconds: the first poll comes after half a second (ATLANTIS_RUN_POLL_MS).
+  let delay = Math.max(1, gcp.caller.timing.pollMs);
   for (;;) {
     const [result] = (await gcp.caller.run(
       { api: options.api, method: 'GetOperation', resource: operation.name ?? options.resource },

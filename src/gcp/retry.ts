@@ -50,7 +50,7 @@ export interface RetryOptions {
 /** Runs `fn`, retrying errors the predicates accept. Errors come out normalised (GcpError). */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const predicates = options.predicates ?? TRANSIENT;
-  const minTimeout = options.minDelayMs ?? retryBaseDelay();
+  const minTimeout = options.minDelayMs ?? DEFAULT_BASE_DELAY_MS;
   return pRetry(
     async (attempt) => {
       try {
@@ -80,9 +80,24 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
   });
 }
 
-// Tests and the emulator shrink the base delay (ATLANTIS_RUN_RETRY_BASE_MS) so retries take
-// milliseconds; against Google the default half-second is kinder to quotas.
-function retryBaseDelay(): number {
-  const fromEnv = Number(process.env.ATLANTIS_RUN_RETRY_BASE_MS);
-  return Number.isFinite(fromEnv) && fromEnv >= 0 && process.env.ATLANTIS_RUN_RETRY_BASE_MS !== undefined ? fromEnv : 500;
+/** Against Google, a half-second first retry is kind to quotas. */
+export const DEFAULT_BASE_DELAY_MS = 500;
+
+/**
+ * Timing knobs read from the command's environment: ATLANTIS_RUN_RETRY_BASE_MS (first retry delay)
+ * and ATLANTIS_RUN_POLL_MS (first operation poll delay). Tests and benchmarks against the local
+ * emulator shrink them; nothing else should need to.
+ */
+export interface Timing {
+  retryBaseMs: number;
+  pollMs: number;
+}
+
+export function timingFromEnv(env: NodeJS.ProcessEnv): Timing {
+  const read = (name: string, fallback: number) => {
+    const raw = env[name];
+    const value = Number(raw);
+    return raw !== undefined && raw !== '' && Number.isFinite(value) && value >= 0 ? value : fallback;
+  };
+  return { retryBaseMs: read('ATLANTIS_RUN_RETRY_BASE_MS', DEFAULT_BASE_DELAY_MS), pollMs: read('ATLANTIS_RUN_POLL_MS', 500) };
 }

@@ -90,6 +90,7 @@ export const bindingsPhase = definePhase<Live>({
           },
           // A secret created by this run has an empty policy: the first write needs no read.
           known ?? (resource.includes('/secrets/') ? { version: 1, bindings: [] } : undefined),
+          ctx.gcp.caller.timing.retryBaseMs,
         );
         for (const b of edits.add) ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'create' });
         for (const b of edits.remove) ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'delete' });

@@ -35,6 +35,7 @@ async function resolve(ctx: PhaseContext, ref: string): Promise<{ reference: str
     // test registry standing in through ATLANTIS_RUN_REGISTRY_HOST, which may use Basic auth).
     ...(ctx.gcp.factory.options.registryHost ? {} : { bearerRealm: { realm: `https://${host}/v2/token`, service: host } }),
     log: { write: (kind, data) => ctx.gcp.caller.log(kind, data) },
+    retry: { minDelayMs: ctx.gcp.caller.timing.retryBaseMs },
   });
   const resolved = await ctx.gcp.caller.run({ api: 'artifactregistry.googleapis.com', method: 'ResolveImageDigest', resource: ref }, () => client.resolveDigest(ref));
   return { reference: resolved.reference, digest: resolved.digest };

@@ -1,7 +1,7 @@
 // Registry: the Artifact Registry docker repository — by default a remote repository that proxies
 // ghcr.io, so Cloud Run can pull the stock Atlantis image without any build.
-import { ConfigError } from '../errors.js';
-import { definePhase } from '../engine/phase.js';
+import { ConfigError, OperationError } from '../errors.js';
+import { definePhase, type PhaseContext } from '../engine/phase.js';
 import type { FieldChange } from '../engine/events.js';
 import { createRepository, getRepository, updateRepository, type RepositoryInfo } from '../gcp/apis/artifact-registry.js';
 import { GcpError } from '../gcp/errors.js';
@@ -10,6 +10,20 @@ import { unlessApiDisabled } from './read-helpers.js';
 
 interface Live {
   repository: RepositoryInfo | undefined;
+}
+
+async function waitUntilVisible(ctx: PhaseContext, name: string): Promise<void> {
+  const started = Date.now();
+  let delay = 100;
+  while (!(await getRepository(ctx.gcp, name))) {
+    if (Date.now() - started > ctx.waitTimeoutMs) {
+      throw new OperationError(`repository ${name} is still being created by an earlier run after ${Math.round((Date.now() - started) / 1000)}s`, {
+        hint: 'run deploy again in a minute',
+      });
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 1.5, 2_000);
+  }
 }
 
 export const registryPhase = definePhase<Live>({
@@ -53,8 +67,10 @@ export const registryPhase = definePhase<Live>({
       try {
         await createRepository(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, desired.repositoryId, desired.body, ctx.waitTimeoutMs);
       } catch (err) {
-        // Created by a run that was killed before it could record it: fine, it is ours to use.
+        // Created (or still being created) by a run that was killed before it could record it:
+        // fine, it is ours — but wait until it is really there, the image is resolved through it next.
         if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+        await waitUntilVisible(ctx, desired.name);
       }
       ctx.emit({ type: 'resource-changed', phase: 'registry', kind: 'repository', resource: desired.repositoryId, action: 'create' });
     } else if (change?.action === 'update') {

@@ -419,10 +419,13 @@ describe('registerImage and imageStatus', () => {
       'eu.gcr.io/some-project/app:1',
       'ghcr.io/runatlantis/atlantis:v0.47.1',
       'us-docker.pkg.dev/cloudrun/container/hello',
-      'europe-west1-docker.pkg.dev/some-unknown-project/repo/app:anything',
+      'us-docker.pkg.dev/google-samples/containers/gke/hello-app:1.0',
     ]) {
       expect(status(image), image).toEqual({ pullable: true });
     }
+    // Any other project is someone's own: a repository that is not there is not pullable, even in
+    // a project the emulator has never seen a call for.
+    expect(status('europe-west1-docker.pkg.dev/some-unknown-project/repo/app:v1.0.0').pullable).toBe(false);
     expect(status(`${host}/${project}/built/app:v1.0.0`)).toEqual({ pullable: true });
     expect(status(`${host}/${project}/built/app@${OTHER_DIGEST}`)).toEqual({ pullable: true });
     expect(status(`${host}/${project}/built/app:v9`)).toEqual({ pullable: false, reason: `Image '${host}/${project}/built/app:v9' not found.` });

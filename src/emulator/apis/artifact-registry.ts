@@ -216,11 +216,15 @@ function checkRepositoryId(repositoryId: string): void {
  * Whether the emulator holds Artifact Registry state for a project: the API was ever enabled there
  * or a repository exists in it. Read from the state directly, so asking never records a project.
  */
-function isEmulatedProject(services: EmulatorServices, projectId: string): boolean {
-  if (services.store.data.projects[projectId]?.services[API] !== undefined) return true;
-  return repositories(services)
-    .values()
-    .some((repo) => repo.projectId === projectId);
+// Google-owned projects that publish public images in Artifact Registry (Cloud Run's sample
+// `us-docker.pkg.dev/cloudrun/container/hello`, the Google samples). Any other project is the
+// caller's own: its API must be enabled and its repositories must exist — even before the emulator
+// has seen any call for it, as a real project answers 403/404 to a pull from a repository that is
+// not there (a deploy resolves its image while the repository is still being created).
+const PUBLIC_PROJECTS = new Set(['cloudrun', 'google-samples', 'serverless-runtimes']);
+
+function isEmulatedProject(_services: EmulatorServices, projectId: string): boolean {
+  return !PUBLIC_PROJECTS.has(projectId);
 }
 
 // ─── Repository validation ───────────────────────────────────────────────────────────────────
@@ -918,9 +922,9 @@ export function builtImageDigest(services: EmulatorServices, image: string, seed
  * For Cloud Run's revision readiness: can this image reference be pulled?
  *
  *  - Docker Hub (no registry host, or docker.io), gcr.io (and its regional hosts) and ghcr.io: public, pullable.
- *  - REGION-docker.pkg.dev/PROJECT/…, where the emulator has no Artifact Registry state for PROJECT
- *    at all (the API never enabled there, no repository): a public image outside the emulated
- *    projects (us-docker.pkg.dev/cloudrun/container/hello), pullable.
+ *  - REGION-docker.pkg.dev/PROJECT/… of a Google-owned project that publishes public images
+ *    (`cloudrun`, `google-samples`, `serverless-runtimes`; e.g. us-docker.pkg.dev/cloudrun/container/hello):
+ *    pullable (release-like tags, or digests served before).
  *  - REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE of an emulated project: pullable if the
  *    repository exists, the API is enabled, and the tag or digest is known there: pushed or built
  *    (standard), served or servable by a remote repository (any release-like tag, or a digest it

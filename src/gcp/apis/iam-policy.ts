@@ -48,7 +48,12 @@ export interface PolicyAccess {
  * set fails with an etag conflict and the whole read-modify-write runs again. `known` saves the
  * first read when the caller already holds a fresh policy. Returns false when no write was needed.
  */
-export async function readModifyWrite(access: PolicyAccess, edit: (policy: IamPolicy) => IamPolicy | undefined, known?: IamPolicy): Promise<boolean> {
+export async function readModifyWrite(
+  access: PolicyAccess,
+  edit: (policy: IamPolicy) => IamPolicy | undefined,
+  known?: IamPolicy,
+  baseDelayMs = 200,
+): Promise<boolean> {
   return withRetry(
     async (attempt) => {
       const current = attempt === 1 && known ? known : await access.get();
@@ -57,6 +62,7 @@ export async function readModifyWrite(access: PolicyAccess, edit: (policy: IamPo
       await access.set(next);
       return true;
     },
-    { predicates: [...TRANSIENT, isEtagConflict], retries: 8 },
+    // A conflict means someone else just wrote: read again soon (jittered), not after a long wait.
+    { predicates: [...TRANSIENT, isEtagConflict], retries: 8, minDelayMs: baseDelayMs, maxDelayMs: Math.max(baseDelayMs, 4_000) },
   );
 }
