@@ -24,6 +24,11 @@ export interface CommandInput {
   arg?: string | undefined;
   /** Command options (not the global ones), camel-cased by commander. */
   options: Record<string, unknown>;
+  /**
+   * Excess arguments and unknown options, only for definitions with `refuseValueArguments` (every
+   * other command lets commander reject them). Possibly secret values: registered for redaction.
+   */
+  extra?: string[];
 }
 
 export type CommandHandler = (ctx: CommandContext, input: CommandInput) => Promise<number | void>;
@@ -40,6 +45,14 @@ export interface CommandDefinition {
   mutates?: boolean;
   /** Whether the command reads atlantis-run.yaml (decides where logs and state live). */
   usesConfig?: boolean;
+  /**
+   * For commands that take secret values (secrets push): a value typed as an argument would stay in
+   * shell history, so it is refused — but commander's own error would echo it, and the debug log
+   * records the command line. With this set, excess arguments and unknown options reach the run
+   * instead, which registers them (and a positional that does not look like a name) as secret
+   * values before anything is logged, then refuses them with the reason (exit 2).
+   */
+  refuseValueArguments?: boolean;
   load: () => Promise<{ handler: CommandHandler }>;
 }
 

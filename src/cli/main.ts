@@ -112,6 +112,8 @@ export function buildProgram(io: CliIo, launch: Launch): Command {
       if (opt.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
       cmd.addOption(option);
     }
+    // Commander would fail on these echoing the token, which may be a secret value (see command.ts).
+    if (definition.refuseValueArguments) cmd.allowExcessArguments(true).allowUnknownOption(true);
     if (definition.examples?.length) {
       cmd.addHelpText('after', `\nExamples:\n${definition.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
     }
@@ -122,6 +124,7 @@ export function buildProgram(io: CliIo, launch: Launch): Command {
         arg: definition.argument ? (args[0] as string | undefined) : undefined,
         options: self.opts(),
       };
+      if (definition.refuseValueArguments) input.extra = self.args.slice(definition.argument ? 1 : 0);
       launch(definition, input, pickGlobals(globals));
     });
   }

@@ -118,6 +118,90 @@ export const commands: CommandDefinition[] = [
     load: () => import('./commands/destroy.js'),
   }),
   defineCommand({
+    name: 'secrets push',
+    summary: 'add secret versions for changed values, then roll them out',
+    description:
+      'NAME is a logical name (vcs-token, github-app-key, webhook-secret, web-password, repo-config, server-config) used by ' +
+      'this configuration; it maps to the Secret Manager secret SERVICE-NAME. Without NAME, every secret whose configured ' +
+      'source (secrets.NAME: {fromEnv} / {fromFile}, atlantis.repoConfig, atlantis.serverConfig) has a value now is pushed.\n\n' +
+      'The value comes from --from-file PATH, --from-file - (stdin), the configured source, or a hidden prompt on a terminal; ' +
+      'never from an argument (it would stay in shell history). It is validated for its kind, and a version is added only ' +
+      'when it differs from the newest one (SHA-256); an unchanged value changes nothing.\n\n' +
+      'Then, by default, the live Cloud Run service is pinned to the new version(s) - nothing else in it changes - and the ' +
+      'new revision must become Ready. Afterwards, enabled versions beyond the newest --keep that no revision uses are ' +
+      'disabled (not destroyed). --stage only adds the version: deploy or --rollout-only rolls it out later.',
+    usesConfig: true,
+    mutates: true,
+    refuseValueArguments: true,
+    argument: { name: 'name', description: 'logical secret name (default: every secret with a configured source)' },
+    options: [
+      { flags: '--from-file <path>', description: 'read the value from this file, or - for stdin (needs NAME)' },
+      { flags: '--stage', description: 'only add the version; roll out later with deploy or secrets push --rollout-only' },
+      { flags: '--rollout-only', description: "add nothing: pin each secret's newest enabled version in the live service" },
+      { flags: '--keep <n>', description: 'after a rollout, keep the newest N enabled versions (older ones no revision uses are disabled)', default: '2' },
+      { flags: '--wait-timeout <duration>', description: 'how long to wait for the new revision, e.g. 90s, 10m', default: '10m' },
+    ],
+    examples: [
+      'atlantis-run secrets push                                   # every secret whose source has a value',
+      'atlantis-run secrets push vcs-token --from-file token.txt',
+      'pass show atlantis/gh | atlantis-run secrets push vcs-token --from-file -',
+      'atlantis-run secrets push github-app-key --from-file app.pem --stage',
+      'atlantis-run secrets push --rollout-only --keep 3',
+    ],
+    load: () => import('./commands/secrets-push.js'),
+  }),
+  defineCommand({
+    name: 'secrets list',
+    summary: 'secret names, versions in use and newest, checksums - never values',
+    description:
+      'For every secret this configuration uses: its Secret Manager id, the version the live service pins, the newest ' +
+      'enabled version, whether a newer one is staged, when it was created, and a short SHA-256 checksum (from the lockfile, ' +
+      'or computed here when you may read the payload). Changes nothing.',
+    usesConfig: true,
+    options: [{ flags: '--wait-timeout <duration>', description: 'bound on waiting for Google Cloud', hidden: true }],
+    examples: ['atlantis-run secrets list', 'atlantis-run secrets list --json | jq ".secrets[] | {name, inUse, newest}"'],
+    load: () => import('./commands/secrets-list.js'),
+  }),
+  defineCommand({
+    name: 'secrets rotate',
+    summary: 'new random webhook-secret or web-password: push, roll out, say what to change on the VCS side',
+    description:
+      'Generates a new value for webhook-secret or web-password, adds it as a version, pins it in the live service and ' +
+      'waits for the revision, disables old versions (--keep), then prints where to paste it (the webhook settings of your ' +
+      'VCS, and the webhook URL). Webhooks are refused until the VCS side has the new secret, so it asks first (or -y). ' +
+      'The new value is shown only with --show on a terminal, or written to --output FILE (mode 0600).',
+    usesConfig: true,
+    mutates: true,
+    refuseValueArguments: true,
+    argument: { name: 'name', description: 'webhook-secret or web-password', required: true },
+    options: [
+      { flags: '--show', description: 'print the new value (only to a terminal)' },
+      { flags: '--output <file>', description: 'write the new value to this file, mode 0600' },
+      { flags: '--force', description: 'let --output replace an existing file' },
+      { flags: '--keep <n>', description: 'keep the newest N enabled versions (older ones no revision uses are disabled)', default: '2' },
+      { flags: '--wait-timeout <duration>', description: 'how long to wait for the new revision, e.g. 90s, 10m', default: '10m' },
+    ],
+    examples: ['atlantis-run secrets rotate webhook-secret --show', 'atlantis-run secrets rotate web-password -y --output ui-password.txt'],
+    load: () => import('./commands/secrets-rotate.js'),
+  }),
+  defineCommand({
+    name: 'secrets show',
+    summary: 'print the value in use of one secret, on a terminal or into a 0600 file',
+    description:
+      'Prints the value of the version the live service uses (the newest when not deployed yet), for pasting into the ' +
+      'webhook form of your VCS. Only to a terminal: refused with --json or when stdout is a pipe or a file, unless ' +
+      '--output FILE, which is written with mode 0600.',
+    usesConfig: true,
+    argument: { name: 'name', description: 'logical secret name, e.g. webhook-secret', required: true },
+    options: [
+      { flags: '--output <file>', description: 'write the value to this file (mode 0600) instead of the terminal' },
+      { flags: '--force', description: 'let --output replace an existing file' },
+      { flags: '--wait-timeout <duration>', description: 'bound on waiting for Google Cloud', hidden: true },
+    ],
+    examples: ['atlantis-run secrets show webhook-secret', 'atlantis-run secrets show web-password --output ui-password.txt'],
+    load: () => import('./commands/secrets-show.js'),
+  }),
+  defineCommand({
     name: 'emulator',
     summary: 'run the bundled local Google Cloud emulator (gRPC and REST on one 127.0.0.1 port)',
     description:

@@ -9,10 +9,14 @@ import { redact } from '../util/redact.js';
 import { IoHost } from '../ui/host.js';
 import type { CommandDefinition, CommandInput } from './command.js';
 import { resolvePaths, type CommandContext, type GlobalOptions } from './context.js';
+import { screenValueArguments } from './value-arguments.js';
 import type { CliIo } from './main.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 
-export async function runCommand(definition: CommandDefinition, input: CommandInput, globals: GlobalOptions, io: CliIo): Promise<number> {
+export async function runCommand(definition: CommandDefinition, rawInput: CommandInput, globals: GlobalOptions, io: CliIo): Promise<number> {
+  // Before the first log line: arguments that may be secret values are registered for redaction.
+  const screened = definition.refuseValueArguments ? screenValueArguments(definition, rawInput) : { input: rawInput };
+  const input = screened.input;
   const { configPath, lockfilePath } = resolvePaths(globals, io.env, io.cwd);
   const stateDir = safeStateDir(definition.usesConfig ? path.dirname(configPath) : io.cwd);
   const log = stateDir ? DebugLog.create(stateDir, definition.name) : DebugLog.disabled();
@@ -56,6 +60,7 @@ export async function runCommand(definition: CommandDefinition, input: CommandIn
 
   let code: number;
   try {
+    if (screened.error) throw screened.error;
     if (definition.mutates) {
       const { acquireRunLock } = await import('../state/run-lock.js');
       const lock = acquireRunLock(lockfilePath, definition.name);

@@ -21,6 +21,8 @@ export interface LiveSecret {
   value: SecretValue | undefined;
   /** SHA-256 of the latest version's payload, if known (lockfile record or access). */
   latestSha: string | undefined;
+  /** Where latestSha comes from; `assumed`: the payload could not be read, taken as equal to the value. */
+  latestShaFrom?: 'lockfile' | 'payload' | 'assumed';
 }
 
 interface Live {
@@ -38,7 +40,11 @@ interface Decision {
 
 const decisions = new WeakMap<object, Decision[]>();
 
-export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lockRecord: LockedSecret | undefined): Promise<LiveSecret> {
+/**
+ * `given`: a value from elsewhere (`secrets push --from-file`, a prompt) compared instead of the
+ * configured source's, which is then not read at all.
+ */
+export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lockRecord: LockedSecret | undefined, given?: SecretValue): Promise<LiveSecret> {
   const [secret, versions, value] = await Promise.all([
     unlessApiDisabled(ctx, getSecret(ctx.gcp, desired.resourceName), undefined),
     unlessApiDisabled(
@@ -49,17 +55,20 @@ export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lock
       }),
       [] as VersionInfo[],
     ),
-    desired.spec.origin === 'user' ? readConfiguredValue(desired, ctx.env) : Promise.resolve(undefined),
+    given ? Promise.resolve(given) : desired.spec.origin === 'user' ? readConfiguredValue(desired, ctx.env) : Promise.resolve(undefined),
   ]);
   const latest = versions.find((v) => v.state === 'ENABLED');
   let latestSha: string | undefined;
+  let latestShaFrom: LiveSecret['latestShaFrom'];
   // The lockfile vouches for a payload only for the exact version it recorded.
   if (latest && lockRecord?.sha256 && (lockRecord.version === latest.version || lockRecord.stagedVersion === latest.version)) {
     latestSha = lockRecord.sha256;
+    latestShaFrom = 'lockfile';
   } else if (latest && value) {
     // No record to trust (fresh CI runner, or a run killed after adding a version): compare payloads.
     try {
       latestSha = sha256(await accessVersion(ctx.gcp, latest.name));
+      latestShaFrom = 'payload';
     } catch (err) {
       if (!(err instanceof GcpError && err.code === 'PERMISSION_DENIED')) throw err;
       ctx.emit({
@@ -69,9 +78,10 @@ export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lock
         hint: `run \`atlantis-run secrets push ${desired.name}\` to force a new version`,
       });
       latestSha = value.sha256;
+      latestShaFrom = 'assumed';
     }
   }
-  return { desired, secret, versions, latest, value, latestSha };
+  return { desired, secret, versions, latest, value, latestSha, ...(latestShaFrom ? { latestShaFrom } : {}) };
 }
 
 export function decideSecret(live: LiveSecret): Decision {

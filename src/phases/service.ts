@@ -17,7 +17,7 @@ interface Live {
 /** Set on the template to make Cloud Run try a failed revision again when nothing else changed. */
 export const RETRY_ANNOTATION = 'atlantis-run.dev/retry';
 
-function failedRevision(service: ServiceJson | undefined): string | undefined {
+export function failedRevision(service: ServiceJson | undefined): string | undefined {
   if (!service) return undefined;
   const created = service.latestCreatedRevision as string | undefined;
   const ready = service.latestReadyRevision as string | undefined;
@@ -44,7 +44,7 @@ export function loggingQuery(project: string, service: string, revision: string)
   };
 }
 
-async function revisionFailure(ctx: PhaseContext, service: ServiceJson, cause?: unknown): Promise<OperationError> {
+export async function revisionFailure(ctx: PhaseContext, service: ServiceJson, cause?: unknown): Promise<OperationError> {
   const revisionName = (service.latestCreatedRevision as string | undefined) ?? '';
   const revision = revisionName ? await getRevision(ctx.gcp, revisionName).catch(() => undefined) : undefined;
   const condition = (revision?.conditions as { type?: string; state?: string; message?: string }[] | undefined)?.find((c) => c.type === 'Ready' && c.state !== 'CONDITION_SUCCEEDED');
@@ -137,7 +137,7 @@ export const servicePhase = definePhase<Live>({
   },
 });
 
-async function waitUntilSettled(ctx: PhaseContext, name: string, onProgress: (ms: number) => void): Promise<ServiceJson | undefined> {
+export async function waitUntilSettled(ctx: PhaseContext, name: string, onProgress: (ms: number) => void): Promise<ServiceJson | undefined> {
   const started = Date.now();
   let delay = 250;
   for (;;) {

@@ -3,6 +3,7 @@
 // tool can tell a changed value without ever storing one.
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { SecretKind } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
 import { UsageError } from '../errors.js';
@@ -56,6 +57,44 @@ export async function readConfiguredValue(secret: DesiredSecret, env: NodeJS.Pro
 }
 
 /**
+ * Reads a value named on the command line: `--from-file PATH`, or `--from-file -` for `stdin`
+ * (read to its end, so `pass show x | atlantis-run secrets push NAME --from-file -` works).
+ */
+export async function readValueFrom(
+  secret: Pick<DesiredSecret, 'name' | 'spec'>,
+  file: string,
+  stdin: NodeJS.ReadableStream,
+  cwd: string,
+): Promise<SecretValue> {
+  if (file === '-') return checkedValue(secret.name, secret.spec.kind, await readStream(stdin), 'stdin');
+  const absolute = path.resolve(cwd, file);
+  let raw: Buffer;
+  try {
+    raw = await readFile(absolute);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`--from-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
+  }
+  return checkedValue(secret.name, secret.spec.kind, raw, `file ${file}`);
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    size += buffer.length;
+    // Secret Manager refuses more anyway; stop reading an endless pipe early.
+    if (size > MAX_PAYLOAD_BYTES) throw new UsageError(`--from-file -: stdin holds more than ${MAX_PAYLOAD_BYTES / 1024} KiB, Secret Manager's limit for a secret value`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Secret Manager's limit on one version's payload. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/**
  * Validates a value for its kind. Tokens and passwords lose a trailing newline (files usually end
  * with one; Atlantis would send it in the Authorization header) — and we say so.
  */
@@ -71,6 +110,9 @@ export function checkedValue(name: string, kind: SecretKind, raw: Buffer, origin
     data = Buffer.from(trimmed, 'utf8');
   }
   if (data.toString('utf8').trim() === '') throw new UsageError(`secret ${name}: the value from ${origin} is empty`);
+  if (data.length > MAX_PAYLOAD_BYTES) {
+    throw new UsageError(`secret ${name}: the value from ${origin} has ${data.length} bytes; Secret Manager takes at most ${MAX_PAYLOAD_BYTES} (64 KiB)`);
+  }
   if (kind === 'pem') {
     try {
       createPrivateKey({ key: data, format: 'pem' });

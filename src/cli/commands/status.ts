@@ -6,6 +6,7 @@ import type { PlannedChange } from '../../engine/phase.js';
 import type { ServiceJson } from '../../gcp/apis/run.js';
 import { PHASES } from '../../phases/index.js';
 import type { LiveSecret } from '../../phases/secrets.js';
+import { pinnedVersions } from '../../secrets/pins.js';
 import { formatPlan } from '../../ui/plan-format.js';
 import type { CommandHandler } from '../command.js';
 import { openSession } from '../session.js';
@@ -19,22 +20,8 @@ interface SecretStatus {
   staged: boolean;
 }
 
-/** Version numbers the service's template pins, by secret id. */
-export function pinnedVersions(service: ServiceJson | undefined): Record<string, string> {
-  const pinned: Record<string, string> = {};
-  const template = service?.template as { containers?: { env?: { valueSource?: { secretKeyRef?: { secret?: string; version?: string } } }[] }[]; volumes?: { secret?: { secret?: string; items?: { version?: string }[] } }[] } | undefined;
-  for (const container of template?.containers ?? []) {
-    for (const env of container.env ?? []) {
-      const ref = env.valueSource?.secretKeyRef;
-      if (ref?.secret && ref.version) pinned[ref.secret.split('/').pop()!] = ref.version;
-    }
-  }
-  for (const volume of template?.volumes ?? []) {
-    const version = volume.secret?.items?.[0]?.version;
-    if (volume.secret?.secret && version) pinned[volume.secret.secret.split('/').pop()!] = version;
-  }
-  return pinned;
-}
+// Version numbers the service's template pins, by secret id (moved beside the secrets commands).
+export { pinnedVersions };
 
 export const handler: CommandHandler = async (ctx, input) => {
   const session = await openSession(ctx);

@@ -51,3 +51,12 @@ export async function getRevision(gcp: Gcp, name: string): Promise<ServiceJson |
   const found = await orMissing(gcp.caller.run({ api: API, method: 'GetRevision', resource: name }, () => client.getRevision({ name }, NO_GAX_RETRY)));
   return found ? (fromObjectForm(found[0]) as ServiceJson) : undefined;
 }
+
+/** Every revision of a service (Cloud Run keeps them until deleted), newest first as Google lists them. */
+export async function listRevisions(gcp: Gcp, serviceName: string): Promise<ServiceJson[]> {
+  const client = await gcp.factory.revisions();
+  const [revisions] = await gcp.caller.run({ api: API, method: 'ListRevisions', resource: serviceName }, () =>
+    client.listRevisions({ parent: serviceName }, { ...NO_GAX_RETRY, autoPaginate: true }),
+  );
+  return revisions.map((r) => fromObjectForm(r) as ServiceJson);
+}

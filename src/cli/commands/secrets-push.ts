@@ -1,0 +1,69 @@
+// `atlantis-run secrets push [NAME]`: read and validate the value(s) — nothing is called before
+// every value is good — then add versions, roll out, prune (src/secrets/push.ts).
+import { UsageError } from '../../errors.js';
+import { managedSecrets, selectSecret } from '../../secrets/context.js';
+import { formatPushResult, pushSecrets, type PushMode, type PushRequest } from '../../secrets/push.js';
+import { configuredConflict, sourceStatus, valueFor } from '../../secrets/source.js';
+import { readConfiguredValue } from '../../secrets/values.js';
+import type { CommandHandler } from '../command.js';
+import { waitTimeout } from './deploy.js';
+import { openSecretsRun, parseKeep } from './secrets-common.js';
+
+interface Options {
+  fromFile?: string;
+  stage?: boolean;
+  rolloutOnly?: boolean;
+  keep?: string;
+  waitTimeout?: string;
+}
+
+export const handler: CommandHandler = async (ctx, input) => {
+  const o = input.options as Options;
+  const keep = parseKeep(o.keep);
+  const timeoutMs = waitTimeout(input.options);
+  if (o.stage && o.rolloutOnly) throw new UsageError('--stage and --rollout-only exclude each other', { hint: '--stage adds versions without rolling out; --rollout-only rolls out without adding' });
+  if (o.rolloutOnly && o.fromFile !== undefined) throw new UsageError('--rollout-only adds no version, so --from-file has nothing to do');
+  if (o.fromFile !== undefined && !input.arg) throw new UsageError('--from-file needs a NAME: which secret is the value for?', { hint: 'atlantis-run secrets push vcs-token --from-file token.txt' });
+  const mode: PushMode = o.rolloutOnly ? 'rollout-only' : o.stage ? 'stage' : 'rollout';
+
+  const config = await ctx.config();
+  const selected = input.arg !== undefined ? selectSecret(config, input.arg) : undefined;
+  const request: PushRequest = { mode, items: [], keep };
+  if (mode === 'rollout-only') {
+    request.rolloutOnly = selected ? [selected] : managedSecrets(config);
+  } else if (selected) {
+    if (o.fromFile === '-' && ctx.host.streams.stdin.isTTY) ctx.host.emit({ type: 'info', message: `Reading ${selected.name} from stdin until end of input (Ctrl-D)…` });
+    const value = await valueFor(selected, {
+      fromFile: o.fromFile,
+      stdin: ctx.host.streams.stdin,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      ask: ctx.host.canPrompt ? (message, validate) => ctx.host.password({ message, flag: '--from-file', validate }) : undefined,
+    });
+    request.items.push({ desired: selected, value });
+    const conflict = o.fromFile !== undefined ? await configuredConflict(selected, value, ctx.env) : undefined;
+    if (conflict) ctx.host.emit({ type: 'warning', phase: 'secrets', message: conflict });
+  } else {
+    // Without NAME: every secret whose configured source has a value right now.
+    const skipped: string[] = [];
+    for (const d of managedSecrets(config)) {
+      if (d.spec.origin !== 'user') continue;
+      const value = await readConfiguredValue(d, ctx.env);
+      if (value) request.items.push({ desired: d, value });
+      else skipped.push(`${d.name}: ${sourceStatus(d)}`);
+    }
+    if (request.items.length === 0) {
+      throw new UsageError('nothing to push: no configured source has a value now', {
+        hint: `${skipped.join('; ') || 'this configuration has no user-supplied secret'}. Set them, or push one: atlantis-run secrets push NAME --from-file PATH`,
+      });
+    }
+    for (const line of skipped) ctx.host.emit({ type: 'info', phase: 'secrets', message: `skipped ${line}` });
+  }
+
+  const run = await openSecretsRun(ctx, timeoutMs);
+  const result = await pushSecrets(run, request);
+  ctx.log.write('calls', { ...run.gcp.caller.stats });
+  if (ctx.globals.json) ctx.host.result({ ok: true, command: 'secrets push', ...result });
+  else ctx.host.print(formatPushResult(result, config.service));
+  return 0;
+};

@@ -1,0 +1,107 @@
+// Rolling secret versions out: the live Cloud Run service gets new version pins for the given
+// secrets and nothing else — the rest of its spec is sent back exactly as it is live, so a push
+// never applies unrelated configuration drift (that is deploy's job, after its plan). Before the
+// update the runtime account is made sure to hold secretAccessor on those secrets (the revision
+// could not start otherwise); after it, the new revision must become Ready, and a failed one is
+// reported as deploy reports it.
+import type { SecretName } from '../atlantis/catalog.js';
+import type { DesiredSecret } from '../desired/index.js';
+import { OperationError } from '../errors.js';
+import { hasBinding, readModifyWrite, withBinding } from '../gcp/apis/iam-policy.js';
+import { getService, updateService, type ServiceJson } from '../gcp/apis/run.js';
+import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
+import { GcpError } from '../gcp/errors.js';
+import { progress, unlessApiDisabled } from '../phases/read-helpers.js';
+import { failedRevision, revisionFailure, waitUntilSettled } from '../phases/service.js';
+import { phaseContext, type SecretsRun } from './context.js';
+import { withPinnedVersions, writableService, type PinChange } from './pins.js';
+
+export const ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
+
+export interface RolloutTarget {
+  desired: DesiredSecret;
+  version: string;
+}
+
+export interface RolloutResult {
+  /**
+   * `rolled-out`: the service was updated and its new revision is Ready; `already-pinned`: the
+   * service pins these versions already (no call changed anything); `not-deployed`: there is no
+   * service to update yet.
+   */
+  status: 'rolled-out' | 'already-pinned' | 'not-deployed';
+  changes: (PinChange & { name: SecretName })[];
+  /** Secrets the live service does not use at all: deploy adds them. */
+  unreferenced: DesiredSecret[];
+  /** The live service after the rollout (or as read, when nothing was written). */
+  service: ServiceJson | undefined;
+  /** Short name of the ready revision afterwards. */
+  revision: string | undefined;
+}
+
+const short = (name: unknown) => (typeof name === 'string' ? name.split('/').pop() : undefined);
+
+export async function rollOut(run: SecretsRun, targets: RolloutTarget[]): Promise<RolloutResult> {
+  const pctx = phaseContext(run);
+  const name = run.config.names.serviceName;
+  const onProgress = progress(pctx, 'rollout', 'waiting for the new revision of', run.config.service);
+  let live = await unlessApiDisabled(pctx, getService(run.gcp, name), undefined);
+  // A rollout already in progress (another run, the console) settles first: updating on top of it
+  // would race it.
+  if (live?.reconciling) live = await waitUntilSettled(pctx, name, onProgress);
+  if (!live) return { status: 'not-deployed', changes: [], unreferenced: [], service: undefined, revision: undefined };
+
+  const bySecretId = new Map(targets.map((t) => [t.desired.secretId, t]));
+  const pinned = withPinnedVersions(live, new Map(targets.map((t) => [t.desired.secretId, t.version])));
+  const changes = pinned.changes.map((c) => ({ ...c, name: bySecretId.get(c.secretId)!.desired.name }));
+  const unreferenced = pinned.unreferenced.map((id) => bySecretId.get(id)!.desired);
+  if (changes.length === 0) return { status: 'already-pinned', changes, unreferenced, service: live, revision: short(live.latestReadyRevision) };
+
+  const started = Date.now();
+  run.emit({ type: 'phase-start', phase: 'rollout', title: `Rolling out ${changes.map((c) => `${c.secretId} version ${c.to}`).join(', ')}` });
+  try {
+    // The revision runs as the live template's account; that is who must read the secrets.
+    const account = (live.template as { serviceAccount?: string } | undefined)?.serviceAccount ?? run.config.names.serviceAccountEmail;
+    await Promise.all(changes.map((c) => ensureAccessor(run, bySecretId.get(c.secretId)!.desired, `serviceAccount:${account}`)));
+
+    try {
+      await updateService(run.gcp, writableService(pinned.service), { timeoutMs: run.waitTimeoutMs, onProgress });
+    } catch (err) {
+      // The operation fails when the revision cannot become ready: say why, as deploy does.
+      if (err instanceof GcpError && err.method !== 'UpdateService') {
+        const now = await getService(run.gcp, name);
+        if (now && failedRevision(now)) throw await revisionFailure(pctx, now, err);
+      }
+      throw err;
+    }
+    const current = await waitUntilSettled(pctx, name, onProgress);
+    if (!current) throw new OperationError(`service ${run.config.service} disappeared while rolling out secret versions`);
+    if (failedRevision(current)) throw await revisionFailure(pctx, current);
+    run.emit({
+      type: 'resource-changed',
+      phase: 'rollout',
+      kind: 'Cloud Run service',
+      resource: run.config.service,
+      action: 'update',
+      fields: changes.map((c) => ({ path: `secret ${c.secretId} version`, ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
+    });
+    const revision = short(current.latestReadyRevision);
+    run.emit({ type: 'phase-end', phase: 'rollout', status: 'ok', changed: 1, elapsedMs: Date.now() - started, ...(revision ? { summary: `revision ${revision} ready` } : {}) });
+    return { status: 'rolled-out', changes, unreferenced, service: current, revision };
+  } catch (err) {
+    run.emit({ type: 'phase-end', phase: 'rollout', status: 'failed', changed: 0, elapsedMs: Date.now() - started });
+    throw err;
+  }
+}
+
+/** roles/secretmanager.secretAccessor for `member` on one secret: read-modify-write, only when missing. */
+async function ensureAccessor(run: SecretsRun, secret: DesiredSecret, member: string): Promise<void> {
+  const resource = secret.resourceName;
+  const added = await readModifyWrite(
+    { get: () => getSecretPolicy(run.gcp, resource), set: (policy) => setSecretPolicy(run.gcp, resource, policy) },
+    (policy) => (hasBinding(policy, ACCESSOR_ROLE, member) ? undefined : withBinding(policy, ACCESSOR_ROLE, member)),
+  );
+  if (added) {
+    run.emit({ type: 'resource-changed', phase: 'rollout', kind: 'IAM binding', resource: `${ACCESSOR_ROLE} → ${member.replace(/^serviceAccount:/, '')} on ${resource}`, action: 'create' });
+  }
+}

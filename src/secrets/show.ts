@@ -1,0 +1,43 @@
+// `secrets show NAME`: the value of the version in use, for pasting into the VCS webhook form. The
+// only command that puts a value on stdout — on a terminal and on explicit request — or in a file
+// (--output, mode 0600). The value is registered for redaction as soon as it is read, so the debug
+// log, events and errors of this run still never carry it.
+import type { SecretName } from '../atlantis/catalog.js';
+import type { DesiredSecret } from '../desired/index.js';
+import { OperationError } from '../errors.js';
+import { getService } from '../gcp/apis/run.js';
+import { accessVersion, listVersions } from '../gcp/apis/secret-manager.js';
+import { GcpError } from '../gcp/errors.js';
+import { unlessApiDisabled } from '../phases/read-helpers.js';
+import { phaseContext, type SecretsRun } from './context.js';
+import { pinnedVersions } from './pins.js';
+
+export interface RevealedValue {
+  name: SecretName;
+  secretId: string;
+  version: string;
+  /** `in use`: pinned by the live service; `newest`: the service does not pin it (not deployed). */
+  which: 'in use' | 'newest';
+  data: Buffer;
+}
+
+export async function revealValue(run: SecretsRun, d: DesiredSecret): Promise<RevealedValue> {
+  const pctx = phaseContext(run);
+  const [service, versions] = await Promise.all([
+    unlessApiDisabled(pctx, getService(run.gcp, run.config.names.serviceName), undefined),
+    listVersions(run.gcp, d.resourceName).catch((err: unknown) => {
+      if (err instanceof GcpError && err.code === 'NOT_FOUND') return [];
+      throw err;
+    }),
+  ]);
+  const pinned = pinnedVersions(service)[d.secretId];
+  const newest = versions.find((v) => v.state === 'ENABLED');
+  const version = pinned ?? newest?.version;
+  if (!version) {
+    throw new OperationError(`${d.secretId} has no version to show`, {
+      hint: d.spec.origin === 'generated' ? 'run `atlantis-run deploy`: it generates the value' : `run \`atlantis-run secrets push ${d.name}\``,
+    });
+  }
+  const data = await accessVersion(run.gcp, `${d.resourceName}/versions/${version}`);
+  return { name: d.name, secretId: d.secretId, version, which: pinned ? 'in use' : 'newest', data };
+}
