@@ -1,7 +1,7 @@
 // Deploy against the bundled emulator with 100 ms added to every call, as over a real network:
 // calls made, mutating calls, sequential round trips on the critical path (from the emulator's
 // request log), wall time and peak memory of the CLI process.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,14 +31,22 @@ export function criticalPath(entries) {
   return best;
 }
 
+// Asynchronous on purpose: the emulator serves from this very process.
 function runCli(args, cwd, env) {
-  // GNU time reports the peak resident set size of the CLI process (KiB).
-  const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { cwd, env, encoding: 'utf8' });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const rssKiB = Number(result.stderr.trim().split('\n').at(-1));
-  if (result.status !== 0) throw new Error(`atlantis-run ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
-  return { wallMs, rssMiB: rssKiB / 1024 };
+  return new Promise((resolve, reject) => {
+    // GNU time reports the peak resident set size of the CLI process (KiB).
+    const started = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const rssKiB = Number(stderr.trim().split('\n').at(-1));
+      if (status !== 0) reject(new Error(`atlantis-run ${args.join(' ')} exited ${status}:\n${stderr}`));
+      else resolve({ wallMs, rssMiB: rssKiB / 1024 });
+    });
+  });
 }
 
 export async function deployBench({ latencyMs = 100 } = {}) {
@@ -54,9 +62,9 @@ export async function deployBench({ latencyMs = 100 } = {}) {
     GITHUB_TOKEN: 'ghp_benchtoken0000000000000000000000000000',
     NO_COLOR: '1',
   };
-  const measure = (label, args) => {
+  const measure = async (label, args) => {
     const before = emu.requestLog().length;
-    const proc = runCli(args, dir, env);
+    const proc = await runCli(args, dir, env);
     const log = emu.requestLog().slice(before);
     return {
       label,
@@ -67,10 +75,10 @@ export async function deployBench({ latencyMs = 100 } = {}) {
     };
   };
   try {
-    const fresh = measure('fresh deploy', ['deploy', '-y']);
-    const noop = measure('no-op deploy', ['deploy', '-y']);
+    const fresh = await measure('fresh deploy', ['deploy', '-y']);
+    const noop = await measure('no-op deploy', ['deploy', '-y']);
     rmSync(path.join(dir, 'atlantis-run.lock'));
-    const lockless = measure('no-op deploy, no lockfile', ['deploy', '-y']);
+    const lockless = await measure('no-op deploy, no lockfile', ['deploy', '-y']);
     return { latencyMs, runs: [fresh, noop, lockless] };
   } finally {
     await emu.close();

@@ -96,6 +96,7 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
   // 1. Read: everything at once.
   const readStarted = Date.now();
   emit({ type: 'phase-start', phase: 'refresh', title: 'Reading live state' });
+  await options.gcp.factory.warmUp();
   const reads = await Promise.allSettled(phases.map((p) => p.read(ctx)));
   const failedRead = reads.findIndex((r) => r.status === 'rejected');
   if (failedRead >= 0) {

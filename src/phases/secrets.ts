@@ -60,8 +60,9 @@ export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lock
   const latest = versions.find((v) => v.state === 'ENABLED');
   let latestSha: string | undefined;
   let latestShaFrom: LiveSecret['latestShaFrom'];
-  // The lockfile vouches for a payload only for the exact version it recorded.
-  if (latest && lockRecord?.sha256 && (lockRecord.version === latest.version || lockRecord.stagedVersion === latest.version)) {
+  // The lockfile vouches for a payload only for the exact version whose digest it recorded: the
+  // version last pushed (a staged one when there is one, else the one in use).
+  if (latest && lockRecord?.sha256 && (lockRecord.stagedVersion ?? lockRecord.version) === latest.version) {
     latestSha = lockRecord.sha256;
     latestShaFrom = 'lockfile';
   } else if (latest && value) {

@@ -55,7 +55,10 @@ export class IoHost {
     const ci = isCi(env);
     this.streams = streams;
     this.debugLog = options.debugLog;
-    this.mode = options.json ? 'json' : streams.stderr.isTTY && !ci ? 'interactive' : 'plain';
+    // A terminal that reports no width (a pty nobody sized) cannot host a spinner: ora divides by
+    // the column count. Such runs get plain lines.
+    const sized = ((streams.stderr as { columns?: number }).columns ?? 0) > 0;
+    this.mode = options.json ? 'json' : streams.stderr.isTTY && sized && !ci ? 'interactive' : 'plain';
     this.promptsAllowed = !options.json && !ci && Boolean(streams.stdin.isTTY) && Boolean(streams.stderr.isTTY);
     this.reporter =
       this.mode === 'json'

@@ -28,6 +28,12 @@ function collector(isTTY: boolean): PassThrough & { isTTY?: boolean; text: () =>
   stream.isTTY = isTTY;
   stream.columns = 120;
   stream.text = () => Buffer.concat(chunks).toString('utf8');
+  // What a real terminal stream offers and spinners use.
+  Object.assign(stream, {
+    cursorTo: (_x: number, cb?: () => void) => (cb?.(), true),
+    moveCursor: (_x: number, _y: number, cb?: () => void) => (cb?.(), true),
+    clearLine: (_dir: number, cb?: () => void) => (cb?.(), true),
+  });
   return stream;
 }
 
