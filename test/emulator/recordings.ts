@@ -1,4 +1,5 @@
-// Replays recorded Google Cloud HTTP exchanges (../shared/reference/gcp-recordings/*.http.log)
+// Replays recorded Google Cloud HTTP exchanges (test/emulator/recordings/*.http.log, vendored from the
+// project's reference material; Apache-2.0, from Kubernetes Config Connector — see recordings/README.md)
 // against the emulator's HTTP surface and compares the answers field by field. Reusable for every
 // API: parse a file, choose what to skip and what to ignore, replay, assert no differences.
 //
@@ -15,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const RECORDINGS_DIR = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/reference/gcp-recordings');
+// Vendored beside the tests (Apache-2.0, see recordings/LICENSE) so a clean clone replays them.
+export const RECORDINGS_DIR = path.resolve(fileURLToPath(new URL('.', import.meta.url)), 'recordings');
 
 export interface RecordedRequest {
   method: string;
