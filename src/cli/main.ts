@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Command as CommandType } from 'commander';
 import type { CommandDefinition, CommandInput } from './command.js';
-import type { GlobalOptions } from './context.js';
 import { commands } from './registry.js';
+import type { GlobalOptions } from './context.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -16,8 +16,10 @@ export interface CliIo {
 }
 
 // commander through require(): its CommonJS build loads ~8 ms faster than through ESM interop,
-// which is most of the cold-start budget of `--help`.
-const { Command, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
+// which is most of the cold-start budget of `--help`. Loaded on first use (not for --version).
+type Commander = typeof import('commander');
+let loaded: Commander | undefined;
+const commander = (): Commander => (loaded ??= createRequire(import.meta.url)('commander') as Commander);
 type Command = CommandType;
 
 function packageVersion(): string {
@@ -41,14 +43,19 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
     cwd: process.cwd(),
     ...ioOverrides,
   };
+  // The version needs no parser: answer before commander and the command table are loaded.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   let pending: Promise<number> | undefined;
-  const program = buildProgram(io, (definition, input, globals) => {
+  const program = buildProgram(io, commands, (definition, input, globals) => {
     pending = import('./run.js').then(({ runCommand }) => runCommand(definition, input, globals, io));
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return COMMANDER_EXIT[err.code] ?? 2;
+    if (err instanceof commander().CommanderError) return COMMANDER_EXIT[err.code] ?? 2;
     throw err;
   }
   return pending ? await pending : 0;
@@ -56,7 +63,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
 
 type Launch = (definition: CommandDefinition, input: CommandInput, globals: GlobalOptions) => void;
 
-export function buildProgram(io: CliIo, launch: Launch): Command {
+export function buildProgram(io: CliIo, commands: CommandDefinition[], launch: Launch): Command {
+  const { Command, Option } = commander();
   const program = new Command('atlantis-run')
     .description('Deploy Atlantis onto Google Cloud Run, and keep it healthy.')
     .version(packageVersion(), '-V, --version', 'print the version')
