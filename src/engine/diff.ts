@@ -60,7 +60,13 @@ export function diffFields(desired: unknown, live: unknown, path = ''): FieldCha
     return changes;
   }
   if (Array.isArray(desired)) {
-    return JSON.stringify(desired) === JSON.stringify(live ?? []) ? [] : [{ path, from: live, to: desired }];
+    const liveList = Array.isArray(live) ? live : [];
+    // Lists of unnamed objects (secret volume items, ports…): item by item, each compared on what
+    // the desired item sets — the server adds defaults (mode: 0…) that are not drift.
+    if (desired.length > 0 && desired.length === liveList.length && desired.every(isObject)) {
+      return desired.flatMap((item, i) => diffFields(item, liveList[i], `${path}[${i}]`));
+    }
+    return JSON.stringify(desired) === JSON.stringify(liveList) ? [] : [{ path, from: live, to: desired }];
   }
   return normalise(path, desired) === normalise(path, live) ? [] : [{ path, from: live, to: desired }];
 }

@@ -5,7 +5,14 @@ import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState } from '../desired/index.js';
 import type { EngineResult } from './runner.js';
 
+export interface ReportOptions {
+  /** Flags to repeat in suggested commands (" --config other.yaml --emulator"). */
+  flags: string;
+  emulated: boolean;
+}
+
 export interface DeployReport {
+  emulated: boolean;
   url: string;
   webhookUrl: string;
   revision: string | undefined;
@@ -19,21 +26,22 @@ export interface DeployReport {
   nextSteps: string[];
 }
 
-export function buildReport(config: AtlantisRunConfig, result: EngineResult): DeployReport {
+export function buildReport(config: AtlantisRunConfig, result: EngineResult, options: ReportOptions = { flags: '', emulated: false }): DeployReport {
   const desired = desiredState(config, result.facts);
   const service = result.results.service;
   const revision = service?.summary?.match(/revision (\S+)/)?.[1];
   const webhook = desired.secrets.find((s) => s.name === 'webhook-secret');
   const version = result.facts.secretVersions?.['webhook-secret'];
-  const access = (secretId: string, v: string | undefined) => `gcloud secrets versions access ${v ?? 'latest'} --secret ${secretId} --project ${config.project}`;
+  const show = (name: string) => `atlantis-run secrets show ${name}${options.flags}`;
   const provider = PROVIDERS[config.atlantis.vcs.provider];
   const nextSteps = [
     `Add the webhook — ${provider.webhookHelp}: URL ${desired.webhookUrl}${webhook ? ', secret from the command above' : ''}.`,
   ];
   const password = desired.secrets.find((s) => s.name === 'web-password');
-  if (password) nextSteps.push(`Open ${desired.url} (user ${config.access.uiUser}; password: ${access(password.secretId, result.facts.secretVersions?.['web-password'])}).`);
+  if (password) nextSteps.push(`Open ${desired.url} (user ${config.access.uiUser}; password: ${show('web-password')}).`);
   nextSteps.push('Comment `atlantis plan` on a pull request to see it work.');
   return {
+    emulated: options.emulated,
     url: desired.url,
     webhookUrl: desired.webhookUrl,
     revision,
@@ -42,7 +50,7 @@ export function buildReport(config: AtlantisRunConfig, result: EngineResult): De
     project: config.project,
     region: config.region,
     service: config.service,
-    webhookSecret: webhook ? { secret: webhook.resourceName, version, command: access(webhook.secretId, version) } : undefined,
+    webhookSecret: webhook ? { secret: webhook.resourceName, version, command: show('webhook-secret') } : undefined,
     uiUser: config.access.uiAuth ? config.access.uiUser : undefined,
     nextSteps,
   };
@@ -51,7 +59,7 @@ export function buildReport(config: AtlantisRunConfig, result: EngineResult): De
 export function formatReport(report: DeployReport): string {
   const lines = [
     '',
-    `Atlantis is running${report.changes === 0 ? ' (no changes were needed)' : ''}.`,
+    `Atlantis is running${report.emulated ? ' in the local emulator' : ''}${report.changes === 0 ? ' (no changes were needed)' : ''}.`,
     `  URL:            ${report.url}`,
     `  Webhook URL:    ${report.webhookUrl}`,
   ];

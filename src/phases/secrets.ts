@@ -142,7 +142,8 @@ export const secretsPhase = definePhase<Live>({
             .map(([k, v]) => ({ path: `labels.${k}`, from: s.secret!.labels[k], to: v })),
         });
       }
-      for (const note of s.value?.notes ?? []) warnings.push({ message: `${d.name}: ${note}` });
+      // Said when the value is about to be stored, not on every run that merely compares it.
+      if (decision.add === 'value') for (const note of s.value?.notes ?? []) warnings.push({ message: `${d.name}: ${note}` });
       if (decision.add) {
         fresh.add(d.name);
         const from = shortDigest(s.latestSha);

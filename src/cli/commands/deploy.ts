@@ -44,7 +44,8 @@ export const handler: CommandHandler = async (ctx, input) => {
     ctx.host.result({ ok: true, command: 'deploy', cancelled: true, changes: 0 });
     return 0;
   }
-  const report = buildReport(session.config, result);
+  const flags = `${ctx.globals.config ? ` --config ${ctx.globals.config}` : ''}${ctx.globals.emulator ? ' --emulator' : ''}`;
+  const report = buildReport(session.config, result, { flags, emulated: ctx.globals.emulator || session.gcp.factory.usingEmulator });
   ctx.log.write('calls', { ...session.gcp.caller.stats });
   if (ctx.globals.json) ctx.host.result({ ok: true, command: 'deploy', ...report });
   else ctx.host.print(formatReport(report));

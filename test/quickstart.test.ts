@@ -1,0 +1,34 @@
+// The README's first run, as written: the example configuration deployed to the bundled emulator
+// (--emulator keeps its state under .atlantis-run/, so a second run converges without changes).
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliProcess } from './support/cli.js';
+import { tempDir } from './support/fixtures.js';
+
+const EXAMPLE = new URL('../examples/quickstart/', import.meta.url);
+
+describe('README quick start', () => {
+  it('deploy --emulator takes the example to a running (emulated) Atlantis, and again changes nothing', async () => {
+    const dir = tempDir();
+    // Only what is in git: not the state of someone's earlier run of the example.
+    cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/\.atlantis-run|atlantis-run\.lock$/.test(src) });
+    const config = path.join(dir, 'atlantis-run.yaml');
+    const first = await runCliProcess(['deploy', '--emulator', '-y', '--config', config], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Atlantis is running in the local emulator.');
+    expect(first.stdout).toMatch(/Webhook URL: +https:\/\/atlantis-\d+\.europe-west1\.run\.app\/events/);
+    expect(first.stdout).toContain('atlantis-run secrets show webhook-secret');
+    const lock = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as { resources: { service: { readyRevision: string } } };
+    expect(lock.resources.service.readyRevision).toMatch(/^atlantis-00001-/);
+
+    const second = await runCliProcess(['deploy', '--emulator', '-y', '--config', config, '--json'], { cwd: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: true, changes: 0 });
+
+    const status = await runCliProcess(['status', '--emulator', '--config', config], { cwd: dir });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('— ready');
+    expect(status.stdout).toContain('Drift against the configuration: none');
+  });
+});
