@@ -11,6 +11,9 @@ import { tempDir } from './support/fixtures.js';
 import { INIT_CASES } from './support/init-cases.js';
 import { assertBuilt, KEY, runCliPty } from './support/pty.js';
 
+/** The last question: store the values in Secret Manager now? Enter takes the default, no. */
+const DECLINE_STORING = { expect: 'in Secret Manager', send: KEY.enter };
+
 /** A PATH with nothing on it: no gcloud, so no default comes from a developer's machine. */
 function emptyPath(dir: string): NodeJS.ProcessEnv {
   const bin = path.join(dir, 'empty-bin');
@@ -39,7 +42,7 @@ describe('init wizard on a terminal gives the same file as the flags', () => {
   for (const c of INIT_CASES) {
     it.concurrent(c.name, async () => {
       const typed = ownDir();
-      const screen = await runCliPty(['init'], { cwd: typed, env: emptyPath(typed), steps: c.steps });
+      const screen = await runCliPty(['init'], { cwd: typed, env: emptyPath(typed), steps: [...c.steps, DECLINE_STORING] });
       expect(screen.code, screen.screen).toBe(0);
       expect(screen.screen).toContain('Wrote atlantis-run.yaml');
 
@@ -86,6 +89,7 @@ describe('init wizard behaviour', () => {
         { expect: 'Other project roles', send: ['storage.admin', KEY.enter] },
         { expect: 'is not a role such as', send: [KEY.ctrlU, KEY.enter] },
         { expect: 'Write a starter server-side repos.yaml', send: KEY.enter },
+        DECLINE_STORING,
       ],
     });
     expect(r.code, r.screen).toBe(0);
@@ -112,6 +116,7 @@ describe('init wizard behaviour', () => {
         { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
         { expect: 'Size of the in-memory data volume', send: KEY.enter },
         { expect: 'Custom domain', send: KEY.enter },
+        DECLINE_STORING,
       ],
     });
     expect(r.code, r.screen).toBe(0);
@@ -163,3 +168,39 @@ describe('init wizard behaviour', () => {
     expect(existsSync(path.join(dir, 'atlantis-run.yaml'))).toBe(false);
   });
 });
+
+describe('init stores the values right away when asked', () => {
+  it('on a terminal: asks, takes the token at a hidden prompt, and stages it in Secret Manager', async () => {
+    const { emulator } = await import('./support/emulator.js');
+    const emu = await emulator();
+    const dir = tempDir();
+    const token = 'ghp_typedAtTheHiddenPrompt0000000000000000';
+    const r = await runCliPty(['init', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--role', 'roles/viewer'], {
+      cwd: dir,
+      env: { ...emptyPath(dir), ATLANTIS_RUN_EMULATOR_HOST: emu.host, ATLANTIS_RUN_POLL_MS: '20' },
+      steps: [
+        { expect: 'Cloud Run service name', send: KEY.enter },
+        { expect: 'Atlantis version', send: KEY.enter },
+        { expect: 'GitHub Enterprise host name', send: KEY.enter },
+        { expect: 'Where will atlantis-run read', send: KEY.enter },
+        { expect: 'Environment variable that will hold', send: KEY.enter },
+        { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
+        { expect: 'Size of the in-memory data volume', send: KEY.enter },
+        { expect: 'Custom domain', send: KEY.enter },
+        { expect: 'Write a starter server-side repos.yaml', send: KEY.enter },
+        { expect: 'in Secret Manager', send: ['y', KEY.enter] },
+        { expect: '(hidden)', send: [token, KEY.enter] },
+      ],
+    });
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).toContain('Stored vcs-token: stored as version 1 of atlantis-vcs-token');
+    expect(r.screen).not.toContain(token);
+    const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+    const { clientOptions } = await import('./emulator/clients.js');
+    const client = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
+    const [access] = await client.accessSecretVersion({ name: 'projects/acme-infra/secrets/atlantis-vcs-token/versions/1' });
+    expect(Buffer.from(access.payload!.data as Uint8Array).toString()).toBe(token);
+    await client.close();
+  });
+});
+

@@ -353,3 +353,42 @@ describe('init --help', () => {
     for (const heavy of ['zod', '/yaml/', '@inquirer', 'execa', '@google-cloud', 'src/init', 'dist/init']) expect(loaded, heavy).not.toContain(heavy);
   });
 });
+
+describe('init --push-secrets', () => {
+  it('stores the values from their configured sources (non-interactive), and deploy then pins them', async () => {
+    const { emulator, emulatorEnv, mutatingCalls, since } = await import('./support/emulator.js');
+    const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+    const { clientOptions } = await import('./emulator/clients.js');
+    const emu = await emulator();
+    const dir = tempDir();
+    const env = emulatorEnv(emu, 'grpc');
+    const r = await runCli(
+      ['init', '--non-interactive', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--token-env', 'GITHUB_TOKEN', '--push-secrets'],
+      { cwd: dir, env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Stored vcs-token: stored as version 1 of atlantis-vcs-token');
+    const client = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
+    const [versions] = await client.listSecretVersions({ parent: 'projects/acme-infra/secrets/atlantis-vcs-token' });
+    expect(versions).toHaveLength(1);
+    await client.close();
+    const calls = since(emu);
+    const deploy = await runCli(['deploy', '-y'], { cwd: dir, env });
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(mutatingCalls(calls()).filter((c) => c.method.endsWith('/AddSecretVersion') && c.resource.endsWith('atlantis-vcs-token'))).toEqual([]);
+  });
+
+  it('fails with exit 2 naming the missing source, storing nothing', async () => {
+    const { emulator, emulatorEnv, mutatingCalls, since } = await import('./support/emulator.js');
+    const emu = await emulator();
+    const dir = tempDir();
+    const calls = since(emu);
+    const r = await runCli(
+      ['init', '--non-interactive', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--token-env', 'MISSING_TOKEN', '--push-secrets'],
+      { cwd: dir, env: emulatorEnv(emu, 'grpc') },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('MISSING_TOKEN');
+    expect(mutatingCalls(calls())).toEqual([]);
+  });
+});

@@ -40,6 +40,7 @@ export const commands: CommandDefinition[] = [
       { flags: '--app-key-file <path>', description: 'GitHub App: file the private key (PEM) will be read from' },
       { flags: '--app-key-env <var>', description: 'GitHub App: environment variable the private key will be read from' },
       { flags: '--force', description: 'replace an existing atlantis-run.yaml (and repos.yaml)' },
+      { flags: '--push-secrets', description: 'store the secret values in Secret Manager now, from their configured sources (asked on a terminal)' },
     ],
     examples: [
       'atlantis-run init',

@@ -77,7 +77,15 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<In
   files.unshift(configPath);
   ctx.log.write('init-wrote', { files });
 
-  const secrets = await handOffSecrets({ config, host: ctx.host, env: ctx.env, cwd: ctx.cwd, interactive: ctx.host.canPrompt });
+  const secrets = await handOffSecrets({
+    config,
+    host: ctx.host,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    interactive: ctx.host.canPrompt,
+    ...(flags.pushSecrets !== undefined ? { push: flags.pushSecrets } : {}),
+    ctx,
+  });
   const defaultsUsed: string[] = [];
   if (flags.project === undefined && defaults.project?.value === answers.project) defaultsUsed.push(`project ${answers.project} (from ${defaults.project.source})`);
   if (flags.region === undefined && defaults.region?.value === answers.region) defaultsUsed.push(`region ${answers.region} (from ${defaults.region.source})`);

@@ -1,17 +1,17 @@
-// EXTENSION POINT between `init` and the secrets engine (`atlantis-run secrets push`, issue 5).
-//
-// init never asks for a secret value: it records where each value will come from (secrets.<name>:
-// {fromEnv} / {fromFile}) and, once the files are written, calls handOffSecrets(). Today that
-// pushes nothing and returns, per secret the user supplies, how to make its value available; the
-// next steps print those lines. When `secrets push` lands, this is the one place to extend: on a
-// terminal (input.interactive), offer to push each value now through the secrets engine (hidden
-// input, or the configured source when it is available) and return `status: 'pushed'` for those.
-// Callers already handle both statuses.
+// Between `init` and the secrets engine. init records where each value will come from (secrets.<name>:
+// {fromEnv} / {fromFile}); once the files are written, handOffSecrets() says, per secret the user
+// supplies, how to make its value available — and offers to store the values in Secret Manager right
+// away: on a terminal it asks (values typed at hidden prompts, or taken from their configured source
+// when it already holds one); with --push-secrets it does so without asking, from the sources only.
+// Values are added as staged versions (`secrets push --stage`): nothing is deployed yet, and the
+// first `deploy` pins them.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { PROVIDERS, secretSpecs } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import type { IoHost } from '../ui/host.js';
+import type { CommandContext } from '../cli/context.js';
+import { UsageError } from '../errors.js';
 
 export interface SecretHandoffInput {
   config: AtlantisRunConfig;
@@ -21,6 +21,10 @@ export interface SecretHandoffInput {
   cwd: string;
   /** A terminal is there to ask on (false with --non-interactive, --json, CI, no TTY). */
   interactive: boolean;
+  /** --push-secrets: store the values now without asking (from their configured sources). */
+  push?: boolean;
+  /** The command's context, to reach Google Cloud when values are stored. */
+  ctx?: CommandContext;
 }
 
 export interface SecretHandoff {
@@ -32,6 +36,8 @@ export interface SecretHandoff {
   source: { kind: 'env'; variable: string; present: boolean } | { kind: 'file'; path: string; present: boolean } | { kind: 'none' };
   /** `to-supply`: the user still has to provide the value; `pushed`: a version exists already. */
   status: 'to-supply' | 'pushed';
+  /** The version stored, when pushed. */
+  version?: string;
   /** One line for the next steps (never contains a value). */
   instruction: string;
 }
@@ -60,8 +66,76 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
     }
     out.push({ name: spec.name, secretId: `${config.service}-${spec.name}`, description: spec.description, source, status: 'to-supply', instruction });
   }
-  return out;
+  if (out.length === 0 || !input.ctx) return out;
+  const push = input.push ?? (input.interactive
+    ? await input.host.confirm({
+        message: `Store the ${out.map((h) => h.name).join(' and ')} value${out.length > 1 ? 's' : ''} in Secret Manager (${config.project}) now?`,
+        flag: '--push-secrets',
+        default: false,
+      })
+    : false);
+  if (!push) return out;
+  return pushNow(input, input.ctx, out);
 }
+
+/** Reads (or asks for) each value, enables Secret Manager if needed, and adds staged versions. */
+async function pushNow(input: SecretHandoffInput, ctx: CommandContext, handoffs: SecretHandoff[]): Promise<SecretHandoff[]> {
+  const { config, host, env } = input;
+  const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([import('../desired/index.js'), import('../secrets/values.js')]);
+  const desired = desiredState(config).secrets;
+  const items = [];
+  for (const h of handoffs) {
+    const d = desired.find((s) => s.name === h.name)!;
+    let value = await readConfiguredValue(d, env);
+    if (value) {
+      host.emit({ type: 'info', message: `${h.name}: using the value of ${value.origin}` });
+    } else if (input.interactive) {
+      if (d.spec.kind === 'pem') {
+        const file = await host.input({ message: `Path of the ${d.spec.description} file`, flag: '--app-key-file' });
+        const { readFile } = await import('node:fs/promises');
+        const raw = await readFile(path.resolve(input.cwd, file)).catch((err: Error) => {
+          throw new UsageError(`${h.name}: cannot read ${file}: ${err.message}`);
+        });
+        value = checkedValue(d.name, d.spec.kind, raw, `file ${file}`);
+      } else {
+        const typed = await host.password({ message: `${d.spec.description} (hidden)`, flag: `secrets.${d.name} in the config` });
+        value = checkedValue(d.name, d.spec.kind, Buffer.from(typed, 'utf8'), 'the prompt');
+      }
+    } else {
+      throw new UsageError(`--push-secrets: ${h.name} has no value to store: ${h.instruction}`);
+    }
+    items.push({ desired: d, value });
+  }
+
+  const [{ acquireRunLock }, { openSecretsRun }, { pushSecrets }, { serviceStates, enableServices }] = await Promise.all([
+    import('../state/run-lock.js'),
+    import('../cli/commands/secrets-common.js'),
+    import('../secrets/push.js'),
+    import('../gcp/apis/service-usage.js'),
+  ]);
+  const lock = acquireRunLock(ctx.lockfilePath, 'init');
+  ctx.onCleanup(() => lock.release());
+  const run = await openSecretsRun(ctx, 10 * 60_000);
+  // A new project has Secret Manager disabled: enable it (only it — deploy enables the rest).
+  const api = 'secretmanager.googleapis.com';
+  const states = await serviceStates(run.gcp, config.project, [api]);
+  if (states[api] !== 'ENABLED') {
+    host.emit({ type: 'info', message: `enabling ${api} in ${config.project}` });
+    await enableServices(run.gcp, config.project, [api], run.waitTimeoutMs);
+  }
+  const result = await pushSecrets(run, { mode: 'stage', items, keep: 2 });
+  return handoffs.map((h) => {
+    const pushed = result.secrets.find((s) => s.name === h.name);
+    if (!pushed) return h;
+    return {
+      ...h,
+      status: 'pushed' as const,
+      version: pushed.version,
+      instruction: `stored as version ${pushed.version} of ${h.secretId} (${pushed.checksum}); deploy pins it`,
+    };
+  });
+}
+
 
 /** What the credential is and the permissions it needs (Atlantis' access-credentials docs). */
 function credentialHelp(config: AtlantisRunConfig, name: string): string {

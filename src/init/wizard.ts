@@ -40,6 +40,8 @@ export interface InitFlags {
   appKeyFile?: string;
   appKeyEnv?: string;
   force?: boolean;
+  /** Store the secret values in Secret Manager right away (without asking). */
+  pushSecrets?: boolean;
   /** The global --project / --region: they answer the first two questions. */
   project?: string;
   region?: string;
