@@ -2,47 +2,11 @@
 // HTTP errors of gax's REST transport, and gaxios errors of google-auth-library's authorized
 // requests all become a GcpError with a canonical code. gRPC code 5 and HTTP 404 are one NotFound.
 // (No Google library is imported here: the CLI's error handler loads this module cheaply.)
+import { CANONICAL_CODES, HTTP_STATUS_OF_CODE, type CanonicalCode } from './status-codes.js';
 
-export const GRPC_CODES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
-export type GcpCode = (typeof GRPC_CODES)[number];
-
-const HTTP_OF: Record<GcpCode, number> = {
-  OK: 200,
-  CANCELLED: 499,
-  UNKNOWN: 500,
-  INVALID_ARGUMENT: 400,
-  DEADLINE_EXCEEDED: 504,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  PERMISSION_DENIED: 403,
-  RESOURCE_EXHAUSTED: 429,
-  FAILED_PRECONDITION: 400,
-  ABORTED: 409,
-  OUT_OF_RANGE: 400,
-  UNIMPLEMENTED: 501,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-  DATA_LOSS: 500,
-  UNAUTHENTICATED: 401,
-};
+export const GRPC_CODES = CANONICAL_CODES;
+export type GcpCode = CanonicalCode;
+const HTTP_OF = HTTP_STATUS_OF_CODE;
 
 const CODE_OF_HTTP: Record<number, GcpCode> = {
   400: 'INVALID_ARGUMENT',

@@ -1,26 +1,9 @@
 // One error type for every API: handlers throw ApiError, and each transport renders it the way
 // Google does (gRPC status + grpc-status-details-bin, or the REST JSON error body).
+import { CANONICAL_CODES, HTTP_STATUS_OF_CODE, type CanonicalCode } from '../../gcp/status-codes.js';
 
 /** google.rpc.Code, by name. */
-export const Code = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
+export const Code = Object.fromEntries(CANONICAL_CODES.map((name, number) => [name, number])) as { readonly [K in CanonicalCode]: number };
 
 export type CodeName = keyof typeof Code;
 
@@ -28,29 +11,8 @@ export function isCodeName(value: string): value is CodeName {
   return Object.prototype.hasOwnProperty.call(Code, value);
 }
 
-/** Google's HTTP mapping of canonical codes (google/rpc/code.proto). */
-const HTTP_STATUS: Record<CodeName, number> = {
-  OK: 200,
-  CANCELLED: 499,
-  UNKNOWN: 500,
-  INVALID_ARGUMENT: 400,
-  DEADLINE_EXCEEDED: 504,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  PERMISSION_DENIED: 403,
-  RESOURCE_EXHAUSTED: 429,
-  FAILED_PRECONDITION: 400,
-  ABORTED: 409,
-  OUT_OF_RANGE: 400,
-  UNIMPLEMENTED: 501,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-  DATA_LOSS: 500,
-  UNAUTHENTICATED: 401,
-};
-
 export function httpStatusOf(code: CodeName): number {
-  return HTTP_STATUS[code];
+  return HTTP_STATUS_OF_CODE[code];
 }
 
 /** An error detail in proto3 JSON `Any` form: `{"@type": "type.googleapis.com/google.rpc.ErrorInfo", ...}`. */
