@@ -247,6 +247,7 @@ export const iamServiceAccountsApi = defineApi({
         const account = findAccount(request.name, ctx);
         ctx.serviceAccounts.delete(account.email);
         delete ctx.store.data.iamPolicies[`projects/${account.projectId}/serviceAccounts/${account.email}`];
+        ctx.iamPolicies.markServiceAccountDeleted(account.email, String(account.uniqueId));
         ctx.store.markDirty();
         return {};
       },

@@ -60,6 +60,30 @@ export class IamPolicyStore {
     return policyToJson(this.record(resource));
   }
 
+  /**
+   * What Google does to every policy when a service account is deleted: its bindings stay, but
+   * the member becomes `deleted:serviceAccount:EMAIL?uid=UNIQUE_ID` — so a new account created with
+   * the same email is a new principal that none of the old bindings grant anything to.
+   */
+  markServiceAccountDeleted(email: string, uniqueId: string): void {
+    const from = `serviceAccount:${email}`;
+    const to = `deleted:serviceAccount:${email}?uid=${uniqueId}`;
+    for (const policy of Object.values(this.store.data.iamPolicies)) {
+      let changed = false;
+      for (const binding of policy.bindings) {
+        const index = binding.members.indexOf(from);
+        if (index >= 0) {
+          binding.members[index] = to;
+          changed = true;
+        }
+      }
+      if (changed) {
+        policy.etag = newEtag();
+        this.store.markDirty();
+      }
+    }
+  }
+
   /** Bindings as stored, for other APIs' checks (e.g. "may this service account read the secret?"). */
   bindings(resource: string): Binding[] {
     return this.store.data.iamPolicies[resource]?.bindings ?? [];
