@@ -94,25 +94,15 @@ export function buildProgram(io: CliIo, commands: CommandDefinition[], launch: L
         '\nRun `atlantis-run <command> --help` for a command\'s options and examples.',
     );
 
-  const groups = new Map<string, Command>();
-  for (const definition of commands) {
-    const words = definition.name.split(' ');
-    let parent = program;
-    if (words.length === 2) {
-      const noun = words[0]!;
-      if (!groups.has(noun)) {
-        const group = program.command(noun).description(`${noun} commands`);
-        inherit(group, io);
-        groups.set(noun, group);
-      }
-      parent = groups.get(noun)!;
-    }
-    const cmd = parent.command(words.at(-1)!).description(definition.description ?? definition.summary).summary(definition.summary);
-    inherit(cmd, io);
-    if (definition.argument) {
-      const a = definition.argument;
-      cmd.argument(a.required ? `<${a.name}>` : `[${a.name}]`, a.description);
-    }
+  // Each command is registered with what the top-level help shows (name, summary, argument); its
+  // options, examples and action are added only when it is the one being run or asked about —
+  // most of the work of building the parser, saved on every `--help`.
+  const definitionOf = new WeakMap<Command, CommandDefinition>();
+  const completed = new WeakSet<Command>();
+  const complete = (_parent: Command, cmd: Command) => {
+    const definition = definitionOf.get(cmd);
+    if (!definition || completed.has(cmd)) return;
+    completed.add(cmd);
     for (const opt of definition.options ?? []) {
       const option = new Option(opt.flags, opt.description);
       if (opt.default !== undefined) option.default(opt.default);
@@ -135,6 +125,38 @@ export function buildProgram(io: CliIo, commands: CommandDefinition[], launch: L
       if (definition.refuseValueArguments) input.extra = self.args.slice(definition.argument ? 1 : 0);
       launch(definition, input, pickGlobals(globals));
     });
+  };
+  // The list of commands shows "[options]" for those that have options, registered yet or not.
+  const subcommandTerm = (cmd: Command) => {
+    const hasOptions = cmd.options.length > 0 || Boolean(definitionOf.get(cmd)?.options?.length);
+    const args = cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
+    return `${cmd.name()}${hasOptions ? ' [options]' : ''}${args ? ` ${args}` : ''}`;
+  };
+  program.configureHelp({ subcommandTerm }).hook('preSubcommand', complete);
+
+  const groups = new Map<string, Command>();
+  for (const definition of commands) {
+    const words = definition.name.split(' ');
+    let parent = program;
+    if (words.length === 2) {
+      const noun = words[0]!;
+      if (!groups.has(noun)) {
+        const group = program.command(noun).description(`${noun} commands`);
+        inherit(group, io);
+        group.configureHelp({ subcommandTerm }).hook('preSubcommand', complete);
+        groups.set(noun, group);
+      }
+      parent = groups.get(noun)!;
+    }
+    // Descriptions are written as paragraphs; commander wraps them to the terminal's width.
+    const description = (definition.description ?? definition.summary).replace(/(?<!\n)\n(?!\n)/g, ' ');
+    const cmd = parent.command(words.at(-1)!).description(description).summary(definition.summary);
+    inherit(cmd, io);
+    if (definition.argument) {
+      const a = definition.argument;
+      cmd.argument(a.required ? `<${a.name}>` : `[${a.name}]`, a.description);
+    }
+    definitionOf.set(cmd, definition);
   }
   return program;
 }
