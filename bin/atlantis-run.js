@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/cli/main.bundle.js';
 
 // `atlantis-run --help | head` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,7 +1,8 @@
 // The command-line parser. Kept light on purpose: `--help` and `--version` load commander, this
-// file and the command metadata, nothing else (see bench/ for the cold-start figure).
+// file and the command metadata, nothing else (see bench/ for the cold-start figure). The launcher
+// runs it bundled with commander into one file (scripts/bundle-cli.mjs): module loading is most of
+// what a cold `--help` costs.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Command as CommandType } from 'commander';
 import type { CommandDefinition, CommandInput } from './command.js';
 import { commands } from './registry.js';
@@ -15,11 +16,8 @@ export interface CliIo {
   cwd: string;
 }
 
-// commander through require(): its CommonJS build loads ~8 ms faster than through ESM interop,
-// which is most of the cold-start budget of `--help`. Loaded on first use (not for --version).
+// Loaded on first use (not for --version); in the bundle this stays a lazy, in-file module.
 type Commander = typeof import('commander');
-let loaded: Commander | undefined;
-const commander = (): Commander => (loaded ??= createRequire(import.meta.url)('commander') as Commander);
 type Command = CommandType;
 
 function packageVersion(): string {
@@ -48,14 +46,15 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  const commander = await import('commander');
   let pending: Promise<number> | undefined;
-  const program = buildProgram(io, commands, (definition, input, globals) => {
+  const program = buildProgram(commander, io, commands, (definition, input, globals) => {
     pending = import('./run.js').then(({ runCommand }) => runCommand(definition, input, globals, io));
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof commander().CommanderError) return COMMANDER_EXIT[err.code] ?? 2;
+    if (err instanceof commander.CommanderError) return COMMANDER_EXIT[err.code] ?? 2;
     throw err;
   }
   return pending ? await pending : 0;
@@ -63,8 +62,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
 
 type Launch = (definition: CommandDefinition, input: CommandInput, globals: GlobalOptions) => void;
 
-export function buildProgram(io: CliIo, commands: CommandDefinition[], launch: Launch): Command {
-  const { Command, Option } = commander();
+export function buildProgram(commander: Commander, io: CliIo, commands: CommandDefinition[], launch: Launch): Command {
+  const { Command, Option } = commander;
   const program = new Command('atlantis-run')
     .description('Deploy Atlantis onto Google Cloud Run, and keep it healthy.')
     .version(packageVersion(), '-V, --version', 'print the version')
