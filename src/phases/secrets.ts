@@ -47,14 +47,7 @@ const decisions = new WeakMap<object, Decision[]>();
 export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lockRecord: LockedSecret | undefined, given?: SecretValue): Promise<LiveSecret> {
   const [secret, versions, value] = await Promise.all([
     unlessApiDisabled(ctx, getSecret(ctx.gcp, desired.resourceName), undefined),
-    unlessApiDisabled(
-      ctx,
-      listVersions(ctx.gcp, desired.resourceName).catch((err: unknown) => {
-        if (err instanceof GcpError && err.code === 'NOT_FOUND') return [] as VersionInfo[];
-        throw err;
-      }),
-      [] as VersionInfo[],
-    ),
+    unlessApiDisabled(ctx, listVersions(ctx.gcp, desired.resourceName), [] as VersionInfo[]),
     given ? Promise.resolve(given) : desired.spec.origin === 'user' ? readConfiguredValue(desired, ctx.env) : Promise.resolve(undefined),
   ]);
   const latest = versions.find((v) => v.state === 'ENABLED');

@@ -56,14 +56,7 @@ async function listOne(run: SecretsRun, d: DesiredSecret, inUse: string | undefi
   const pctx = phaseContext(run);
   const [secret, versions] = await Promise.all([
     unlessApiDisabled(pctx, getSecret(run.gcp, d.resourceName), undefined),
-    unlessApiDisabled(
-      pctx,
-      listVersions(run.gcp, d.resourceName).catch((err: unknown) => {
-        if (err instanceof GcpError && err.code === 'NOT_FOUND') return [] as VersionInfo[];
-        throw err;
-      }),
-      [] as VersionInfo[],
-    ),
+    unlessApiDisabled(pctx, listVersions(run.gcp, d.resourceName), [] as VersionInfo[]),
   ]);
   const newest = versions.find((v) => v.state === 'ENABLED');
   const record = run.lock?.resources.secrets?.[d.name];

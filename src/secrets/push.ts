@@ -216,10 +216,7 @@ async function addIfChanged(run: SecretsRun, desired: DesiredSecret, value: Secr
 async function newestEnabled(run: SecretsRun, secrets: DesiredSecret[]): Promise<RolloutTarget[]> {
   const found = await Promise.all(
     secrets.map(async (desired) => {
-      const versions = await listVersions(run.gcp, desired.resourceName).catch((err: unknown) => {
-        if (err instanceof GcpError && (err.code === 'NOT_FOUND' || err.reason === 'SERVICE_DISABLED')) return [];
-        throw err;
-      });
+      const versions = await unlessApiDisabled(phaseContext(run), listVersions(run.gcp, desired.resourceName), []);
       const newest = versions.find((v) => v.state === 'ENABLED');
       if (!newest) {
         run.emit({ type: 'warning', phase: 'secrets', message: `${desired.secretId} has no enabled version to roll out`, hint: `run \`atlantis-run secrets push ${desired.name}\`` });

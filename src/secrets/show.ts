@@ -7,7 +7,6 @@ import type { DesiredSecret } from '../desired/index.js';
 import { OperationError } from '../errors.js';
 import { getService } from '../gcp/apis/run.js';
 import { accessVersion, listVersions } from '../gcp/apis/secret-manager.js';
-import { GcpError } from '../gcp/errors.js';
 import { unlessApiDisabled } from '../phases/read-helpers.js';
 import { phaseContext, type SecretsRun } from './context.js';
 import { pinnedVersions } from './pins.js';
@@ -25,10 +24,7 @@ export async function revealValue(run: SecretsRun, d: DesiredSecret): Promise<Re
   const pctx = phaseContext(run);
   const [service, versions] = await Promise.all([
     unlessApiDisabled(pctx, getService(run.gcp, run.config.names.serviceName), undefined),
-    listVersions(run.gcp, d.resourceName).catch((err: unknown) => {
-      if (err instanceof GcpError && err.code === 'NOT_FOUND') return [];
-      throw err;
-    }),
+    listVersions(run.gcp, d.resourceName),
   ]);
   const pinned = pinnedVersions(service)[d.secretId];
   const newest = versions.find((v) => v.state === 'ENABLED');

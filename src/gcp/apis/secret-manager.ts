@@ -51,13 +51,15 @@ export async function deleteSecret(gcp: Gcp, name: string): Promise<boolean> {
   return Boolean(await orMissing(gcp.caller.run({ api: API, method: 'DeleteSecret', resource: name, mutating: true }, () => client.deleteSecret({ name }, NO_GAX_RETRY))));
 }
 
-/** Every version, newest first. */
+/** Every version, newest first; none when the secret does not exist. */
 export async function listVersions(gcp: Gcp, secretName: string): Promise<VersionInfo[]> {
   const client = await gcp.factory.secretManager();
-  const [versions] = await gcp.caller.run({ api: API, method: 'ListSecretVersions', resource: secretName }, () =>
-    client.listSecretVersions({ parent: secretName }, { ...NO_GAX_RETRY, autoPaginate: true }),
+  const found = await orMissing(
+    gcp.caller.run({ api: API, method: 'ListSecretVersions', resource: secretName }, () =>
+      client.listSecretVersions({ parent: secretName }, { ...NO_GAX_RETRY, autoPaginate: true }),
+    ),
   );
-  return versions
+  return (found?.[0] ?? [])
     .map((v) => ({
       name: String(v.name),
       version: String(v.name).split('/').pop()!,
