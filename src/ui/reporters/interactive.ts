@@ -53,9 +53,11 @@ export class InteractiveReporter implements Reporter {
   }
 
   private persist(line: string): void {
-    this.spinner?.clear();
+    const spinning = Boolean(this.spinner?.isSpinning);
+    if (spinning) this.spinner!.clear();
     this.stderr.write(`${line}\n`);
-    if (!this.paused) this.spinner?.render();
+    // Redraw only a spinner that is running: render() would draw a stopped one back in.
+    if (spinning && !this.paused) this.spinner!.render();
   }
 
   private refresh(): void {
@@ -77,7 +79,7 @@ export class InteractiveReporter implements Reporter {
   }
 
   data(text: string): void {
-    this.spinner?.clear();
+    if (this.spinner?.isSpinning) this.spinner.clear();
     this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
