@@ -84,42 +84,28 @@ export const servicePhase = definePhase<Live>({
     const name = ctx.config.names.serviceName;
     const desired = desiredService(ctx);
     const onProgress = progress(ctx, 'service', 'waiting for the revision of', ctx.config.service);
-    let wrote = false;
-    try {
-      if (!live.service) {
+    const emitChange = (action: 'create' | 'update', fields?: FieldChange[]) =>
+      ctx.emit({ type: 'resource-changed', phase: 'service', kind: 'Cloud Run service', resource: ctx.config.service, action, ...(fields ? { fields } : {}) });
+    const { fields, retry } = serviceChanges(ctx, live.service);
+    let current: ServiceJson;
+    if (!live.service) {
+      current = await writeAndSettle(ctx, onProgress, async () => {
         await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, desired, { timeoutMs: ctx.waitTimeoutMs, onProgress });
-        ctx.emit({ type: 'resource-changed', phase: 'service', kind: 'Cloud Run service', resource: ctx.config.service, action: 'create' });
-        wrote = true;
-      } else {
-        const { fields, retry } = serviceChanges(ctx, live.service);
-        if (fields.length > 0 || retry) {
-          const body = retry
-            ? { ...desired, template: { ...(desired.template as object), annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } }
-            : desired;
-          await updateService(ctx.gcp, body, { timeoutMs: ctx.waitTimeoutMs, onProgress });
-          ctx.emit({ type: 'resource-changed', phase: 'service', kind: 'Cloud Run service', resource: ctx.config.service, action: 'update', fields });
-          wrote = true;
-        }
-      }
-    } catch (err) {
-      // A revision that cannot become ready ends the operation with an error; say why it failed.
-      if (err instanceof GcpError && err.method !== 'CreateService' && err.method !== 'UpdateService') {
-        const now = await getService(ctx.gcp, name);
-        if (now && failedRevision(now)) throw await revisionFailure(ctx, now, err);
-      }
-      throw err;
+        emitChange('create');
+      });
+    } else if (fields.length > 0 || retry) {
+      const body = retry ? { ...desired, template: { ...(desired.template as object), annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } } : desired;
+      current = await writeAndSettle(ctx, onProgress, async () => {
+        await updateService(ctx.gcp, body, { timeoutMs: ctx.waitTimeoutMs, onProgress });
+        emitChange('update', fields);
+      });
+    } else if (live.service.reconciling) {
+      // A run killed mid-rollout left the service reconciling: wait for that rollout to settle.
+      current = await settledService(ctx, onProgress);
+    } else {
+      // Nothing differs and nothing failed (a failed latest revision is retried above).
+      current = live.service;
     }
-
-    // A run killed mid-rollout left the service reconciling: wait for that rollout to settle.
-    let current = wrote || live.service?.reconciling ? await waitUntilSettled(ctx, name, onProgress) : live.service!;
-    if (!current) throw new OperationError(`service ${ctx.config.service} disappeared while deploying`);
-    if (wrote && failedRevision(current)) throw await revisionFailure(ctx, current);
-    if (!wrote && failedRevision(current)) {
-      // Nothing to write but the latest revision is failed: plan showed a retry, so this is only
-      // reached when the plan was stale; report instead of hiding it.
-      throw await revisionFailure(ctx, current);
-    }
-    current = current as ServiceJson;
     const ready = (current.latestReadyRevision as string | undefined)?.split('/').pop();
     return {
       record: {
@@ -136,6 +122,33 @@ export const servicePhase = definePhase<Live>({
     };
   },
 });
+
+/**
+ * Writes the service (`write`: a create or an update that waits for its operation), then waits until
+ * Cloud Run has settled it and returns it — or throws the failed revision's reason, with where its
+ * logs are. Deploy and `secrets push` both roll out through here.
+ */
+export async function writeAndSettle(ctx: PhaseContext, onProgress: (ms: number) => void, write: () => Promise<void>): Promise<ServiceJson> {
+  try {
+    await write();
+  } catch (err) {
+    // A revision that cannot become ready ends the operation with an error; say why it failed.
+    if (err instanceof GcpError && err.method !== 'CreateService' && err.method !== 'UpdateService') {
+      const now = await getService(ctx.gcp, ctx.config.names.serviceName);
+      if (now && failedRevision(now)) throw await revisionFailure(ctx, now, err);
+    }
+    throw err;
+  }
+  return settledService(ctx, onProgress);
+}
+
+/** The service once Cloud Run is done reconciling it; its failed revision, if any, as an error. */
+export async function settledService(ctx: PhaseContext, onProgress: (ms: number) => void): Promise<ServiceJson> {
+  const current = await waitUntilSettled(ctx, ctx.config.names.serviceName, onProgress);
+  if (!current) throw new OperationError(`service ${ctx.config.service} disappeared while it was being rolled out`);
+  if (failedRevision(current)) throw await revisionFailure(ctx, current);
+  return current;
+}
 
 export async function waitUntilSettled(ctx: PhaseContext, name: string, onProgress: (ms: number) => void): Promise<ServiceJson | undefined> {
   const started = Date.now();

@@ -6,13 +6,11 @@
 // reported as deploy reports it.
 import type { SecretName } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
-import { OperationError } from '../errors.js';
 import { hasBinding, readModifyWrite, withBinding } from '../gcp/apis/iam-policy.js';
 import { getService, updateService, type ServiceJson } from '../gcp/apis/run.js';
 import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
-import { GcpError } from '../gcp/errors.js';
 import { progress, unlessApiDisabled } from '../phases/read-helpers.js';
-import { failedRevision, revisionFailure, waitUntilSettled } from '../phases/service.js';
+import { waitUntilSettled, writeAndSettle } from '../phases/service.js';
 import { phaseContext, type SecretsRun } from './context.js';
 import { withPinnedVersions, writableService, type PinChange } from './pins.js';
 
@@ -64,19 +62,9 @@ export async function rollOut(run: SecretsRun, targets: RolloutTarget[]): Promis
     const account = (live.template as { serviceAccount?: string } | undefined)?.serviceAccount ?? run.config.names.serviceAccountEmail;
     await Promise.all(changes.map((c) => ensureAccessor(run, bySecretId.get(c.secretId)!.desired, `serviceAccount:${account}`)));
 
-    try {
-      await updateService(run.gcp, writableService(pinned.service), { timeoutMs: run.waitTimeoutMs, onProgress });
-    } catch (err) {
-      // The operation fails when the revision cannot become ready: say why, as deploy does.
-      if (err instanceof GcpError && err.method !== 'UpdateService') {
-        const now = await getService(run.gcp, name);
-        if (now && failedRevision(now)) throw await revisionFailure(pctx, now, err);
-      }
-      throw err;
-    }
-    const current = await waitUntilSettled(pctx, name, onProgress);
-    if (!current) throw new OperationError(`service ${run.config.service} disappeared while rolling out secret versions`);
-    if (failedRevision(current)) throw await revisionFailure(pctx, current);
+    const current = await writeAndSettle(pctx, onProgress, () =>
+      updateService(run.gcp, writableService(pinned.service), { timeoutMs: run.waitTimeoutMs, onProgress }),
+    );
     run.emit({
       type: 'resource-changed',
       phase: 'rollout',
