@@ -2,7 +2,7 @@
 // reads live state, how it diffs against the desired state, how it applies that diff, and what it
 // returns for the lockfile. `plan` runs read + diff; `deploy` runs all of it.
 import type { AtlantisRunConfig } from '../config/load.js';
-import type { Facts, DesiredState } from '../desired/index.js';
+import { desiredState, type Facts, type DesiredState } from '../desired/index.js';
 import type { Gcp } from '../gcp/call.js';
 import type { LockedResources, LockfileData } from '../state/lockfile.js';
 import type { ChangeAction, EventSink, FieldChange } from './events.js';
@@ -74,6 +74,11 @@ export interface Phase<Live = unknown> {
    * call and only reports), so that a run without a lockfile rebuilds it.
    */
   apply(ctx: PhaseContext, live: Live, plan: PhasePlan): Promise<PhaseResult>;
+}
+
+/** A phase context over `facts`: its desired state always reflects the facts known so far. */
+export function createPhaseContext(base: Omit<PhaseContext, 'facts' | 'desired'>, facts: EngineFacts): PhaseContext {
+  return { ...base, facts, desired: () => desiredState(base.config, facts) };
 }
 
 export function definePhase<Live>(phase: Phase<Live>): Phase<Live> {

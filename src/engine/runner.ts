@@ -4,12 +4,11 @@
 // record goes to the lockfile immediately, so a run killed at any point leaves a valid record of
 // what finished, and the next run converges from live state anyway.
 import { AtlantisRunError } from '../errors.js';
-import { desiredState } from '../desired/index.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import type { Gcp } from '../gcp/call.js';
 import type { LockedResources, LockfileData } from '../state/lockfile.js';
 import type { EventSink } from './events.js';
-import type { EngineFacts, Phase, PhaseContext, PhaseName, PhasePlan, PhaseResult } from './phase.js';
+import { createPhaseContext, type EngineFacts, type Phase, type PhaseName, type PhasePlan, type PhaseResult } from './phase.js';
 
 export interface EngineOptions {
   config: AtlantisRunConfig;
@@ -78,17 +77,10 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
   const facts: EngineFacts = {
     projectNumber: options.lock?.projectNumber,
   };
-  const ctx: PhaseContext = {
-    config,
-    gcp: options.gcp,
-    emit,
-    lock: options.lock,
+  const ctx = createPhaseContext(
+    { config, gcp: options.gcp, emit, lock: options.lock, env: options.env, waitTimeoutMs: options.waitTimeoutMs, mode: options.mode },
     facts,
-    desired: () => desiredState(config, facts),
-    env: options.env,
-    waitTimeoutMs: options.waitTimeoutMs,
-    mode: options.mode,
-  };
+  );
   const all = new Map(allPhases.map((p) => [p.name, p]));
   const phases = orderPhases(allPhases.filter((p) => p.enabled(config)));
   const active = new Set(phases.map((p) => p.name));

@@ -4,7 +4,7 @@
 import { SECRET_NAMES, type SecretName } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState, type DesiredSecret } from '../desired/index.js';
-import type { EngineFacts, PhaseContext } from '../engine/phase.js';
+import { createPhaseContext, type PhaseContext } from '../engine/phase.js';
 import type { EventSink } from '../engine/events.js';
 import { UsageError } from '../errors.js';
 import type { Gcp } from '../gcp/call.js';
@@ -24,18 +24,10 @@ export interface SecretsRun {
 }
 
 export function phaseContext(run: SecretsRun, emit: EventSink = run.emit): PhaseContext {
-  const facts: EngineFacts = { projectNumber: run.lock?.projectNumber };
-  return {
-    config: run.config,
-    gcp: run.gcp,
-    emit,
-    lock: run.lock,
-    facts,
-    desired: () => desiredState(run.config, facts),
-    env: run.env,
-    waitTimeoutMs: run.waitTimeoutMs,
-    mode: 'deploy',
-  };
+  return createPhaseContext(
+    { config: run.config, gcp: run.gcp, emit, lock: run.lock, env: run.env, waitTimeoutMs: run.waitTimeoutMs, mode: 'deploy' },
+    { projectNumber: run.lock?.projectNumber },
+  );
 }
 
 /** The secrets this configuration uses, with their Secret Manager ids and sources. */
