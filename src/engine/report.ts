@@ -28,8 +28,7 @@ export interface DeployReport {
 
 export function buildReport(config: AtlantisRunConfig, result: EngineResult, options: ReportOptions = { flags: '', emulated: false }): DeployReport {
   const desired = desiredState(config, result.facts);
-  const service = result.results.service;
-  const revision = service?.summary?.match(/revision (\S+)/)?.[1];
+  const revision = result.results.service?.record?.service?.readyRevision;
   const webhook = desired.secrets.find((s) => s.name === 'webhook-secret');
   const version = result.facts.secretVersions?.['webhook-secret'];
   const show = (name: string) => `atlantis-run secrets show ${name}${options.flags}`;
