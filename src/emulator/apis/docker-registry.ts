@@ -265,28 +265,33 @@ export function dockerRegistryRoutes(source: RegistrySource): RawHttpRoute[] {
       `Unauthenticated request. Unauthenticated requests do not have permission "${DOWNLOAD_PERMISSION}" on resource "${repositoryResource(request)}" (or it may not exist)`,
   });
 
-  const manifest = (verb: 'GET' | 'HEAD', method: string): RawHttpRoute =>
+  // What every pull of a repository's content shares: the permission, the project whose API must be
+  // enabled, a bearer token with that repository's pull scope, and the registry's error bodies.
+  const pullRoute = (verb: 'GET' | 'HEAD', pathSuffix: string, method: string, handle: RawHttpRoute['handle']): RawHttpRoute =>
     rawRoute({
       verbs: [verb],
-      path: `${BASE}/{name=**}/manifests/{reference}`,
+      path: `${BASE}/{name=**}/${pathSuffix}`,
       rpcName: `${REGISTRY_RPC}/${method}`,
       mutating: false,
       permission: DOWNLOAD_PERMISSION,
       resource: repositoryResource,
       project: enablementProject,
       authenticated: hasPullScope,
-      handle(request, ctx) {
-        const target = requireTarget(request);
-        const reference = request.params.reference ?? '';
-        checkReference(reference);
-        const served = source.manifest(ctx, target, reference, acceptOf(request));
-        return {
-          status: 200,
-          headers: { 'Content-Type': served.mediaType, 'Docker-Content-Digest': served.digest, ETag: `"${served.digest}"`, ...API_VERSION },
-          body: served.body,
-        };
-      },
+      handle,
       renderError: repositoryErrors,
+    });
+
+  const manifest = (verb: 'GET' | 'HEAD', method: string): RawHttpRoute =>
+    pullRoute(verb, 'manifests/{reference}', method, (request, ctx) => {
+      const target = requireTarget(request);
+      const reference = request.params.reference ?? '';
+      checkReference(reference);
+      const served = source.manifest(ctx, target, reference, acceptOf(request));
+      return {
+        status: 200,
+        headers: { 'Content-Type': served.mediaType, 'Docker-Content-Digest': served.digest, ETag: `"${served.digest}"`, ...API_VERSION },
+        body: served.body,
+      };
     });
 
   return [
@@ -332,30 +337,19 @@ export function dockerRegistryRoutes(source: RegistrySource): RawHttpRoute[] {
     manifest('HEAD', 'HeadManifest'),
     manifest('GET', 'GetManifest'),
 
-    rawRoute({
-      verbs: ['GET'],
-      path: `${BASE}/{name=**}/tags/list`,
-      rpcName: `${REGISTRY_RPC}/ListTags`,
-      mutating: false,
-      permission: DOWNLOAD_PERMISSION,
-      resource: repositoryResource,
-      project: enablementProject,
-      authenticated: hasPullScope,
-      handle(request, ctx) {
-        const target = requireTarget(request);
-        let tags = [...source.tags(ctx, target)].sort();
-        const last = request.query.last?.[0];
-        if (last) tags = tags.filter((tag) => tag > last);
-        const n = request.query.n?.[0] === undefined ? undefined : Number(request.query.n[0]);
-        if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new RegistryError('INVALID_ARGUMENT', 'PAGINATION_NUMBER_INVALID', `invalid number of results requested: ${request.query.n?.[0]}`);
-        const extra: Record<string, string> = {};
-        if (n !== undefined && tags.length > n) {
-          tags = tags.slice(0, n);
-          extra.Link = `</hosts/${target.host}/v2/${target.name}/tags/list?n=${n}&last=${encodeURIComponent(tags.at(-1) ?? '')}>; rel="next"`;
-        }
-        return jsonAnswer({ name: target.name, tags }, extra);
-      },
-      renderError: repositoryErrors,
+    pullRoute('GET', 'tags/list', 'ListTags', (request, ctx) => {
+      const target = requireTarget(request);
+      let tags = [...source.tags(ctx, target)].sort();
+      const last = request.query.last?.[0];
+      if (last) tags = tags.filter((tag) => tag > last);
+      const n = request.query.n?.[0] === undefined ? undefined : Number(request.query.n[0]);
+      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new RegistryError('INVALID_ARGUMENT', 'PAGINATION_NUMBER_INVALID', `invalid number of results requested: ${request.query.n?.[0]}`);
+      const extra: Record<string, string> = {};
+      if (n !== undefined && tags.length > n) {
+        tags = tags.slice(0, n);
+        extra.Link = `</hosts/${target.host}/v2/${target.name}/tags/list?n=${n}&last=${encodeURIComponent(tags.at(-1) ?? '')}>; rel="next"`;
+      }
+      return jsonAnswer({ name: target.name, tags }, extra);
     }),
   ];
 }
