@@ -2,20 +2,15 @@
 // calls made, mutating calls, sequential round trips on the critical path (from the emulator's
 // request log), wall time and peak memory of the CLI process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/atlantis-run.js', import.meta.url));
-const CONFIG = `project: bench-project
-region: europe-west1
-atlantis:
-  repoAllowlist: ["github.com/acme/*"]
-  vcs: {provider: github, user: atlantis-bot}
-secrets:
-  vcs-token: {fromEnv: GITHUB_TOKEN}
-`;
+// The README's quick-start configuration (with a repos.yaml and a token file), copied without the
+// state of any earlier run of the example.
+const EXAMPLE = new URL('../examples/quickstart/', import.meta.url);
 
 /** Longest chain of calls where each starts after the previous one ended: the sequential round trips. */
 export function criticalPath(entries) {
@@ -53,13 +48,12 @@ export async function deployBench({ latencyMs = 100 } = {}) {
   const { startEmulator } = await import('../dist/emulator/index.js');
   const emu = await startEmulator({ port: 0, latencyMs });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atlantis-run-bench-'));
-  writeFileSync(path.join(dir, 'atlantis-run.yaml'), CONFIG);
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/\.atlantis-run|atlantis-run\.lock$/.test(src) });
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     ATLANTIS_RUN_EMULATOR_HOST: emu.host,
     ATLANTIS_RUN_POLL_MS: '50',
-    GITHUB_TOKEN: 'ghp_benchtoken0000000000000000000000000000',
     NO_COLOR: '1',
   };
   const measure = async (label, args) => {
