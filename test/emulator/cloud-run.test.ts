@@ -11,7 +11,7 @@ import { registerImage } from '../../src/emulator/apis/artifact-registry.js';
 import { serviceUrls, type ServiceRecord } from '../../src/emulator/apis/cloud-run.js';
 import { parseQuantity } from '../../src/emulator/apis/cloud-run-validation.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { clientOptions, errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, restCall, restErrorBodyOf, TRANSPORTS, type Transport } from './clients.js';
+import { clientOptions, errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, restCall, TRANSPORTS, type Transport } from './clients.js';
 import { formatDifferences, loadRecording, replayRecording, skipHosts, type RecordedExchange } from './recordings.js';
 
 const RUN = 'run.googleapis.com';
@@ -752,7 +752,7 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
       const [created] = await operation.promise();
       const error = await failureOf(() => other.updateService({ service: { ...created, invokerIamDisabled: true } }));
       expect(grpcCodeOf(error)).toBe(PERMISSION_DENIED);
-      expect(restErrorBodyOf(error)?.message).toBe(`Permission 'run.services.setIamPolicy' denied on resource '${parent}/services/public' (or it may not exist).`);
+      expect(messageOf(error)).toBe(`Permission 'run.services.setIamPolicy' denied on resource '${parent}/services/public' (or it may not exist).`);
       const [tested] = await other.testIamPermissions({ resource: `${parent}/services/public`, permissions: ['run.services.get', 'run.services.setIamPolicy'] });
       expect(tested.permissions).toEqual(['run.services.get']);
     } finally {
