@@ -90,7 +90,12 @@ export function printDeploy(result) {
     );
   }
   const [fresh, noop, lockless] = result.runs;
-  console.log('  targets: no-op mutating = 0 ' + (noop.mutating === 0 && lockless.mutating === 0 ? 'ok' : 'MISSED') +
-    ' · no-op critical path ≤ 2 ' + (noop.criticalPath <= 2 ? 'ok' : `MISSED (${noop.criticalPath})`) +
-    ' · fresh critical path ≤ 0.35 of calls ' + (fresh.criticalPath / fresh.calls <= 0.35 ? 'ok' : `MISSED (${(fresh.criticalPath / fresh.calls).toFixed(2)})`));
+  console.log(
+    '  targets: no-op mutating = 0 ' +
+      (noop.mutating === 0 && lockless.mutating === 0 ? 'ok' : 'MISSED') +
+      ' · no-op critical path ≤ 2 ' +
+      (noop.criticalPath <= 2 ? 'ok' : `MISSED (${noop.criticalPath})`) +
+      ' · fresh critical path ≤ 0.35 of calls ' +
+      (fresh.criticalPath / fresh.calls <= 0.35 ? 'ok' : `MISSED (${(fresh.criticalPath / fresh.calls).toFixed(2)})`),
+  );
 }

@@ -15,6 +15,8 @@ await build({
   // Everything a command runs is loaded from dist/cli/ at run time, as in the unbundled build.
   external: ['./commands/*', './run.js'],
   // commander is CommonJS: its require() of Node's built-ins needs a real require in an ES module.
-  banner: { js: "import { createRequire as __atlantisRunRequire } from 'node:module'; const require = __atlantisRunRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __atlantisRunRequire } from 'node:module'; const require = __atlantisRunRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

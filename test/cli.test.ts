@@ -37,7 +37,17 @@ describe('CLI', () => {
       const loaded = readFileSync(record, 'utf8');
       // The launcher runs the bundled front (parser + command table + commander in one file).
       expect(loaded).toContain('dist/cli/main.bundle.js');
-      for (const heavy of ['@grpc', '@google-cloud', 'google-gax', 'google-auth-library', 'zod', '/yaml/', 'protobufjs', 'ora', '@inquirer']) {
+      for (const heavy of [
+        '@grpc',
+        '@google-cloud',
+        'google-gax',
+        'google-auth-library',
+        'zod',
+        '/yaml/',
+        'protobufjs',
+        'ora',
+        '@inquirer',
+      ]) {
         expect(loaded, heavy).not.toContain(heavy);
       }
     });
@@ -67,7 +77,10 @@ describe('CLI', () => {
     const logs = path.join(dir, '.atlantis-run', 'logs');
     expect(existsSync(logs)).toBe(true);
     const [file] = (await import('node:fs')).readdirSync(logs);
-    const entries = readFileSync(path.join(logs, file!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry: string; exitCode?: number });
+    const entries = readFileSync(path.join(logs, file!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { entry: string; exitCode?: number });
     expect(entries[0]!.entry).toBe('start');
     expect(entries.at(-1)).toMatchObject({ entry: 'end', exitCode: 0 });
   });
@@ -78,7 +91,11 @@ describe('CLI', () => {
     expect(result.code).toBe(2);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'result', ok: false, error: { exitCode: 2, message: expect.stringContaining('region') } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      type: 'result',
+      ok: false,
+      error: { exitCode: 2, message: expect.stringContaining('region') },
+    });
     expect(result.stderr).toContain('Error: region: "mars-north1" is not a Cloud Run region');
   });
 

@@ -39,14 +39,21 @@ describe('configuration', () => {
     const doc = base();
     expect((await load(doc)).project).toBe('my-project');
     expect((await load(doc, {}, { CLOUDSDK_CORE_PROJECT: 'from-gcloud-env' })).project).toBe('from-gcloud-env');
-    expect((await load(doc, {}, { CLOUDSDK_CORE_PROJECT: 'from-gcloud-env', ATLANTIS_RUN_PROJECT: 'from-tool-env' })).project).toBe('from-tool-env');
+    expect((await load(doc, {}, { CLOUDSDK_CORE_PROJECT: 'from-gcloud-env', ATLANTIS_RUN_PROJECT: 'from-tool-env' })).project).toBe(
+      'from-tool-env',
+    );
     expect((await load(doc, { project: 'from-flag' }, { ATLANTIS_RUN_PROJECT: 'from-tool-env' })).project).toBe('from-flag');
     expect((await load(doc, {}, { CLOUDSDK_RUN_REGION: 'us-central1' })).region).toBe('us-central1');
     expect((await load(doc, { region: 'asia-east1' }, { CLOUDSDK_RUN_REGION: 'us-central1' })).region).toBe('asia-east1');
   });
 
   const bad: [string, (d: Record<string, any>) => void, string, RegExp][] = [
-    ['unknown provider', (d) => (d.atlantis.vcs.provider = 'githab'), 'atlantis.vcs.provider', /expected one of github, github-app, gitlab, bitbucket, azuredevops, gitea/],
+    [
+      'unknown provider',
+      (d) => (d.atlantis.vcs.provider = 'githab'),
+      'atlantis.vcs.provider',
+      /expected one of github, github-app, gitlab, bitbucket, azuredevops, gitea/,
+    ],
     ['missing project', (d) => delete d.project, 'project', /is required/],
     ['bad project id', (d) => (d.project = 'My_Project'), 'project', /not a valid project id/],
     ['short project id', (d) => (d.project = 'abc'), 'project', /not a valid project id/],
@@ -54,32 +61,102 @@ describe('configuration', () => {
     ['unknown region', (d) => (d.region = 'europe-wst1'), 'region', /not a Cloud Run region/],
     ['bad service name', (d) => (d.service = 'Atlantis_Prod'), 'service', /not a valid Cloud Run service name/],
     ['service name ending in hyphen', (d) => (d.service = 'atlantis-'), 'service', /not a valid Cloud Run service name/],
-    ['service name too long for SA id', (d) => (d.service = 'atlantis-for-the-platform-team'), 'serviceAccount.id', /not a valid service account id/],
+    [
+      'service name too long for SA id',
+      (d) => (d.service = 'atlantis-for-the-platform-team'),
+      'serviceAccount.id',
+      /not a valid service account id/,
+    ],
     ['bad explicit SA id', (d) => (d.serviceAccount = { id: 'sa' }), 'serviceAccount.id', /6–30/],
     ['cpu below 1', (d) => (d.resources = { cpu: 0.5, memory: '1Gi' }), 'resources.cpu', /at least 1/],
     ['cpu not a Cloud Run size', (d) => (d.resources = { cpu: 3, memory: '4Gi' }), 'resources.cpu', /one of 1, 2, 4, 6, 8/],
-    ['memory above the CPU range', (d) => (d.resources = { cpu: 1, memory: '8Gi' }), 'resources.memory', /outside what Cloud Run allows with 1 vCPU/],
-    ['memory below the CPU range', (d) => (d.resources = { cpu: 4, memory: '1Gi' }), 'resources.memory', /outside what Cloud Run allows with 4 vCPU/],
+    [
+      'memory above the CPU range',
+      (d) => (d.resources = { cpu: 1, memory: '8Gi' }),
+      'resources.memory',
+      /outside what Cloud Run allows with 1 vCPU/,
+    ],
+    [
+      'memory below the CPU range',
+      (d) => (d.resources = { cpu: 4, memory: '1Gi' }),
+      'resources.memory',
+      /outside what Cloud Run allows with 4 vCPU/,
+    ],
     ['memory not a quantity', (d) => (d.resources = { cpu: 1, memory: 'lots' }), 'resources.memory', /memory size such as 512Mi/],
-    ['volume as large as memory', (d) => (d.persistence = { mode: 'memory', sizeLimit: '2Gi' }), 'persistence.sizeLimit', /not below resources.memory/],
+    [
+      'volume as large as memory',
+      (d) => (d.persistence = { mode: 'memory', sizeLimit: '2Gi' }),
+      'persistence.sizeLimit',
+      /not below resources.memory/,
+    ],
     ['unknown persistence mode', (d) => (d.persistence = { mode: 'floppy' }), 'persistence.mode', /expected one of memory/],
     ['missing allowlist', (d) => delete d.atlantis.repoAllowlist, 'atlantis.repoAllowlist', /is required/],
     ['empty allowlist', (d) => (d.atlantis.repoAllowlist = []), 'atlantis.repoAllowlist', /at least one/],
-    ['allowlist with a scheme', (d) => (d.atlantis.repoAllowlist = ['https://github.com/acme/*']), 'atlantis.repoAllowlist[0]', /must not contain a scheme/],
+    [
+      'allowlist with a scheme',
+      (d) => (d.atlantis.repoAllowlist = ['https://github.com/acme/*']),
+      'atlantis.repoAllowlist[0]',
+      /must not contain a scheme/,
+    ],
     ['github without user', (d) => delete d.atlantis.vcs.user, 'atlantis.vcs.user', /is required/],
-    ['github-app without appId', (d) => (d.atlantis.vcs = { provider: 'github-app' }), 'atlantis.vcs.appId', /expected a number|is required/],
+    [
+      'github-app without appId',
+      (d) => (d.atlantis.vcs = { provider: 'github-app' }),
+      'atlantis.vcs.appId',
+      /expected a number|is required/,
+    ],
     ['gitea without baseUrl', (d) => (d.atlantis.vcs = { provider: 'gitea', user: 'bot' }), 'atlantis.vcs.baseUrl', /is required/],
-    ['gitea with a bad URL', (d) => (d.atlantis.vcs = { provider: 'gitea', user: 'bot', baseUrl: 'gitea.local' }), 'atlantis.vcs.baseUrl', /expected a URL/],
-    ['azuredevops without webhookUser', (d) => (d.atlantis.vcs = { provider: 'azuredevops', user: 'bot' }), 'atlantis.vcs.webhookUser', /is required/],
-    ['gitlab with a URL as hostname', (d) => (d.atlantis.vcs = { provider: 'gitlab', user: 'bot', hostname: 'https://gitlab.example.com' }), 'atlantis.vcs.hostname', /host name/],
-    ['misspelt key', (d) => ((d.atlantis.vcs.usr = 'x'), delete d.atlantis.vcs.user), 'atlantis.vcs.user', /is required \(and 1 more problem\)/],
+    [
+      'gitea with a bad URL',
+      (d) => (d.atlantis.vcs = { provider: 'gitea', user: 'bot', baseUrl: 'gitea.local' }),
+      'atlantis.vcs.baseUrl',
+      /expected a URL/,
+    ],
+    [
+      'azuredevops without webhookUser',
+      (d) => (d.atlantis.vcs = { provider: 'azuredevops', user: 'bot' }),
+      'atlantis.vcs.webhookUser',
+      /is required/,
+    ],
+    [
+      'gitlab with a URL as hostname',
+      (d) => (d.atlantis.vcs = { provider: 'gitlab', user: 'bot', hostname: 'https://gitlab.example.com' }),
+      'atlantis.vcs.hostname',
+      /host name/,
+    ],
+    [
+      'misspelt key',
+      (d) => ((d.atlantis.vcs.usr = 'x'), delete d.atlantis.vcs.user),
+      'atlantis.vcs.user',
+      /is required \(and 1 more problem\)/,
+    ],
     ['unknown top-level key', (d) => (d.regoin = 'x'), 'regoin', /unknown setting/],
-    ['env var that is managed', (d) => (d.atlantis.env = { ATLANTIS_DATA_DIR: '/tmp' }), 'atlantis.env.ATLANTIS_DATA_DIR', /set by atlantis-run itself/],
-    ['env var that looks secret', (d) => (d.atlantis.env = { ATLANTIS_API_SECRET: 'hunter2' }), 'atlantis.env.ATLANTIS_API_SECRET', /looks like a secret/],
+    [
+      'env var that is managed',
+      (d) => (d.atlantis.env = { ATLANTIS_DATA_DIR: '/tmp' }),
+      'atlantis.env.ATLANTIS_DATA_DIR',
+      /set by atlantis-run itself/,
+    ],
+    [
+      'env var that looks secret',
+      (d) => (d.atlantis.env = { ATLANTIS_API_SECRET: 'hunter2' }),
+      'atlantis.env.ATLANTIS_API_SECRET',
+      /looks like a secret/,
+    ],
     ['env var lower-case', (d) => (d.atlantis.env = { atlantis_log_level: 'debug' }), 'atlantis.env.atlantis_log_level', /upper-case/],
     ['unknown secret name', (d) => (d.secrets = { 'vcs-tokn': { fromEnv: 'X' } }), 'secrets.vcs-tokn', /unknown secret name/],
-    ['secret not used by provider', (d) => (d.secrets = { 'github-app-key': { fromFile: 'k.pem' } }), 'secrets.github-app-key', /not used by this configuration/],
-    ['secret source with both forms', (d) => (d.secrets = { 'vcs-token': { fromEnv: 'X', fromFile: 'y' } }), 'secrets.vcs-token', /fromEnv/],
+    [
+      'secret not used by provider',
+      (d) => (d.secrets = { 'github-app-key': { fromFile: 'k.pem' } }),
+      'secrets.github-app-key',
+      /not used by this configuration/,
+    ],
+    [
+      'secret source with both forms',
+      (d) => (d.secrets = { 'vcs-token': { fromEnv: 'X', fromFile: 'y' } }),
+      'secrets.vcs-token',
+      /fromEnv/,
+    ],
     ['bad role', (d) => (d.serviceAccount = { roles: ['storage.admin'] }), 'serviceAccount.roles[0]', /roles\/storage.admin/],
     ['bad domain', (d) => (d.domain = 'https://atlantis.example.com'), 'domain', /host name/],
     ['bad image reference', (d) => (d.image = { strategy: 'reference', reference: 'not an image' }), 'image.reference', /image reference/],

@@ -4,7 +4,12 @@ import { emulator, mutatingCalls, since } from './support/emulator.js';
 import { projectDir } from './support/fixtures.js';
 import { assertBuilt, KEY, runCliPty } from './support/pty.js';
 
-const env = (host: string) => ({ ATLANTIS_RUN_EMULATOR_HOST: host, ATLANTIS_RUN_POLL_MS: '20', ATLANTIS_RUN_RETRY_BASE_MS: '10', GITHUB_TOKEN: 'ghp_typedOnATerminal00000000000000000000' });
+const env = (host: string) => ({
+  ATLANTIS_RUN_EMULATOR_HOST: host,
+  ATLANTIS_RUN_POLL_MS: '20',
+  ATLANTIS_RUN_RETRY_BASE_MS: '10',
+  GITHUB_TOKEN: 'ghp_typedOnATerminal00000000000000000000',
+});
 
 describe('deploy on a terminal', () => {
   it('shows the plan and asks; "no" changes nothing, "yes" deploys', async () => {
@@ -12,13 +17,21 @@ describe('deploy on a terminal', () => {
     const emu = await emulator();
     const dir = projectDir();
     const declined = since(emu);
-    const no = await runCliPty(['deploy'], { cwd: dir, env: env(emu.host), steps: [{ expect: /Apply \d+ changes\?/, send: ['n', KEY.enter] }] });
+    const no = await runCliPty(['deploy'], {
+      cwd: dir,
+      env: env(emu.host),
+      steps: [{ expect: /Apply \d+ changes\?/, send: ['n', KEY.enter] }],
+    });
     expect(no.code, no.screen).toBe(0);
     expect(no.screen).toContain('will create Cloud Run service atlantis');
     expect(no.screen).toContain('Nothing was changed.');
     expect(mutatingCalls(declined())).toEqual([]);
 
-    const yes = await runCliPty(['deploy'], { cwd: dir, env: env(emu.host), steps: [{ expect: /Apply \d+ changes\?/, send: ['y', KEY.enter] }] });
+    const yes = await runCliPty(['deploy'], {
+      cwd: dir,
+      env: env(emu.host),
+      steps: [{ expect: /Apply \d+ changes\?/, send: ['y', KEY.enter] }],
+    });
     expect(yes.code, yes.screen).toBe(0);
     expect(yes.screen).toContain('Atlantis is running in the local emulator.');
 
@@ -29,7 +42,11 @@ describe('deploy on a terminal', () => {
     expect(again.screen).not.toContain('Apply');
 
     const destroyNo = since(emu);
-    const keep = await runCliPty(['destroy'], { cwd: dir, env: env(emu.host), steps: [{ expect: /Delete \d+ resources of atlantis in my-project\?/, send: ['n', KEY.enter] }] });
+    const keep = await runCliPty(['destroy'], {
+      cwd: dir,
+      env: env(emu.host),
+      steps: [{ expect: /Delete \d+ resources of atlantis in my-project\?/, send: ['n', KEY.enter] }],
+    });
     expect(keep.code, keep.screen).toBe(0);
     expect(keep.screen).toContain('Nothing was deleted.');
     expect(mutatingCalls(destroyNo())).toEqual([]);

@@ -104,7 +104,11 @@ describe('domain mapping', () => {
     expect(result.stderr).toContain('CNAME  ghs.googlehosted.com.');
     // The public URL Atlantis links to is the custom domain.
     expect(result.stdout).toContain('Webhook URL:    https://atlantis.example.com/events');
-    const mapping = await restCall(emu, 'GET', '/hosts/europe-west1-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/my-project/domainmappings/atlantis.example.com');
+    const mapping = await restCall(
+      emu,
+      'GET',
+      '/hosts/europe-west1-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/my-project/domainmappings/atlantis.example.com',
+    );
     expect(mapping.status).toBe(200);
     expect((mapping.body as { spec: { routeName: string } }).spec.routeName).toBe('atlantis');
     const again = since(emu);

@@ -197,14 +197,24 @@ describe('deploy resilience', () => {
     const dir = projectDir(MINIMAL_CONFIG.replace('GITHUB_TOKEN', 'CANARY_TOKEN'));
     const env = { ...emulatorEnv(emu, 'grpc'), CANARY_TOKEN: canary };
     const outputs: string[] = [];
-    for (const args of [['deploy', '-y', '--json', '--verbose'], ['deploy', '-y'], ['plan', '--json'], ['status'], ['status', '--json'], ['render', '--json']]) {
+    for (const args of [
+      ['deploy', '-y', '--json', '--verbose'],
+      ['deploy', '-y'],
+      ['plan', '--json'],
+      ['status'],
+      ['status', '--json'],
+      ['render', '--json'],
+    ]) {
       const r = await runCli(args, { cwd: dir, env });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       outputs.push(r.stdout, r.stderr);
     }
     // A failure path too, with --verbose (stack traces, causes), after the value was read.
     const denied = await emulator({ deny: ['run.services.create'] });
-    const failing = await runCli(['deploy', '-y', '--verbose', '--json'], { cwd: dir, env: { ...emulatorEnv(denied, 'grpc'), CANARY_TOKEN: canary } });
+    const failing = await runCli(['deploy', '-y', '--verbose', '--json'], {
+      cwd: dir,
+      env: { ...emulatorEnv(denied, 'grpc'), CANARY_TOKEN: canary },
+    });
     expect(failing.code).toBe(1);
     outputs.push(failing.stdout, failing.stderr);
     for (const text of outputs) expect(text).not.toContain(canary);
@@ -231,7 +241,8 @@ describe('deploy resilience', () => {
     const [before] = await run.getService({ name: 'projects/my-project/locations/europe-west1/services/atlantis' });
     // A bring-your-own image that does not exist.
     const broken = projectDir(
-      MINIMAL_CONFIG + `image:\n  strategy: reference\n  reference: europe-west1-docker.pkg.dev/my-project/missing/atlantis@sha256:${'b'.repeat(64)}\n`,
+      MINIMAL_CONFIG +
+        `image:\n  strategy: reference\n  reference: europe-west1-docker.pkg.dev/my-project/missing/atlantis@sha256:${'b'.repeat(64)}\n`,
     );
     const failed = await runCli(['deploy', '-y'], { cwd: broken, env });
     expect(failed.code).toBe(1);

@@ -55,13 +55,27 @@ describe.each(TRANSPORTS)('deploy journey over %s', (transport) => {
     const secrets = new SecretManagerServiceClient(clientOptions(emu, transport));
     for (const id of ['atlantis-vcs-token', 'atlantis-webhook-secret', 'atlantis-web-password']) {
       const [versions] = await secrets.listSecretVersions({ parent: `projects/my-project/secrets/${id}` });
-      expect(versions.map((v) => v.name?.split('/').pop()), id).toEqual(['1']);
+      expect(
+        versions.map((v) => v.name?.split('/').pop()),
+        id,
+      ).toEqual(['1']);
     }
     const [policy] = await secrets.getIamPolicy({ resource: 'projects/my-project/secrets/atlantis-vcs-token' });
-    expect(policy.bindings).toContainEqual(expect.objectContaining({ role: 'roles/secretmanager.secretAccessor', members: ['serviceAccount:atlantis-runtime@my-project.iam.gserviceaccount.com'] }));
+    expect(policy.bindings).toContainEqual(
+      expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        members: ['serviceAccount:atlantis-runtime@my-project.iam.gserviceaccount.com'],
+      }),
+    );
 
     const lockfile = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as Record<string, any>;
-    expect(lockfile).toMatchObject({ schemaVersion: 1, project: 'my-project', projectNumber: number, region: 'europe-west1', service: 'atlantis' });
+    expect(lockfile).toMatchObject({
+      schemaVersion: 1,
+      project: 'my-project',
+      projectNumber: number,
+      region: 'europe-west1',
+      service: 'atlantis',
+    });
     expect(lockfile.resources.service.readyRevision).toBe(result.revision);
     expect(lockfile.resources.secrets['vcs-token']).toMatchObject({ version: '1' });
 
@@ -89,7 +103,10 @@ describe.each(TRANSPORTS)('deploy journey over %s', (transport) => {
 
     // 5. A changed token: one new version, the service pinned to it, nothing else touched.
     const rotate = since(emu);
-    const changed = await runCli(['deploy', '--yes', '--json'], { cwd: dir, env: { ...env, GITHUB_TOKEN: 'ghp_rotatedtoken00000000000000000000000000' } });
+    const changed = await runCli(['deploy', '--yes', '--json'], {
+      cwd: dir,
+      env: { ...env, GITHUB_TOKEN: 'ghp_rotatedtoken00000000000000000000000000' },
+    });
     expect(changed.code, changed.stderr).toBe(0);
     const methods = mutatingCalls(rotate()).map((e) => e.method.split('/').pop());
     expect(methods.sort()).toEqual(['AddSecretVersion', 'UpdateService']);

@@ -12,7 +12,10 @@ describe('atlantis-run emulator', () => {
     const dir = tempDir();
     const log = path.join(dir, 'calls.jsonl');
     const state = path.join(dir, 'emu.json');
-    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--request-log', log, '--state', state, '--latency', '1'], { cwd: dir, env: cleanEnv() });
+    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--request-log', log, '--state', state, '--latency', '1'], {
+      cwd: dir,
+      env: cleanEnv(),
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -27,7 +30,10 @@ describe('atlantis-run emulator', () => {
     const host = firstLine.split('=')[1]!;
 
     const project = projectDir();
-    const deploy = await runCli(['deploy', '-y'], { cwd: project, env: { ATLANTIS_RUN_EMULATOR_HOST: host, ATLANTIS_RUN_POLL_MS: '20', GITHUB_TOKEN: 'ghp_viaTheEmulatorCommand000000000000000' } });
+    const deploy = await runCli(['deploy', '-y'], {
+      cwd: project,
+      env: { ATLANTIS_RUN_EMULATOR_HOST: host, ATLANTIS_RUN_POLL_MS: '20', GITHUB_TOKEN: 'ghp_viaTheEmulatorCommand000000000000000' },
+    });
     expect(deploy.code, deploy.stderr).toBe(0);
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -35,12 +41,19 @@ describe('atlantis-run emulator', () => {
     expect(await exited).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1); // nothing but the export on stdout
 
-    const entries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.length).toBeGreaterThan(20);
     for (const e of entries) {
-      expect(Object.keys(e)).toEqual(expect.arrayContaining(['start', 'end', 'transport', 'api', 'method', 'resource', 'status', 'mutating']));
+      expect(Object.keys(e)).toEqual(
+        expect.arrayContaining(['start', 'end', 'transport', 'api', 'method', 'resource', 'status', 'mutating']),
+      );
     }
-    expect(entries.some((e) => e.method === 'google.cloud.run.v2.Services/CreateService' && e.mutating === true && e.status === 'OK')).toBe(true);
+    expect(entries.some((e) => e.method === 'google.cloud.run.v2.Services/CreateService' && e.mutating === true && e.status === 'OK')).toBe(
+      true,
+    );
     expect(existsSync(state)).toBe(true);
   });
 
@@ -50,8 +63,13 @@ describe('atlantis-run emulator', () => {
     const project = projectDir();
     for (const round of [1, 2]) {
       const child = spawn(process.execPath, [BIN, 'emulator', '--state', state], { cwd: dir, env: cleanEnv() });
-      const host = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0]!.split('=')[1]!)));
-      const result = await runCli(['deploy', '-y', '--json'], { cwd: project, env: { ATLANTIS_RUN_EMULATOR_HOST: host, ATLANTIS_RUN_POLL_MS: '20', GITHUB_TOKEN: 'ghp_viaTheEmulatorCommand000000000000000' } });
+      const host = await new Promise<string>((resolve) =>
+        child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0]!.split('=')[1]!)),
+      );
+      const result = await runCli(['deploy', '-y', '--json'], {
+        cwd: project,
+        env: { ATLANTIS_RUN_EMULATOR_HOST: host, ATLANTIS_RUN_POLL_MS: '20', GITHUB_TOKEN: 'ghp_viaTheEmulatorCommand000000000000000' },
+      });
       expect(result.code, result.stderr).toBe(0);
       const changes = (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { changes: number }).changes;
       if (round === 1) expect(changes).toBeGreaterThan(0);

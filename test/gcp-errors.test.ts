@@ -25,10 +25,17 @@ let grpcServer: grpc.Server;
 let grpcPort: number;
 let grpcReply: { code: number; details: string; statusBin?: Buffer } = { code: 5, details: 'x' };
 
-function encodeStatus(root: protobuf.Root, code: number, message: string, info?: { reason: string; domain: string; metadata: Record<string, string> }): Buffer {
+function encodeStatus(
+  root: protobuf.Root,
+  code: number,
+  message: string,
+  info?: { reason: string; domain: string; metadata: Record<string, string> },
+): Buffer {
   const Status = root.lookupType('google.rpc.Status');
   const ErrorInfo = root.lookupType('google.rpc.ErrorInfo');
-  const details = info ? [{ type_url: 'type.googleapis.com/google.rpc.ErrorInfo', value: ErrorInfo.encode(ErrorInfo.fromObject(info)).finish() }] : [];
+  const details = info
+    ? [{ type_url: 'type.googleapis.com/google.rpc.ErrorInfo', value: ErrorInfo.encode(ErrorInfo.fromObject(info)).finish() }]
+    : [];
   return Buffer.from(Status.encode(Status.fromObject({ code, message, details })).finish());
 }
 
@@ -52,7 +59,9 @@ beforeAll(async () => {
   const handler = (_call: unknown, callback: (err: grpc.ServiceError | null) => void) => {
     const metadata = new grpc.Metadata();
     if (grpcReply.statusBin) metadata.set('grpc-status-details-bin', grpcReply.statusBin);
-    callback(Object.assign(new Error(grpcReply.details), { code: grpcReply.code, details: grpcReply.details, metadata }) as grpc.ServiceError);
+    callback(
+      Object.assign(new Error(grpcReply.details), { code: grpcReply.code, details: grpcReply.details, metadata }) as grpc.ServiceError,
+    );
   };
   for (const method of ['GetService', 'EnableService']) {
     (grpcServer as unknown as { register: (...a: unknown[]) => boolean }).register(
@@ -81,7 +90,11 @@ async function callGetService(transport: 'grpc' | 'rest'): Promise<unknown> {
     await client.getService({ name: 'projects/p/services/run.googleapis.com' }, { retry: null } as never);
     throw new Error('expected the call to fail');
   } catch (err) {
-    return toGcpError(err, { api: 'serviceusage.googleapis.com', method: 'GetService', resource: 'projects/p/services/run.googleapis.com' });
+    return toGcpError(err, {
+      api: 'serviceusage.googleapis.com',
+      method: 'GetService',
+      resource: 'projects/p/services/run.googleapis.com',
+    });
   } finally {
     await factory.close();
   }
@@ -103,7 +116,11 @@ describe('GCP error mapping', () => {
   });
 
   it('SERVICE_DISABLED keeps its ErrorInfo reason and metadata on both transports, with a hint', async () => {
-    const info = { reason: 'SERVICE_DISABLED', domain: 'googleapis.com', metadata: { service: 'serviceusage.googleapis.com', consumer: 'projects/123456789012' } };
+    const info = {
+      reason: 'SERVICE_DISABLED',
+      domain: 'googleapis.com',
+      metadata: { service: 'serviceusage.googleapis.com', consumer: 'projects/123456789012' },
+    };
     grpcReply = { code: 7, details: SERVICE_DISABLED_MESSAGE, statusBin: encodeStatus(root, 7, SERVICE_DISABLED_MESSAGE, info) };
     restReply = {
       status: 403,
@@ -139,7 +156,9 @@ describe('GCP error mapping', () => {
   it("google-auth-library's authorized requests (REST-only APIs) map the same way", async () => {
     restReply = { status: 404, body: { error: { code: 404, message: 'Unknown service account', status: 'NOT_FOUND' } } };
     const factory = new ClientFactory({ emulatorHost: `127.0.0.1:${restPort}` });
-    const err = await factory.request({ url: `${factory.restBase('iam')}/v1/projects/p/serviceAccounts/x@p.iam.gserviceaccount.com` }).catch((e: unknown) => e);
+    const err = await factory
+      .request({ url: `${factory.restBase('iam')}/v1/projects/p/serviceAccounts/x@p.iam.gserviceaccount.com` })
+      .catch((e: unknown) => e);
     const e = toGcpError(err) as GcpError;
     expect(e.code).toBe('NOT_FOUND');
     expect(e.message).toBe('Unknown service account');

@@ -23,7 +23,14 @@ function emptyPath(dir: string): NodeJS.ProcessEnv {
 
 beforeAll(() => {
   // The pseudo-terminal runs bin/atlantis-run.js, i.e. dist/: it must be built from these sources.
-  assertBuilt(['src/init/wizard.ts', 'src/init/document.ts', 'src/init/run.ts', 'src/cli/commands/init.ts', 'src/cli/registry.ts', 'src/ui/host.ts']);
+  assertBuilt([
+    'src/init/wizard.ts',
+    'src/init/document.ts',
+    'src/init/run.ts',
+    'src/cli/commands/init.ts',
+    'src/cli/registry.ts',
+    'src/ui/host.ts',
+  ]);
 });
 
 describe('init wizard on a terminal gives the same file as the flags', () => {
@@ -101,24 +108,38 @@ describe('init wizard behaviour', () => {
 
   it('offers the environment defaults and skips questions a flag answered', async () => {
     const dir = tempDir();
-    const r = await runCliPty(['init', '--vcs', 'gitlab', '--vcs-user', 'atlantis', '--repo-allowlist', 'gitlab.com/acme/*', '--role', 'roles/viewer', '--repo-config'], {
-      cwd: dir,
-      env: { ...emptyPath(dir), CLOUDSDK_CORE_PROJECT: 'env-project-1', CLOUDSDK_RUN_REGION: 'asia-east1' },
-      steps: [
-        { expect: 'Google Cloud project id (env-project-1)', send: KEY.enter },
-        // The list opens on the default region.
-        { expect: /❯ asia-east1/, send: KEY.enter },
-        { expect: 'Cloud Run service name', send: KEY.enter },
-        { expect: 'Atlantis version', send: KEY.enter },
-        { expect: 'Self-managed GitLab host name', send: KEY.enter },
-        { expect: 'Where will atlantis-run read the GitLab access token', send: KEY.enter },
-        { expect: 'Environment variable that will hold the GitLab access token (GITLAB_TOKEN)', send: KEY.enter },
-        { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
-        { expect: 'Size of the in-memory data volume', send: KEY.enter },
-        { expect: 'Custom domain', send: KEY.enter },
-        DECLINE_STORING,
+    const r = await runCliPty(
+      [
+        'init',
+        '--vcs',
+        'gitlab',
+        '--vcs-user',
+        'atlantis',
+        '--repo-allowlist',
+        'gitlab.com/acme/*',
+        '--role',
+        'roles/viewer',
+        '--repo-config',
       ],
-    });
+      {
+        cwd: dir,
+        env: { ...emptyPath(dir), CLOUDSDK_CORE_PROJECT: 'env-project-1', CLOUDSDK_RUN_REGION: 'asia-east1' },
+        steps: [
+          { expect: 'Google Cloud project id (env-project-1)', send: KEY.enter },
+          // The list opens on the default region.
+          { expect: /❯ asia-east1/, send: KEY.enter },
+          { expect: 'Cloud Run service name', send: KEY.enter },
+          { expect: 'Atlantis version', send: KEY.enter },
+          { expect: 'Self-managed GitLab host name', send: KEY.enter },
+          { expect: 'Where will atlantis-run read the GitLab access token', send: KEY.enter },
+          { expect: 'Environment variable that will hold the GitLab access token (GITLAB_TOKEN)', send: KEY.enter },
+          { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
+          { expect: 'Size of the in-memory data volume', send: KEY.enter },
+          { expect: 'Custom domain', send: KEY.enter },
+          DECLINE_STORING,
+        ],
+      },
+    );
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).not.toContain('Which VCS does Atlantis serve');
     expect(r.screen).not.toContain('Project roles for the runtime service account');
@@ -147,21 +168,38 @@ describe('init wizard behaviour', () => {
   it('an existing repos.yaml is refused as soon as it is asked for, before anything is written', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'repos.yaml'), 'repos: []\n');
-    const r = await runCliPty(['init', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--role', 'roles/viewer'], {
-      cwd: dir,
-      env: emptyPath(dir),
-      steps: [
-        { expect: 'Cloud Run service name', send: KEY.enter },
-        { expect: 'Atlantis version', send: KEY.enter },
-        { expect: 'GitHub Enterprise host name', send: KEY.enter },
-        { expect: 'Where will atlantis-run read', send: KEY.enter },
-        { expect: 'Environment variable that will hold', send: KEY.enter },
-        { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
-        { expect: 'Size of the in-memory data volume', send: KEY.enter },
-        { expect: 'Custom domain', send: KEY.enter },
-        { expect: 'Write a starter server-side repos.yaml', send: ['y', KEY.enter] },
+    const r = await runCliPty(
+      [
+        'init',
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github',
+        '--vcs-user',
+        'bot',
+        '--repo-allowlist',
+        'github.com/acme/*',
+        '--role',
+        'roles/viewer',
       ],
-    });
+      {
+        cwd: dir,
+        env: emptyPath(dir),
+        steps: [
+          { expect: 'Cloud Run service name', send: KEY.enter },
+          { expect: 'Atlantis version', send: KEY.enter },
+          { expect: 'GitHub Enterprise host name', send: KEY.enter },
+          { expect: 'Where will atlantis-run read', send: KEY.enter },
+          { expect: 'Environment variable that will hold', send: KEY.enter },
+          { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
+          { expect: 'Size of the in-memory data volume', send: KEY.enter },
+          { expect: 'Custom domain', send: KEY.enter },
+          { expect: 'Write a starter server-side repos.yaml', send: ['y', KEY.enter] },
+        ],
+      },
+    );
     expect(r.code).toBe(2);
     expect(r.screen).toContain('repos.yaml already exists');
     expect(readFileSync(path.join(dir, 'repos.yaml'), 'utf8')).toBe('repos: []\n');
@@ -175,23 +213,40 @@ describe('init stores the values right away when asked', () => {
     const emu = await emulator();
     const dir = tempDir();
     const token = 'ghp_typedAtTheHiddenPrompt0000000000000000';
-    const r = await runCliPty(['init', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--role', 'roles/viewer'], {
-      cwd: dir,
-      env: { ...emptyPath(dir), ATLANTIS_RUN_EMULATOR_HOST: emu.host, ATLANTIS_RUN_POLL_MS: '20' },
-      steps: [
-        { expect: 'Cloud Run service name', send: KEY.enter },
-        { expect: 'Atlantis version', send: KEY.enter },
-        { expect: 'GitHub Enterprise host name', send: KEY.enter },
-        { expect: 'Where will atlantis-run read', send: KEY.enter },
-        { expect: 'Environment variable that will hold', send: KEY.enter },
-        { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
-        { expect: 'Size of the in-memory data volume', send: KEY.enter },
-        { expect: 'Custom domain', send: KEY.enter },
-        { expect: 'Write a starter server-side repos.yaml', send: KEY.enter },
-        { expect: 'in Secret Manager', send: ['y', KEY.enter] },
-        { expect: '(hidden)', send: [token, KEY.enter] },
+    const r = await runCliPty(
+      [
+        'init',
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github',
+        '--vcs-user',
+        'bot',
+        '--repo-allowlist',
+        'github.com/acme/*',
+        '--role',
+        'roles/viewer',
       ],
-    });
+      {
+        cwd: dir,
+        env: { ...emptyPath(dir), ATLANTIS_RUN_EMULATOR_HOST: emu.host, ATLANTIS_RUN_POLL_MS: '20' },
+        steps: [
+          { expect: 'Cloud Run service name', send: KEY.enter },
+          { expect: 'Atlantis version', send: KEY.enter },
+          { expect: 'GitHub Enterprise host name', send: KEY.enter },
+          { expect: 'Where will atlantis-run read', send: KEY.enter },
+          { expect: 'Environment variable that will hold', send: KEY.enter },
+          { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
+          { expect: 'Size of the in-memory data volume', send: KEY.enter },
+          { expect: 'Custom domain', send: KEY.enter },
+          { expect: 'Write a starter server-side repos.yaml', send: KEY.enter },
+          { expect: 'in Secret Manager', send: ['y', KEY.enter] },
+          { expect: '(hidden)', send: [token, KEY.enter] },
+        ],
+      },
+    );
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).toContain('Stored vcs-token: stored as version 1 of atlantis-vcs-token');
     expect(r.screen).not.toContain(token);
@@ -203,4 +258,3 @@ describe('init stores the values right away when asked', () => {
     await client.close();
   });
 });
-

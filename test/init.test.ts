@@ -20,7 +20,18 @@ function noGcloud(dir: string): NodeJS.ProcessEnv {
   return { PATH: bin };
 }
 
-const GITHUB = ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'atlantis-bot', '--repo-allowlist', 'github.com/acme/*'];
+const GITHUB = [
+  '--project',
+  'acme-infra',
+  '--region',
+  'europe-west1',
+  '--vcs',
+  'github',
+  '--vcs-user',
+  'atlantis-bot',
+  '--repo-allowlist',
+  'github.com/acme/*',
+];
 
 async function init(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const cwd = options.cwd ?? tempDir();
@@ -63,7 +74,10 @@ describe('init --non-interactive: one file per provider', () => {
   it('writes a readable file: key order, comments, the $schema line first', async () => {
     const r = await init([...GITHUB, '--role', 'roles/viewer', '--domain', 'atlantis.acme.com', '--repo-config']);
     expect(r.code).toBe(0);
-    const keys = r.text!.split('\n').filter((l) => /^[a-zA-Z]/.test(l)).map((l) => l.split(':')[0]);
+    const keys = r
+      .text!.split('\n')
+      .filter((l) => /^[a-zA-Z]/.test(l))
+      .map((l) => l.split(':')[0]);
     expect(keys).toEqual(['project', 'region', 'service', 'atlantis', 'secrets', 'persistence', 'domain', 'serviceAccount']);
     expect(r.text).toContain('  vcs-token: {fromEnv: GITHUB_TOKEN}\n');
     expect(r.text).toContain('  repoConfig: repos.yaml\n');
@@ -108,7 +122,14 @@ describe('init --non-interactive: one file per provider', () => {
       configPath: json.file,
       files: [json.file, path.join(json.cwd, 'repos.yaml')],
       provider: 'github',
-      secrets: [{ name: 'vcs-token', secretId: 'atlantis-vcs-token', source: { kind: 'env', variable: 'GITHUB_TOKEN', present: false }, status: 'to-supply' }],
+      secrets: [
+        {
+          name: 'vcs-token',
+          secretId: 'atlantis-vcs-token',
+          source: { kind: 'env', variable: 'GITHUB_TOKEN', present: false },
+          status: 'to-supply',
+        },
+      ],
     });
     expect((result.nextSteps as string[]).some((s) => s.startsWith('atlantis-run deploy'))).toBe(true);
   });
@@ -122,7 +143,10 @@ describe('init --non-interactive: one file per provider', () => {
 
   it('--config elsewhere: writes there, keeps file paths relative to it, and says --config in the next steps', async () => {
     const cwd = tempDir();
-    const r = await runCli(['init', ...GITHUB, '--config', 'deploy/atlantis/atlantis-run.yaml', '--token-file', 'secrets/gh-token'], { cwd, env: noGcloud(cwd) });
+    const r = await runCli(['init', ...GITHUB, '--config', 'deploy/atlantis/atlantis-run.yaml', '--token-file', 'secrets/gh-token'], {
+      cwd,
+      env: noGcloud(cwd),
+    });
     expect(r.code).toBe(0);
     const file = path.join(cwd, 'deploy', 'atlantis', 'atlantis-run.yaml');
     const config = await parse(readFileSync(file, 'utf8'), file);
@@ -194,10 +218,26 @@ describe('init without answers (CI mode) names the flag to pass', () => {
     ['VCS provider', ['--project', 'acme-infra', '--region', 'europe-west1', '--repo-allowlist', 'github.com/acme/*'], '--vcs'],
     ['VCS user', GITHUB.filter((a) => a !== '--vcs-user' && a !== 'atlantis-bot'), '--vcs-user'],
     ['repo allowlist', GITHUB.slice(0, 8), '--repo-allowlist'],
-    ['GitHub App id', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--app-key-file', 'k.pem', '--repo-allowlist', 'x/*'], '--gh-app-id'],
-    ['GitHub App key', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--gh-app-id', '1', '--repo-allowlist', 'x/*'], '--app-key-file'],
-    ['Gitea base URL', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'gitea', '--vcs-user', 'a', '--repo-allowlist', 'x/*'], '--vcs-base-url'],
-    ['Azure DevOps webhook user', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'azuredevops', '--vcs-user', 'a', '--repo-allowlist', 'x/*'], '--vcs-webhook-user'],
+    [
+      'GitHub App id',
+      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--app-key-file', 'k.pem', '--repo-allowlist', 'x/*'],
+      '--gh-app-id',
+    ],
+    [
+      'GitHub App key',
+      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--gh-app-id', '1', '--repo-allowlist', 'x/*'],
+      '--app-key-file',
+    ],
+    [
+      'Gitea base URL',
+      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'gitea', '--vcs-user', 'a', '--repo-allowlist', 'x/*'],
+      '--vcs-base-url',
+    ],
+    [
+      'Azure DevOps webhook user',
+      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'azuredevops', '--vcs-user', 'a', '--repo-allowlist', 'x/*'],
+      '--vcs-webhook-user',
+    ],
   ];
   for (const [what, args, flag] of cases) {
     it(`${what} → exit 2 naming ${flag}`, async () => {
@@ -228,21 +268,86 @@ describe('init rejects invalid answers, naming the field and its flag', () => {
   const cases: [string, string[], string[]][] = [
     ['bad project id', replace('--project', 'Acme_Infra'), ['project (--project)', 'not a valid project id']],
     ['unknown region', replace('--region', 'europe-wst1'), ['region (--region)', 'not a Cloud Run region', 'did you mean europe-west1']],
-    ['allowlist with a scheme', replace('--repo-allowlist', 'https://github.com/acme/*'), ['atlantis.repoAllowlist (--repo-allowlist)', 'must not contain a scheme', 'github.com/acme/*']],
+    [
+      'allowlist with a scheme',
+      replace('--repo-allowlist', 'https://github.com/acme/*'),
+      ['atlantis.repoAllowlist (--repo-allowlist)', 'must not contain a scheme', 'github.com/acme/*'],
+    ],
     ['unknown provider', replace('--vcs', 'githab'), ['atlantis.vcs.provider (--vcs)', 'did you mean github']],
     ['bad service name', [...GITHUB, '--service', 'Atlantis_1'], ['service (--service)']],
-    ['service too long for the service account id', [...GITHUB, '--service', 'atlantis-for-the-platform'], ['service (--service)', 'at most 22']],
+    [
+      'service too long for the service account id',
+      [...GITHUB, '--service', 'atlantis-for-the-platform'],
+      ['service (--service)', 'at most 22'],
+    ],
     ['bad role', [...GITHUB, '--role', 'storage.admin'], ['serviceAccount.roles (--role)', 'roles/storage.admin']],
-    ['volume as large as the memory', [...GITHUB, '--data-volume-size', '2Gi'], ['persistence.sizeLimit (--data-volume-size)', 'not below']],
+    [
+      'volume as large as the memory',
+      [...GITHUB, '--data-volume-size', '2Gi'],
+      ['persistence.sizeLimit (--data-volume-size)', 'not below'],
+    ],
     ['unknown persistence', [...GITHUB, '--persistence', 'nfs'], ['persistence.mode (--persistence)', 'memory']],
     ['domain with a scheme', [...GITHUB, '--domain', 'https://atlantis.acme.com'], ['domain (--domain)', 'without a scheme']],
     ['hostname with a path', [...GITHUB, '--vcs-hostname', 'github.acme.com/api'], ['atlantis.vcs.hostname (--vcs-hostname)']],
     ['bad token variable', [...GITHUB, '--token-env', 'MY-TOKEN'], ['secrets.vcs-token.fromEnv (--token-env)']],
     ['token from both places', [...GITHUB, '--token-env', 'T', '--token-file', 'f'], ['secrets.vcs-token', '--token-env or --token-file']],
     ['a flag of another provider', [...GITHUB, '--gh-app-id', '12'], ['--gh-app-id does not apply to --vcs github']],
-    ['non-numeric app id', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--gh-app-id', 'abc', '--app-key-file', 'k.pem', '--repo-allowlist', 'x/*'], ['atlantis.vcs.appId (--gh-app-id)']],
-    ['bitbucket base URL without scheme', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'bitbucket', '--vcs-user', 'a', '--vcs-base-url', 'bitbucket.acme.com', '--repo-allowlist', 'x/*'], ['atlantis.vcs.baseUrl (--vcs-base-url)']],
-    ['API user with Bitbucket Server', ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'bitbucket', '--vcs-user', 'a', '--vcs-base-url', 'https://bb.acme.com', '--vcs-api-user', 'x@acme.com', '--repo-allowlist', 'x/*'], ['--vcs-api-user applies to Bitbucket Cloud only']],
+    [
+      'non-numeric app id',
+      [
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github-app',
+        '--gh-app-id',
+        'abc',
+        '--app-key-file',
+        'k.pem',
+        '--repo-allowlist',
+        'x/*',
+      ],
+      ['atlantis.vcs.appId (--gh-app-id)'],
+    ],
+    [
+      'bitbucket base URL without scheme',
+      [
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'bitbucket',
+        '--vcs-user',
+        'a',
+        '--vcs-base-url',
+        'bitbucket.acme.com',
+        '--repo-allowlist',
+        'x/*',
+      ],
+      ['atlantis.vcs.baseUrl (--vcs-base-url)'],
+    ],
+    [
+      'API user with Bitbucket Server',
+      [
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'bitbucket',
+        '--vcs-user',
+        'a',
+        '--vcs-base-url',
+        'https://bb.acme.com',
+        '--vcs-api-user',
+        'x@acme.com',
+        '--repo-allowlist',
+        'x/*',
+      ],
+      ['--vcs-api-user applies to Bitbucket Cloud only'],
+    ],
   ];
   for (const [what, args, messages] of cases) {
     it(what, async () => {
@@ -334,9 +439,29 @@ describe('init --help', () => {
     const r = await runCli(['init', '--help'], { cwd: tempDir() });
     expect(r.code).toBe(0);
     for (const flag of [
-      '--non-interactive', '--service', '--atlantis-version', '--vcs ', '--vcs-user', '--vcs-hostname', '--vcs-base-url', '--vcs-webhook-user',
-      '--vcs-api-user', '--gh-app-id', '--gh-app-slug', '--gh-app-installation-id', '--repo-allowlist', '--persistence', '--data-volume-size',
-      '--domain', '--role', '--repo-config', '--token-env', '--token-file', '--app-key-file', '--app-key-env', '--force',
+      '--non-interactive',
+      '--service',
+      '--atlantis-version',
+      '--vcs ',
+      '--vcs-user',
+      '--vcs-hostname',
+      '--vcs-base-url',
+      '--vcs-webhook-user',
+      '--vcs-api-user',
+      '--gh-app-id',
+      '--gh-app-slug',
+      '--gh-app-installation-id',
+      '--repo-allowlist',
+      '--persistence',
+      '--data-volume-size',
+      '--domain',
+      '--role',
+      '--repo-config',
+      '--token-env',
+      '--token-file',
+      '--app-key-file',
+      '--app-key-env',
+      '--force',
     ]) {
       expect(r.stdout).toContain(flag);
     }
@@ -347,10 +472,14 @@ describe('init --help', () => {
   it('loads no schema, YAML, prompt or Google library', async () => {
     const dir = tempDir();
     const record = path.join(dir, 'imports.txt');
-    const r = await runCliProcess(['init', '--help'], { cwd: dir, env: { RECORD_IMPORTS_FILE: record, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${recorder}` } });
+    const r = await runCliProcess(['init', '--help'], {
+      cwd: dir,
+      env: { RECORD_IMPORTS_FILE: record, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${recorder}` },
+    });
     expect(r.code).toBe(0);
     const loaded = readFileSync(record, 'utf8');
-    for (const heavy of ['zod', '/yaml/', '@inquirer', 'execa', '@google-cloud', 'src/init', 'dist/init']) expect(loaded, heavy).not.toContain(heavy);
+    for (const heavy of ['zod', '/yaml/', '@inquirer', 'execa', '@google-cloud', 'src/init', 'dist/init'])
+      expect(loaded, heavy).not.toContain(heavy);
   });
 });
 
@@ -363,7 +492,23 @@ describe('init --push-secrets', () => {
     const dir = tempDir();
     const env = emulatorEnv(emu, 'grpc');
     const r = await runCli(
-      ['init', '--non-interactive', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--token-env', 'GITHUB_TOKEN', '--push-secrets'],
+      [
+        'init',
+        '--non-interactive',
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github',
+        '--vcs-user',
+        'bot',
+        '--repo-allowlist',
+        'github.com/acme/*',
+        '--token-env',
+        'GITHUB_TOKEN',
+        '--push-secrets',
+      ],
       { cwd: dir, env },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -375,7 +520,9 @@ describe('init --push-secrets', () => {
     const calls = since(emu);
     const deploy = await runCli(['deploy', '-y'], { cwd: dir, env });
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(mutatingCalls(calls()).filter((c) => c.method.endsWith('/AddSecretVersion') && c.resource.endsWith('atlantis-vcs-token'))).toEqual([]);
+    expect(
+      mutatingCalls(calls()).filter((c) => c.method.endsWith('/AddSecretVersion') && c.resource.endsWith('atlantis-vcs-token')),
+    ).toEqual([]);
   });
 
   it('fails with exit 2 naming the missing source, storing nothing', async () => {
@@ -384,7 +531,23 @@ describe('init --push-secrets', () => {
     const dir = tempDir();
     const calls = since(emu);
     const r = await runCli(
-      ['init', '--non-interactive', '--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github', '--vcs-user', 'bot', '--repo-allowlist', 'github.com/acme/*', '--token-env', 'MISSING_TOKEN', '--push-secrets'],
+      [
+        'init',
+        '--non-interactive',
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github',
+        '--vcs-user',
+        'bot',
+        '--repo-allowlist',
+        'github.com/acme/*',
+        '--token-env',
+        'MISSING_TOKEN',
+        '--push-secrets',
+      ],
       { cwd: dir, env: emulatorEnv(emu, 'grpc') },
     );
     expect(r.code).toBe(2);

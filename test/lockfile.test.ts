@@ -19,7 +19,9 @@ describe('lockfile', () => {
     expect(await readLockfile(file)).toEqual({ status: 'missing' });
     const data = emptyLockfile('atlantis-run test', ids);
     data.projectNumber = '123456789012';
-    data.resources.secrets = { 'vcs-token': { name: 'projects/my-project/secrets/atlantis-vcs-token', version: '2', sha256: 'ab'.repeat(32) } };
+    data.resources.secrets = {
+      'vcs-token': { name: 'projects/my-project/secrets/atlantis-vcs-token', version: '2', sha256: 'ab'.repeat(32) },
+    };
     await writeLockfile(file, data);
     const read = await readLockfile(file, ids);
     expect(read.status).toBe('ok');
@@ -90,7 +92,10 @@ describe('run lock', () => {
   it('lets one run in; a second gets exit code 3 naming the holder', () => {
     const file = path.join(tempDir(), 'atlantis-run.lock');
     // The holder is another live process (this test's parent stands in for it).
-    writeFileSync(runLockPath(file), JSON.stringify({ pid: process.ppid, hostname: os.hostname(), token: 'x', command: 'deploy', startedAt: new Date().toISOString() }));
+    writeFileSync(
+      runLockPath(file),
+      JSON.stringify({ pid: process.ppid, hostname: os.hostname(), token: 'x', command: 'deploy', startedAt: new Date().toISOString() }),
+    );
     let error: unknown;
     try {
       acquireRunLock(file, 'deploy');
@@ -107,7 +112,10 @@ describe('run lock', () => {
     const child = spawn(process.execPath, ['-e', '0']);
     const deadPid = child.pid!;
     await new Promise((r) => child.on('close', r));
-    writeFileSync(runLockPath(file), JSON.stringify({ pid: deadPid, hostname: os.hostname(), token: 'stale', command: 'deploy', startedAt: new Date().toISOString() }));
+    writeFileSync(
+      runLockPath(file),
+      JSON.stringify({ pid: deadPid, hostname: os.hostname(), token: 'stale', command: 'deploy', startedAt: new Date().toISOString() }),
+    );
     const lock = acquireRunLock(file, 'deploy');
     expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
     lock.release();

@@ -19,7 +19,9 @@ describe('README quick start', () => {
     expect(first.stdout).toContain('Atlantis is running in the local emulator.');
     expect(first.stdout).toMatch(/Webhook URL: +https:\/\/atlantis-\d+\.europe-west1\.run\.app\/events/);
     expect(first.stdout).toContain('atlantis-run secrets show webhook-secret');
-    const lock = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as { resources: { service: { readyRevision: string } } };
+    const lock = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as {
+      resources: { service: { readyRevision: string } };
+    };
     expect(lock.resources.service.readyRevision).toMatch(/^atlantis-00001-/);
 
     const second = await runCliProcess(['deploy', '--emulator', '-y', '--config', config, '--json'], { cwd: dir });

@@ -13,7 +13,8 @@ describe('redact', () => {
   });
 
   it('removes multi-line keys line by line', () => {
-    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\nmore-key-material-here-0123456789\n-----END RSA PRIVATE KEY-----';
+    const pem =
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\nmore-key-material-here-0123456789\n-----END RSA PRIVATE KEY-----';
     registerSecret(pem);
     expect(redact(JSON.stringify(pem))).not.toContain('MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw');
   });

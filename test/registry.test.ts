@@ -49,7 +49,12 @@ describe('parseImageReference', () => {
     expect(parseImageReference(`${AR}/${IMAGE}:v0.30.0`)).toEqual({ registry: AR, repository: IMAGE, tag: 'v0.30.0', digest: undefined });
     expect(parseImageReference(`${AR}/${IMAGE}@${digest}`)).toEqual({ registry: AR, repository: IMAGE, tag: undefined, digest });
     expect(parseImageReference(`${AR}/${IMAGE}:v1@${digest}`)).toEqual({ registry: AR, repository: IMAGE, tag: 'v1', digest });
-    expect(parseImageReference('127.0.0.1:5000/a/b')).toEqual({ registry: '127.0.0.1:5000', repository: 'a/b', tag: undefined, digest: undefined });
+    expect(parseImageReference('127.0.0.1:5000/a/b')).toEqual({
+      registry: '127.0.0.1:5000',
+      repository: 'a/b',
+      tag: undefined,
+      digest: undefined,
+    });
     expect(parseImageReference('localhost/a_b/c-d.e:x')).toMatchObject({ registry: 'localhost', repository: 'a_b/c-d.e', tag: 'x' });
   });
 
@@ -175,14 +180,22 @@ describe.skipIf(!availability.ok)(`against a real docker-registry${availability.
   it('reports an unknown repository as NOT_FOUND naming the repository', async () => {
     const err = await failure(client().resolveDigest(`${AR}/my-project/nothing/here:v1`));
     expect(err.code).toBe('NOT_FOUND');
-    expect(err.message).toMatch(new RegExp(`^image ${AR}/my-project/nothing/here:v1 not found: the registry has no repository my-project/nothing/here \\(MANIFEST_UNKNOWN`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^image ${AR}/my-project/nothing/here:v1 not found: the registry has no repository my-project/nothing/here \\(MANIFEST_UNKNOWN`,
+      ),
+    );
   });
 
   it('takes a reference with a digest as is without a call, and verifies it when asked', async () => {
     // Nothing listens on this port: an answer proves no request was made.
     const offline = client(`http://127.0.0.1:${await freePort()}`);
     const ref = `${AR}/${IMAGE}:v0.30.0@${single.digest}`;
-    expect(await offline.resolveDigest(ref)).toEqual({ digest: single.digest, reference: `${AR}/${IMAGE}@${single.digest}`, mediaType: undefined });
+    expect(await offline.resolveDigest(ref)).toEqual({
+      digest: single.digest,
+      reference: `${AR}/${IMAGE}@${single.digest}`,
+      mediaType: undefined,
+    });
 
     const verified = await client().resolveDigest(ref, { verify: true });
     expect(verified).toEqual({ digest: single.digest, reference: `${AR}/${IMAGE}@${single.digest}`, mediaType: MEDIA_TYPES.ociManifest });
@@ -281,7 +294,8 @@ describe.skipIf(!availability.ok)(`against a real docker-registry${availability.
       fronts.push(f);
       return f;
     };
-    const bearerClient = (f: BearerFront, token = ACCESS) => new RegistryClient({ baseUrl: f.baseUrl, accessToken: async () => token, retry: FAST });
+    const bearerClient = (f: BearerFront, token = ACCESS) =>
+      new RegistryClient({ baseUrl: f.baseUrl, accessToken: async () => token, retry: FAST });
     afterAll(async () => {
       await Promise.all(fronts.map((f) => f.close()));
     });
@@ -332,7 +346,10 @@ describe.skipIf(!availability.ok)(`against a real docker-registry${availability.
       const f = await front({ stripDigestHeader: true });
       const rc = bearerClient(f);
       expect(await rc.resolveDigest(`${AR}/${IMAGE}:v0.30.0`)).toMatchObject({ digest: single.digest, mediaType: MEDIA_TYPES.ociManifest });
-      expect(await rc.resolveDigest(`${AR}/my-project/images/multi:v1`)).toMatchObject({ digest: multi.digest, mediaType: MEDIA_TYPES.ociIndex });
+      expect(await rc.resolveDigest(`${AR}/my-project/images/multi:v1`)).toMatchObject({
+        digest: multi.digest,
+        mediaType: MEDIA_TYPES.ociIndex,
+      });
       expect(f.requests.filter((r) => r.startsWith('GET /v2/my-project'))).toHaveLength(2);
     });
 
@@ -349,7 +366,9 @@ describe.skipIf(!availability.ok)(`against a real docker-registry${availability.
       f.failNext = 100;
       const err = await failure(bearerClient(f).resolveDigest(`${AR}/${IMAGE}:v0.30.0`));
       expect(err.code).toBe('UNAVAILABLE');
-      expect(err.message).toBe(`image ${AR}/${IMAGE}:v0.30.0: the registry ${new URL(f.baseUrl).host} failed (UNAVAILABLE: the service is currently unavailable)`);
+      expect(err.message).toBe(
+        `image ${AR}/${IMAGE}:v0.30.0: the registry ${new URL(f.baseUrl).host} failed (UNAVAILABLE: the service is currently unavailable)`,
+      );
     });
 
     it('works at the emulator’s /hosts/<host> path, mapping the announced realm onto it', async () => {

@@ -58,8 +58,17 @@ describe('render', () => {
     expect(env.ATLANTIS_WEB_BASIC_AUTH!.value).toBe('true');
     expect(env.ATLANTIS_WEB_USERNAME!.value).toBe('atlantis');
 
-    expect(out.apis).toEqual(['artifactregistry.googleapis.com', 'iam.googleapis.com', 'run.googleapis.com', 'secretmanager.googleapis.com']);
-    expect(out.repository.body).toMatchObject({ format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'https://ghcr.io' } } } });
+    expect(out.apis).toEqual([
+      'artifactregistry.googleapis.com',
+      'iam.googleapis.com',
+      'run.googleapis.com',
+      'secretmanager.googleapis.com',
+    ]);
+    expect(out.repository.body).toMatchObject({
+      format: 'DOCKER',
+      mode: 'REMOTE_REPOSITORY',
+      remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'https://ghcr.io' } } },
+    });
     expect(out.secrets.map((s: Json) => [s.secretId, s.origin])).toEqual([
       ['atlantis-vcs-token', 'user'],
       ['atlantis-webhook-secret', 'generated'],
@@ -134,7 +143,9 @@ describe('render', () => {
   });
 
   it('follows per-provider settings (GitLab self-managed)', async () => {
-    const dir = projectDir(MINIMAL_CONFIG.replace('{provider: github, user: atlantis-bot}', '{provider: gitlab, user: bot, hostname: gitlab.example.com}'));
+    const dir = projectDir(
+      MINIMAL_CONFIG.replace('{provider: github, user: atlantis-bot}', '{provider: gitlab, user: bot, hostname: gitlab.example.com}'),
+    );
     const out = JSON.parse((await runCli(['render', '--json'], { cwd: dir })).stdout) as Json;
     const env = envOf(out.service.template.containers[0]);
     expect(env.ATLANTIS_GITLAB_USER!.value).toBe('bot');

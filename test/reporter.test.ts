@@ -13,7 +13,11 @@ function streams(tty: boolean) {
     s.columns = 100;
     s.text = () => Buffer.concat(chunks).toString();
     // What a real TTY stream offers and ora uses.
-    Object.assign(s, { cursorTo: (_x: number, cb?: () => void) => (cb?.(), true), moveCursor: (_x: number, _y: number, cb?: () => void) => (cb?.(), true), clearLine: (_d: number, cb?: () => void) => (cb?.(), true) });
+    Object.assign(s, {
+      cursorTo: (_x: number, cb?: () => void) => (cb?.(), true),
+      moveCursor: (_x: number, _y: number, cb?: () => void) => (cb?.(), true),
+      clearLine: (_d: number, cb?: () => void) => (cb?.(), true),
+    });
     return s;
   };
   return { stdout: make(), stderr: make(), stdin: Object.assign(new PassThrough(), { isTTY: tty }) };
@@ -45,7 +49,11 @@ describe('reporters', () => {
     expect(host.mode).toBe('json');
     expect(host.canPrompt).toBe(false);
     drive(host);
-    const lines = s.stdout.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = s.stdout
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.type)).toEqual(['phase-start', 'resource-changed', 'resource-changed', 'warning', 'phase-end', 'result']);
     expect(lines.at(-1)).toMatchObject({ type: 'result', ok: true, url: 'https://x' });
     expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -91,7 +99,10 @@ describe('reporters', () => {
     const s = streams(false);
     const host = new IoHost({ json: false, env: {}, streams: s, debugLog: DebugLog.disabled() });
     await expect(host.input({ message: 'Google Cloud project', flag: '--project or CLOUDSDK_CORE_PROJECT' })).rejects.toThrow(UsageError);
-    await expect(host.confirm({ message: 'Deploy these changes?', flag: '--yes' })).rejects.toMatchObject({ exitCode: 2, hint: 'pass --yes' });
+    await expect(host.confirm({ message: 'Deploy these changes?', flag: '--yes' })).rejects.toMatchObject({
+      exitCode: 2,
+      hint: 'pass --yes',
+    });
     // With a default the default is the answer.
     await expect(host.input({ message: 'service', flag: '--service', default: 'atlantis' })).resolves.toBe('atlantis');
   });
@@ -103,7 +114,10 @@ describe('reporters', () => {
     const host = new IoHost({ json: false, env: {}, streams: s, debugLog: log });
     drive(host);
     const { readFileSync } = await import('node:fs');
-    const kinds = readFileSync(log.path!, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { entry: string }).entry);
+    const kinds = readFileSync(log.path!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { entry: string }).entry);
     expect(kinds.filter((k) => k === 'event')).toHaveLength(5);
     expect(kinds).toContain('result');
   });

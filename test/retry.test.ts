@@ -8,7 +8,9 @@ describe('retry predicates', () => {
   it('recognise each retryable case and nothing else', () => {
     expect(isRateLimited(err('RESOURCE_EXHAUSTED'))).toBe(true);
     expect(isUnavailable(err('UNAVAILABLE'))).toBe(true);
-    expect(isIamPropagation(err('INVALID_ARGUMENT', 'Service account atlantis-runtime@p.iam.gserviceaccount.com does not exist.'))).toBe(true);
+    expect(isIamPropagation(err('INVALID_ARGUMENT', 'Service account atlantis-runtime@p.iam.gserviceaccount.com does not exist.'))).toBe(
+      true,
+    );
     expect(isIamPropagation(err('NOT_FOUND', 'Service account x not found'))).toBe(true);
     expect(isIamPropagation(err('INVALID_ARGUMENT', 'Invalid memory limit'))).toBe(false);
     expect(isIamPropagation(err('NOT_FOUND', 'Secret [x] not found'))).toBe(false);

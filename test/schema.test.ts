@@ -11,6 +11,7 @@ describe('shipped JSON Schema', () => {
 
   it('describes the providers an editor should offer', () => {
     const text = readFileSync(new URL('../schema/atlantis-run.schema.json', import.meta.url), 'utf8');
-    for (const provider of ['github', 'github-app', 'gitlab', 'bitbucket', 'azuredevops', 'gitea']) expect(text).toContain(`"const": "${provider}"`);
+    for (const provider of ['github', 'github-app', 'gitlab', 'bitbucket', 'azuredevops', 'gitea'])
+      expect(text).toContain(`"const": "${provider}"`);
   });
 });

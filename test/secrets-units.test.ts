@@ -8,7 +8,12 @@ import { pinnedVersions, revisionPins, withPinnedVersions, writableService } fro
 import { redact } from '../src/util/redact.js';
 import type { VersionInfo } from '../src/gcp/apis/secret-manager.js';
 
-const v = (version: number, state = 'ENABLED'): VersionInfo => ({ name: `projects/p/secrets/s/versions/${version}`, version: String(version), state, createTime: undefined });
+const v = (version: number, state = 'ENABLED'): VersionInfo => ({
+  name: `projects/p/secrets/s/versions/${version}`,
+  version: String(version),
+  state,
+  createTime: undefined,
+});
 
 describe('versionsToDisable', () => {
   it('keeps the newest N enabled versions and every version a revision uses', () => {
@@ -38,7 +43,10 @@ const service = () => ({
         env: [
           { name: 'A', value: 'x' },
           { name: 'ATLANTIS_GH_TOKEN', valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version: '1' } } },
-          { name: 'ATLANTIS_GH_WEBHOOK_SECRET', valueSource: { secretKeyRef: { secret: 'projects/p/secrets/atlantis-webhook-secret', version: '2' } } },
+          {
+            name: 'ATLANTIS_GH_WEBHOOK_SECRET',
+            valueSource: { secretKeyRef: { secret: 'projects/p/secrets/atlantis-webhook-secret', version: '2' } },
+          },
         ],
       },
     ],
@@ -49,13 +57,20 @@ const service = () => ({
 describe('pins', () => {
   it('reads the pins of a template and of revisions', () => {
     expect(pinnedVersions(service())).toEqual({ 'atlantis-vcs-token': '1', 'atlantis-webhook-secret': '2', 'atlantis-repo-config': '4' });
-    const pins = revisionPins([service().template, { containers: [{ env: [{ valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version: '7' } } }] }] }]);
+    const pins = revisionPins([
+      service().template,
+      { containers: [{ env: [{ valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version: '7' } } }] }] },
+    ]);
     expect([...pins.get('atlantis-vcs-token')!].sort()).toEqual(['1', '7']);
   });
 
   it('moves only the given pins and reports secrets the service does not use', () => {
     const live = service();
-    const { service: next, changes, unreferenced } = withPinnedVersions(
+    const {
+      service: next,
+      changes,
+      unreferenced,
+    } = withPinnedVersions(
       live,
       new Map([
         ['atlantis-webhook-secret', '3'],

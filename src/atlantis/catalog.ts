@@ -34,7 +34,8 @@ export const PROVIDERS: Record<VcsProviderName, ProviderInfo> = {
     label: 'GitHub',
     tokenEnv: 'ATLANTIS_GH_TOKEN',
     webhookEnv: 'ATLANTIS_GH_WEBHOOK_SECRET',
-    webhookHelp: 'GitHub: repository or organisation Settings → Webhooks → Add webhook (content type application/json; events: Issue comments, Pull requests, Pull request reviews, Pushes)',
+    webhookHelp:
+      'GitHub: repository or organisation Settings → Webhooks → Add webhook (content type application/json; events: Issue comments, Pull requests, Pull request reviews, Pushes)',
   },
   'github-app': {
     label: 'GitHub App',
@@ -57,13 +58,15 @@ export const PROVIDERS: Record<VcsProviderName, ProviderInfo> = {
     label: 'Azure DevOps',
     tokenEnv: 'ATLANTIS_AZUREDEVOPS_TOKEN',
     webhookEnv: 'ATLANTIS_AZUREDEVOPS_WEBHOOK_PASSWORD',
-    webhookHelp: 'Azure DevOps: Project settings → Service hooks → Web Hooks (basic authentication user and password; pull request created/updated, commented)',
+    webhookHelp:
+      'Azure DevOps: Project settings → Service hooks → Web Hooks (basic authentication user and password; pull request created/updated, commented)',
   },
   gitea: {
     label: 'Gitea',
     tokenEnv: 'ATLANTIS_GITEA_TOKEN',
     webhookEnv: 'ATLANTIS_GITEA_WEBHOOK_SECRET',
-    webhookHelp: 'Gitea: repository Settings → Webhooks → Add webhook → Gitea (content type application/json; secret; pull request and comment events)',
+    webhookHelp:
+      'Gitea: repository Settings → Webhooks → Add webhook → Gitea (content type application/json; secret; pull request and comment events)',
   },
 };
 

@@ -43,6 +43,9 @@ export const DEFAULT_LOCKFILE_NAME = 'atlantis-run.lock';
 
 export function resolvePaths(globals: GlobalOptions, env: NodeJS.ProcessEnv, cwd: string): { configPath: string; lockfilePath: string } {
   const configPath = path.resolve(cwd, globals.config ?? env.ATLANTIS_RUN_CONFIG ?? DEFAULT_CONFIG);
-  const lockfilePath = path.resolve(cwd, globals.lockfile ?? env.ATLANTIS_RUN_LOCKFILE ?? path.join(path.dirname(configPath), DEFAULT_LOCKFILE_NAME));
+  const lockfilePath = path.resolve(
+    cwd,
+    globals.lockfile ?? env.ATLANTIS_RUN_LOCKFILE ?? path.join(path.dirname(configPath), DEFAULT_LOCKFILE_NAME),
+  );
   return { configPath, lockfilePath };
 }

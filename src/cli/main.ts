@@ -90,7 +90,7 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
       'after',
       '\nExit codes: 0 success · 1 an operation failed · 2 invalid usage or configuration (nothing changed)\n' +
         '            3 another run holds the lock · 4 plan --detailed-exitcode found changes · 130 interrupted\n' +
-        '\nRun `atlantis-run <command> --help` for a command\'s options and examples.',
+        "\nRun `atlantis-run <command> --help` for a command's options and examples.",
     );
 
   // Each command is registered with what the top-level help shows (name, summary, argument); its

@@ -17,7 +17,10 @@ export const commands: CommandDefinition[] = [
       'then the active gcloud configuration).',
     usesConfig: true,
     options: [
-      { flags: '--non-interactive', description: 'never prompt: answers come from flags and defaults (automatic without a TTY, with CI or --json)' },
+      {
+        flags: '--non-interactive',
+        description: 'never prompt: answers come from flags and defaults (automatic without a TTY, with CI or --json)',
+      },
       { flags: '--service <name>', description: 'Cloud Run service name, prefix of every resource (default: atlantis)' },
       { flags: '--atlantis-version <tag>', description: 'tag of ghcr.io/runatlantis/atlantis (default: the newest this tool knows)' },
       { flags: '--vcs <provider>', description: 'github, github-app, gitlab, bitbucket, azuredevops or gitea' },
@@ -29,18 +32,32 @@ export const commands: CommandDefinition[] = [
       { flags: '--gh-app-id <id>', description: 'GitHub App id' },
       { flags: '--gh-app-slug <slug>', description: 'GitHub App slug (optional)' },
       { flags: '--gh-app-installation-id <id>', description: 'GitHub App installation id (optional)' },
-      { flags: '--repo-allowlist <patterns>', description: 'repositories Atlantis serves, e.g. github.com/acme/* (repeatable or comma-separated)', repeatable: true },
+      {
+        flags: '--repo-allowlist <patterns>',
+        description: 'repositories Atlantis serves, e.g. github.com/acme/* (repeatable or comma-separated)',
+        repeatable: true,
+      },
       { flags: '--persistence <mode>', description: 'where the data dir lives: memory (default)' },
       { flags: '--data-volume-size <size>', description: 'size of the in-memory data volume (default: 1Gi, half the memory)' },
       { flags: '--domain <host>', description: 'custom domain mapped to the service (optional)' },
-      { flags: '--role <role>', description: 'project role for the runtime service account (repeatable or comma-separated)', repeatable: true },
+      {
+        flags: '--role <role>',
+        description: 'project role for the runtime service account (repeatable or comma-separated)',
+        repeatable: true,
+      },
       { flags: '--repo-config', description: 'also write a starter server-side repos.yaml beside the config' },
-      { flags: '--token-env <var>', description: 'environment variable the VCS token will be read from (default: GITHUB_TOKEN, GITLAB_TOKEN…)' },
+      {
+        flags: '--token-env <var>',
+        description: 'environment variable the VCS token will be read from (default: GITHUB_TOKEN, GITLAB_TOKEN…)',
+      },
       { flags: '--token-file <path>', description: 'file the VCS token will be read from' },
       { flags: '--app-key-file <path>', description: 'GitHub App: file the private key (PEM) will be read from' },
       { flags: '--app-key-env <var>', description: 'GitHub App: environment variable the private key will be read from' },
       { flags: '--force', description: 'replace an existing atlantis-run.yaml (and repos.yaml)' },
-      { flags: '--push-secrets', description: 'store the secret values in Secret Manager now, from their configured sources (asked on a terminal)' },
+      {
+        flags: '--push-secrets',
+        description: 'store the secret values in Secret Manager now, from their configured sources (asked on a terminal)',
+      },
     ],
     examples: [
       'atlantis-run init',
@@ -86,8 +103,14 @@ export const commands: CommandDefinition[] = [
       'the next one. Ends with the service URL, the webhook URL and the next steps.',
     usesConfig: true,
     mutates: true,
-    options: [{ flags: '--wait-timeout <duration>', description: 'how long to wait for long-running operations, e.g. 90s, 10m', default: '10m' }],
-    examples: ['atlantis-run deploy', 'atlantis-run deploy --emulator          # against the bundled local emulator', 'atlantis-run deploy -y --json           # in CI'],
+    options: [
+      { flags: '--wait-timeout <duration>', description: 'how long to wait for long-running operations, e.g. 90s, 10m', default: '10m' },
+    ],
+    examples: [
+      'atlantis-run deploy',
+      'atlantis-run deploy --emulator          # against the bundled local emulator',
+      'atlantis-run deploy -y --json           # in CI',
+    ],
     load: () => import('./commands/deploy.js'),
   }),
   defineCommand({
@@ -139,7 +162,11 @@ export const commands: CommandDefinition[] = [
       { flags: '--from-file <path>', description: 'read the value from this file, or - for stdin (needs NAME)' },
       { flags: '--stage', description: 'only add the version; roll out later with deploy or secrets push --rollout-only' },
       { flags: '--rollout-only', description: "add nothing: pin each secret's newest enabled version in the live service" },
-      { flags: '--keep <n>', description: 'after a rollout, keep the newest N enabled versions (older ones no revision uses are disabled)', default: '2' },
+      {
+        flags: '--keep <n>',
+        description: 'after a rollout, keep the newest N enabled versions (older ones no revision uses are disabled)',
+        default: '2',
+      },
       { flags: '--wait-timeout <duration>', description: 'how long to wait for the new revision, e.g. 90s, 10m', default: '10m' },
     ],
     examples: [

@@ -13,7 +13,12 @@ import { screenValueArguments } from './value-arguments.js';
 import type { CliIo } from './main.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 
-export async function runCommand(definition: CommandDefinition, rawInput: CommandInput, globals: GlobalOptions, io: CliIo): Promise<number> {
+export async function runCommand(
+  definition: CommandDefinition,
+  rawInput: CommandInput,
+  globals: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
   // Before the first log line: arguments that may be secret values are registered for redaction.
   const screened = definition.refuseValueArguments ? screenValueArguments(definition, rawInput) : { input: rawInput };
   const input = screened.input;
@@ -95,7 +100,11 @@ function safeStateDir(base: string): string | undefined {
 }
 
 /** The central error handler: one message, a hint, the debug log, the exit code. */
-export function reportError(err: unknown, ctx: Pick<CommandContext, 'command' | 'globals' | 'host' | 'log'>, io: Pick<CliIo, 'stderr'>): number {
+export function reportError(
+  err: unknown,
+  ctx: Pick<CommandContext, 'command' | 'globals' | 'host' | 'log'>,
+  io: Pick<CliIo, 'stderr'>,
+): number {
   let exitCode: number = ExitCode.failed;
   let message: string;
   let hint: string | undefined;
@@ -123,7 +132,11 @@ export function reportError(err: unknown, ctx: Pick<CommandContext, 'command' | 
   // stderr directly: in --json mode stdout stays pure JSON, and the message still reaches a human.
   io.stderr.write(`${lines.join('\n')}\n`);
   if (ctx.globals.json) {
-    ctx.host.result({ ok: false, command: ctx.command, error: { message, ...(hint ? { hint } : {}), exitCode, ...(ctx.log.path ? { debugLog: ctx.log.path } : {}) } });
+    ctx.host.result({
+      ok: false,
+      command: ctx.command,
+      error: { message, ...(hint ? { hint } : {}), exitCode, ...(ctx.log.path ? { debugLog: ctx.log.path } : {}) },
+    });
   }
   return exitCode;
 }

@@ -46,7 +46,8 @@ export async function openGcp(ctx: CommandContext): Promise<Gcp> {
     ctx.log,
     ctx.signal,
     (info, err, attempt) => {
-      if (attempt >= 2) ctx.host.emit({ type: 'info', message: `retrying ${info.method} ${info.resource ?? ''} (${err.code}, attempt ${attempt + 1})` });
+      if (attempt >= 2)
+        ctx.host.emit({ type: 'info', message: `retrying ${info.method} ${info.resource ?? ''} (${err.code}, attempt ${attempt + 1})` });
     },
     timingFromEnv(ctx.env),
   );

@@ -59,7 +59,12 @@ export async function loadConfigFile(file: string, flags: ConfigOverrides, env: 
 }
 
 /** Parses and validates configuration text; throws ConfigError naming the first bad field. */
-export async function parseConfig(text: string, configPath: string, flags: ConfigOverrides, env: NodeJS.ProcessEnv): Promise<AtlantisRunConfig> {
+export async function parseConfig(
+  text: string,
+  configPath: string,
+  flags: ConfigOverrides,
+  env: NodeJS.ProcessEnv,
+): Promise<AtlantisRunConfig> {
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const fileLabel = path.basename(configPath);
@@ -110,9 +115,7 @@ export function issuesToError(issues: ConfigIssue[]): ConfigError {
 }
 
 function dotted(pathParts: readonly PropertyKey[]): string {
-  return pathParts
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return pathParts.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 // Turns a schema issue into "path: problem" wording a platform engineer can act on.

@@ -26,7 +26,11 @@ const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
 export const ROLE_PATTERN = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[a-z0-9-]+\/roles\/[A-Za-z0-9_.]+)$/;
 export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-const nonEmpty = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `must not be empty` });
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .min(1, { error: `must not be empty` });
 const hostname = z
   .string()
   .trim()
@@ -102,7 +106,14 @@ const gitea = z
 export const vcsSchema = z.discriminatedUnion('provider', [github, githubApp, gitlab, bitbucket, azuredevops, gitea]);
 
 const secretSource = z.union([
-  z.object({ fromEnv: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }) }).strict(),
+  z
+    .object({
+      fromEnv: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }),
+    })
+    .strict(),
   z.object({ fromFile: nonEmpty('a file path') }).strict(),
 ]);
 
@@ -122,7 +133,8 @@ const resources = z
       .default(1)
       .transform((v) => Number(v))
       .refine((v) => Number.isFinite(v) && v >= 1, {
-        error: 'must be at least 1: Atlantis keeps working after answering a webhook, which needs instance-based billing (cpuIdle: false), and that needs at least 1 vCPU',
+        error:
+          'must be at least 1: Atlantis keeps working after answering a webhook, which needs instance-based billing (cpuIdle: false), and that needs at least 1 vCPU',
       })
       .refine((v) => (CPU_VALUES as readonly number[]).includes(v), { error: `expected one of ${CPU_VALUES.join(', ')}` }),
     memory: quantity('a memory size').default('2Gi'),
@@ -148,16 +160,24 @@ const image = z
       .object({
         strategy: z.literal('upstream'),
         /** Artifact Registry remote repository id that proxies ghcr.io (default SERVICE-ghcr). */
-        repository: z.string().regex(REPOSITORY_ID_PATTERN, { error: 'expected a repository id: lowercase letters, digits and hyphens, starting with a letter' }).optional(),
+        repository: z
+          .string()
+          .regex(REPOSITORY_ID_PATTERN, {
+            error: 'expected a repository id: lowercase letters, digits and hyphens, starting with a letter',
+          })
+          .optional(),
       })
       .strict(),
     z
       .object({
         strategy: z.literal('reference'),
         /** A full image reference, ideally with a digest: REGION-docker.pkg.dev/P/R/atlantis@sha256:… */
-        reference: z.string().trim().regex(/^[a-z0-9.-]+(:\d+)?\/[^\s@:]+(:[A-Za-z0-9_.-]+)?(@sha256:[a-f0-9]{64})?$/, {
-          error: 'expected an image reference such as europe-west1-docker.pkg.dev/my-project/images/atlantis:v0.47.1',
-        }),
+        reference: z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9.-]+(:\d+)?\/[^\s@:]+(:[A-Za-z0-9_.-]+)?(@sha256:[a-f0-9]{64})?$/, {
+            error: 'expected an image reference such as europe-west1-docker.pkg.dev/my-project/images/atlantis:v0.47.1',
+          }),
       })
       .strict(),
   ])
@@ -174,14 +194,28 @@ const access = z
 
 const atlantis = z
   .object({
-    version: z.string().trim().regex(IMAGE_TAG_PATTERN, { error: 'expected an image tag of ghcr.io/runatlantis/atlantis, such as v0.47.1' }).default(DEFAULT_ATLANTIS_VERSION),
+    version: z
+      .string()
+      .trim()
+      .regex(IMAGE_TAG_PATTERN, { error: 'expected an image tag of ghcr.io/runatlantis/atlantis, such as v0.47.1' })
+      .default(DEFAULT_ATLANTIS_VERSION),
     repoAllowlist: z
       .array(z.string().trim().min(1))
       .describe('Repositories Atlantis accepts webhooks for, e.g. github.com/acme/*')
       .min(1, { error: 'must list at least one repository pattern, such as github.com/acme/* (Atlantis refuses to start without it)' }),
     vcs: vcsSchema,
-    repoConfig: z.string().trim().min(1).optional().describe('Server-side repo config (repos.yaml), pushed as a secret and mounted as a file'),
-    serverConfig: z.string().trim().min(1).optional().describe('Atlantis server config file (--config), pushed as a secret and mounted as config.yaml'),
+    repoConfig: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe('Server-side repo config (repos.yaml), pushed as a secret and mounted as a file'),
+    serverConfig: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe('Atlantis server config file (--config), pushed as a secret and mounted as config.yaml'),
     port: z.coerce.number().int().min(1).max(65535).default(4141),
     env: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -197,7 +231,10 @@ export const configSchema = z
     region: z.string().trim().optional().describe('Cloud Run region (or --region / CLOUDSDK_RUN_REGION)'),
     service: z.string().trim().default(DEFAULT_SERVICE).describe('Cloud Run service name, also the prefix of every resource name'),
     atlantis: atlantis.describe('What Atlantis runs and how it reaches your VCS'),
-    secrets: z.record(z.string(), secretSource).default({}).describe('Where each secret value comes from when the tool pushes it: {fromEnv: VAR} or {fromFile: path}'),
+    secrets: z
+      .record(z.string(), secretSource)
+      .default({})
+      .describe('Where each secret value comes from when the tool pushes it: {fromEnv: VAR} or {fromFile: path}'),
     resources: resources.describe('CPU (>= 1: instance-based billing) and memory of the single Atlantis instance'),
     persistence: persistence.describe('Where the Atlantis data dir lives'),
     image: image.describe('Which image runs: upstream (ghcr.io through an Artifact Registry remote repository) or a reference'),

@@ -34,18 +34,28 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
   if (!config.project) {
     add('project', 'is required', 'set project: in atlantis-run.yaml, pass --project, or export CLOUDSDK_CORE_PROJECT');
   } else if (!PROJECT_ID_PATTERN.test(config.project)) {
-    add('project', `"${config.project}" is not a valid project id: 6–30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`);
+    add(
+      'project',
+      `"${config.project}" is not a valid project id: 6–30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`,
+    );
   }
 
   if (!config.region) {
     add('region', 'is required', 'set region: in atlantis-run.yaml, pass --region, or export CLOUDSDK_RUN_REGION');
   } else if (!isCloudRunRegion(config.region)) {
     const guess = closest(config.region, CLOUD_RUN_REGIONS);
-    add('region', `"${config.region}" is not a Cloud Run region`, guess ? `did you mean ${guess}?` : `valid regions: ${CLOUD_RUN_REGIONS.join(', ')}`);
+    add(
+      'region',
+      `"${config.region}" is not a Cloud Run region`,
+      guess ? `did you mean ${guess}?` : `valid regions: ${CLOUD_RUN_REGIONS.join(', ')}`,
+    );
   }
 
   if (!SERVICE_NAME_PATTERN.test(config.service)) {
-    add('service', `"${config.service}" is not a valid Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters`);
+    add(
+      'service',
+      `"${config.service}" is not a valid Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters`,
+    );
   }
 
   const saId = config.serviceAccount.id ?? `${config.service}-runtime`;
@@ -53,7 +63,9 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
     add(
       'serviceAccount.id',
       `"${saId}" is not a valid service account id: 6–30 lowercase letters, digits or hyphens, starting with a letter`,
-      config.serviceAccount.id ? undefined : 'the default is SERVICE-runtime; set serviceAccount.id explicitly when the service name is too long or short',
+      config.serviceAccount.id
+        ? undefined
+        : 'the default is SERVICE-runtime; set serviceAccount.id explicitly when the service name is too long or short',
     );
   }
   if (config.image.strategy === 'upstream') {
@@ -80,7 +92,11 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
     if (!ENV_NAME_PATTERN.test(name)) add(at, 'expected an upper-case environment variable name such as ATLANTIS_LOG_LEVEL');
     else if (managed.has(name)) add(at, 'is set by atlantis-run itself and cannot be overridden here');
     else if (SECRET_LIKE.test(name)) {
-      add(at, 'looks like a secret; values in atlantis.env are stored in plain text in the Cloud Run service', 'keep secret values out of the config file (see the secrets: section and `atlantis-run secrets push`)');
+      add(
+        at,
+        'looks like a secret; values in atlantis.env are stored in plain text in the Cloud Run service',
+        'keep secret values out of the config file (see the secrets: section and `atlantis-run secrets push`)',
+      );
     }
   }
 
@@ -89,9 +105,17 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
     const at = `secrets.${name}`;
     if (!(SECRET_NAMES as readonly string[]).includes(name)) {
       const guess = closest(name, SECRET_NAMES);
-      add(at, 'unknown secret name', guess ? `did you mean ${guess}? valid names: ${SECRET_NAMES.join(', ')}` : `valid names: ${SECRET_NAMES.join(', ')}`);
+      add(
+        at,
+        'unknown secret name',
+        guess ? `did you mean ${guess}? valid names: ${SECRET_NAMES.join(', ')}` : `valid names: ${SECRET_NAMES.join(', ')}`,
+      );
     } else if (!needed.has(name as never)) {
-      add(at, `is not used by this configuration (provider ${config.atlantis.vcs.provider})`, `secrets used here: ${[...needed.keys()].join(', ')}`);
+      add(
+        at,
+        `is not used by this configuration (provider ${config.atlantis.vcs.provider})`,
+        `secrets used here: ${[...needed.keys()].join(', ')}`,
+      );
     } else if (name === 'repo-config' || name === 'server-config') {
       add(at, `comes from atlantis.${name === 'repo-config' ? 'repoConfig' : 'serverConfig'}; remove it here`);
     }

@@ -27,10 +27,7 @@ export interface Facts {
 }
 
 export type SecretValueSource =
-  | { kind: 'env'; variable: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'generated' }
-  | { kind: 'none' };
+  { kind: 'env'; variable: string } | { kind: 'file'; path: string } | { kind: 'generated' } | { kind: 'none' };
 
 export interface DesiredSecret {
   name: SecretName;
@@ -96,7 +93,8 @@ export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): Desi
   }));
 
   const apis = ['run.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com'];
-  if (config.image.strategy === 'upstream' || config.image.reference.includes('-docker.pkg.dev/')) apis.push('artifactregistry.googleapis.com');
+  if (config.image.strategy === 'upstream' || config.image.reference.includes('-docker.pkg.dev/'))
+    apis.push('artifactregistry.googleapis.com');
 
   const repository = config.image.strategy === 'upstream' ? desiredRepository(config) : undefined;
   const image = desiredImage(config, facts);
@@ -250,7 +248,11 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): Recor
           ports: [{ name: 'http1', containerPort: port }],
           env,
           // cpuIdle false = instance-based billing: Atlantis keeps planning after it answered the webhook.
-          resources: { limits: { cpu: String(config.resources.cpu), memory: config.resources.memory }, cpuIdle: false, startupCpuBoost: true },
+          resources: {
+            limits: { cpu: String(config.resources.cpu), memory: config.resources.memory },
+            cpuIdle: false,
+            startupCpuBoost: true,
+          },
           volumeMounts,
           // TCP, not HTTP: Cloud Run reserves paths ending in "z", so /healthz is not reachable.
           startupProbe: { tcpSocket: { port }, initialDelaySeconds: 0, timeoutSeconds: 5, periodSeconds: 10, failureThreshold: 12 },

@@ -74,42 +74,94 @@ export async function planDestroy(options: DestroyOptions): Promise<DestroyPlan>
 
   const stages: DestroyStep[][] = [];
   if (mapping && domain) {
-    stages.push([{ kind: 'domain mapping', resource: domain, lockKey: 'domain', run: async () => void (await deleteDomainMapping(gcp, config.region, config.project, domain)) }]);
+    stages.push([
+      {
+        kind: 'domain mapping',
+        resource: domain,
+        lockKey: 'domain',
+        run: async () => void (await deleteDomainMapping(gcp, config.region, config.project, domain)),
+      },
+    ]);
   }
   if (service) {
-    stages.push([{ kind: 'Cloud Run service', resource: config.service, lockKey: 'service', run: async () => void (await deleteService(gcp, config.names.serviceName, options.waitTimeoutMs)) }]);
+    stages.push([
+      {
+        kind: 'Cloud Run service',
+        resource: config.service,
+        lockKey: 'service',
+        run: async () => void (await deleteService(gcp, config.names.serviceName, options.waitTimeoutMs)),
+      },
+    ]);
   }
-  const unbind = (resource: string, role: string, policy: IamPolicy | undefined, get: () => Promise<IamPolicy>, set: (p: IamPolicy) => Promise<IamPolicy>): DestroyStep[] =>
+  const unbind = (
+    resource: string,
+    role: string,
+    policy: IamPolicy | undefined,
+    get: () => Promise<IamPolicy>,
+    set: (p: IamPolicy) => Promise<IamPolicy>,
+  ): DestroyStep[] =>
     hasBinding(policy, role, member)
       ? [
           {
             kind: 'IAM binding',
             resource: `${role} → ${desired.serviceAccount.email} on ${resource}`,
             lockKey: 'bindings',
-            run: async () => void (await readModifyWrite({ get, set }, (p) => (hasBinding(p, role, member) ? withoutBinding(p, role, member) : undefined))),
+            run: async () =>
+              void (await readModifyWrite({ get, set }, (p) =>
+                hasBinding(p, role, member) ? withoutBinding(p, role, member) : undefined,
+              )),
           },
         ]
       : [];
   const bindingSteps = [
     ...[...projectRoles].flatMap((role) =>
-      unbind(`projects/${config.project}`, role, projectPolicy, () => getProjectPolicy(gcp, config.project), (p) => setProjectPolicy(gcp, config.project, p)),
+      unbind(
+        `projects/${config.project}`,
+        role,
+        projectPolicy,
+        () => getProjectPolicy(gcp, config.project),
+        (p) => setProjectPolicy(gcp, config.project, p),
+      ),
     ),
     ...secrets.flatMap((s) =>
-      unbind(s.desired.resourceName, 'roles/secretmanager.secretAccessor', s.policy, () => getSecretPolicy(gcp, s.desired.resourceName), (p) => setSecretPolicy(gcp, s.desired.resourceName, p)),
+      unbind(
+        s.desired.resourceName,
+        'roles/secretmanager.secretAccessor',
+        s.policy,
+        () => getSecretPolicy(gcp, s.desired.resourceName),
+        (p) => setSecretPolicy(gcp, s.desired.resourceName, p),
+      ),
     ),
   ];
   if (bindingSteps.length) stages.push(bindingSteps);
 
   const last: DestroyStep[] = [];
-  if (account) last.push({ kind: 'service account', resource: desired.serviceAccount.email, lockKey: 'serviceAccount', run: async () => void (await deleteServiceAccount(gcp, config.project, desired.serviceAccount.email)) });
+  if (account)
+    last.push({
+      kind: 'service account',
+      resource: desired.serviceAccount.email,
+      lockKey: 'serviceAccount',
+      run: async () => void (await deleteServiceAccount(gcp, config.project, desired.serviceAccount.email)),
+    });
   if (repository && desired.repository) {
     const name = desired.repository.name;
-    last.push({ kind: 'repository', resource: desired.repository.repositoryId, lockKey: 'repository', run: async () => void (await deleteRepository(gcp, name, options.waitTimeoutMs)) });
+    last.push({
+      kind: 'repository',
+      resource: desired.repository.repositoryId,
+      lockKey: 'repository',
+      run: async () => void (await deleteRepository(gcp, name, options.waitTimeoutMs)),
+    });
   }
   const kept: string[] = [];
   for (const s of secrets) {
     if (!s.secret) continue;
-    if (options.purgeSecrets) last.push({ kind: 'secret', resource: s.desired.secretId, lockKey: 'secrets', run: async () => void (await deleteSecret(gcp, s.desired.resourceName)) });
+    if (options.purgeSecrets)
+      last.push({
+        kind: 'secret',
+        resource: s.desired.secretId,
+        lockKey: 'secrets',
+        run: async () => void (await deleteSecret(gcp, s.desired.resourceName)),
+      });
     else kept.push(s.desired.secretId);
   }
   if (last.length) stages.push(last);

@@ -26,7 +26,11 @@ export interface DeployReport {
   nextSteps: string[];
 }
 
-export function buildReport(config: AtlantisRunConfig, result: EngineResult, options: ReportOptions = { flags: '', emulated: false }): DeployReport {
+export function buildReport(
+  config: AtlantisRunConfig,
+  result: EngineResult,
+  options: ReportOptions = { flags: '', emulated: false },
+): DeployReport {
   const desired = desiredState(config, result.facts);
   const revision = result.results.service?.record?.service?.readyRevision;
   const webhook = desired.secrets.find((s) => s.name === 'webhook-secret');

@@ -117,7 +117,8 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
         ...(change.fields ? { fields: change.fields } : {}),
       });
     }
-    for (const w of phasePlan.warnings ?? []) emit({ type: 'warning', phase: phase.name, message: w.message, ...(w.hint ? { hint: w.hint } : {}) });
+    for (const w of phasePlan.warnings ?? [])
+      emit({ type: 'warning', phase: phase.name, message: w.message, ...(w.hint ? { hint: w.hint } : {}) });
     blockers.push(...(phasePlan.blockers ?? []));
   }
   if (blockers.length > 0) throw combineBlockers(blockers);
@@ -158,7 +159,14 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
         });
       } catch (err) {
         firstFailure ??= err;
-        emit({ type: 'phase-end', phase: phase.name, status: 'failed', changed: 0, elapsedMs: Date.now() - started, summary: err instanceof Error ? err.message : String(err) });
+        emit({
+          type: 'phase-end',
+          phase: phase.name,
+          status: 'failed',
+          changed: 0,
+          elapsedMs: Date.now() - started,
+          summary: err instanceof Error ? err.message : String(err),
+        });
         throw err;
       }
     });

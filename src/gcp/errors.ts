@@ -91,7 +91,8 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
   // gaxios (google-auth-library request()): the body is Google's JSON error.
   if (raw.response && typeof raw.response.status === 'number') {
     // gaxios keeps the parsed body in response.data; gax's REST transport leaves it as the message.
-    const data = (raw.response.data ?? parseJson(raw.message)) as { error?: { message?: string; status?: string; details?: unknown[] } } | undefined;
+    const data = (raw.response.data ?? parseJson(raw.message)) as
+      { error?: { message?: string; status?: string; details?: unknown[] } } | undefined;
     const body = data?.error;
     const code = codeFromStatus(body?.status) ?? CODE_OF_HTTP[raw.response.status] ?? 'UNKNOWN';
     const info = findErrorInfo(body?.details);

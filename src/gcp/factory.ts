@@ -42,7 +42,8 @@ export function factoryOptionsFromEnv(env: NodeJS.ProcessEnv, overrides: Partial
   return {
     emulatorHost,
     transport,
-    impersonate: overrides.impersonate ?? (env.ATLANTIS_RUN_IMPERSONATE_SERVICE_ACCOUNT || env.CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT || undefined),
+    impersonate:
+      overrides.impersonate ?? (env.ATLANTIS_RUN_IMPERSONATE_SERVICE_ACCOUNT || env.CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT || undefined),
     registryHost: overrides.registryHost ?? (env.ATLANTIS_RUN_REGISTRY_HOST || undefined),
   };
 }
@@ -147,7 +148,14 @@ export class ClientFactory {
    * start at the same moment instead of trickling out as each library finishes loading.
    */
   async warmUp(): Promise<void> {
-    await Promise.all([this.services(), this.secretManager(), this.artifactRegistry(), this.projects(), this.serviceUsage(), this.accessToken()]);
+    await Promise.all([
+      this.services(),
+      this.secretManager(),
+      this.artifactRegistry(),
+      this.projects(),
+      this.serviceUsage(),
+      this.accessToken(),
+    ]);
   }
 
   /**
@@ -156,14 +164,23 @@ export class ClientFactory {
    */
   restBase(api: 'iam' | 'run-v1' | 'registry', region?: string): string {
     const host =
-      api === 'iam' ? 'iam.googleapis.com' : api === 'run-v1' ? `${requireRegion(region)}-run.googleapis.com` : `${requireRegion(region)}-docker.pkg.dev`;
+      api === 'iam'
+        ? 'iam.googleapis.com'
+        : api === 'run-v1'
+          ? `${requireRegion(region)}-run.googleapis.com`
+          : `${requireRegion(region)}-docker.pkg.dev`;
     if (api === 'registry' && this.options.registryHost) return `http://${this.options.registryHost}`;
     if (!this.options.emulatorHost) return `https://${host}`;
     return api === 'iam' ? `http://${this.options.emulatorHost}` : `http://${this.options.emulatorHost}/hosts/${host}`;
   }
 
   /** An authorized JSON request to a REST-only API (IAM service accounts, Cloud Run v1). */
-  async request<T>(options: { url: string; method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; body?: unknown; params?: Record<string, string> }): Promise<T> {
+  async request<T>(options: {
+    url: string;
+    method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    body?: unknown;
+    params?: Record<string, string>;
+  }): Promise<T> {
     const auth = await this.auth();
     const response = await auth.request<T>({
       url: options.url,

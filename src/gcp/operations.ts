@@ -33,9 +33,12 @@ export async function waitForOperation<T = unknown>(gcp: Gcp, operation: Pollabl
     const elapsed = Date.now() - started;
     options.onProgress?.(elapsed);
     if (elapsed + delay > options.timeoutMs) {
-      throw new OperationError(`timed out waiting to ${options.label}: still running after ${Math.round(elapsed / 1000)}s (operation ${operation.name ?? '?'})`, {
-        hint: 'the operation goes on in Google Cloud; run the command again to pick it up, or raise --wait-timeout',
-      });
+      throw new OperationError(
+        `timed out waiting to ${options.label}: still running after ${Math.round(elapsed / 1000)}s (operation ${operation.name ?? '?'})`,
+        {
+          hint: 'the operation goes on in Google Cloud; run the command again to pick it up, or raise --wait-timeout',
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 1.5, 5_000);

@@ -117,7 +117,8 @@ export interface RegistryClientOptions {
   log?: { write(kind: string, data?: Record<string, unknown>): void };
 }
 
-export type ImageTarget = string | { repository: string; tag?: string | undefined; digest?: string | undefined; registry?: string | undefined };
+export type ImageTarget =
+  string | { repository: string; tag?: string | undefined; digest?: string | undefined; registry?: string | undefined };
 
 export interface ResolvedImage {
   /** sha256:<64 hex>: of the index for a multi-arch image. */
@@ -132,7 +133,8 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-type Challenge = { scheme: 'none' } | { scheme: 'basic' } | { scheme: 'bearer'; realm: string; service: string | undefined; scope: string | undefined };
+type Challenge =
+  { scheme: 'none' } | { scheme: 'basic' } | { scheme: 'bearer'; realm: string; service: string | undefined; scope: string | undefined };
 
 interface Bearer {
   token: string;
@@ -164,7 +166,12 @@ export class RegistryClient {
     this.registryHost = options.registryHost ?? /\/hosts\/([^/]+)$/.exec(this.base.pathname)?.[1] ?? this.base.host;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (options.bearerRealm) {
-      this.challenge = Promise.resolve({ scheme: 'bearer', realm: options.bearerRealm.realm, service: options.bearerRealm.service, scope: undefined });
+      this.challenge = Promise.resolve({
+        scheme: 'bearer',
+        realm: options.bearerRealm.realm,
+        service: options.bearerRealm.service,
+        scope: undefined,
+      });
     }
   }
 
@@ -177,14 +184,20 @@ export class RegistryClient {
     if (ref.digest && !options.verify) {
       return { digest: ref.digest, reference: canonical(ref, ref.digest), mediaType: undefined };
     }
-    return this.retrying(() => this.resolveOnce(ref, { method: 'registry.resolveDigest', explain: true, signal: options.signal }), options.signal);
+    return this.retrying(
+      () => this.resolveOnce(ref, { method: 'registry.resolveDigest', explain: true, signal: options.signal }),
+      options.signal,
+    );
   }
 
   /** Whether the registry has the manifest (tag or digest). Other failures still throw. */
   async manifestExists(image: ImageTarget, options: CallOptions = {}): Promise<boolean> {
     const ref = this.target(image);
     try {
-      await this.retrying(() => this.resolveOnce(ref, { method: 'registry.manifestExists', explain: false, signal: options.signal }), options.signal);
+      await this.retrying(
+        () => this.resolveOnce(ref, { method: 'registry.manifestExists', explain: false, signal: options.signal }),
+        options.signal,
+      );
       return true;
     } catch (err) {
       if (err instanceof GcpError && err.code === 'NOT_FOUND') return false;
@@ -196,7 +209,12 @@ export class RegistryClient {
     if (typeof image === 'string') return parseImageReference(image);
     // Through the parser, so the object form gets the same validation and messages.
     return parseImageReference(
-      formatImageReference({ registry: image.registry ?? this.registryHost, repository: image.repository, tag: image.tag, digest: image.digest }),
+      formatImageReference({
+        registry: image.registry ?? this.registryHost,
+        repository: image.repository,
+        tag: image.tag,
+        digest: image.digest,
+      }),
     );
   }
 
@@ -204,7 +222,10 @@ export class RegistryClient {
     return withRetry(fn, { ...this.options.retry, predicates: TRANSIENT, ...(signal ? { signal } : {}) });
   }
 
-  private async resolveOnce(ref: ImageReference, o: { method: string; explain: boolean; signal: AbortSignal | undefined }): Promise<ResolvedImage> {
+  private async resolveOnce(
+    ref: ImageReference,
+    o: { method: string; explain: boolean; signal: AbortSignal | undefined },
+  ): Promise<ResolvedImage> {
     const reference = ref.digest ?? ref.tag ?? 'latest';
     const subject: Subject = { image: formatImageReference(ref), ref, scope: `repository:${ref.repository}:pull`, method: o.method };
     const path = `/v2/${ref.repository}/manifests/${reference}`;
@@ -228,13 +249,23 @@ export class RegistryClient {
     const announced = get.headers.get('docker-content-digest');
     if (announced && DIGEST_RE.test(announced) && announced !== computed) throw this.mismatch(subject, announced, computed);
     if (ref.digest && ref.digest !== computed) throw this.mismatch(subject, ref.digest, computed);
-    return { digest: computed, reference: canonical(ref, computed), mediaType: mediaTypeOf(get.headers.get('content-type')) ?? mediaTypeInBody(body) };
+    return {
+      digest: computed,
+      reference: canonical(ref, computed),
+      mediaType: mediaTypeOf(get.headers.get('content-type')) ?? mediaTypeInBody(body),
+    };
   }
 
   // ─── Auth ──────────────────────────────────────────────────────────────────────────────────
 
   /** A registry request with credentials, answering one fresh 401 challenge. */
-  private async send(method: 'GET' | 'HEAD', path: string, headers: Record<string, string>, subject: Subject, signal: AbortSignal | undefined): Promise<Response> {
+  private async send(
+    method: 'GET' | 'HEAD',
+    path: string,
+    headers: Record<string, string>,
+    subject: Subject,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const url = `${this.baseText}${path}`;
     const challenge = await this.discover(subject, signal);
     const auth = await this.authorization(challenge, subject, signal);
@@ -248,7 +279,11 @@ export class RegistryClient {
     if (!fresh || fresh.scheme === 'none' || (fresh.scheme === 'basic' && auth.Authorization)) return first;
     if (challenge.scheme === 'bearer') this.tokens.delete(tokenKey(challenge, subject.scope));
     this.challenge = Promise.resolve(fresh);
-    const retryAuth = await this.authorization(fresh, fresh.scheme === 'bearer' && fresh.scope ? { ...subject, scope: fresh.scope } : subject, signal);
+    const retryAuth = await this.authorization(
+      fresh,
+      fresh.scheme === 'bearer' && fresh.scope ? { ...subject, scope: fresh.scope } : subject,
+      signal,
+    );
     await first.body?.cancel();
     return this.fetch(method, url, { ...headers, ...retryAuth }, subject, signal);
   }
@@ -258,7 +293,10 @@ export class RegistryClient {
     this.challenge ??= (async () => {
       const res = await this.fetch('GET', `${this.baseText}/v2/`, {}, subject, signal);
       if (res.status === 429 || res.status >= 500) {
-        const text = await this.read(res, subject, signal).then((b) => Buffer.from(b).toString('utf8'), () => '');
+        const text = await this.read(res, subject, signal).then(
+          (b) => Buffer.from(b).toString('utf8'),
+          () => '',
+        );
         throw this.httpError(res, subject, text);
       }
       await res.body?.cancel();
@@ -297,7 +335,11 @@ export class RegistryClient {
   }
 
   /** The token exchange: realm?service=…&scope=… with the access token as Basic credentials. */
-  private async exchange(challenge: Extract<Challenge, { scheme: 'bearer' }>, subject: Subject, signal: AbortSignal | undefined): Promise<Bearer> {
+  private async exchange(
+    challenge: Extract<Challenge, { scheme: 'bearer' }>,
+    subject: Subject,
+    signal: AbortSignal | undefined,
+  ): Promise<Bearer> {
     const url = this.realmUrl(challenge.realm, subject);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.set('scope', subject.scope);
@@ -311,7 +353,12 @@ export class RegistryClient {
         throw this.error('UNAUTHENTICATED', subject, `${where} did not accept the Google access token (${detail})`, res.status);
       }
       if (res.status === 403) {
-        throw this.error('PERMISSION_DENIED', subject, `${where} refused ${subject.scope} (${detail}); the deploying account needs roles/artifactregistry.reader on the repository`, res.status);
+        throw this.error(
+          'PERMISSION_DENIED',
+          subject,
+          `${where} refused ${subject.scope} (${detail}); the deploying account needs roles/artifactregistry.reader on the repository`,
+          res.status,
+        );
       }
       throw this.error(codeOfStatus(res.status), subject, `${where} answered ${detail}`, res.status);
     }
@@ -321,7 +368,8 @@ export class RegistryClient {
     } catch {
       throw this.error('UNKNOWN', subject, `the registry's token service answered something other than JSON`, res.status);
     }
-    const token = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
+    const token =
+      typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
     if (!token) throw this.error('UNKNOWN', subject, `the registry's token service answered without a token`, res.status);
     this.remember(token);
     const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
@@ -345,10 +393,18 @@ export class RegistryClient {
       return new URL(`${this.baseText}${url.pathname}${url.search}`);
     }
     if (url.hostname !== this.base.hostname) {
-      throw this.error('PERMISSION_DENIED', subject, `the registry sent its token realm to another host (${url.host}); refusing to send Google credentials there`);
+      throw this.error(
+        'PERMISSION_DENIED',
+        subject,
+        `the registry sent its token realm to another host (${url.host}); refusing to send Google credentials there`,
+      );
     }
     if (this.base.protocol === 'https:' && url.protocol !== 'https:') {
-      throw this.error('PERMISSION_DENIED', subject, `the registry's token realm ${url.origin} is not HTTPS; refusing to send Google credentials in clear`);
+      throw this.error(
+        'PERMISSION_DENIED',
+        subject,
+        `the registry's token realm ${url.origin} is not HTTPS; refusing to send Google credentials in clear`,
+      );
     }
     return url;
   }
@@ -361,7 +417,13 @@ export class RegistryClient {
 
   // ─── HTTP ──────────────────────────────────────────────────────────────────────────────────
 
-  private async fetch(method: string, url: string, headers: Record<string, string>, subject: Subject, signal: AbortSignal | undefined): Promise<Response> {
+  private async fetch(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    subject: Subject,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const started = Date.now();
     try {
@@ -387,7 +449,11 @@ export class RegistryClient {
   private transportError(err: unknown, subject: Subject, signal: AbortSignal | undefined): unknown {
     if (signal?.aborted) return signal.reason ?? err; // the caller's cancellation is not a registry failure
     if (err instanceof Error && err.name === 'TimeoutError') {
-      return this.error('DEADLINE_EXCEEDED', subject, `the registry at ${this.baseText} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`}`);
+      return this.error(
+        'DEADLINE_EXCEEDED',
+        subject,
+        `the registry at ${this.baseText} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`}`,
+      );
     }
     return this.error('UNAVAILABLE', subject, `the registry at ${this.baseText} could not be reached (${describeCause(err)})`);
   }
@@ -421,7 +487,13 @@ export class RegistryClient {
         why = `the registry has no tag ${tag}`;
         const near = tags ? closest(tag, tags) : undefined;
         const more = near ? `; did you mean ${near}?` : tags && tags.length === 0 ? '; the repository has no tags' : '';
-        return this.error('NOT_FOUND', subject, `image ${subject.image} not found: ${why} (${detail})${more}`, res.status, registryError?.code);
+        return this.error(
+          'NOT_FOUND',
+          subject,
+          `image ${subject.image} not found: ${why} (${detail})${more}`,
+          res.status,
+          registryError?.code,
+        );
       }
     }
     return this.error('NOT_FOUND', subject, `image ${subject.image} not found: ${why} (${detail})`, res.status, registryError?.code);
@@ -446,9 +518,21 @@ export class RegistryClient {
     const detail = this.detail(res, text);
     switch (true) {
       case res.status === 401:
-        return this.error('UNAUTHENTICATED', subject, `the registry ${this.registryHost} did not accept the Google access token (${detail})`, 401, registryCode);
+        return this.error(
+          'UNAUTHENTICATED',
+          subject,
+          `the registry ${this.registryHost} did not accept the Google access token (${detail})`,
+          401,
+          registryCode,
+        );
       case res.status === 403:
-        return this.error('PERMISSION_DENIED', subject, `access denied (${detail}); the deploying account needs roles/artifactregistry.reader on the repository`, 403, registryCode);
+        return this.error(
+          'PERMISSION_DENIED',
+          subject,
+          `access denied (${detail}); the deploying account needs roles/artifactregistry.reader on the repository`,
+          403,
+          registryCode,
+        );
       case res.status === 429:
         return this.error('RESOURCE_EXHAUSTED', subject, `the registry is rate limiting requests (${detail})`, 429, registryCode);
       case res.status >= 500:
@@ -543,7 +627,14 @@ function parseRegistryError(text: string): { code: string; message: string } | u
 
 function codeOfStatus(status: number): GcpCode {
   if (status >= 500) return 'UNAVAILABLE';
-  const codes: Record<number, GcpCode> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 405: 'UNIMPLEMENTED', 429: 'RESOURCE_EXHAUSTED' };
+  const codes: Record<number, GcpCode> = {
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    405: 'UNIMPLEMENTED',
+    429: 'RESOURCE_EXHAUSTED',
+  };
   return codes[status] ?? 'UNKNOWN';
 }
 

@@ -17,11 +17,12 @@ export const isUnavailable: RetryPredicate = (e) => e.code === 'UNAVAILABLE' || 
  * APIs, which answer 400 INVALID_ARGUMENT or 404 NOT_FOUND naming it.
  */
 export const isIamPropagation: RetryPredicate = (e) =>
-  (e.code === 'INVALID_ARGUMENT' || e.code === 'NOT_FOUND') && /service ?account/i.test(e.message) && /(does not exist|not found)/i.test(e.message);
+  (e.code === 'INVALID_ARGUMENT' || e.code === 'NOT_FOUND') &&
+  /service ?account/i.test(e.message) &&
+  /(does not exist|not found)/i.test(e.message);
 
 /** 409 / ABORTED: an IAM policy (or resource) changed since we read its etag. */
-export const isEtagConflict: RetryPredicate = (e) =>
-  e.code === 'ABORTED' || (e.code === 'FAILED_PRECONDITION' && /etag/i.test(e.message));
+export const isEtagConflict: RetryPredicate = (e) => e.code === 'ABORTED' || (e.code === 'FAILED_PRECONDITION' && /etag/i.test(e.message));
 
 export const TRANSIENT: RetryPredicate[] = [isRateLimited, isUnavailable];
 /** For read-modify-write of IAM policies: the whole read-modify-write is retried. */

@@ -43,7 +43,8 @@ export const checks = {
     return true;
   },
 
-  atlantisVersion: (v: string) => IMAGE_TAG_PATTERN.test(v) || `"${v}" is not an image tag of ghcr.io/runatlantis/atlantis, such as v0.47.1`,
+  atlantisVersion: (v: string) =>
+    IMAGE_TAG_PATTERN.test(v) || `"${v}" is not an image tag of ghcr.io/runatlantis/atlantis, such as v0.47.1`,
 
   user: (v: string) => {
     if (v === '') return 'must not be empty';
@@ -56,13 +57,16 @@ export const checks = {
     return HOSTNAME_PATTERN.test(v) || `"${v}" is not a host name such as git.example.com (no scheme, no path)`;
   },
 
-  baseUrl: (v: string) => BASE_URL_PATTERN.test(v) || `"${v}" is not a URL such as https://git.example.com (http:// or https://, then the host)`,
+  baseUrl: (v: string) =>
+    BASE_URL_PATTERN.test(v) || `"${v}" is not a URL such as https://git.example.com (http:// or https://, then the host)`,
 
   positiveInteger: (v: string) => (/^[1-9][0-9]{0,14}$/.test(v) ? true : `"${v}" is not a positive whole number`),
 
-  slug: (v: string) => (/^[a-z0-9][a-z0-9-]*$/.test(v) ? true : `"${v}" is not an app slug (lowercase letters, digits and hyphens, as in github.com/apps/SLUG)`),
+  slug: (v: string) =>
+    /^[a-z0-9][a-z0-9-]*$/.test(v) ? true : `"${v}" is not an app slug (lowercase letters, digits and hyphens, as in github.com/apps/SLUG)`,
 
-  envName: (v: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? true : `"${v}" is not an environment variable name (letters, digits and underscores)`),
+  envName: (v: string) =>
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? true : `"${v}" is not an environment variable name (letters, digits and underscores)`,
 
   filePath: (v: string) => (v.trim() === '' ? 'must not be empty' : true),
 

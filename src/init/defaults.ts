@@ -26,8 +26,10 @@ export async function findDefaults(
 ): Promise<InitDefaults> {
   const defaults: InitDefaults = {};
   const fromEnv = overridesFromEnv(env);
-  if (fromEnv.project) defaults.project = { value: fromEnv.project, source: env.ATLANTIS_RUN_PROJECT ? 'ATLANTIS_RUN_PROJECT' : 'CLOUDSDK_CORE_PROJECT' };
-  if (fromEnv.region) defaults.region = { value: fromEnv.region, source: env.ATLANTIS_RUN_REGION ? 'ATLANTIS_RUN_REGION' : 'CLOUDSDK_RUN_REGION' };
+  if (fromEnv.project)
+    defaults.project = { value: fromEnv.project, source: env.ATLANTIS_RUN_PROJECT ? 'ATLANTIS_RUN_PROJECT' : 'CLOUDSDK_CORE_PROJECT' };
+  if (fromEnv.region)
+    defaults.region = { value: fromEnv.region, source: env.ATLANTIS_RUN_REGION ? 'ATLANTIS_RUN_REGION' : 'CLOUDSDK_RUN_REGION' };
   const wantProject = needed.project && !defaults.project;
   const wantRegion = needed.region && !defaults.region;
   if (!wantProject && !wantRegion) return defaults;
@@ -39,7 +41,11 @@ export async function findDefaults(
 }
 
 /** `core/project` and `run/region` of the active gcloud configuration, in one call. */
-export async function gcloudConfig(env: NodeJS.ProcessEnv, log: DebugLog, signal?: AbortSignal): Promise<{ project?: string; region?: string }> {
+export async function gcloudConfig(
+  env: NodeJS.ProcessEnv,
+  log: DebugLog,
+  signal?: AbortSignal,
+): Promise<{ project?: string; region?: string }> {
   const timeoutMs = Number(env.ATLANTIS_RUN_GCLOUD_TIMEOUT_MS) > 0 ? Number(env.ATLANTIS_RUN_GCLOUD_TIMEOUT_MS) : GCLOUD_TIMEOUT_MS;
   const started = Date.now();
   try {
@@ -68,7 +74,12 @@ export async function gcloudConfig(env: NodeJS.ProcessEnv, log: DebugLog, signal
     signal?.removeEventListener('abort', stop);
     const elapsedMs = Date.now() - started;
     if (result.failed) {
-      const reason = (result as { code?: string }).code === 'ENOENT' ? 'not installed' : result.isTerminated ? `no answer within ${timeoutMs} ms` : `exit ${result.exitCode}`;
+      const reason =
+        (result as { code?: string }).code === 'ENOENT'
+          ? 'not installed'
+          : result.isTerminated
+            ? `no answer within ${timeoutMs} ms`
+            : `exit ${result.exitCode}`;
       log.write('gcloud-defaults', { ok: false, reason, elapsedMs, stderr: String(result.stderr ?? '').slice(0, 500) });
       return {};
     }

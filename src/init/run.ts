@@ -46,7 +46,12 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<In
       message: `Creating ${shown(configPath)}. Every question has a flag (atlantis-run init --help); nothing is written before the last answer.`,
     });
   }
-  const defaults = await findDefaults(ctx.env, ctx.log, { project: flags.project === undefined, region: flags.region === undefined }, ctx.signal);
+  const defaults = await findDefaults(
+    ctx.env,
+    ctx.log,
+    { project: flags.project === undefined, region: flags.region === undefined },
+    ctx.signal,
+  );
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the first question; nothing was changed');
   const answers = await new Wizard(flags, {
     host: ctx.host,
@@ -87,8 +92,10 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<In
     ctx,
   });
   const defaultsUsed: string[] = [];
-  if (flags.project === undefined && defaults.project?.value === answers.project) defaultsUsed.push(`project ${answers.project} (from ${defaults.project.source})`);
-  if (flags.region === undefined && defaults.region?.value === answers.region) defaultsUsed.push(`region ${answers.region} (from ${defaults.region.source})`);
+  if (flags.project === undefined && defaults.project?.value === answers.project)
+    defaultsUsed.push(`project ${answers.project} (from ${defaults.project.source})`);
+  if (flags.region === undefined && defaults.region?.value === answers.region)
+    defaultsUsed.push(`region ${answers.region} (from ${defaults.region.source})`);
 
   return { configPath, files, config, answers, defaults, secrets, nextSteps: nextSteps(ctx, config, secrets), defaultsUsed };
 }

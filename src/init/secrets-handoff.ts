@@ -64,16 +64,25 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
       source = { kind: 'none' };
       instruction = `add secrets.${spec.name}: {fromEnv: VAR} or {fromFile: path} to the config — ${what}`;
     }
-    out.push({ name: spec.name, secretId: `${config.service}-${spec.name}`, description: spec.description, source, status: 'to-supply', instruction });
+    out.push({
+      name: spec.name,
+      secretId: `${config.service}-${spec.name}`,
+      description: spec.description,
+      source,
+      status: 'to-supply',
+      instruction,
+    });
   }
   if (out.length === 0 || !input.ctx) return out;
-  const push = input.push ?? (input.interactive
-    ? await input.host.confirm({
-        message: `Store the ${out.map((h) => h.name).join(' and ')} value${out.length > 1 ? 's' : ''} in Secret Manager (${config.project}) now?`,
-        flag: '--push-secrets',
-        default: false,
-      })
-    : false);
+  const push =
+    input.push ??
+    (input.interactive
+      ? await input.host.confirm({
+          message: `Store the ${out.map((h) => h.name).join(' and ')} value${out.length > 1 ? 's' : ''} in Secret Manager (${config.project}) now?`,
+          flag: '--push-secrets',
+          default: false,
+        })
+      : false);
   if (!push) return out;
   return pushNow(input, input.ctx, out);
 }
@@ -81,7 +90,10 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
 /** Reads (or asks for) each value, enables Secret Manager if needed, and adds staged versions. */
 async function pushNow(input: SecretHandoffInput, ctx: CommandContext, handoffs: SecretHandoff[]): Promise<SecretHandoff[]> {
   const { config, host, env } = input;
-  const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([import('../desired/index.js'), import('../secrets/values.js')]);
+  const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([
+    import('../desired/index.js'),
+    import('../secrets/values.js'),
+  ]);
   const desired = desiredState(config).secrets;
   const items = [];
   for (const h of handoffs) {
@@ -135,7 +147,6 @@ async function pushNow(input: SecretHandoffInput, ctx: CommandContext, handoffs:
     };
   });
 }
-
 
 /** What the credential is and the permissions it needs (Atlantis' access-credentials docs). */
 function credentialHelp(config: AtlantisRunConfig, name: string): string {

@@ -358,7 +358,9 @@ export class Wizard {
                 default: 'cloud',
               });
         if (flavour === 'server' && f.vcsApiUser !== undefined) {
-          throw new UsageError('--vcs-api-user applies to Bitbucket Cloud only', { hint: 'Bitbucket Server / Data Center authenticates as --vcs-user' });
+          throw new UsageError('--vcs-api-user applies to Bitbucket Cloud only', {
+            hint: 'Bitbucket Server / Data Center authenticates as --vcs-user',
+          });
         }
         const bbUser = await user();
         if (flavour === 'server') {

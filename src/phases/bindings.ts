@@ -16,7 +16,8 @@ interface Live {
 }
 
 function access(ctx: PhaseContext, resource: string): PolicyAccess {
-  if (resource.includes('/secrets/')) return { get: () => getSecretPolicy(ctx.gcp, resource), set: (p) => setSecretPolicy(ctx.gcp, resource, p) };
+  if (resource.includes('/secrets/'))
+    return { get: () => getSecretPolicy(ctx.gcp, resource), set: (p) => setSecretPolicy(ctx.gcp, resource, p) };
   return { get: () => getProjectPolicy(ctx.gcp, ctx.config.project), set: (p) => setProjectPolicy(ctx.gcp, ctx.config.project, p) };
 }
 
@@ -61,10 +62,12 @@ export const bindingsPhase = definePhase<Live>({
   plan(ctx, live) {
     const changes: PlannedChange[] = [];
     for (const b of ctx.desired().bindings) {
-      if (!hasBinding(live.policies.get(b.resource), b.role, b.member)) changes.push({ kind: 'IAM binding', resource: label(b), action: 'create' });
+      if (!hasBinding(live.policies.get(b.resource), b.role, b.member))
+        changes.push({ kind: 'IAM binding', resource: label(b), action: 'create' });
     }
     for (const b of stale(ctx)) {
-      if (hasBinding(live.policies.get(b.resource), b.role, b.member)) changes.push({ kind: 'IAM binding', resource: label(b), action: 'delete' });
+      if (hasBinding(live.policies.get(b.resource), b.role, b.member))
+        changes.push({ kind: 'IAM binding', resource: label(b), action: 'delete' });
     }
     return { changes };
   },
@@ -74,7 +77,8 @@ export const bindingsPhase = definePhase<Live>({
     const remove = stale(ctx).filter((b) => hasBinding(live.policies.get(b.resource), b.role, b.member));
     const byResource = new Map<string, { add: DesiredBinding[]; remove: DesiredBinding[] }>();
     for (const b of add) (byResource.get(b.resource) ?? byResource.set(b.resource, { add: [], remove: [] }).get(b.resource)!).add.push(b);
-    for (const b of remove) (byResource.get(b.resource) ?? byResource.set(b.resource, { add: [], remove: [] }).get(b.resource)!).remove.push(b);
+    for (const b of remove)
+      (byResource.get(b.resource) ?? byResource.set(b.resource, { add: [], remove: [] }).get(b.resource)!).remove.push(b);
     // One read-modify-write per policy; different policies are independent and go in parallel.
     await Promise.all(
       [...byResource].map(async ([resource, edits]) => {
@@ -85,15 +89,19 @@ export const bindingsPhase = definePhase<Live>({
             let next = policy;
             for (const b of edits.add) next = withBinding(next, b.role, b.member);
             for (const b of edits.remove) next = withoutBinding(next, b.role, b.member);
-            const changed = edits.add.some((b) => !hasBinding(policy, b.role, b.member)) || edits.remove.some((b) => hasBinding(policy, b.role, b.member));
+            const changed =
+              edits.add.some((b) => !hasBinding(policy, b.role, b.member)) ||
+              edits.remove.some((b) => hasBinding(policy, b.role, b.member));
             return changed ? next : undefined;
           },
           // A secret created by this run has an empty policy: the first write needs no read.
           known ?? (resource.includes('/secrets/') ? { version: 1, bindings: [] } : undefined),
           ctx.gcp.caller.timing.retryBaseMs,
         );
-        for (const b of edits.add) ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'create' });
-        for (const b of edits.remove) ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'delete' });
+        for (const b of edits.add)
+          ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'create' });
+        for (const b of edits.remove)
+          ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'delete' });
       }),
     );
     const items = ctx.desired().bindings;

@@ -16,16 +16,29 @@ export const domainPhase = definePhase<Live>({
   enabled: (config) => Boolean(config.domain),
 
   async read(ctx) {
-    return { mapping: await unlessApiDisabled(ctx, getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, ctx.config.domain!), undefined) };
+    return {
+      mapping: await unlessApiDisabled(
+        ctx,
+        getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, ctx.config.domain!),
+        undefined,
+      ),
+    };
   },
 
   plan(ctx, live) {
     const domain = ctx.config.domain!;
-    if (!live.mapping) return { changes: [{ kind: 'domain mapping', resource: domain, action: 'create', fields: [{ path: 'routeName', to: ctx.config.service }] }] };
+    if (!live.mapping)
+      return {
+        changes: [{ kind: 'domain mapping', resource: domain, action: 'create', fields: [{ path: 'routeName', to: ctx.config.service }] }],
+      };
     if (live.mapping.routeName !== ctx.config.service) {
       return {
         changes: [],
-        blockers: [new OperationError(`domain ${domain} is already mapped to service ${live.mapping.routeName}`, { hint: `remove that mapping first: gcloud beta run domain-mappings delete --domain ${domain} --region ${ctx.config.region}` })],
+        blockers: [
+          new OperationError(`domain ${domain} is already mapped to service ${live.mapping.routeName}`, {
+            hint: `remove that mapping first: gcloud beta run domain-mappings delete --domain ${domain} --region ${ctx.config.region}`,
+          }),
+        ],
       };
     }
     return { changes: [] };
@@ -38,7 +51,11 @@ export const domainPhase = definePhase<Live>({
       try {
         mapping = await createDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain, ctx.config.service);
       } catch (err) {
-        if (err instanceof GcpError && err.code === 'PERMISSION_DENIED' && /not authorized to administer the domain|verified/i.test(err.message)) {
+        if (
+          err instanceof GcpError &&
+          err.code === 'PERMISSION_DENIED' &&
+          /not authorized to administer the domain|verified/i.test(err.message)
+        ) {
           throw new OperationError(`cannot map ${domain}: Google does not know you as a verified owner of it`, {
             hint: `verify the domain with \`gcloud domains verify ${domain.split('.').slice(-2).join('.')}\` (Search Console "Owner"), then run deploy again`,
             cause: err,
@@ -56,6 +73,9 @@ export const domainPhase = definePhase<Live>({
         message: `DNS records to create for ${domain}:\n${records.map((r) => `  ${r.name || domain}  ${r.type}  ${r.rrdata}`).join('\n')}`,
       });
     }
-    return { record: { domain: { name: domain, records } }, summary: mapping?.ready === 'True' ? `${domain} ready` : `${domain} waiting for DNS and certificate` };
+    return {
+      record: { domain: { name: domain, records } },
+      summary: mapping?.ready === 'True' ? `${domain} ready` : `${domain} waiting for DNS and certificate`,
+    };
   },
 });

@@ -26,14 +26,25 @@ export const identityPhase = definePhase<Live>({
     const sa = ctx.desired().serviceAccount;
     ctx.facts.serviceAccountExists = Boolean(live.account);
     if (!live.account) {
-      return { changes: [{ kind: 'service account', resource: sa.email, action: 'create', fields: [{ path: 'displayName', to: sa.displayName }] }] };
+      return {
+        changes: [{ kind: 'service account', resource: sa.email, action: 'create', fields: [{ path: 'displayName', to: sa.displayName }] }],
+      };
     }
     if (live.account.disabled) {
-      return { changes: [], blockers: [new OperationError(`service account ${sa.email} is disabled`, { hint: `enable it: gcloud iam service-accounts enable ${sa.email}` })] };
+      return {
+        changes: [],
+        blockers: [
+          new OperationError(`service account ${sa.email} is disabled`, {
+            hint: `enable it: gcloud iam service-accounts enable ${sa.email}`,
+          }),
+        ],
+      };
     }
     const fields: FieldChange[] = [];
-    if (live.account.displayName !== sa.displayName) fields.push({ path: 'displayName', from: live.account.displayName, to: sa.displayName });
-    if (live.account.description !== sa.description) fields.push({ path: 'description', from: live.account.description, to: sa.description });
+    if (live.account.displayName !== sa.displayName)
+      fields.push({ path: 'displayName', from: live.account.displayName, to: sa.displayName });
+    if (live.account.description !== sa.description)
+      fields.push({ path: 'description', from: live.account.description, to: sa.description });
     return { changes: fields.length ? [{ kind: 'service account', resource: sa.email, action: 'update', fields }] : [] };
   },
 
@@ -43,7 +54,10 @@ export const identityPhase = definePhase<Live>({
     const change = plan.changes[0];
     if (change?.action === 'create') {
       try {
-        account = await createServiceAccount(ctx.gcp, ctx.config.project, sa.accountId, { displayName: sa.displayName, description: sa.description });
+        account = await createServiceAccount(ctx.gcp, ctx.config.project, sa.accountId, {
+          displayName: sa.displayName,
+          description: sa.description,
+        });
       } catch (err) {
         if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
         account = await getServiceAccount(ctx.gcp, ctx.config.project, sa.email);
@@ -51,9 +65,19 @@ export const identityPhase = definePhase<Live>({
       ctx.emit({ type: 'resource-changed', phase: 'identity', kind: 'service account', resource: sa.email, action: 'create' });
     } else if (change?.action === 'update') {
       await updateServiceAccount(ctx.gcp, ctx.config.project, sa.email, { displayName: sa.displayName, description: sa.description });
-      ctx.emit({ type: 'resource-changed', phase: 'identity', kind: 'service account', resource: sa.email, action: 'update', ...(change.fields ? { fields: change.fields } : {}) });
+      ctx.emit({
+        type: 'resource-changed',
+        phase: 'identity',
+        kind: 'service account',
+        resource: sa.email,
+        action: 'update',
+        ...(change.fields ? { fields: change.fields } : {}),
+      });
     }
     ctx.facts.serviceAccountExists = true;
-    return { record: { serviceAccount: { email: sa.email, ...(account?.uniqueId ? { uniqueId: account.uniqueId } : {}) } }, summary: sa.email };
+    return {
+      record: { serviceAccount: { email: sa.email, ...(account?.uniqueId ? { uniqueId: account.uniqueId } : {}) } },
+      summary: sa.email,
+    };
   },
 });

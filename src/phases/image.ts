@@ -37,7 +37,9 @@ async function resolve(ctx: PhaseContext, ref: string): Promise<{ reference: str
     log: { write: (kind, data) => ctx.gcp.caller.log(kind, data) },
     retry: { minDelayMs: ctx.gcp.caller.timing.retryBaseMs },
   });
-  const resolved = await ctx.gcp.caller.run({ api: 'artifactregistry.googleapis.com', method: 'ResolveImageDigest', resource: ref }, () => client.resolveDigest(ref));
+  const resolved = await ctx.gcp.caller.run({ api: 'artifactregistry.googleapis.com', method: 'ResolveImageDigest', resource: ref }, () =>
+    client.resolveDigest(ref),
+  );
   return { reference: resolved.reference, digest: resolved.digest };
 }
 
@@ -58,7 +60,12 @@ export const imagePhase = definePhase<Live>({
     } catch (err) {
       // A repository that does not exist yet (or a disabled API) is created by the registry phase;
       // the tag is resolved after that. A missing tag is a real error.
-      if (err instanceof GcpError && (err.reason === 'SERVICE_DISABLED' || (err.code === 'NOT_FOUND' && /NAME_UNKNOWN|repository/i.test(err.message)) || err.code === 'PERMISSION_DENIED')) {
+      if (
+        err instanceof GcpError &&
+        (err.reason === 'SERVICE_DISABLED' ||
+          (err.code === 'NOT_FOUND' && /NAME_UNKNOWN|repository/i.test(err.message)) ||
+          err.code === 'PERMISSION_DENIED')
+      ) {
         if (ctx.config.image.strategy === 'upstream') return { resolved: undefined, digest: undefined };
       }
       throw err;
@@ -83,7 +90,13 @@ export const imagePhase = definePhase<Live>({
     }
     ctx.facts.image = reference;
     return {
-      record: { image: { reference, ...(digest ? { digest } : {}), source: ctx.config.image.strategy === 'upstream' ? `ghcr.io/runatlantis/atlantis:${ctx.config.atlantis.version}` : ref } },
+      record: {
+        image: {
+          reference,
+          ...(digest ? { digest } : {}),
+          source: ctx.config.image.strategy === 'upstream' ? `ghcr.io/runatlantis/atlantis:${ctx.config.atlantis.version}` : ref,
+        },
+      },
       summary: reference.replace(/^.*@/, ''),
     };
   },

@@ -10,4 +10,14 @@ import { registryPhase } from './registry.js';
 import { secretsPhase } from './secrets.js';
 import { servicePhase } from './service.js';
 
-export const PHASES: Phase<any>[] = [preflightPhase, apisPhase, registryPhase, secretsPhase, identityPhase, bindingsPhase, imagePhase, servicePhase, domainPhase];
+export const PHASES: Phase<any>[] = [
+  preflightPhase,
+  apisPhase,
+  registryPhase,
+  secretsPhase,
+  identityPhase,
+  bindingsPhase,
+  imagePhase,
+  servicePhase,
+  domainPhase,
+];

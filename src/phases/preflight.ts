@@ -38,7 +38,11 @@ export function requiredPermissions(ctx: PhaseContext): string[] {
     'run.revisions.get',
   ];
   if (config.image.strategy === 'upstream') {
-    perms.push('artifactregistry.repositories.get', 'artifactregistry.repositories.create', 'artifactregistry.repositories.downloadArtifacts');
+    perms.push(
+      'artifactregistry.repositories.get',
+      'artifactregistry.repositories.create',
+      'artifactregistry.repositories.downloadArtifacts',
+    );
   }
   if (config.serviceAccount.roles.length > 0) perms.push('resourcemanager.projects.getIamPolicy', 'resourcemanager.projects.setIamPolicy');
   return perms;
@@ -79,15 +83,20 @@ export const preflightPhase = definePhase<Live>({
     const label = `${ctx.config.service}-${live.project.projectNumber}`;
     if (label.length > DNS_LABEL_MAX) {
       blockers.push(
-        new ConfigError('service', `"${label}" is ${label.length} characters, longer than the 63 of a DNS label, so Cloud Run gives no deterministic URL`, {
-          hint: `shorten the service name to at most ${DNS_LABEL_MAX - 1 - live.project.projectNumber.length} characters`,
-        }),
+        new ConfigError(
+          'service',
+          `"${label}" is ${label.length} characters, longer than the 63 of a DNS label, so Cloud Run gives no deterministic URL`,
+          {
+            hint: `shorten the service name to at most ${DNS_LABEL_MAX - 1 - live.project.projectNumber.length} characters`,
+          },
+        ),
       );
     }
     const missing = live.required.filter((p) => !live.granted.has(p));
     if (missing.length > 0) {
       const message = `the caller lacks ${missing.length} permission${missing.length > 1 ? 's' : ''} on project ${ctx.config.project}: ${missing.join(', ')}`;
-      const hint = 'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles)';
+      const hint =
+        'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles)';
       // A plan only reads; a deploy would fail half-way, so it stops here with the full list.
       if (ctx.mode === 'deploy') blockers.push(new OperationError(message, { hint }));
       else warnings.push({ message: `deploy would fail: ${message}`, hint });

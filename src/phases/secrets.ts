@@ -5,7 +5,16 @@
 import type { DesiredSecret } from '../desired/index.js';
 import { UsageError } from '../errors.js';
 import { definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
-import { accessVersion, addVersion, createSecret, getSecret, listVersions, updateSecretLabels, type SecretInfo, type VersionInfo } from '../gcp/apis/secret-manager.js';
+import {
+  accessVersion,
+  addVersion,
+  createSecret,
+  getSecret,
+  listVersions,
+  updateSecretLabels,
+  type SecretInfo,
+  type VersionInfo,
+} from '../gcp/apis/secret-manager.js';
 import { GcpError } from '../gcp/errors.js';
 import type { LockedSecret } from '../state/lockfile.js';
 import { generateValue, readConfiguredValue, sha256, shortDigest, type SecretValue } from '../secrets/values.js';
@@ -44,7 +53,12 @@ const decisions = new WeakMap<object, Decision[]>();
  * `given`: a value from elsewhere (`secrets push --from-file`, a prompt) compared instead of the
  * configured source's, which is then not read at all.
  */
-export async function readSecret(ctx: PhaseContext, desired: DesiredSecret, lockRecord: LockedSecret | undefined, given?: SecretValue): Promise<LiveSecret> {
+export async function readSecret(
+  ctx: PhaseContext,
+  desired: DesiredSecret,
+  lockRecord: LockedSecret | undefined,
+  given?: SecretValue,
+): Promise<LiveSecret> {
   const [secret, versions, value] = await Promise.all([
     unlessApiDisabled(ctx, getSecret(ctx.gcp, desired.resourceName), undefined),
     unlessApiDisabled(ctx, listVersions(ctx.gcp, desired.resourceName), [] as VersionInfo[]),
@@ -96,7 +110,11 @@ export function missingValueError(d: DesiredSecret): UsageError {
         ? `create ${source.path}`
         : `configure secrets.${d.name}: {fromEnv: VARIABLE} or {fromFile: path}`;
   const why =
-    source.kind === 'env' ? `$${source.variable} is not set` : source.kind === 'file' ? `${source.path} does not exist` : 'no source is configured';
+    source.kind === 'env'
+      ? `$${source.variable} is not set`
+      : source.kind === 'file'
+        ? `${source.path} does not exist`
+        : 'no source is configured';
   return new UsageError(`secret ${d.name} (${d.spec.description}) has no value yet: ${d.secretId} has no enabled version and ${why}`, {
     hint: `${how}, or run: atlantis-run secrets push ${d.name} --from-file PATH`,
   });
@@ -124,7 +142,8 @@ export const secretsPhase = definePhase<Live>({
     for (const decision of list) {
       const { live: s } = decision;
       const d = s.desired;
-      if (decision.createSecret) changes.push({ kind: 'secret', resource: d.secretId, action: 'create', fields: [{ path: 'labels', to: d.labels }] });
+      if (decision.createSecret)
+        changes.push({ kind: 'secret', resource: d.secretId, action: 'create', fields: [{ path: 'labels', to: d.labels }] });
       else if (decision.labelDrift) {
         changes.push({
           kind: 'secret',
@@ -184,7 +203,13 @@ export const secretsPhase = definePhase<Live>({
           const value = decision.add === 'generated' ? generateValue() : s.value!;
           version = await addVersion(ctx.gcp, d.resourceName, value.data);
           digest = value.sha256;
-          ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret version', resource: `${d.secretId}/versions/${version}`, action: 'create' });
+          ctx.emit({
+            type: 'resource-changed',
+            phase: 'secrets',
+            kind: 'secret version',
+            resource: `${d.secretId}/versions/${version}`,
+            action: 'create',
+          });
         }
         ctx.facts.secretVersions = { ...ctx.facts.secretVersions, [d.name]: version! };
         records[d.name] = {
@@ -198,6 +223,9 @@ export const secretsPhase = definePhase<Live>({
     );
     ctx.facts.newSecretVersions = new Set();
     const added = list.filter((d) => d.add).length;
-    return { record: { secrets: records }, summary: `${list.length} secrets${added ? `, ${added} new version${added > 1 ? 's' : ''}` : ', unchanged'}` };
+    return {
+      record: { secrets: records },
+      summary: `${list.length} secrets${added ? `, ${added} new version${added > 1 ? 's' : ''}` : ', unchanged'}`,
+    };
   },
 });

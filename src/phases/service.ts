@@ -47,8 +47,13 @@ export function loggingQuery(project: string, service: string, revision: string)
 export async function revisionFailure(ctx: PhaseContext, service: ServiceJson, cause?: unknown): Promise<OperationError> {
   const revisionName = (service.latestCreatedRevision as string | undefined) ?? '';
   const revision = revisionName ? await getRevision(ctx.gcp, revisionName).catch(() => undefined) : undefined;
-  const condition = (revision?.conditions as { type?: string; state?: string; message?: string }[] | undefined)?.find((c) => c.type === 'Ready' && c.state !== 'CONDITION_SUCCEEDED');
-  const message = condition?.message ?? service.terminalCondition?.message ?? (cause instanceof Error ? cause.message : 'the revision did not become ready');
+  const condition = (revision?.conditions as { type?: string; state?: string; message?: string }[] | undefined)?.find(
+    (c) => c.type === 'Ready' && c.state !== 'CONDITION_SUCCEEDED',
+  );
+  const message =
+    condition?.message ??
+    service.terminalCondition?.message ??
+    (cause instanceof Error ? cause.message : 'the revision did not become ready');
   const short = revisionName.split('/').pop() ?? revisionName;
   const logs = loggingQuery(ctx.config.project, ctx.config.service, short);
   const serving = (service.latestReadyRevision as string | undefined)?.split('/').pop();
@@ -75,7 +80,14 @@ export const servicePhase = definePhase<Live>({
     } else {
       const { fields, retry } = serviceChanges(ctx, live.service);
       if (fields.length > 0) changes.push({ kind: 'Cloud Run service', resource: ctx.config.service, action: 'update', fields });
-      else if (retry) changes.push({ kind: 'Cloud Run service', resource: ctx.config.service, action: 'update', reason: `retry failed revision ${retry.split('/').pop()}`, fields: [{ path: `template.annotations.${RETRY_ANNOTATION}`, to: '(now)' }] });
+      else if (retry)
+        changes.push({
+          kind: 'Cloud Run service',
+          resource: ctx.config.service,
+          action: 'update',
+          reason: `retry failed revision ${retry.split('/').pop()}`,
+          fields: [{ path: `template.annotations.${RETRY_ANNOTATION}`, to: '(now)' }],
+        });
     }
     return { changes };
   },
@@ -85,16 +97,28 @@ export const servicePhase = definePhase<Live>({
     const desired = desiredService(ctx);
     const onProgress = progress(ctx, 'service', 'waiting for the revision of', ctx.config.service);
     const emitChange = (action: 'create' | 'update', fields?: FieldChange[]) =>
-      ctx.emit({ type: 'resource-changed', phase: 'service', kind: 'Cloud Run service', resource: ctx.config.service, action, ...(fields ? { fields } : {}) });
+      ctx.emit({
+        type: 'resource-changed',
+        phase: 'service',
+        kind: 'Cloud Run service',
+        resource: ctx.config.service,
+        action,
+        ...(fields ? { fields } : {}),
+      });
     const { fields, retry } = serviceChanges(ctx, live.service);
     let current: ServiceJson;
     if (!live.service) {
       current = await writeAndSettle(ctx, onProgress, async () => {
-        await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, desired, { timeoutMs: ctx.waitTimeoutMs, onProgress });
+        await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, desired, {
+          timeoutMs: ctx.waitTimeoutMs,
+          onProgress,
+        });
         emitChange('create');
       });
     } else if (fields.length > 0 || retry) {
-      const body = retry ? { ...desired, template: { ...(desired.template as object), annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } } : desired;
+      const body = retry
+        ? { ...desired, template: { ...(desired.template as object), annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } }
+        : desired;
       current = await writeAndSettle(ctx, onProgress, async () => {
         await updateService(ctx.gcp, body, { timeoutMs: ctx.waitTimeoutMs, onProgress });
         emitChange('update', fields);
@@ -128,7 +152,11 @@ export const servicePhase = definePhase<Live>({
  * Cloud Run has settled it and returns it — or throws the failed revision's reason, with where its
  * logs are. Deploy and `secrets push` both roll out through here.
  */
-export async function writeAndSettle(ctx: PhaseContext, onProgress: (ms: number) => void, write: () => Promise<void>): Promise<ServiceJson> {
+export async function writeAndSettle(
+  ctx: PhaseContext,
+  onProgress: (ms: number) => void,
+  write: () => Promise<void>,
+): Promise<ServiceJson> {
   try {
     await write();
   } catch (err) {
@@ -150,7 +178,11 @@ export async function settledService(ctx: PhaseContext, onProgress: (ms: number)
   return current;
 }
 
-export async function waitUntilSettled(ctx: PhaseContext, name: string, onProgress: (ms: number) => void): Promise<ServiceJson | undefined> {
+export async function waitUntilSettled(
+  ctx: PhaseContext,
+  name: string,
+  onProgress: (ms: number) => void,
+): Promise<ServiceJson | undefined> {
   const started = Date.now();
   let delay = 250;
   for (;;) {
@@ -158,9 +190,12 @@ export async function waitUntilSettled(ctx: PhaseContext, name: string, onProgre
     if (!service || !service.reconciling) return service;
     const elapsed = Date.now() - started;
     if (elapsed > ctx.waitTimeoutMs) {
-      throw new OperationError(`timed out waiting for service ${ctx.config.service} to finish rolling out (${Math.round(elapsed / 1000)}s)`, {
-        hint: 'the rollout goes on in Cloud Run; run deploy again later, or raise --wait-timeout',
-      });
+      throw new OperationError(
+        `timed out waiting for service ${ctx.config.service} to finish rolling out (${Math.round(elapsed / 1000)}s)`,
+        {
+          hint: 'the rollout goes on in Cloud Run; run deploy again later, or raise --wait-timeout',
+        },
+      );
     }
     onProgress(elapsed);
     await new Promise((r) => setTimeout(r, delay));

@@ -48,8 +48,13 @@ export function selectSecret(config: AtlantisRunConfig, name: string, allowed?: 
     throw new UsageError(`${shown} cannot be used here: expected one of ${valid}`);
   }
   if ((SECRET_NAMES as readonly string[]).includes(name)) {
-    throw new UsageError(`secret ${shown} is not used by this configuration (${config.atlantis.vcs.provider}${name === 'web-password' ? ', access.uiAuth: false' : ''}); its secrets are: ${valid}`);
+    throw new UsageError(
+      `secret ${shown} is not used by this configuration (${config.atlantis.vcs.provider}${name === 'web-password' ? ', access.uiAuth: false' : ''}); its secrets are: ${valid}`,
+    );
   }
-  const suggestion = closest(name, candidates.map((s) => s.name));
+  const suggestion = closest(
+    name,
+    candidates.map((s) => s.name),
+  );
   throw new UsageError(`unknown secret ${shown}: expected one of ${valid}`, suggestion ? { hint: `did you mean ${suggestion}?` } : {});
 }

@@ -75,7 +75,11 @@ async function listOne(run: SecretsRun, d: DesiredSecret, inUse: string | undefi
       // accessVersion registers the payload for redaction before returning it.
       checksums.set(version, shortDigest(sha256(await accessVersion(run.gcp, info.name)))!);
     } catch (err) {
-      if (!(err instanceof GcpError && (err.code === 'PERMISSION_DENIED' || err.code === 'FAILED_PRECONDITION' || err.code === 'NOT_FOUND'))) throw err;
+      if (!(
+        err instanceof GcpError &&
+        (err.code === 'PERMISSION_DENIED' || err.code === 'FAILED_PRECONDITION' || err.code === 'NOT_FOUND')
+      ))
+        throw err;
       // Without secretmanager.versions.access the list still works, without checksums.
       if (err.code === 'PERMISSION_DENIED') mayAccess = false;
     }
@@ -118,6 +122,7 @@ export function formatList(result: ListResult, service: string): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const lines = [line(header), ...rows.map(line)];
   if (!result.deployed) lines.push(`(${service} is not deployed: no version is in use yet)`);
-  if (result.secrets.some((s) => s.staged)) lines.push('Staged versions are rolled out by `atlantis-run secrets push --rollout-only` or `atlantis-run deploy`.');
+  if (result.secrets.some((s) => s.staged))
+    lines.push('Staged versions are rolled out by `atlantis-run secrets push --rollout-only` or `atlantis-run deploy`.');
   return lines.join('\n');
 }

@@ -19,7 +19,8 @@ export async function checkOutputPath(file: string, force: boolean, cwd: string)
     if (err instanceof UsageError) throw err;
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--output ${file}: ${(err as Error).message}`);
   }
-  if (exists && !force) throw new UsageError(`--output ${file} exists; it was not changed`, { hint: 'pass --force to replace it, or choose another file' });
+  if (exists && !force)
+    throw new UsageError(`--output ${file} exists; it was not changed`, { hint: 'pass --force to replace it, or choose another file' });
   try {
     await lstat(path.dirname(absolute));
   } catch {
@@ -39,7 +40,8 @@ export async function writeValueFile(absolute: string, value: Buffer, force: boo
   try {
     handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`--output ${absolute} exists; it was not changed`, { hint: 'pass --force to replace it' });
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`--output ${absolute} exists; it was not changed`, { hint: 'pass --force to replace it' });
     throw err;
   }
   try {

@@ -23,7 +23,8 @@ export function specPins(spec: Spec | undefined): Map<string, Set<string>> {
     const id = idOf(secret);
     (pins.get(id) ?? pins.set(id, new Set()).get(id)!).add(version);
   };
-  for (const container of spec?.containers ?? []) for (const env of container.env ?? []) add(env.valueSource?.secretKeyRef?.secret, env.valueSource?.secretKeyRef?.version);
+  for (const container of spec?.containers ?? [])
+    for (const env of container.env ?? []) add(env.valueSource?.secretKeyRef?.secret, env.valueSource?.secretKeyRef?.version);
   for (const volume of spec?.volumes ?? []) for (const item of volume.secret?.items ?? []) add(volume.secret?.secret, item.version);
   return pins;
 }
@@ -61,7 +62,10 @@ export interface PinChange {
  * unchanged — only the version fields move. `unreferenced`: ids the template does not use at all
  * (adding a secret to the service is deploy's work, not a pin change).
  */
-export function withPinnedVersions(service: ServiceJson, pins: Map<string, string>): { service: ServiceJson; changes: PinChange[]; unreferenced: string[] } {
+export function withPinnedVersions(
+  service: ServiceJson,
+  pins: Map<string, string>,
+): { service: ServiceJson; changes: PinChange[]; unreferenced: string[] } {
   const copy = structuredClone(service);
   const template = (copy.template ?? {}) as Spec;
   const seen = new Set<string>();

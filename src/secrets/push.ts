@@ -97,12 +97,21 @@ export async function pushSecrets(run: SecretsRun, request: PushRequest): Promis
       throw err;
     }
     const count = added.filter((a) => a.pushed.action === 'added').length;
-    run.emit({ type: 'phase-end', phase: 'secrets', status: 'ok', changed: count, elapsedMs: Date.now() - started, summary: count ? `${count} new version${count > 1 ? 's' : ''}` : 'unchanged' });
+    run.emit({
+      type: 'phase-end',
+      phase: 'secrets',
+      status: 'ok',
+      changed: count,
+      elapsedMs: Date.now() - started,
+      summary: count ? `${count} new version${count > 1 ? 's' : ''}` : 'unchanged',
+    });
   }
 
   // 2. What to pin.
   const targets: RolloutTarget[] =
-    request.mode === 'rollout-only' ? await newestEnabled(run, request.rolloutOnly ?? []) : added.map((a) => ({ desired: a.desired, version: a.pushed.version }));
+    request.mode === 'rollout-only'
+      ? await newestEnabled(run, request.rolloutOnly ?? [])
+      : added.map((a) => ({ desired: a.desired, version: a.pushed.version }));
 
   // 3. Roll out (or, with --stage, only read which versions the service uses).
   let rollout: RolloutResult | undefined;
@@ -150,7 +159,12 @@ export async function pushSecrets(run: SecretsRun, request: PushRequest): Promis
     secrets: added.map((a) => a.pushed),
     rollout: request.mode === 'stage' ? 'staged' : (rollout?.status ?? 'none'),
     ...(rollout?.revision ? { revision: rollout.revision } : {}),
-    pinned: (rollout?.changes ?? []).map((c) => ({ name: c.name, secretId: c.secretId, ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
+    pinned: (rollout?.changes ?? []).map((c) => ({
+      name: c.name,
+      secretId: c.secretId,
+      ...(c.from !== undefined ? { from: c.from } : {}),
+      to: c.to,
+    })),
     staged,
     disabled,
     ...(pruneNote ? { pruneNote } : {}),
@@ -172,10 +186,26 @@ async function addIfChanged(run: SecretsRun, desired: DesiredSecret, value: Secr
   for (const event of held) if (!(live.latestShaFrom === 'assumed' && event.type === 'warning')) run.emit(event);
   for (const note of value.notes) run.emit({ type: 'info', phase: 'secrets', message: `${desired.name}: ${note}` });
 
-  const base = { name: desired.name, secretId: desired.secretId, checksum: shortDigest(value.sha256)!, origin: value.origin, notes: value.notes };
+  const base = {
+    name: desired.name,
+    secretId: desired.secretId,
+    checksum: shortDigest(value.sha256)!,
+    origin: value.origin,
+    notes: value.notes,
+  };
   if (live.latest && live.latestShaFrom !== 'assumed' && live.latestSha === value.sha256) {
-    run.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: `${desired.secretId} (version ${live.latest.version})`, action: 'noop' });
-    return { desired, sha256: value.sha256, pushed: { ...base, action: 'unchanged', version: live.latest.version, previous: live.latest.version, secretCreated: false } };
+    run.emit({
+      type: 'resource-changed',
+      phase: 'secrets',
+      kind: 'secret',
+      resource: `${desired.secretId} (version ${live.latest.version})`,
+      action: 'noop',
+    });
+    return {
+      desired,
+      sha256: value.sha256,
+      pushed: { ...base, action: 'unchanged', version: live.latest.version, previous: live.latest.version, secretCreated: false },
+    };
   }
   if (live.latestShaFrom === 'assumed') {
     run.emit({
@@ -193,7 +223,8 @@ async function addIfChanged(run: SecretsRun, desired: DesiredSecret, value: Secr
       // Created meanwhile (another run, or a listing that lagged): the version goes in all the same.
       if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
     }
-    if (secretCreated) run.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: desired.secretId, action: 'create' });
+    if (secretCreated)
+      run.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: desired.secretId, action: 'create' });
   }
   const version = await addVersion(run.gcp, desired.resourceName, value.data);
   const from = shortDigest(live.latestSha);
@@ -219,7 +250,12 @@ async function newestEnabled(run: SecretsRun, secrets: DesiredSecret[]): Promise
       const versions = await unlessApiDisabled(phaseContext(run), listVersions(run.gcp, desired.resourceName), []);
       const newest = versions.find((v) => v.state === 'ENABLED');
       if (!newest) {
-        run.emit({ type: 'warning', phase: 'secrets', message: `${desired.secretId} has no enabled version to roll out`, hint: `run \`atlantis-run secrets push ${desired.name}\`` });
+        run.emit({
+          type: 'warning',
+          phase: 'secrets',
+          message: `${desired.secretId} has no enabled version to roll out`,
+          hint: `run \`atlantis-run secrets push ${desired.name}\``,
+        });
         return undefined;
       }
       return { desired, version: newest.version };
@@ -229,7 +265,13 @@ async function newestEnabled(run: SecretsRun, secrets: DesiredSecret[]): Promise
 }
 
 /** `inUse`: the live service's pins, or undefined when there is no service (or it was not read). */
-async function recordLock(run: SecretsRun, targets: RolloutTarget[], added: Added[], inUse: Record<string, string> | undefined, rollout: RolloutResult | undefined): Promise<void> {
+async function recordLock(
+  run: SecretsRun,
+  targets: RolloutTarget[],
+  added: Added[],
+  inUse: Record<string, string> | undefined,
+  rollout: RolloutResult | undefined,
+): Promise<void> {
   const previous = run.lock?.resources.secrets ?? {};
   const now = new Date().toISOString();
   const updates: Record<string, LockedSecret> = {};
@@ -240,8 +282,7 @@ async function recordLock(run: SecretsRun, targets: RolloutTarget[], added: Adde
     // The lockfile's digest is that of the newest version it records; it may only vouch for a
     // version whose payload this run pushed or compared, or that it vouched for already.
     const sha =
-      pushed?.sha256 ??
-      (prev?.sha256 && (prev.version === t.version || prev.stagedVersion === t.version) ? prev.sha256 : undefined);
+      pushed?.sha256 ?? (prev?.sha256 && (prev.version === t.version || prev.stagedVersion === t.version) ? prev.sha256 : undefined);
     const live = inUse?.[d.secretId];
     const inService = inUse ? live : prev?.version;
     const record: LockedSecret = {
@@ -285,23 +326,33 @@ function sameRecord(a: LockedSecret | undefined, b: LockedSecret): boolean {
 export function formatPushResult(result: PushResult, service: string): string {
   const lines: string[] = [];
   for (const s of result.secrets) {
-    if (s.action === 'unchanged') lines.push(`${s.name}: unchanged — ${s.secretId} version ${s.version} already holds this value (${s.checksum})`);
+    if (s.action === 'unchanged')
+      lines.push(`${s.name}: unchanged — ${s.secretId} version ${s.version} already holds this value (${s.checksum})`);
     else {
       const from = s.origin === 'generated' ? 'a new random value' : `from ${s.origin}`;
-      lines.push(`${s.name}: added ${s.secretId} version ${s.version}, ${from} (${s.checksum})${s.previous ? `; newest was ${s.previous}` : ''}`);
+      lines.push(
+        `${s.name}: added ${s.secretId} version ${s.version}, ${from} (${s.checksum})${s.previous ? `; newest was ${s.previous}` : ''}`,
+      );
     }
   }
   if (result.pinned.length > 0) {
-    lines.push(`Rolled out: revision ${result.revision ?? '?'} is ready with ${result.pinned.map((p) => `${p.secretId} version ${p.to}`).join(', ')}`);
+    lines.push(
+      `Rolled out: revision ${result.revision ?? '?'} is ready with ${result.pinned.map((p) => `${p.secretId} version ${p.to}`).join(', ')}`,
+    );
   } else if (result.rollout === 'already-pinned' && result.staged.length === 0) {
     lines.push(`Nothing to roll out: ${service} already uses ${result.secrets.length ? 'these versions' : 'the newest versions'}.`);
   }
   for (const s of result.staged) lines.push(`Staged: ${s.secretId} version ${s.version} (${s.reason})`);
   if (result.staged.length > 0) {
     const notDeployed = result.rollout === 'not-deployed' || result.staged.some((s) => s.reason.includes('does not use'));
-    lines.push(notDeployed ? 'Run `atlantis-run deploy` to roll it out.' : 'Roll out with `atlantis-run secrets push --rollout-only` (or `atlantis-run deploy`).');
+    lines.push(
+      notDeployed
+        ? 'Run `atlantis-run deploy` to roll it out.'
+        : 'Roll out with `atlantis-run secrets push --rollout-only` (or `atlantis-run deploy`).',
+    );
   }
-  if (result.disabled.length > 0) lines.push(`Disabled old versions (not destroyed): ${result.disabled.map((d) => `${d.secretId} ${d.version}`).join(', ')}`);
+  if (result.disabled.length > 0)
+    lines.push(`Disabled old versions (not destroyed): ${result.disabled.map((d) => `${d.secretId} ${d.version}`).join(', ')}`);
   if (result.pruneNote) lines.push(`Note: ${result.pruneNote}`);
   return lines.join('\n');
 }

@@ -53,10 +53,15 @@ export async function rollOut(run: SecretsRun, targets: RolloutTarget[]): Promis
   const pinned = withPinnedVersions(live, new Map(targets.map((t) => [t.desired.secretId, t.version])));
   const changes = pinned.changes.map((c) => ({ ...c, name: bySecretId.get(c.secretId)!.desired.name }));
   const unreferenced = pinned.unreferenced.map((id) => bySecretId.get(id)!.desired);
-  if (changes.length === 0) return { status: 'already-pinned', changes, unreferenced, service: live, revision: short(live.latestReadyRevision) };
+  if (changes.length === 0)
+    return { status: 'already-pinned', changes, unreferenced, service: live, revision: short(live.latestReadyRevision) };
 
   const started = Date.now();
-  run.emit({ type: 'phase-start', phase: 'rollout', title: `Rolling out ${changes.map((c) => `${c.secretId} version ${c.to}`).join(', ')}` });
+  run.emit({
+    type: 'phase-start',
+    phase: 'rollout',
+    title: `Rolling out ${changes.map((c) => `${c.secretId} version ${c.to}`).join(', ')}`,
+  });
   try {
     // The revision runs as the live template's account; that is who must read the secrets.
     const account = (live.template as { serviceAccount?: string } | undefined)?.serviceAccount ?? run.config.names.serviceAccountEmail;
@@ -74,7 +79,14 @@ export async function rollOut(run: SecretsRun, targets: RolloutTarget[]): Promis
       fields: changes.map((c) => ({ path: `secret ${c.secretId} version`, ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
     });
     const revision = short(current.latestReadyRevision);
-    run.emit({ type: 'phase-end', phase: 'rollout', status: 'ok', changed: 1, elapsedMs: Date.now() - started, ...(revision ? { summary: `revision ${revision} ready` } : {}) });
+    run.emit({
+      type: 'phase-end',
+      phase: 'rollout',
+      status: 'ok',
+      changed: 1,
+      elapsedMs: Date.now() - started,
+      ...(revision ? { summary: `revision ${revision} ready` } : {}),
+    });
     return { status: 'rolled-out', changes, unreferenced, service: current, revision };
   } catch (err) {
     run.emit({ type: 'phase-end', phase: 'rollout', status: 'failed', changed: 0, elapsedMs: Date.now() - started });
@@ -90,6 +102,12 @@ async function ensureAccessor(run: SecretsRun, secret: DesiredSecret, member: st
     (policy) => (hasBinding(policy, ACCESSOR_ROLE, member) ? undefined : withBinding(policy, ACCESSOR_ROLE, member)),
   );
   if (added) {
-    run.emit({ type: 'resource-changed', phase: 'rollout', kind: 'IAM binding', resource: `${ACCESSOR_ROLE} → ${member.replace(/^serviceAccount:/, '')} on ${resource}`, action: 'create' });
+    run.emit({
+      type: 'resource-changed',
+      phase: 'rollout',
+      kind: 'IAM binding',
+      resource: `${ACCESSOR_ROLE} → ${member.replace(/^serviceAccount:/, '')} on ${resource}`,
+      action: 'create',
+    });
   }
 }

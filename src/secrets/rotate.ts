@@ -53,7 +53,13 @@ export function webhookUrl(config: AtlantisRunConfig, liveUrl: string | undefine
 }
 
 /** What to change where, after a rotation. `reveal`: how the user gets the value (never the value). */
-export function rotationSteps(config: AtlantisRunConfig, name: SecretName, url: string | undefined, reveal: string, live: boolean): string[] {
+export function rotationSteps(
+  config: AtlantisRunConfig,
+  name: SecretName,
+  url: string | undefined,
+  reveal: string,
+  live: boolean,
+): string[] {
   const vcs = config.atlantis.vcs;
   const provider = PROVIDERS[vcs.provider];
   const what = vcs.provider === 'azuredevops' ? 'password' : 'secret';

@@ -31,7 +31,8 @@ export async function revealValue(run: SecretsRun, d: DesiredSecret): Promise<Re
   const version = pinned ?? newest?.version;
   if (!version) {
     throw new OperationError(`${d.secretId} has no version to show`, {
-      hint: d.spec.origin === 'generated' ? 'run `atlantis-run deploy`: it generates the value' : `run \`atlantis-run secrets push ${d.name}\``,
+      hint:
+        d.spec.origin === 'generated' ? 'run `atlantis-run deploy`: it generates the value' : `run \`atlantis-run secrets push ${d.name}\``,
     });
   }
   const data = await accessVersion(run.gcp, `${d.resourceName}/versions/${version}`);

@@ -49,9 +49,12 @@ export async function valueFor(d: DesiredSecret, sources: ValueSources): Promise
   else if (d.source.kind === 'file') how.push(`create ${d.source.path}`);
   else if (d.source.kind === 'none') how.push(`secrets.${d.name}: {fromEnv: VARIABLE} or {fromFile: path} in atlantis-run.yaml`);
   if (oneLine && !sources.ask) how.push('or run on a terminal to type it at a hidden prompt');
-  throw new UsageError(`secret ${d.name} (${d.spec.description}): no value to push — ${sourceStatus(d)}${sources.ask && !oneLine ? `, and a ${d.spec.kind === 'pem' ? 'PEM key' : 'YAML file'} cannot be typed at a prompt` : ''}`, {
-    hint: `give it with ${how.join('; ')}`,
-  });
+  throw new UsageError(
+    `secret ${d.name} (${d.spec.description}): no value to push — ${sourceStatus(d)}${sources.ask && !oneLine ? `, and a ${d.spec.kind === 'pem' ? 'PEM key' : 'YAML file'} cannot be typed at a prompt` : ''}`,
+    {
+      hint: `give it with ${how.join('; ')}`,
+    },
+  );
 }
 
 /**

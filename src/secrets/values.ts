@@ -73,7 +73,9 @@ export async function readValueFrom(
     raw = await readFile(absolute);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--from-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
+    throw new UsageError(
+      `--from-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`,
+    );
   }
   return checkedValue(secret.name, secret.spec.kind, raw, `file ${file}`);
 }
@@ -85,7 +87,10 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
     size += buffer.length;
     // Secret Manager refuses more anyway; stop reading an endless pipe early.
-    if (size > MAX_PAYLOAD_BYTES) throw new UsageError(`--from-file -: stdin holds more than ${MAX_PAYLOAD_BYTES / 1024} KiB, Secret Manager's limit for a secret value`);
+    if (size > MAX_PAYLOAD_BYTES)
+      throw new UsageError(
+        `--from-file -: stdin holds more than ${MAX_PAYLOAD_BYTES / 1024} KiB, Secret Manager's limit for a secret value`,
+      );
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -111,7 +116,9 @@ export function checkedValue(name: string, kind: SecretKind, raw: Buffer, origin
   }
   if (data.toString('utf8').trim() === '') throw new UsageError(`secret ${name}: the value from ${origin} is empty`);
   if (data.length > MAX_PAYLOAD_BYTES) {
-    throw new UsageError(`secret ${name}: the value from ${origin} has ${data.length} bytes; Secret Manager takes at most ${MAX_PAYLOAD_BYTES} (64 KiB)`);
+    throw new UsageError(
+      `secret ${name}: the value from ${origin} has ${data.length} bytes; Secret Manager takes at most ${MAX_PAYLOAD_BYTES} (64 KiB)`,
+    );
   }
   if (kind === 'pem') {
     try {

@@ -78,9 +78,12 @@ export async function readLockfile(file: string, expect?: { project: string; reg
     return { status: 'ignored', reason: `${file} has no schemaVersion; it will be rewritten from live state` };
   }
   if (data.schemaVersion > LOCKFILE_SCHEMA_VERSION) {
-    throw new OperationError(`${file} was written by a newer atlantis-run (schema ${data.schemaVersion}, this one knows ${LOCKFILE_SCHEMA_VERSION})`, {
-      hint: 'upgrade atlantis-run, or delete the lockfile to rebuild it from live state',
-    });
+    throw new OperationError(
+      `${file} was written by a newer atlantis-run (schema ${data.schemaVersion}, this one knows ${LOCKFILE_SCHEMA_VERSION})`,
+      {
+        hint: 'upgrade atlantis-run, or delete the lockfile to rebuild it from live state',
+      },
+    );
   }
   if (expect && (data.project !== expect.project || data.region !== expect.region || data.service !== expect.service)) {
     return {

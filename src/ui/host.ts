@@ -124,7 +124,10 @@ export class IoHost {
     this.requirePrompt(question);
     const { password } = await import('@inquirer/prompts');
     return this.withPaused(() =>
-      password({ message: question.message, mask: true, ...(question.validate ? { validate: question.validate } : {}) }, this.promptContext()),
+      password(
+        { message: question.message, mask: true, ...(question.validate ? { validate: question.validate } : {}) },
+        this.promptContext(),
+      ),
     );
   }
 
@@ -145,7 +148,11 @@ export class IoHost {
       select<T>(
         {
           message: question.message,
-          choices: question.choices.map((c) => ({ value: c.value, name: c.name ?? c.value, ...(c.description ? { description: c.description } : {}) })),
+          choices: question.choices.map((c) => ({
+            value: c.value,
+            name: c.name ?? c.value,
+            ...(c.description ? { description: c.description } : {}),
+          })),
           ...(question.default !== undefined ? { default: question.default } : {}),
           ...(question.pageSize !== undefined ? { pageSize: question.pageSize } : {}),
         },

@@ -50,7 +50,9 @@ function replacer(_key: string, value: unknown): unknown {
 }
 
 function prune(dir: string): void {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
   for (const f of files.slice(0, Math.max(0, files.length - KEEP + 1))) {
     try {
       unlinkSync(path.join(dir, f));

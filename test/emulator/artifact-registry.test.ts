@@ -40,14 +40,21 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
   test('the API starts disabled: SERVICE_DISABLED like Google', async () => {
     const error = await failureOf(() => client.getRepository({ name: nameOf('any') }));
     expect(grpcCodeOf(error)).toBe(7);
-    expect(errorInfoOf(error)).toMatchObject({ reason: 'SERVICE_DISABLED', metadata: { service: API, serviceTitle: 'Artifact Registry API' } });
+    expect(errorInfoOf(error)).toMatchObject({
+      reason: 'SERVICE_DISABLED',
+      metadata: { service: API, serviceTitle: 'Artifact Registry API' },
+    });
     expect(messageOf(error)).toMatch(/^Artifact Registry API has not been used in project \d+ before or it is disabled/);
     emulator.setServiceEnabled(projectId, API);
   });
 
   test('CreateRepository is a long-running operation; MODE_UNSPECIFIED becomes STANDARD_REPOSITORY', async () => {
     const [operation] = await client.createRepository(
-      { parent, repositoryId: 'images', repository: { format: 'DOCKER', mode: 'MODE_UNSPECIFIED', description: 'Atlantis images', labels: { team: 'platform' } } },
+      {
+        parent,
+        repositoryId: 'images',
+        repository: { format: 'DOCKER', mode: 'MODE_UNSPECIFIED', description: 'Atlantis images', labels: { team: 'platform' } },
+      },
       FAST_POLLING,
     );
     expect(operation.name).toMatch(new RegExp(`^${parent}/operations/[0-9a-f-]{36}$`));
@@ -69,7 +76,10 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
       mode: 'STANDARD_REPOSITORY',
       registryUri: `${location}-docker.pkg.dev/${projectId}/images`,
       satisfiesPzi: true,
-      vulnerabilityScanningConfig: { enablementState: 'SCANNING_DISABLED', enablementStateReason: 'API containerscanning.googleapis.com is not enabled.' },
+      vulnerabilityScanningConfig: {
+        enablementState: 'SCANNING_DISABLED',
+        enablementStateReason: 'API containerscanning.googleapis.com is not enabled.',
+      },
     });
     expect(Number(repo.createTime?.seconds)).toBeGreaterThan(0);
     expect(repo.updateTime).toEqual(repo.createTime);
@@ -96,11 +106,13 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
       const error = await failureOf(() => client.createRepository({ parent, repositoryId, repository: { format: 'DOCKER' } }));
       expect(grpcCodeOf(error), repositoryId).toBe(3);
     }
-    expect(messageOf(await failureOf(() => client.createRepository({ parent, repositoryId: 'Upper', repository: { format: 'DOCKER' } })))).toMatch(
-      /^Invalid repository ID "Upper": it must start with a lowercase letter/,
-    );
+    expect(
+      messageOf(await failureOf(() => client.createRepository({ parent, repositoryId: 'Upper', repository: { format: 'DOCKER' } }))),
+    ).toMatch(/^Invalid repository ID "Upper": it must start with a lowercase letter/);
     await create('a'.repeat(63));
-    const badLocation = await failureOf(() => client.createRepository({ parent: `projects/${projectId}/locations/eu-west3`, repositoryId: 'r1', repository: { format: 'DOCKER' } }));
+    const badLocation = await failureOf(() =>
+      client.createRepository({ parent: `projects/${projectId}/locations/eu-west3`, repositoryId: 'r1', repository: { format: 'DOCKER' } }),
+    );
     expect(grpcCodeOf(badLocation)).toBe(3);
     expect(messageOf(badLocation)).toBe('Request contains an invalid argument.');
     const noFormat = await failureOf(() => client.createRepository({ parent, repositoryId: 'r2', repository: {} }));
@@ -108,7 +120,9 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     const maven = await failureOf(() => client.createRepository({ parent, repositoryId: 'r3', repository: { format: 'MAVEN' } }));
     expect(grpcCodeOf(maven)).toBe(12);
     expect(messageOf(maven)).toBe('Repository format MAVEN is not emulated: the emulator serves DOCKER repositories only.');
-    const unspecifiedMode = await failureOf(() => client.createRepository({ parent, repositoryId: 'r4', repository: { format: 'DOCKER', disallowUnspecifiedMode: true } }));
+    const unspecifiedMode = await failureOf(() =>
+      client.createRepository({ parent, repositoryId: 'r4', repository: { format: 'DOCKER', disallowUnspecifiedMode: true } }),
+    );
     expect(grpcCodeOf(unspecifiedMode)).toBe(3);
   });
 
@@ -117,42 +131,84 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
       format: 'DOCKER',
       mode: 'REMOTE_REPOSITORY',
       description: 'ghcr.io proxy',
-      remoteRepositoryConfig: { description: 'GitHub', dockerRepository: { customRepository: { uri: 'https://ghcr.io' } }, disableUpstreamValidation: true },
+      remoteRepositoryConfig: {
+        description: 'GitHub',
+        dockerRepository: { customRepository: { uri: 'https://ghcr.io' } },
+        disableUpstreamValidation: true,
+      },
     });
     expect(ghcr.mode).toBe(Repository.Mode.REMOTE_REPOSITORY);
     expect(ghcr.remoteRepositoryConfig?.dockerRepository?.customRepository?.uri).toBe('https://ghcr.io');
     expect(ghcr.remoteRepositoryConfig?.disableUpstreamValidation).toBe(false); // input only
-    const common = await create('ghcr-common', { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { commonRepository: { uri: 'https://ghcr.io' } } });
+    const common = await create('ghcr-common', {
+      format: 'DOCKER',
+      mode: 'REMOTE_REPOSITORY',
+      remoteRepositoryConfig: { commonRepository: { uri: 'https://ghcr.io' } },
+    });
     expect(common.remoteRepositoryConfig?.commonRepository?.uri).toBe('https://ghcr.io');
-    const hub = await create('hub', { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { publicRepository: 'DOCKER_HUB' } } });
+    const hub = await create('hub', {
+      format: 'DOCKER',
+      mode: 'REMOTE_REPOSITORY',
+      remoteRepositoryConfig: { dockerRepository: { publicRepository: 'DOCKER_HUB' } },
+    });
     expect(hub.remoteRepositoryConfig?.dockerRepository?.publicRepository).toBe(
       protos.google.devtools.artifactregistry.v1.RemoteRepositoryConfig.DockerRepository.PublicRepository.DOCKER_HUB,
     );
     const [got] = await client.getRepository({ name: nameOf('ghcr') });
-    expect(got.remoteRepositoryConfig).toMatchObject({ description: 'GitHub', dockerRepository: { customRepository: { uri: 'https://ghcr.io' } } });
+    expect(got.remoteRepositoryConfig).toMatchObject({
+      description: 'GitHub',
+      dockerRepository: { customRepository: { uri: 'https://ghcr.io' } },
+    });
     expect(got.registryUri).toBe(`${location}-docker.pkg.dev/${projectId}/ghcr`);
   });
 
   test('remote repository rules', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ format: 'DOCKER', mode: 'REMOTE_REPOSITORY' }, /needs a remote_repository_config/],
-      [{ format: 'DOCKER', remoteRepositoryConfig: { commonRepository: { uri: 'https://ghcr.io' } } }, /can only be set for repositories in mode REMOTE_REPOSITORY/],
-      [{ format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'http://ghcr.io' } } } }, /expected an https:\/\/ URL/],
       [
-        { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'https://us-docker.pkg.dev/p/r' } } } },
-        /^Failed to validate remote upstream: generic::invalid_argument: Artifact Registry repositories not supported as custom remote repository URI$/,
+        { format: 'DOCKER', remoteRepositoryConfig: { commonRepository: { uri: 'https://ghcr.io' } } },
+        /can only be set for repositories in mode REMOTE_REPOSITORY/,
       ],
-      [{ format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: {} } }, /needs an upstream/],
-      [{ format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { mavenRepository: { publicRepository: 'MAVEN_CENTRAL' } } }, /does not match the repository format DOCKER/],
       [
         {
           format: 'DOCKER',
           mode: 'REMOTE_REPOSITORY',
-          remoteRepositoryConfig: { commonRepository: { uri: 'https://ghcr.io' }, upstreamCredentials: { usernamePasswordCredentials: { username: 'u', passwordSecretVersion: 'nope' } } },
+          remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'http://ghcr.io' } } },
+        },
+        /expected an https:\/\/ URL/,
+      ],
+      [
+        {
+          format: 'DOCKER',
+          mode: 'REMOTE_REPOSITORY',
+          remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'https://us-docker.pkg.dev/p/r' } } },
+        },
+        /^Failed to validate remote upstream: generic::invalid_argument: Artifact Registry repositories not supported as custom remote repository URI$/,
+      ],
+      [{ format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: {} } }, /needs an upstream/],
+      [
+        { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { mavenRepository: { publicRepository: 'MAVEN_CENTRAL' } } },
+        /does not match the repository format DOCKER/,
+      ],
+      [
+        {
+          format: 'DOCKER',
+          mode: 'REMOTE_REPOSITORY',
+          remoteRepositoryConfig: {
+            commonRepository: { uri: 'https://ghcr.io' },
+            upstreamCredentials: { usernamePasswordCredentials: { username: 'u', passwordSecretVersion: 'nope' } },
+          },
         },
         /Invalid secret version "nope"/,
       ],
-      [{ format: 'DOCKER', mode: 'VIRTUAL_REPOSITORY', virtualRepositoryConfig: { upstreamPolicies: [{ id: 'u', repository: nameOf('missing'), priority: 1 }] } }, /does not exist/],
+      [
+        {
+          format: 'DOCKER',
+          mode: 'VIRTUAL_REPOSITORY',
+          virtualRepositoryConfig: { upstreamPolicies: [{ id: 'u', repository: nameOf('missing'), priority: 1 }] },
+        },
+        /does not exist/,
+      ],
     ];
     for (const [repository, message] of cases) {
       const error = await failureOf(() => client.createRepository({ parent, repositoryId: 'invalid', repository }));
@@ -168,7 +224,9 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
       virtualRepositoryConfig: { upstreamPolicies: [{ id: 'images', repository: nameOf('images'), priority: 10 }] },
     });
     expect(virtual.mode).toBe(Repository.Mode.VIRTUAL_REPOSITORY);
-    expect(virtual.vulnerabilityScanningConfig?.enablementState).toBe(Repository.VulnerabilityScanningConfig.EnablementState.SCANNING_UNSUPPORTED);
+    expect(virtual.vulnerabilityScanningConfig?.enablementState).toBe(
+      Repository.VulnerabilityScanningConfig.EnablementState.SCANNING_UNSUPPORTED,
+    );
   });
 
   test('ListRepositories pages, filters by name and orders', async () => {
@@ -199,10 +257,15 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     expect(Number(updated.updateTime?.seconds) * 1000 + Number(updated.updateTime?.nanos) / 1e6).toBeGreaterThan(
       Number(before.updateTime?.seconds) * 1000 + Number(before.updateTime?.nanos) / 1e6,
     );
-    const [labelled] = await client.updateRepository({ repository: { name: nameOf('images'), labels: { team: 'infra' } }, updateMask: { paths: ['labels'] } });
+    const [labelled] = await client.updateRepository({
+      repository: { name: nameOf('images'), labels: { team: 'infra' } },
+      updateMask: { paths: ['labels'] },
+    });
     expect(labelled.labels).toEqual({ team: 'infra' });
     for (const path of ['format', 'mode', 'kms_key_name', 'no_such_field', 'remote_repository_config.upstream_credentials']) {
-      const error = await failureOf(() => client.updateRepository({ repository: { name: nameOf('images') }, updateMask: { paths: [path] } }));
+      const error = await failureOf(() =>
+        client.updateRepository({ repository: { name: nameOf('images') }, updateMask: { paths: [path] } }),
+      );
       expect(grpcCodeOf(error), path).toBe(3);
     }
     const [remote] = await client.updateRepository({
@@ -211,7 +274,9 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     });
     expect(remote.remoteRepositoryConfig?.description).toBe('GHCR');
     expect(remote.remoteRepositoryConfig?.dockerRepository?.customRepository?.uri).toBe('https://ghcr.io');
-    const missing = await failureOf(() => client.updateRepository({ repository: { name: nameOf('missing'), description: 'x' }, updateMask: { paths: ['description'] } }));
+    const missing = await failureOf(() =>
+      client.updateRepository({ repository: { name: nameOf('missing'), description: 'x' }, updateMask: { paths: ['description'] } }),
+    );
     expect(grpcCodeOf(missing)).toBe(5);
   });
 
@@ -220,21 +285,35 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     const [empty] = await client.getIamPolicy({ resource });
     expect(empty.bindings).toEqual([]);
     expect(empty.etag?.length).toBeGreaterThan(0);
-    const [set] = await client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/artifactregistry.reader', members: ['user:dev@example.com'] }], etag: empty.etag } });
+    const [set] = await client.setIamPolicy({
+      resource,
+      policy: { bindings: [{ role: 'roles/artifactregistry.reader', members: ['user:dev@example.com'] }], etag: empty.etag },
+    });
     expect(set.version).toBe(1);
     expect(set.bindings?.[0]).toMatchObject({ role: 'roles/artifactregistry.reader', members: ['user:dev@example.com'] });
     expect(Buffer.from(set.etag as Uint8Array).toString('base64')).not.toBe(Buffer.from(empty.etag as Uint8Array).toString('base64'));
     const stale = await failureOf(() => client.setIamPolicy({ resource, policy: { bindings: [], etag: empty.etag } }));
     expect(grpcCodeOf(stale)).toBe(10);
     const ghost = await failureOf(() =>
-      client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/artifactregistry.reader', members: [`serviceAccount:ghost@${projectId}.iam.gserviceaccount.com`] }] } }),
+      client.setIamPolicy({
+        resource,
+        policy: {
+          bindings: [{ role: 'roles/artifactregistry.reader', members: [`serviceAccount:ghost@${projectId}.iam.gserviceaccount.com`] }],
+        },
+      }),
     );
     expect(grpcCodeOf(ghost)).toBe(3);
     expect(messageOf(ghost)).toBe(`Service account ghost@${projectId}.iam.gserviceaccount.com does not exist.`);
     const [got] = await client.getIamPolicy({ resource });
     expect(got.bindings).toHaveLength(1);
-    const [tested] = await client.testIamPermissions({ resource, permissions: ['artifactregistry.repositories.downloadArtifacts', 'artifactregistry.repositories.uploadArtifacts'] });
-    expect(tested.permissions).toEqual(['artifactregistry.repositories.downloadArtifacts', 'artifactregistry.repositories.uploadArtifacts']);
+    const [tested] = await client.testIamPermissions({
+      resource,
+      permissions: ['artifactregistry.repositories.downloadArtifacts', 'artifactregistry.repositories.uploadArtifacts'],
+    });
+    expect(tested.permissions).toEqual([
+      'artifactregistry.repositories.downloadArtifacts',
+      'artifactregistry.repositories.uploadArtifacts',
+    ]);
     expect(grpcCodeOf(await failureOf(() => client.getIamPolicy({ resource: nameOf('missing') })))).toBe(5);
   });
 
@@ -262,7 +341,11 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     expect(bySize.map((image) => image.tags)).toEqual([['1.0'], ['v0.47.1']]);
     const [page] = await client.listDockerImages({ parent: nameOf('images'), pageSize: 1 }, { autoPaginate: false });
     expect(page).toHaveLength(1);
-    expect(grpcCodeOf(await failureOf(() => client.getDockerImage({ name: `${nameOf('images')}/dockerImages/runatlantis%2Fatlantis@${OTHER_DIGEST}` })))).toBe(5);
+    expect(
+      grpcCodeOf(
+        await failureOf(() => client.getDockerImage({ name: `${nameOf('images')}/dockerImages/runatlantis%2Fatlantis@${OTHER_DIGEST}` })),
+      ),
+    ).toBe(5);
     expect(grpcCodeOf(await failureOf(() => client.listDockerImages({ parent: nameOf('missing') })))).toBe(5);
     const [repo] = await client.getRepository({ name: nameOf('images') });
     expect(Number(repo.sizeBytes)).toBe(listed.reduce((total, image) => total + Number(image.imageSizeBytes), 0));
@@ -275,9 +358,11 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     expect(operation.name).toMatch(new RegExp(`^${parent}/operations/`));
     await operation.promise();
     expect(grpcCodeOf(await failureOf(() => client.getRepository({ name: nameOf('doomed') })))).toBe(5);
-    expect(Object.values(emulator.state().collections['artifactregistry.dockerImages'] ?? {}).some((image) => (image as { repository: string }).repository === nameOf('doomed'))).toBe(
-      false,
-    );
+    expect(
+      Object.values(emulator.state().collections['artifactregistry.dockerImages'] ?? {}).some(
+        (image) => (image as { repository: string }).repository === nameOf('doomed'),
+      ),
+    ).toBe(false);
     expect(grpcCodeOf(await failureOf(() => client.deleteRepository({ name: nameOf('doomed') })))).toBe(5);
   });
 
@@ -286,9 +371,26 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     await client.getRepository({ name: nameOf('images') });
     await create('logged');
     const entries = emulator.requestLog();
-    expect(entries[0]).toMatchObject({ transport, api: API, method: `${RPC}/GetRepository`, resource: nameOf('images'), status: 'OK', mutating: false });
-    expect(entries[1]).toMatchObject({ transport, api: API, method: `${RPC}/CreateRepository`, resource: nameOf('logged'), mutating: true });
-    expect(entries.slice(2).every((entry) => entry.method === 'google.longrunning.Operations/GetOperation' && entry.api === API && !entry.mutating)).toBe(true);
+    expect(entries[0]).toMatchObject({
+      transport,
+      api: API,
+      method: `${RPC}/GetRepository`,
+      resource: nameOf('images'),
+      status: 'OK',
+      mutating: false,
+    });
+    expect(entries[1]).toMatchObject({
+      transport,
+      api: API,
+      method: `${RPC}/CreateRepository`,
+      resource: nameOf('logged'),
+      mutating: true,
+    });
+    expect(
+      entries
+        .slice(2)
+        .every((entry) => entry.method === 'google.longrunning.Operations/GetOperation' && entry.api === API && !entry.mutating),
+    ).toBe(true);
   });
 });
 
@@ -303,7 +405,9 @@ describe.each(TRANSPORTS)('Artifact Registry rules across calls over %s', (trans
       expect(operation.done).toBe(false);
       expect(grpcCodeOf(await failureOf(() => client.getRepository({ name: `${parent}/repositories/slow` })))).toBe(5);
       // A second create while the first is pending is already a conflict.
-      expect(grpcCodeOf(await failureOf(() => client.createRepository({ parent, repositoryId: 'slow', repository: { format: 'DOCKER' } })))).toBe(6);
+      expect(
+        grpcCodeOf(await failureOf(() => client.createRepository({ parent, repositoryId: 'slow', repository: { format: 'DOCKER' } }))),
+      ).toBe(6);
       const [created] = await operation.promise();
       expect(created.name).toBe(`${parent}/repositories/slow`);
       const polls = emulator.requestLog().filter((entry) => entry.method === 'google.longrunning.Operations/GetOperation');
@@ -316,14 +420,19 @@ describe.each(TRANSPORTS)('Artifact Registry rules across calls over %s', (trans
   });
 
   test('--deny fails the calls that need the permission and leaves it out of testIamPermissions', async () => {
-    const emulator = await startEmulator({ deny: ['artifactregistry.repositories.create', 'artifactregistry.repositories.downloadArtifacts'] });
+    const emulator = await startEmulator({
+      deny: ['artifactregistry.repositories.create', 'artifactregistry.repositories.downloadArtifacts'],
+    });
     const client = artifactRegistryClient(emulator, transport);
     const parent = 'projects/ar-deny-project/locations/us-central1';
     try {
       emulator.setServiceEnabled('ar-deny-project', API);
       const error = await failureOf(() => client.createRepository({ parent, repositoryId: 'denied', repository: { format: 'DOCKER' } }));
       expect(grpcCodeOf(error)).toBe(7);
-      expect(errorInfoOf(error)).toMatchObject({ reason: 'IAM_PERMISSION_DENIED', metadata: { permission: 'artifactregistry.repositories.create' } });
+      expect(errorInfoOf(error)).toMatchObject({
+        reason: 'IAM_PERMISSION_DENIED',
+        metadata: { permission: 'artifactregistry.repositories.create' },
+      });
       emulator.mutate((services) => {
         // Set up through the state, since creating is denied.
         services.store.collection('artifactregistry.repositories').set(`${parent}/repositories/allowed`, {
@@ -340,7 +449,11 @@ describe.each(TRANSPORTS)('Artifact Registry rules across calls over %s', (trans
       });
       const [tested] = await client.testIamPermissions({
         resource: `${parent}/repositories/allowed`,
-        permissions: ['artifactregistry.repositories.create', 'artifactregistry.repositories.get', 'artifactregistry.repositories.downloadArtifacts'],
+        permissions: [
+          'artifactregistry.repositories.create',
+          'artifactregistry.repositories.get',
+          'artifactregistry.repositories.downloadArtifacts',
+        ],
       });
       expect(tested.permissions).toEqual(['artifactregistry.repositories.get']);
     } finally {
@@ -376,7 +489,15 @@ describe('registerImage and imageStatus', () => {
       await operation.promise();
     }
     const [operation] = await client.createRepository(
-      { parent, repositoryId: 'all', repository: { format: 'DOCKER', mode: 'VIRTUAL_REPOSITORY', virtualRepositoryConfig: { upstreamPolicies: [{ id: 'b', repository: `${parent}/repositories/built`, priority: 1 }] } } },
+      {
+        parent,
+        repositoryId: 'all',
+        repository: {
+          format: 'DOCKER',
+          mode: 'VIRTUAL_REPOSITORY',
+          virtualRepositoryConfig: { upstreamPolicies: [{ id: 'b', repository: `${parent}/repositories/built`, priority: 1 }] },
+        },
+      },
       FAST_POLLING,
     );
     await operation.promise();
@@ -395,7 +516,10 @@ describe('registerImage and imageStatus', () => {
       return failure as { code?: string; message?: string } | undefined;
     };
     expect(attempt(`${host}/${project}/built/app:v1.0.0`)).toBeUndefined();
-    expect(attempt(`${host}/${project}/missing/app:v1.0.0`)).toMatchObject({ code: 'NOT_FOUND', message: `Repository "missing" not found in projects/${project}/locations/europe-west1.` });
+    expect(attempt(`${host}/${project}/missing/app:v1.0.0`)).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `Repository "missing" not found in projects/${project}/locations/europe-west1.`,
+    });
     expect(attempt(`${host}/${project}/ghcr/app:v1.0.0`)).toMatchObject({ code: 'FAILED_PRECONDITION' });
     expect(attempt(`${host}/${project}/built/app:v1.0.0`, 'sha256:short')).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(attempt(`docker.io/library/nginx:1.25`)).toMatchObject({ code: 'INVALID_ARGUMENT' });
@@ -403,7 +527,11 @@ describe('registerImage and imageStatus', () => {
     expect(attempt(`${host}/${project}/built/app:v1.0.0`, OTHER_DIGEST)).toBeUndefined();
     expect(attempt(`${host}/${project}/immutable/app:v1`, DIGEST)).toBeUndefined();
     expect(attempt(`${host}/${project}/immutable/app:v1`, OTHER_DIGEST)).toMatchObject({ code: 'FAILED_PRECONDITION' });
-    const images = Object.values(emulator.state().collections['artifactregistry.dockerImages'] ?? {}) as Array<{ repository: string; digest: string; tags: string[] }>;
+    const images = Object.values(emulator.state().collections['artifactregistry.dockerImages'] ?? {}) as Array<{
+      repository: string;
+      digest: string;
+      tags: string[];
+    }>;
     const built = images.filter((image) => image.repository.endsWith('/built'));
     expect(built.find((image) => image.digest === OTHER_DIGEST)?.tags).toEqual(['v1.0.0']);
     expect(built.find((image) => image.digest === DIGEST)?.tags).toEqual([]);
@@ -428,16 +556,28 @@ describe('registerImage and imageStatus', () => {
     expect(status('europe-west1-docker.pkg.dev/some-unknown-project/repo/app:v1.0.0').pullable).toBe(false);
     expect(status(`${host}/${project}/built/app:v1.0.0`)).toEqual({ pullable: true });
     expect(status(`${host}/${project}/built/app@${OTHER_DIGEST}`)).toEqual({ pullable: true });
-    expect(status(`${host}/${project}/built/app:v9`)).toEqual({ pullable: false, reason: `Image '${host}/${project}/built/app:v9' not found.` });
+    expect(status(`${host}/${project}/built/app:v9`)).toEqual({
+      pullable: false,
+      reason: `Image '${host}/${project}/built/app:v9' not found.`,
+    });
     expect(status(`${host}/${project}/built/other:v1.0.0`).pullable).toBe(false);
-    expect(status(`${host}/${project}/nosuchrepo/app:v1.0.0`)).toEqual({ pullable: false, reason: `Image '${host}/${project}/nosuchrepo/app:v1.0.0' not found.` });
+    expect(status(`${host}/${project}/nosuchrepo/app:v1.0.0`)).toEqual({
+      pullable: false,
+      reason: `Image '${host}/${project}/nosuchrepo/app:v1.0.0' not found.`,
+    });
     expect(status(`us-central1-docker.pkg.dev/${project}/built/app:v1.0.0`).pullable).toBe(false); // another location
     // A remote repository can serve any release-like tag of its upstream, and nothing else.
-    for (const tag of ['v0.47.1', '0.47.1', 'v0.47', 'latest', 'v0.47.1-debian', 'latest-alpine']) expect(status(`${host}/${project}/ghcr/runatlantis/atlantis:${tag}`).pullable, tag).toBe(true);
-    for (const tag of ['v0.47.x', 'main', 'dev-123']) expect(status(`${host}/${project}/ghcr/runatlantis/atlantis:${tag}`).pullable, tag).toBe(false);
+    for (const tag of ['v0.47.1', '0.47.1', 'v0.47', 'latest', 'v0.47.1-debian', 'latest-alpine'])
+      expect(status(`${host}/${project}/ghcr/runatlantis/atlantis:${tag}`).pullable, tag).toBe(true);
+    for (const tag of ['v0.47.x', 'main', 'dev-123'])
+      expect(status(`${host}/${project}/ghcr/runatlantis/atlantis:${tag}`).pullable, tag).toBe(false);
     expect(status(`${host}/${project}/ghcr/runatlantis/atlantis@${DIGEST}`).pullable).toBe(false); // never served
     // The check caches nothing.
-    expect(Object.values(emulator.state().collections['artifactregistry.dockerImages'] ?? {}).some((image) => (image as { repository: string }).repository.endsWith('/ghcr'))).toBe(false);
+    expect(
+      Object.values(emulator.state().collections['artifactregistry.dockerImages'] ?? {}).some((image) =>
+        (image as { repository: string }).repository.endsWith('/ghcr'),
+      ),
+    ).toBe(false);
     // A virtual repository answers for its upstreams.
     expect(status(`${host}/${project}/all/app:v1.0.0`).pullable).toBe(true);
     expect(status(`${host}/${project}/all/app:v2.0.0`).pullable).toBe(false);
@@ -449,7 +589,10 @@ describe('registerImage and imageStatus', () => {
   test('imageStatus: a disabled API makes the project’s images unpullable', () => {
     emulator.setServiceEnabled(project, API, false);
     try {
-      expect(status(`${host}/${project}/built/app:v1.0.0`)).toMatchObject({ pullable: false, reason: expect.stringMatching(/^Artifact Registry API has not been used in project/) });
+      expect(status(`${host}/${project}/built/app:v1.0.0`)).toMatchObject({
+        pullable: false,
+        reason: expect.stringMatching(/^Artifact Registry API has not been used in project/),
+      });
     } finally {
       emulator.setServiceEnabled(project, API);
     }
@@ -481,7 +624,12 @@ describe('recorded Artifact Registry exchanges replayed against the emulator', (
   /** Google renders an `Any` holding Empty as {"@type"} here, where the emulator (like other Google APIs) adds "value": {}. */
   const emptyValue = (exchange: RecordedExchange) => (exchange.request.target.includes('/operations/') ? ['response.value'] : []);
 
-  async function replay(file: string, projectId: string, vars: Record<string, string>, ignore: (exchange: RecordedExchange) => string[] = emptyValue) {
+  async function replay(
+    file: string,
+    projectId: string,
+    vars: Record<string, string>,
+    ignore: (exchange: RecordedExchange) => string[] = emptyValue,
+  ) {
     emulator.setServiceEnabled(projectId, API);
     const results = await replayRecording(loadRecording(file), { baseUrl, vars: { projectId, ...vars }, ignore });
     expect(formatDifferences(results)).toBe('');
@@ -525,11 +673,28 @@ describe.skipIf(!gcloudAvailable())('gcloud artifacts repositories against the e
 
   test('gcloud artifacts repositories create / describe', async () => {
     const created = await gcloud.run([
-      'artifacts', 'repositories', 'create', 'atlantis', '--repository-format=docker', '--location=europe-west1', '--description=Atlantis images', '--project', projectId,
+      'artifacts',
+      'repositories',
+      'create',
+      'atlantis',
+      '--repository-format=docker',
+      '--location=europe-west1',
+      '--description=Atlantis images',
+      '--project',
+      projectId,
     ]);
     expect(created.stderr).not.toMatch(/ERROR/);
     expect(created.code).toBe(0);
-    const described = await gcloud.run(['artifacts', 'repositories', 'describe', 'atlantis', '--location=europe-west1', '--project', projectId, '--format=json']);
+    const described = await gcloud.run([
+      'artifacts',
+      'repositories',
+      'describe',
+      'atlantis',
+      '--location=europe-west1',
+      '--project',
+      projectId,
+      '--format=json',
+    ]);
     expect(described.code).toBe(0);
     expect(described.json).toMatchObject({
       name: `projects/${projectId}/locations/europe-west1/repositories/atlantis`,
@@ -538,9 +703,22 @@ describe.skipIf(!gcloudAvailable())('gcloud artifacts repositories against the e
       description: 'Atlantis images',
       registryUri: `europe-west1-docker.pkg.dev/${projectId}/atlantis`,
     });
-    const again = await gcloud.run(['artifacts', 'repositories', 'create', 'atlantis', '--repository-format=docker', '--location=europe-west1', '--project', projectId]);
+    const again = await gcloud.run([
+      'artifacts',
+      'repositories',
+      'create',
+      'atlantis',
+      '--repository-format=docker',
+      '--location=europe-west1',
+      '--project',
+      projectId,
+    ]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/ALREADY_EXISTS|already exists/);
-    expect(emulator.requestLog().some((entry) => entry.method === `${RPC}/CreateRepository` && entry.status === 'OK' && entry.transport === 'rest')).toBe(true);
+    expect(
+      emulator
+        .requestLog()
+        .some((entry) => entry.method === `${RPC}/CreateRepository` && entry.status === 'OK' && entry.transport === 'rest'),
+    ).toBe(true);
   }, 120_000);
 });

@@ -52,7 +52,10 @@ describe.each(TRANSPORTS)('API enablement over %s', (transport) => {
       if (transport === 'rest') expect(error.httpStatusCode).toBe(403);
       expect(error.statusDetails.map((d: object) => d.constructor.name)).toEqual(['ErrorInfo', 'LocalizedMessage', 'Help']);
 
-      const [operation] = await usage.enableService({ name: `projects/${projectId}/services/cloudresourcemanager.googleapis.com` }, FAST_POLLING);
+      const [operation] = await usage.enableService(
+        { name: `projects/${projectId}/services/cloudresourcemanager.googleapis.com` },
+        FAST_POLLING,
+      );
       await operation.promise();
       const [project] = await projects.getProject({ name: `projects/${projectId}` });
       expect(project.projectId).toBe(projectId);
@@ -105,7 +108,12 @@ describe('authentication', () => {
         code: 401,
         message: expect.stringMatching(/^Request is missing required authentication credential\. Expected OAuth 2 access token/),
         status: 'UNAUTHENTICATED',
-        details: [{ reason: 'CREDENTIALS_MISSING', metadata: { service: 'serviceusage.googleapis.com', method: 'google.api.serviceusage.v1.ServiceUsage.GetService' } }],
+        details: [
+          {
+            reason: 'CREDENTIALS_MISSING',
+            metadata: { service: 'serviceusage.googleapis.com', method: 'google.api.serviceusage.v1.ServiceUsage.GetService' },
+          },
+        ],
       });
       expect(emulator.requestLog().at(-1)).toMatchObject({ status: 'UNAUTHENTICATED', transport: 'rest' });
       const usage = serviceUsageClient(emulator, 'grpc');
@@ -151,7 +159,9 @@ describe.each(TRANSPORTS)('--faults over %s', (transport) => {
   });
 
   test('patterns match full RPC names and short names with * wildcards; the first rule that fires wins', async () => {
-    const emulator = await startEmulator({ faults: 'google.api.serviceusage.v1.*/List*=INTERNAL:1,cloudresourcemanager.*=RESOURCE_EXHAUSTED:1,*=UNAVAILABLE:0' });
+    const emulator = await startEmulator({
+      faults: 'google.api.serviceusage.v1.*/List*=INTERNAL:1,cloudresourcemanager.*=RESOURCE_EXHAUSTED:1,*=UNAVAILABLE:0',
+    });
     const usage = serviceUsageClient(emulator, transport);
     const projects = projectsClient(emulator, transport);
     try {
@@ -183,28 +193,31 @@ describe('latency and operation delay', () => {
     }
   });
 
-  test.each(TRANSPORTS)('--operation-delay keeps an operation running (and its effect invisible) until due; polling finishes it (%s)', async (transport) => {
-    const emulator = await startEmulator({ operationDelayMs: 300 });
-    const usage = serviceUsageClient(emulator, transport);
-    const name = 'projects/delay-project/services/secretmanager.googleapis.com';
-    try {
-      const started = Date.now();
-      const [operation] = await usage.enableService({ name }, FAST_POLLING);
-      const progress = await usage.checkEnableServiceProgress(operation.name!);
-      expect(progress.done).toBe(false);
-      expect((await usage.getService({ name }))[0].state).toBe('DISABLED');
-      const [response] = await operation.promise();
-      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-      expect(response.service?.state).toBe(protos.google.api.serviceusage.v1.State.ENABLED);
-      expect((await usage.getService({ name }))[0].state).toBe('ENABLED');
-      const polls = emulator.requestLog().filter((entry) => entry.method === 'google.longrunning.Operations/GetOperation');
-      expect(polls.length).toBeGreaterThan(1);
-      expect(polls.every((entry) => entry.api === 'serviceusage.googleapis.com' && entry.resource === operation.name)).toBe(true);
-    } finally {
-      await usage.close();
-      await emulator.close();
-    }
-  });
+  test.each(TRANSPORTS)(
+    '--operation-delay keeps an operation running (and its effect invisible) until due; polling finishes it (%s)',
+    async (transport) => {
+      const emulator = await startEmulator({ operationDelayMs: 300 });
+      const usage = serviceUsageClient(emulator, transport);
+      const name = 'projects/delay-project/services/secretmanager.googleapis.com';
+      try {
+        const started = Date.now();
+        const [operation] = await usage.enableService({ name }, FAST_POLLING);
+        const progress = await usage.checkEnableServiceProgress(operation.name!);
+        expect(progress.done).toBe(false);
+        expect((await usage.getService({ name }))[0].state).toBe('DISABLED');
+        const [response] = await operation.promise();
+        expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+        expect(response.service?.state).toBe(protos.google.api.serviceusage.v1.State.ENABLED);
+        expect((await usage.getService({ name }))[0].state).toBe('ENABLED');
+        const polls = emulator.requestLog().filter((entry) => entry.method === 'google.longrunning.Operations/GetOperation');
+        expect(polls.length).toBeGreaterThan(1);
+        expect(polls.every((entry) => entry.api === 'serviceusage.googleapis.com' && entry.resource === operation.name)).toBe(true);
+      } finally {
+        await usage.close();
+        await emulator.close();
+      }
+    },
+  );
 
   test('an operation’s effect lands at its due time even if nobody polls', async () => {
     const emulator = await startEmulator({ operationDelayMs: 100 });
@@ -253,7 +266,10 @@ describe('request log', () => {
       expect(entries[2]!.resource).toBe(operation.name);
       expect(entries[3]!.resource).toBe('projects/log-project');
       for (const entry of entries) expect(entry.end).toBeGreaterThanOrEqual(entry.start);
-      const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(lines).toEqual(entries);
       expect(Object.keys(lines[0])).toEqual(['start', 'end', 'transport', 'api', 'method', 'resource', 'status', 'mutating']);
     } finally {

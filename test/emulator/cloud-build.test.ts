@@ -4,7 +4,18 @@ import { CloudBuildClient, protos } from '@google-cloud/cloudbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { imageStatus } from '../../src/emulator/apis/artifact-registry.js';
 import { startEmulator, type EmulatorServices, type RunningEmulator } from '../../src/emulator/index.js';
-import { artifactRegistryClient, clientOptions, errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, restCall, TRANSPORTS, type Transport } from './clients.js';
+import {
+  artifactRegistryClient,
+  clientOptions,
+  errorInfoOf,
+  FAST_POLLING,
+  failureOf,
+  grpcCodeOf,
+  messageOf,
+  restCall,
+  TRANSPORTS,
+  type Transport,
+} from './clients.js';
 
 const API = 'cloudbuild.googleapis.com';
 const Status = protos.google.devtools.cloudbuild.v1.Build.Status;
@@ -67,7 +78,10 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
   });
 
   test('CreateBuild is an operation with BuildOperationMetadata; the finished build has results.images with digests, registered in Artifact Registry', async () => {
-    const [operation] = await client.createBuild({ projectId, build: { steps: [DOCKER_STEP], images: [image('app')], tags: ['atlantis'] } }, FAST_POLLING);
+    const [operation] = await client.createBuild(
+      { projectId, build: { steps: [DOCKER_STEP], images: [image('app')], tags: ['atlantis'] } },
+      FAST_POLLING,
+    );
     expect(operation.name).toMatch(new RegExp(`^operations/build/${projectId}/`));
     const queued = operation.metadata as protos.google.devtools.cloudbuild.v1.IBuildOperationMetadata;
     expect(statusName(queued.build?.status)).toBe('QUEUED');
@@ -91,7 +105,9 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
     expect(build.logsBucket).toBe(`gs://${number}.cloudbuild-logs.googleusercontent.com`);
 
     expect(withServices(emulator, (services) => imageStatus(services, image('app')))).toEqual({ pullable: true });
-    expect(withServices(emulator, (services) => imageStatus(services, `us-central1-docker.pkg.dev/${projectId}/images/app@${digest}`))).toEqual({ pullable: true });
+    expect(
+      withServices(emulator, (services) => imageStatus(services, `us-central1-docker.pkg.dev/${projectId}/images/app@${digest}`)),
+    ).toEqual({ pullable: true });
 
     const [read] = await client.getBuild({ projectId, id });
     expect(read.status).toBe('SUCCESS');
@@ -165,7 +181,10 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
 
   test('a regional build: name and operation under the location, logUrl with the region', async () => {
     const parent = `projects/${projectId}/locations/us-central1`;
-    const [operation] = await client.createBuild({ parent, projectId, build: { steps: [DOCKER_STEP], images: [image('regional')] } }, FAST_POLLING);
+    const [operation] = await client.createBuild(
+      { parent, projectId, build: { steps: [DOCKER_STEP], images: [image('regional')] } },
+      FAST_POLLING,
+    );
     expect(operation.name).toMatch(new RegExp(`^projects/${projectId}/locations/us-central1/operations/`));
     const [build] = await operation.promise();
     expect(build.name).toBe(`projects/${number}/locations/us-central1/builds/${build.id}`);
@@ -193,10 +212,22 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
     expect(build.images).toEqual(['us-central1-docker.pkg.dev/$PROJECT_ID/images/${_NAME}:$BUILD_ID']); // the spec is kept as written
 
     const cases: Array<[Build, string]> = [
-      [{ steps: [{ name: 'ubuntu', args: ['echo', '$_MISSING'] }] }, 'key in the template "_MISSING" is not matched in the substitution list'],
-      [{ steps: [{ name: 'ubuntu', args: ['echo'] }], substitutions: { _UNUSED: 'x' } }, 'key "_UNUSED" in the substitution data is not matched in the template'],
-      [{ steps: [{ name: 'ubuntu', args: ['echo', '$HOME'] }] }, `invalid value for 'build.steps[0].args[1]': key in the template "HOME" is not a valid built-in substitution`],
-      [{ steps: [{ name: 'ubuntu' }], substitutions: { lower: 'x' } }, `invalid value for 'build.substitutions': substitution key "lower" does not respect format "^_[A-Z0-9_]+$"`],
+      [
+        { steps: [{ name: 'ubuntu', args: ['echo', '$_MISSING'] }] },
+        'key in the template "_MISSING" is not matched in the substitution list',
+      ],
+      [
+        { steps: [{ name: 'ubuntu', args: ['echo'] }], substitutions: { _UNUSED: 'x' } },
+        'key "_UNUSED" in the substitution data is not matched in the template',
+      ],
+      [
+        { steps: [{ name: 'ubuntu', args: ['echo', '$HOME'] }] },
+        `invalid value for 'build.steps[0].args[1]': key in the template "HOME" is not a valid built-in substitution`,
+      ],
+      [
+        { steps: [{ name: 'ubuntu' }], substitutions: { lower: 'x' } },
+        `invalid value for 'build.substitutions': substitution key "lower" does not respect format "^_[A-Z0-9_]+$"`,
+      ],
     ];
     for (const [spec, message] of cases) {
       const error = await failureOf(() => client.createBuild({ projectId, build: spec }));
@@ -204,7 +235,14 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
       expect(messageOf(error)).toBe(message);
     }
     const [loose] = await client.createBuild(
-      { projectId, build: { steps: [{ name: 'ubuntu', args: ['echo', '$_MISSING'] }], substitutions: { _UNUSED: 'x' }, options: { substitutionOption: 'ALLOW_LOOSE' } } },
+      {
+        projectId,
+        build: {
+          steps: [{ name: 'ubuntu', args: ['echo', '$_MISSING'] }],
+          substitutions: { _UNUSED: 'x' },
+          options: { substitutionOption: 'ALLOW_LOOSE' },
+        },
+      },
       FAST_POLLING,
     );
     const [looseBuild] = await loose.promise();
@@ -219,7 +257,9 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
 
     const email = `builder@${projectId}.iam.gserviceaccount.com`;
     const serviceAccount = `projects/${projectId}/serviceAccounts/${email}`;
-    const missingAccount = await failureOf(() => client.createBuild({ projectId, build: { steps: [DOCKER_STEP], serviceAccount, options: { logging: 'CLOUD_LOGGING_ONLY' } } }));
+    const missingAccount = await failureOf(() =>
+      client.createBuild({ projectId, build: { steps: [DOCKER_STEP], serviceAccount, options: { logging: 'CLOUD_LOGGING_ONLY' } } }),
+    );
     expect(grpcCodeOf(missingAccount)).toBe(3);
     expect(messageOf(missingAccount)).toMatch(/service account .* does not exist/);
 
@@ -228,7 +268,10 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
     const noLogs = await failureOf(() => client.createBuild({ projectId, build: { steps: [DOCKER_STEP], serviceAccount } }));
     expect(grpcCodeOf(noLogs)).toBe(3);
     expect(messageOf(noLogs)).toMatch(/^if 'build.service_account' is specified, the build must either \(a\) specify 'build.logs_bucket'/);
-    const [operation] = await client.createBuild({ projectId, build: { steps: [DOCKER_STEP], serviceAccount, options: { logging: 'CLOUD_LOGGING_ONLY' } } }, FAST_POLLING);
+    const [operation] = await client.createBuild(
+      { projectId, build: { steps: [DOCKER_STEP], serviceAccount, options: { logging: 'CLOUD_LOGGING_ONLY' } } },
+      FAST_POLLING,
+    );
     const [build] = await operation.promise();
     expect(build.serviceAccount).toBe(serviceAccount);
   });
@@ -262,7 +305,9 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
       denied.setServiceEnabled(projectId, API);
       const error = await failureOf(() => deniedClient.createBuild({ projectId, build: { steps: [DOCKER_STEP] } }));
       expect(grpcCodeOf(error)).toBe(7);
-      expect(messageOf(error)).toBe(`Permission 'cloudbuild.builds.create' denied on resource 'projects/${projectId}' (or it may not exist).`);
+      expect(messageOf(error)).toBe(
+        `Permission 'cloudbuild.builds.create' denied on resource 'projects/${projectId}' (or it may not exist).`,
+      );
       const [list] = await deniedClient.listBuilds({ projectId });
       expect(list).toEqual([]);
     } finally {
@@ -276,7 +321,17 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
     const [operation] = await client.createBuild({ projectId, build: { steps: [DOCKER_STEP] } }, FAST_POLLING);
     await operation.promise();
     const entries = emulator.requestLog();
-    expect(entries[0]).toMatchObject({ method: 'google.devtools.cloudbuild.v1.CloudBuild/CreateBuild', api: API, resource: `projects/${projectId}`, mutating: true, status: 'OK' });
-    expect(entries.slice(1).every((entry) => entry.method === 'google.longrunning.Operations/GetOperation' && entry.api === API && !entry.mutating)).toBe(true);
+    expect(entries[0]).toMatchObject({
+      method: 'google.devtools.cloudbuild.v1.CloudBuild/CreateBuild',
+      api: API,
+      resource: `projects/${projectId}`,
+      mutating: true,
+      status: 'OK',
+    });
+    expect(
+      entries
+        .slice(1)
+        .every((entry) => entry.method === 'google.longrunning.Operations/GetOperation' && entry.api === API && !entry.mutating),
+    ).toBe(true);
   });
 });

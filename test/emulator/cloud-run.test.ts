@@ -11,7 +11,17 @@ import { registerImage } from '../../src/emulator/apis/artifact-registry.js';
 import { serviceUrls, type ServiceRecord } from '../../src/emulator/apis/cloud-run.js';
 import { parseQuantity } from '../../src/emulator/apis/cloud-run-validation.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { clientOptions, errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, restCall, TRANSPORTS, type Transport } from './clients.js';
+import {
+  clientOptions,
+  errorInfoOf,
+  FAST_POLLING,
+  failureOf,
+  grpcCodeOf,
+  messageOf,
+  restCall,
+  TRANSPORTS,
+  type Transport,
+} from './clients.js';
 import { formatDifferences, loadRecording, replayRecording, skipHosts, type RecordedExchange } from './recordings.js';
 
 const RUN = 'run.googleapis.com';
@@ -48,7 +58,9 @@ function simpleService(extra: Service = {}, container: protos.google.cloud.run.v
 }
 
 /** A ServicesClient/RevisionsClient LRO call's final outcome: the response, or the error it ended with. */
-async function outcome<T>(started: Promise<[{ promise(): Promise<[T, ...unknown[]]> }, ...unknown[]]>): Promise<{ response?: T; error?: Json }> {
+async function outcome<T>(
+  started: Promise<[{ promise(): Promise<[T, ...unknown[]]> }, ...unknown[]]>,
+): Promise<{ response?: T; error?: Json }> {
   const [operation] = await started;
   try {
     const [response] = await operation.promise();
@@ -59,7 +71,9 @@ async function outcome<T>(started: Promise<[{ promise(): Promise<[T, ...unknown[
 }
 
 function revisionId(name: string | null | undefined): string {
-  return String(name ?? '').split('/').pop()!;
+  return String(name ?? '')
+    .split('/')
+    .pop()!;
 }
 
 describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
@@ -118,7 +132,9 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     expect(container.env).toEqual([expect.objectContaining({ name: 'FOO', value: 'bar' })]);
     expect(service.template!.maxInstanceRequestConcurrency).toBe(80);
     expect(Number(service.template!.timeout!.seconds)).toBe(300);
-    expect(enumName(protos.google.cloud.run.v2.ExecutionEnvironment as never, service.template!.executionEnvironment)).toBe('EXECUTION_ENVIRONMENT_GEN2');
+    expect(enumName(protos.google.cloud.run.v2.ExecutionEnvironment as never, service.template!.executionEnvironment)).toBe(
+      'EXECUTION_ENVIRONMENT_GEN2',
+    );
     expect(service.template!.serviceAccount).toBe(`${number}-compute@developer.gserviceaccount.com`);
     expect(enumName(protos.google.cloud.run.v2.IngressTraffic as never, service.ingress)).toBe('INGRESS_TRAFFIC_ALL');
   });
@@ -134,9 +150,7 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     ]);
     expect(revisionId(service.latestReadyRevision)).toMatch(/^atlantis-00001-[a-z0-9]{3}$/);
     expect(service.latestCreatedRevision).toBe(service.latestReadyRevision);
-    expect(service.trafficStatuses).toEqual([
-      expect.objectContaining({ percent: 100, revision: revisionId(service.latestReadyRevision) }),
-    ]);
+    expect(service.trafficStatuses).toEqual([expect.objectContaining({ percent: 100, revision: revisionId(service.latestReadyRevision) })]);
     expect(service.urls?.[0]).toBe(`https://atlantis-${number}.${location}.run.app`);
     expect(service.urls?.[1]).toMatch(/^https:\/\/atlantis-[a-z0-9]{10}-uc\.a\.run\.app$/);
     expect(service.uri).toBe(service.urls?.[0]);
@@ -144,7 +158,9 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
 
     const [revision] = await revisions.getRevision({ name: service.latestReadyRevision! });
     expect(revision.service).toBe(serviceName('atlantis'));
-    expect(revision.conditions?.find((item) => item.type === 'Ready')?.state).toSatisfy((state: unknown) => conditionState(state) === 'CONDITION_SUCCEEDED');
+    expect(revision.conditions?.find((item) => item.type === 'Ready')?.state).toSatisfy(
+      (state: unknown) => conditionState(state) === 'CONDITION_SUCCEEDED',
+    );
     expect(revision.containers?.[0]?.image).toBe(IMAGE);
     expect(revision.serviceAccount).toBe(`${number}-compute@developer.gserviceaccount.com`);
     expect(revision.logUri).toContain(`revision_name/${revisionId(service.latestReadyRevision)}`);
@@ -155,7 +171,10 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
       const [operation] = await services.createService({ parent, serviceId: id, service: simpleService() }, FAST_POLLING);
       await operation.promise();
     }
-    const [other] = await services.createService({ parent: `projects/${projectId}/locations/europe-west1`, serviceId: 'svc-eu', service: simpleService() }, FAST_POLLING);
+    const [other] = await services.createService(
+      { parent: `projects/${projectId}/locations/europe-west1`, serviceId: 'svc-eu', service: simpleService() },
+      FAST_POLLING,
+    );
     await other.promise();
     const names: string[] = [];
     for await (const service of services.listServicesAsync({ parent, pageSize: 2 })) names.push(service.name!);
@@ -180,7 +199,10 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
       expect(grpcCodeOf(error), serviceId).toBe(INVALID_ARGUMENT);
       expect(messageOf(error)).toMatch(/^service_id: /);
     }
-    const [longest] = await services.createService({ parent, serviceId: `a${'b'.repeat(48)}`, service: simpleService(), validateOnly: true }, FAST_POLLING);
+    const [longest] = await services.createService(
+      { parent, serviceId: `a${'b'.repeat(48)}`, service: simpleService(), validateOnly: true },
+      FAST_POLLING,
+    );
     const [validated] = await longest.promise();
     expect(validated.name).toBe(serviceName(`a${'b'.repeat(48)}`));
     const missing = await failureOf(() => services.getService({ name: serviceName(`a${'b'.repeat(48)}`) }));
@@ -190,7 +212,10 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
   test('UpdateService replaces the spec: a template change makes a new generation and revision; the same spec does not', async () => {
     const [before] = await services.getService({ name: serviceName('atlantis') });
     const first = revisionId(before.latestReadyRevision);
-    const changed = { ...before, template: { ...before.template, containers: [{ ...before.template!.containers![0], env: [{ name: 'FOO', value: 'baz' }] }] } };
+    const changed = {
+      ...before,
+      template: { ...before.template, containers: [{ ...before.template!.containers![0], env: [{ name: 'FOO', value: 'baz' }] }] },
+    };
     const [operation] = await services.updateService({ service: changed }, FAST_POLLING);
     expect(String((operation.metadata as Service).generation)).toBe('2');
     const [updated] = await operation.promise();
@@ -223,7 +248,11 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     expect(String(pinnedService.generation)).toBe('3');
     expect(revisionId(pinnedService.latestCreatedRevision)).toBe(second);
     expect(pinnedService.trafficStatuses?.[0]).toMatchObject({ revision: first, percent: 100 });
-    expect(pinnedService.trafficStatuses?.[1]).toMatchObject({ revision: second, tag: 'next', uri: expect.stringMatching(/^https:\/\/next---atlantis-/) });
+    expect(pinnedService.trafficStatuses?.[1]).toMatchObject({
+      revision: second,
+      tag: 'next',
+      uri: expect.stringMatching(/^https:\/\/next---atlantis-/),
+    });
     const [list] = await revisions.listRevisions({ parent: serviceName('atlantis') });
     expect(list.map((revision) => revisionId(revision.name))).toEqual([second, first]); // newest first
 
@@ -236,7 +265,9 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     const [current] = await services.getService({ name: serviceName('atlantis') });
     const existing = revisionId(current.latestCreatedRevision);
     const error = await failureOf(() =>
-      services.updateService({ service: { ...current, template: { ...current.template, revision: existing, maxInstanceRequestConcurrency: 10 } } }),
+      services.updateService({
+        service: { ...current, template: { ...current.template, revision: existing, maxInstanceRequestConcurrency: 10 } },
+      }),
     );
     expect(grpcCodeOf(error)).toBe(ALREADY_EXISTS);
     expect(messageOf(error)).toBe(`Revision named '${existing}' with different configuration already exists.`);
@@ -245,7 +276,10 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
   test('an update_mask limits the update to the named fields', async () => {
     const [before] = await services.getService({ name: serviceName('svc-a') });
     const [operation] = await services.updateService(
-      { service: { name: serviceName('svc-a'), labels: { masked: 'yes' }, template: { containers: [{ image: 'gcr.io/other/image' }] } }, updateMask: { paths: ['labels'] } },
+      {
+        service: { name: serviceName('svc-a'), labels: { masked: 'yes' }, template: { containers: [{ image: 'gcr.io/other/image' }] } },
+        updateMask: { paths: ['labels'] },
+      },
       FAST_POLLING,
     );
     const [after] = await operation.promise();
@@ -268,7 +302,10 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
   test('UpdateService with allow_missing creates; without it the service must exist', async () => {
     const missing = await failureOf(() => services.updateService({ service: { name: serviceName('upserted'), ...simpleService() } }));
     expect(grpcCodeOf(missing)).toBe(NOT_FOUND);
-    const [operation] = await services.updateService({ service: { name: serviceName('upserted'), ...simpleService() }, allowMissing: true }, FAST_POLLING);
+    const [operation] = await services.updateService(
+      { service: { name: serviceName('upserted'), ...simpleService() }, allowMissing: true },
+      FAST_POLLING,
+    );
     const [created] = await operation.promise();
     expect(String(created.generation)).toBe('1');
     expect(revisionId(created.latestReadyRevision)).toMatch(/^upserted-00001-/);
@@ -293,12 +330,18 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     const [empty] = await services.getIamPolicy({ resource });
     expect(empty.bindings ?? []).toEqual([]);
     expect(empty.etag).toBeTruthy();
-    const [set] = await services.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }], etag: empty.etag } });
+    const [set] = await services.setIamPolicy({
+      resource,
+      policy: { bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }], etag: empty.etag },
+    });
     expect(set.bindings).toEqual([expect.objectContaining({ role: 'roles/run.invoker', members: ['allUsers'] })]);
     const stale = await failureOf(() => services.setIamPolicy({ resource, policy: { bindings: [], etag: empty.etag } }));
     expect(grpcCodeOf(stale)).toBe(ABORTED);
     const unknown = await failureOf(() =>
-      services.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/run.invoker', members: [`serviceAccount:ghost@${projectId}.iam.gserviceaccount.com`] }] } }),
+      services.setIamPolicy({
+        resource,
+        policy: { bindings: [{ role: 'roles/run.invoker', members: [`serviceAccount:ghost@${projectId}.iam.gserviceaccount.com`] }] },
+      }),
     );
     expect(grpcCodeOf(unknown)).toBe(INVALID_ARGUMENT);
     expect(messageOf(unknown)).toBe(`Service account ghost@${projectId}.iam.gserviceaccount.com does not exist.`);
@@ -348,8 +391,16 @@ describe('Cloud Run v2 request validation', () => {
     ['bad port name', simpleService({}, { ports: [{ name: 'http2', containerPort: 8080 }] }), "must be one of empty, 'http1' or 'h2c'"],
     ['no image', { template: { containers: [{}] } }, 'you must provide an image name to deploy'],
     ['unusable image host', simpleService({}, { image: 'quay.io/org/app:1' }), 'Expected an image path like'],
-    ['fractional CPU always allocated', simpleService({}, limits('0.5', '512Mi')), 'Total cpu < 1 is not supported with cpu always allocated'],
-    ['fractional CPU with concurrency', { template: { containers: [{ image: IMAGE, ...limits('0.5', '512Mi', { cpuIdle: true }) }], maxInstanceRequestConcurrency: 10 } }, 'Total cpu < 1 is not supported with concurrency > 1'],
+    [
+      'fractional CPU always allocated',
+      simpleService({}, limits('0.5', '512Mi')),
+      'Total cpu < 1 is not supported with cpu always allocated',
+    ],
+    [
+      'fractional CPU with concurrency',
+      { template: { containers: [{ image: IMAGE, ...limits('0.5', '512Mi', { cpuIdle: true }) }], maxInstanceRequestConcurrency: 10 } },
+      'Total cpu < 1 is not supported with concurrency > 1',
+    ],
     ['1 CPU with 8Gi', simpleService({}, limits('1', '8Gi')), 'For 1.0 CPU, memory must be between 128Mi and 4Gi inclusive.'],
     ['2 CPU with 16Gi', simpleService({}, limits('2000m', '16Gi')), 'For 2.0 CPU, memory must be between 128Mi and 8Gi inclusive.'],
     ['4 CPU with 1Gi', simpleService({}, limits('4', '1Gi')), 'For 4.0 CPU, memory must be between 2Gi and 16Gi inclusive.'],
@@ -358,35 +409,200 @@ describe('Cloud Run v2 request validation', () => {
     ['3 CPU', simpleService({}, limits('3', '2Gi')), 'Must be equal to one of [.08-1], 1.0, 2.0, 4.0, 6.0, 8.0'],
     ['unparsable CPU', simpleService({}, limits('lots', '1Gi')), 'limits.cpu: Could not parse Quantity'],
     ['unparsable memory', simpleService({}, limits('1', '1 GB')), 'limits.memory: Could not parse Quantity'],
-    ['gen2 below 512Mi', { template: { containers: [{ image: IMAGE, ...limits('1', '256Mi') }], executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2' } }, 'requires at least 512Mi'],
-    ['min > max instances', { template: { containers: [{ image: IMAGE }], scaling: { minInstanceCount: 3, maxInstanceCount: 2 } } }, 'must be greater than or equal to min_instance_count'],
-    ['negative min instances', { template: { containers: [{ image: IMAGE }], scaling: { minInstanceCount: -1 } } }, 'must be greater than or equal to zero'],
-    ['service min > max', { ...simpleService(), scaling: { minInstanceCount: 5, maxInstanceCount: 1 } }, 'scaling.max_instance_count: must be greater than or equal to min_instance_count'],
-    ['NFS on gen1', { template: { containers: [{ image: IMAGE }], executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN1', volumes: [{ name: 'nfs', nfs: { server: '10.0.0.2', path: '/share' } }] } }, 'NFS volumes are only supported in the second generation'],
-    ['GCS on gen1', { template: { containers: [{ image: IMAGE }], executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN1', volumes: [{ name: 'data', gcs: { bucket: 'b' } }] } }, 'Cloud Storage volumes are only supported in the second generation'],
-    ['mount of an unknown volume', simpleService({}, { volumeMounts: [{ name: 'ghost', mountPath: '/data' }] }), 'reference volumes [ghost] which were not found in volumes list'],
-    ['relative mount path', { template: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'tmp', mountPath: 'data' }] }], volumes: [{ name: 'tmp', emptyDir: { medium: 'MEMORY' } }] } }, 'must be a valid unix absolute path'],
-    ['duplicate volume names', { template: { containers: [{ image: IMAGE }], volumes: [{ name: 'v', emptyDir: {} }, { name: 'v', emptyDir: {} }] } }, 'Duplicate volume name'],
-    ['emptyDir size that does not parse', { template: { containers: [{ image: IMAGE }], volumes: [{ name: 'tmp', emptyDir: { medium: 'MEMORY', sizeLimit: 'huge' } }] } }, 'size_limit: Could not parse Quantity'],
-    ['secret env without version', simpleService({}, { env: [{ name: 'TOKEN', valueSource: { secretKeyRef: { secret: 'token' } } }] }), 'value_source.secret_key_ref.version: Required field is missing'],
-    ['secret env without secret', simpleService({}, { env: [{ name: 'TOKEN', valueSource: { secretKeyRef: { version: '1' } } }] }), 'value_source.secret_key_ref.secret: Required field is missing'],
-    ['secret env with a bad secret name', simpleService({}, { env: [{ name: 'TOKEN', valueSource: { secretKeyRef: { secret: 'a/b', version: '1' } } }] }), 'secret_key_ref.secret: may only be'],
-    ['absolute secret item path', { template: { containers: [{ image: IMAGE }], volumes: [{ name: 's', secret: { secret: 'cfg', items: [{ path: '/etc/x', version: '1' }] } }] } }, 'must be a relative path'],
-    ['reserved env PORT', simpleService({}, { env: [{ name: 'PORT', value: '9000' }] }), 'The following reserved env names were provided: PORT. These values are automatically set by the system.'],
-    ['reserved env K_SERVICE, K_REVISION, K_CONFIGURATION', simpleService({}, { env: ['K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'].map((name) => ({ name, value: 'x' })) }), 'reserved env names were provided: K_SERVICE, K_REVISION, K_CONFIGURATION'],
-    ['system annotation on the template', { template: { containers: [{ image: IMAGE }], annotations: { 'run.googleapis.com/cpu-throttling': 'false' } } }, 'system annotations are not supported'],
-    ['system annotation on the service', { ...simpleService(), annotations: { 'run.googleapis.com/ingress': 'all' } }, 'system annotations are not supported'],
+    [
+      'gen2 below 512Mi',
+      { template: { containers: [{ image: IMAGE, ...limits('1', '256Mi') }], executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2' } },
+      'requires at least 512Mi',
+    ],
+    [
+      'min > max instances',
+      { template: { containers: [{ image: IMAGE }], scaling: { minInstanceCount: 3, maxInstanceCount: 2 } } },
+      'must be greater than or equal to min_instance_count',
+    ],
+    [
+      'negative min instances',
+      { template: { containers: [{ image: IMAGE }], scaling: { minInstanceCount: -1 } } },
+      'must be greater than or equal to zero',
+    ],
+    [
+      'service min > max',
+      { ...simpleService(), scaling: { minInstanceCount: 5, maxInstanceCount: 1 } },
+      'scaling.max_instance_count: must be greater than or equal to min_instance_count',
+    ],
+    [
+      'NFS on gen1',
+      {
+        template: {
+          containers: [{ image: IMAGE }],
+          executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN1',
+          volumes: [{ name: 'nfs', nfs: { server: '10.0.0.2', path: '/share' } }],
+        },
+      },
+      'NFS volumes are only supported in the second generation',
+    ],
+    [
+      'GCS on gen1',
+      {
+        template: {
+          containers: [{ image: IMAGE }],
+          executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN1',
+          volumes: [{ name: 'data', gcs: { bucket: 'b' } }],
+        },
+      },
+      'Cloud Storage volumes are only supported in the second generation',
+    ],
+    [
+      'mount of an unknown volume',
+      simpleService({}, { volumeMounts: [{ name: 'ghost', mountPath: '/data' }] }),
+      'reference volumes [ghost] which were not found in volumes list',
+    ],
+    [
+      'relative mount path',
+      {
+        template: {
+          containers: [{ image: IMAGE, volumeMounts: [{ name: 'tmp', mountPath: 'data' }] }],
+          volumes: [{ name: 'tmp', emptyDir: { medium: 'MEMORY' } }],
+        },
+      },
+      'must be a valid unix absolute path',
+    ],
+    [
+      'duplicate volume names',
+      {
+        template: {
+          containers: [{ image: IMAGE }],
+          volumes: [
+            { name: 'v', emptyDir: {} },
+            { name: 'v', emptyDir: {} },
+          ],
+        },
+      },
+      'Duplicate volume name',
+    ],
+    [
+      'emptyDir size that does not parse',
+      { template: { containers: [{ image: IMAGE }], volumes: [{ name: 'tmp', emptyDir: { medium: 'MEMORY', sizeLimit: 'huge' } }] } },
+      'size_limit: Could not parse Quantity',
+    ],
+    [
+      'secret env without version',
+      simpleService({}, { env: [{ name: 'TOKEN', valueSource: { secretKeyRef: { secret: 'token' } } }] }),
+      'value_source.secret_key_ref.version: Required field is missing',
+    ],
+    [
+      'secret env without secret',
+      simpleService({}, { env: [{ name: 'TOKEN', valueSource: { secretKeyRef: { version: '1' } } }] }),
+      'value_source.secret_key_ref.secret: Required field is missing',
+    ],
+    [
+      'secret env with a bad secret name',
+      simpleService({}, { env: [{ name: 'TOKEN', valueSource: { secretKeyRef: { secret: 'a/b', version: '1' } } }] }),
+      'secret_key_ref.secret: may only be',
+    ],
+    [
+      'absolute secret item path',
+      {
+        template: {
+          containers: [{ image: IMAGE }],
+          volumes: [{ name: 's', secret: { secret: 'cfg', items: [{ path: '/etc/x', version: '1' }] } }],
+        },
+      },
+      'must be a relative path',
+    ],
+    [
+      'reserved env PORT',
+      simpleService({}, { env: [{ name: 'PORT', value: '9000' }] }),
+      'The following reserved env names were provided: PORT. These values are automatically set by the system.',
+    ],
+    [
+      'reserved env K_SERVICE, K_REVISION, K_CONFIGURATION',
+      simpleService({}, { env: ['K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'].map((name) => ({ name, value: 'x' })) }),
+      'reserved env names were provided: K_SERVICE, K_REVISION, K_CONFIGURATION',
+    ],
+    [
+      'system annotation on the template',
+      { template: { containers: [{ image: IMAGE }], annotations: { 'run.googleapis.com/cpu-throttling': 'false' } } },
+      'system annotations are not supported',
+    ],
+    [
+      'system annotation on the service',
+      { ...simpleService(), annotations: { 'run.googleapis.com/ingress': 'all' } },
+      'system annotations are not supported',
+    ],
     ['system label', { ...simpleService(), labels: { 'serving.knative.dev/service': 'x' } }, 'labels with run.googleapis.com'],
-    ['concurrency above 1000', { template: { containers: [{ image: IMAGE }], maxInstanceRequestConcurrency: 2000 } }, 'Must be a number between 0 and 1000'],
-    ['timeout above one hour', { template: { containers: [{ image: IMAGE }], timeout: { seconds: 7200 } } }, 'the maximum allowed time is one hour'],
-    ['traffic not summing to 100', { ...simpleService(), traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 90 }] }, 'should be 100 in total'],
-    ['duplicate traffic tags', { ...simpleService(), traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100, tag: 't' }, { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 0, tag: 't' }] }, 'may not contain a duplicate tag'],
-    ['two serving containers', { template: { containers: [{ name: 'a', image: IMAGE, ports: [{ containerPort: 8080 }] }, { name: 'b', image: IMAGE, ports: [{ containerPort: 8081 }] }] } }, 'exactly one container with an exposed port'],
-    ['duplicate container names', { template: { containers: [{ name: 'a', image: IMAGE, ports: [{ containerPort: 8080 }] }, { name: 'a', image: IMAGE }] } }, 'duplicate container names'],
-    ['dependency on an unknown container', { template: { containers: [{ name: 'a', image: IMAGE, ports: [{ containerPort: 8080 }], dependsOn: ['ghost'] }, { name: 'b', image: IMAGE }] } }, 'Container "ghost" does not exist.'],
-    ['VPC connector in a bad form', { template: { containers: [{ image: IMAGE }], vpcAccess: { connector: 'my-connector' } } }, 'connector: must be in form projects/'],
+    [
+      'concurrency above 1000',
+      { template: { containers: [{ image: IMAGE }], maxInstanceRequestConcurrency: 2000 } },
+      'Must be a number between 0 and 1000',
+    ],
+    [
+      'timeout above one hour',
+      { template: { containers: [{ image: IMAGE }], timeout: { seconds: 7200 } } },
+      'the maximum allowed time is one hour',
+    ],
+    [
+      'traffic not summing to 100',
+      { ...simpleService(), traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 90 }] },
+      'should be 100 in total',
+    ],
+    [
+      'duplicate traffic tags',
+      {
+        ...simpleService(),
+        traffic: [
+          { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100, tag: 't' },
+          { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 0, tag: 't' },
+        ],
+      },
+      'may not contain a duplicate tag',
+    ],
+    [
+      'two serving containers',
+      {
+        template: {
+          containers: [
+            { name: 'a', image: IMAGE, ports: [{ containerPort: 8080 }] },
+            { name: 'b', image: IMAGE, ports: [{ containerPort: 8081 }] },
+          ],
+        },
+      },
+      'exactly one container with an exposed port',
+    ],
+    [
+      'duplicate container names',
+      {
+        template: {
+          containers: [
+            { name: 'a', image: IMAGE, ports: [{ containerPort: 8080 }] },
+            { name: 'a', image: IMAGE },
+          ],
+        },
+      },
+      'duplicate container names',
+    ],
+    [
+      'dependency on an unknown container',
+      {
+        template: {
+          containers: [
+            { name: 'a', image: IMAGE, ports: [{ containerPort: 8080 }], dependsOn: ['ghost'] },
+            { name: 'b', image: IMAGE },
+          ],
+        },
+      },
+      'Container "ghost" does not exist.',
+    ],
+    [
+      'VPC connector in a bad form',
+      { template: { containers: [{ image: IMAGE }], vpcAccess: { connector: 'my-connector' } } },
+      'connector: must be in form projects/',
+    ],
     ['a name in the create body', { ...simpleService(), name: `${parent}/services/named` }, 'service.name: must be empty on create'],
-    ['a revision name without the service prefix', { template: { containers: [{ image: IMAGE }], revision: 'other-00001-abc' } }, 'must be prefixed by the name of the enclosing Service'],
+    [
+      'a revision name without the service prefix',
+      { template: { containers: [{ image: IMAGE }], revision: 'other-00001-abc' } },
+      'must be prefixed by the name of the enclosing Service',
+    ],
   ];
 
   test.each(cases)('%s → INVALID_ARGUMENT', async (_title, service, expected) => {
@@ -402,7 +618,15 @@ describe('Cloud Run v2 request validation', () => {
       ['cpu-8', simpleService({}, limits('8', '32Gi'))],
       ['cpu-half', simpleService({}, limits('0.5', '512Mi', { cpuIdle: true }))],
       ['gen1-small', simpleService({}, limits('1', '256Mi'))],
-      ['nfs-gen2', { template: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'nfs', mountPath: '/mnt/nfs' }] }], volumes: [{ name: 'nfs', nfs: { server: '10.0.0.2', path: '/share' } }] } }],
+      [
+        'nfs-gen2',
+        {
+          template: {
+            containers: [{ image: IMAGE, volumeMounts: [{ name: 'nfs', mountPath: '/mnt/nfs' }] }],
+            volumes: [{ name: 'nfs', nfs: { server: '10.0.0.2', path: '/share' } }],
+          },
+        },
+      ],
     ];
     for (const [serviceId, service] of accepted) {
       const [operation] = await client.createService({ parent, serviceId, service }, FAST_POLLING);
@@ -417,7 +641,10 @@ describe('Cloud Run v2 request validation', () => {
 
   test('over REST the error is Google’s JSON body with a BadRequest listing every violation', async () => {
     const answer = await restCall(emulator, 'POST', `/v2/${parent}/services?serviceId=rest-invalid`, {
-      template: { containers: [{ image: IMAGE, env: [{ name: 'PORT', value: '1' }], ...limits('1', '8Gi') }], scaling: { minInstanceCount: 2, maxInstanceCount: 1 } },
+      template: {
+        containers: [{ image: IMAGE, env: [{ name: 'PORT', value: '1' }], ...limits('1', '8Gi') }],
+        scaling: { minInstanceCount: 2, maxInstanceCount: 1 },
+      },
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error.status).toBe('INVALID_ARGUMENT');
@@ -477,7 +704,10 @@ describe('Cloud Run v2 with --operation-delay', () => {
     expect(done.latestReadyRevision).toBe(during.latestCreatedRevision);
 
     // An update: the old revision keeps serving while the new generation reconciles.
-    const [update] = await client.updateService({ service: { ...done, template: { ...done.template, maxInstanceRequestConcurrency: 20 } } }, FAST_POLLING);
+    const [update] = await client.updateService(
+      { service: { ...done, template: { ...done.template, maxInstanceRequestConcurrency: 20 } } },
+      FAST_POLLING,
+    );
     const [midway] = await client.getService({ name: `${parent}/services/slow` });
     expect(midway.reconciling).toBe(true);
     expect(String(midway.generation)).toBe('2');
@@ -492,9 +722,15 @@ describe('Cloud Run v2 with --operation-delay', () => {
   test('two updates in flight: each revision settles, the later generation wins', async () => {
     const [created] = await client.createService({ parent, serviceId: 'busy', service: simpleService() }, FAST_POLLING);
     const [service] = await created.promise();
-    const [first] = await client.updateService({ service: { ...service, template: { ...service.template, maxInstanceRequestConcurrency: 10 } } }, FAST_POLLING);
+    const [first] = await client.updateService(
+      { service: { ...service, template: { ...service.template, maxInstanceRequestConcurrency: 10 } } },
+      FAST_POLLING,
+    );
     // Without an etag: the first update changed it (with it, the second would be ABORTED).
-    const [second] = await client.updateService({ service: { ...service, etag: '', template: { ...service.template, maxInstanceRequestConcurrency: 20 } } }, FAST_POLLING);
+    const [second] = await client.updateService(
+      { service: { ...service, etag: '', template: { ...service.template, maxInstanceRequestConcurrency: 20 } } },
+      FAST_POLLING,
+    );
     const [fromFirst] = await first.promise();
     const [fromSecond] = await second.promise();
     expect(String(fromSecond.generation)).toBe('3');
@@ -534,13 +770,18 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
 
   beforeAll(async () => {
     emulator = await startEmulator();
-    for (const api of [RUN, 'secretmanager.googleapis.com', 'iam.googleapis.com', 'artifactregistry.googleapis.com']) emulator.setServiceEnabled(projectId, api);
+    for (const api of [RUN, 'secretmanager.googleapis.com', 'iam.googleapis.com', 'artifactregistry.googleapis.com'])
+      emulator.setServiceEnabled(projectId, api);
     client = servicesClient(emulator, transport);
     secrets = new SecretManagerServiceClient(clientOptions(emulator, 'grpc'));
     number = emulator.projectNumber(projectId);
     const account = await restCall(emulator, 'POST', `/v1/projects/${projectId}/serviceAccounts`, { accountId: 'atlantis-runtime' });
     runtime = account.body.email;
-    const [secret] = await secrets.createSecret({ parent: `projects/${projectId}`, secretId: 'atlantis-vcs-token', secret: { replication: { automatic: {} } } });
+    const [secret] = await secrets.createSecret({
+      parent: `projects/${projectId}`,
+      secretId: 'atlantis-vcs-token',
+      secret: { replication: { automatic: {} } },
+    });
     await secrets.addSecretVersion({ parent: secret.name!, payload: { data: Buffer.from('v1') } });
     await secrets.addSecretVersion({ parent: secret.name!, payload: { data: Buffer.from('v2') } });
     await secrets.disableSecretVersion({ name: `${secret.name}/versions/2` });
@@ -554,13 +795,23 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
   const withSecret = (version: string, account = runtime): Service => ({
     template: {
       serviceAccount: account,
-      containers: [{ image: IMAGE, env: [{ name: 'A', value: 'x' }, { name: 'ATLANTIS_GH_TOKEN', valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version } } }] }],
+      containers: [
+        {
+          image: IMAGE,
+          env: [
+            { name: 'A', value: 'x' },
+            { name: 'ATLANTIS_GH_TOKEN', valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version } } },
+          ],
+        },
+      ],
     },
   });
 
   test('a first revision that cannot start: the operation ends with code 13 and the condition message; nothing serves', async () => {
     const image = `${location}-docker.pkg.dev/${projectId}/images/atlantis:v1`;
-    const { error } = await outcome(client.createService({ parent, serviceId: 'no-image', service: simpleService({}, { image }) }, FAST_POLLING));
+    const { error } = await outcome(
+      client.createService({ parent, serviceId: 'no-image', service: simpleService({}, { image }) }, FAST_POLLING),
+    );
     expect(error?.code).toBe(INTERNAL);
     const [service] = await client.getService({ name: `${parent}/services/no-image` });
     const revision = revisionId(service.latestCreatedRevision);
@@ -578,7 +829,6 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
     expect(conditionState(ready?.state)).toBe('CONDITION_FAILED');
     expect(commonReason(ready?.reason)).toBe('CONTAINER_MISSING');
     expect(ready?.message).toBe(`Image '${image}' not found.`);
-
   });
 
   const failures: Array<[string, string, () => Service, () => string, string]> = [
@@ -593,14 +843,16 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
       'a missing secret version',
       'svc-no-version',
       () => withSecret('7'),
-      () => `spec.template.spec.containers[0].env[1].value_from.secret_key_ref.name: Secret projects/${number}/secrets/atlantis-vcs-token/versions/7 was not found`,
+      () =>
+        `spec.template.spec.containers[0].env[1].value_from.secret_key_ref.name: Secret projects/${number}/secrets/atlantis-vcs-token/versions/7 was not found`,
       'SECRETS_ACCESS_CHECK_FAILED',
     ],
     [
       'a disabled secret version',
       'svc-disabled-version',
       () => withSecret('2'),
-      () => `spec.template.spec.containers[0].env[1].value_from.secret_key_ref.name: Secret projects/${number}/secrets/atlantis-vcs-token/versions/2 is not in ENABLED state`,
+      () =>
+        `spec.template.spec.containers[0].env[1].value_from.secret_key_ref.name: Secret projects/${number}/secrets/atlantis-vcs-token/versions/2 is not in ENABLED state`,
       'SECRETS_ACCESS_CHECK_FAILED',
     ],
     [
@@ -618,7 +870,12 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
         template: {
           serviceAccount: runtime,
           containers: [{ image: IMAGE, volumeMounts: [{ name: 'config', mountPath: '/etc/atlantis' }] }],
-          volumes: [{ name: 'config', secret: { secret: `projects/${projectId}/secrets/atlantis-vcs-token`, items: [{ path: 'token', version: '1' }] } }],
+          volumes: [
+            {
+              name: 'config',
+              secret: { secret: `projects/${projectId}/secrets/atlantis-vcs-token`, items: [{ path: 'token', version: '1' }] },
+            },
+          ],
         },
       }),
       () =>
@@ -627,42 +884,48 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
     ],
   ];
 
-  test.each(failures)('%s: the new revision fails, the previous Ready revision keeps serving', async (_title, serviceId, bad, detail, reason) => {
-    const name = `${parent}/services/${serviceId}`;
-    const { response: good } = await outcome(client.createService({ parent, serviceId, service: simpleService() }, FAST_POLLING));
-    const serving = revisionId(good?.latestReadyRevision);
-    expect(serving).toMatch(/-00001-/);
+  test.each(failures)(
+    '%s: the new revision fails, the previous Ready revision keeps serving',
+    async (_title, serviceId, bad, detail, reason) => {
+      const name = `${parent}/services/${serviceId}`;
+      const { response: good } = await outcome(client.createService({ parent, serviceId, service: simpleService() }, FAST_POLLING));
+      const serving = revisionId(good?.latestReadyRevision);
+      expect(serving).toMatch(/-00001-/);
 
-    const { error } = await outcome(client.updateService({ service: { name, ...bad() } }, FAST_POLLING));
-    expect(error?.code).toBe(INTERNAL);
-    const [service] = await client.getService({ name });
-    const failed = revisionId(service.latestCreatedRevision);
-    expect(failed).toMatch(/-00002-/);
-    expect(service.terminalCondition?.message).toContain(`Revision '${failed}' is not ready and cannot serve traffic. ${detail()}`);
-    expect(String(error?.message)).toContain(detail());
-    expect(conditionState(service.terminalCondition?.state)).toBe('CONDITION_FAILED');
-    expect(revisionId(service.latestReadyRevision)).toBe(serving);
-    expect(service.trafficStatuses).toEqual([expect.objectContaining({ revision: serving, percent: 100 })]);
-    expect(String(service.generation)).toBe('2');
-    expect(String(service.observedGeneration)).toBe('1');
-    expect(service.uri).toBe(`https://${serviceId}-${number}.${location}.run.app`);
-    expect(service.conditions?.map((item) => [item.type, conditionState(item.state)])).toEqual([
-      ['RoutesReady', 'CONDITION_SUCCEEDED'],
-      ['ConfigurationsReady', 'CONDITION_FAILED'],
-    ]);
-    const [revision] = await revisionsClient(emulator, transport).getRevision({ name: service.latestCreatedRevision! });
-    expect(commonReason(revision.conditions?.find((item) => item.type === 'Ready')?.reason)).toBe(reason);
+      const { error } = await outcome(client.updateService({ service: { name, ...bad() } }, FAST_POLLING));
+      expect(error?.code).toBe(INTERNAL);
+      const [service] = await client.getService({ name });
+      const failed = revisionId(service.latestCreatedRevision);
+      expect(failed).toMatch(/-00002-/);
+      expect(service.terminalCondition?.message).toContain(`Revision '${failed}' is not ready and cannot serve traffic. ${detail()}`);
+      expect(String(error?.message)).toContain(detail());
+      expect(conditionState(service.terminalCondition?.state)).toBe('CONDITION_FAILED');
+      expect(revisionId(service.latestReadyRevision)).toBe(serving);
+      expect(service.trafficStatuses).toEqual([expect.objectContaining({ revision: serving, percent: 100 })]);
+      expect(String(service.generation)).toBe('2');
+      expect(String(service.observedGeneration)).toBe('1');
+      expect(service.uri).toBe(`https://${serviceId}-${number}.${location}.run.app`);
+      expect(service.conditions?.map((item) => [item.type, conditionState(item.state)])).toEqual([
+        ['RoutesReady', 'CONDITION_SUCCEEDED'],
+        ['ConfigurationsReady', 'CONDITION_FAILED'],
+      ]);
+      const [revision] = await revisionsClient(emulator, transport).getRevision({ name: service.latestCreatedRevision! });
+      expect(commonReason(revision.conditions?.find((item) => item.type === 'Ready')?.reason)).toBe(reason);
 
-    // Sending the same spec again creates no revision: the service stays failed and the operation says so again.
-    const again = await outcome(client.updateService({ service: { name, ...bad() } }, FAST_POLLING));
-    expect(again.error?.code).toBe(INTERNAL);
-    const [still] = await client.getService({ name });
-    expect(revisionId(still.latestCreatedRevision)).toBe(failed);
-  });
+      // Sending the same spec again creates no revision: the service stays failed and the operation says so again.
+      const again = await outcome(client.updateService({ service: { name, ...bad() } }, FAST_POLLING));
+      expect(again.error?.code).toBe(INTERNAL);
+      const [still] = await client.getService({ name });
+      expect(revisionId(still.latestCreatedRevision)).toBe(failed);
+    },
+  );
 
   test('fixing the cause (grant access on the secret) and deploying a new revision makes it Ready', async () => {
     const secret = `projects/${projectId}/secrets/atlantis-vcs-token`;
-    await secrets.setIamPolicy({ resource: secret, policy: { bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [`serviceAccount:${runtime}`] }] } });
+    await secrets.setIamPolicy({
+      resource: secret,
+      policy: { bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [`serviceAccount:${runtime}`] }] },
+    });
     const name = `${parent}/services/svc-unreadable`;
     const fixed = withSecret('1');
     fixed.template!.labels = { attempt: '2' }; // a changed template: a new revision
@@ -683,7 +946,9 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
     }
     emulator.mutate((services) => registerImage(services, image, `sha256:${'a'.repeat(64)}`));
     const name = `${parent}/services/no-image`;
-    const { response, error } = await outcome(client.updateService({ service: { name, ...simpleService({}, { image, name: 'atlantis' }) } }, FAST_POLLING));
+    const { response, error } = await outcome(
+      client.updateService({ service: { name, ...simpleService({}, { image, name: 'atlantis' }) } }, FAST_POLLING),
+    );
     expect(error).toBeUndefined();
     expect(revisionId(response?.latestReadyRevision)).toMatch(/^no-image-00002-/);
     expect(response?.uri).toBe(`https://no-image-${number}.${location}.run.app`);
@@ -696,7 +961,11 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
       for (const api of [RUN, 'secretmanager.googleapis.com', 'iam.googleapis.com']) delayed.setServiceEnabled(project, api);
       const slowClient = servicesClient(delayed, transport);
       const [operation] = await slowClient.createService(
-        { parent: `projects/${project}/locations/${location}`, serviceId: 'race', service: { template: { serviceAccount: `late-runtime@${project}.iam.gserviceaccount.com`, containers: [{ image: IMAGE }] } } },
+        {
+          parent: `projects/${project}/locations/${location}`,
+          serviceId: 'race',
+          service: { template: { serviceAccount: `late-runtime@${project}.iam.gserviceaccount.com`, containers: [{ image: IMAGE }] } },
+        },
         FAST_POLLING,
       );
       const created = await restCall(delayed, 'POST', `/v1/projects/${project}/serviceAccounts`, { accountId: 'late-runtime' });
@@ -733,12 +1002,15 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
     try {
       const error = await failureOf(() => client.createService({ parent, serviceId: 'denied', service: simpleService() }));
       expect(grpcCodeOf(error)).toBe(PERMISSION_DENIED);
-      expect(messageOf(error)).toBe(`Permission 'run.services.create' denied on resource '${parent}/services/denied' (or it may not exist).`);
+      expect(messageOf(error)).toBe(
+        `Permission 'run.services.create' denied on resource '${parent}/services/denied' (or it may not exist).`,
+      );
       expect(errorInfoOf(error)).toMatchObject({ reason: 'IAM_PERMISSION_DENIED', metadata: { permission: 'run.services.create' } });
       // allow_missing creation needs run.services.create as well.
-      const upsert = await failureOf(() => client.updateService({ service: { name: `${parent}/services/denied`, ...simpleService() }, allowMissing: true }));
+      const upsert = await failureOf(() =>
+        client.updateService({ service: { name: `${parent}/services/denied`, ...simpleService() }, allowMissing: true }),
+      );
       expect(grpcCodeOf(upsert)).toBe(PERMISSION_DENIED);
-
     } finally {
       await client.close();
       await emulator.close();
@@ -752,8 +1024,13 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
       const [created] = await operation.promise();
       const error = await failureOf(() => other.updateService({ service: { ...created, invokerIamDisabled: true } }));
       expect(grpcCodeOf(error)).toBe(PERMISSION_DENIED);
-      expect(messageOf(error)).toBe(`Permission 'run.services.setIamPolicy' denied on resource '${parent}/services/public' (or it may not exist).`);
-      const [tested] = await other.testIamPermissions({ resource: `${parent}/services/public`, permissions: ['run.services.get', 'run.services.setIamPolicy'] });
+      expect(messageOf(error)).toBe(
+        `Permission 'run.services.setIamPolicy' denied on resource '${parent}/services/public' (or it may not exist).`,
+      );
+      const [tested] = await other.testIamPermissions({
+        resource: `${parent}/services/public`,
+        permissions: ['run.services.get', 'run.services.setIamPolicy'],
+      });
       expect(tested.permissions).toEqual(['run.services.get']);
     } finally {
       await other.close();
@@ -763,7 +1040,10 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
     open.setServiceEnabled(projectId, RUN);
     const openClient = servicesClient(open, 'grpc');
     try {
-      const [operation] = await openClient.createService({ parent, serviceId: 'public', service: { ...simpleService(), invokerIamDisabled: true } }, FAST_POLLING);
+      const [operation] = await openClient.createService(
+        { parent, serviceId: 'public', service: { ...simpleService(), invokerIamDisabled: true } },
+        FAST_POLLING,
+      );
       const [created] = await operation.promise();
       expect(created.invokerIamDisabled).toBe(true);
     } finally {
@@ -786,13 +1066,47 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
       await client.getService({ name: service.name! });
       await revisionClient.listRevisions({ parent: service.name! });
       await failureOf(() => client.getService({ name: `${parent}/services/missing` }));
-      const entries = emulator.requestLog().map(({ transport, api, method, resource, status, mutating }) => ({ transport, api, method, resource, status, mutating }));
-      expect(entries[0]).toEqual({ transport: 'grpc', api: RUN, method: 'google.cloud.run.v2.Services/CreateService', resource: `${parent}/services/logged`, status: 'OK', mutating: true });
-      expect(entries.filter((entry) => entry.method === 'google.longrunning.Operations/GetOperation').every((entry) => entry.api === RUN && entry.mutating === false)).toBe(true);
+      const entries = emulator
+        .requestLog()
+        .map(({ transport, api, method, resource, status, mutating }) => ({ transport, api, method, resource, status, mutating }));
+      expect(entries[0]).toEqual({
+        transport: 'grpc',
+        api: RUN,
+        method: 'google.cloud.run.v2.Services/CreateService',
+        resource: `${parent}/services/logged`,
+        status: 'OK',
+        mutating: true,
+      });
+      expect(
+        entries
+          .filter((entry) => entry.method === 'google.longrunning.Operations/GetOperation')
+          .every((entry) => entry.api === RUN && entry.mutating === false),
+      ).toBe(true);
       expect(entries.slice(-3)).toEqual([
-        { transport: 'grpc', api: RUN, method: 'google.cloud.run.v2.Services/GetService', resource: service.name, status: 'OK', mutating: false },
-        { transport: 'rest', api: RUN, method: 'google.cloud.run.v2.Revisions/ListRevisions', resource: service.name, status: 'OK', mutating: false },
-        { transport: 'grpc', api: RUN, method: 'google.cloud.run.v2.Services/GetService', resource: `${parent}/services/missing`, status: 'NOT_FOUND', mutating: false },
+        {
+          transport: 'grpc',
+          api: RUN,
+          method: 'google.cloud.run.v2.Services/GetService',
+          resource: service.name,
+          status: 'OK',
+          mutating: false,
+        },
+        {
+          transport: 'rest',
+          api: RUN,
+          method: 'google.cloud.run.v2.Revisions/ListRevisions',
+          resource: service.name,
+          status: 'OK',
+          mutating: false,
+        },
+        {
+          transport: 'grpc',
+          api: RUN,
+          method: 'google.cloud.run.v2.Services/GetService',
+          resource: `${parent}/services/missing`,
+          status: 'NOT_FOUND',
+          mutating: false,
+        },
       ]);
     } finally {
       await client.close();
@@ -809,7 +1123,15 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
  * dropped serving status from its logs), and values the recorder normalised or that identify its
  * own account: see "Cloud Run" in src/emulator/README.md.
  */
-const STATUS_FIELDS = ['uri', 'urls', 'observedGeneration', 'conditions', 'latestReadyRevision', 'latestCreatedRevision', 'trafficStatuses'];
+const STATUS_FIELDS = [
+  'uri',
+  'urls',
+  'observedGeneration',
+  'conditions',
+  'latestReadyRevision',
+  'latestCreatedRevision',
+  'trafficStatuses',
+];
 const NORMALISED_FIELDS = ['generation', 'creator', 'lastModifier'];
 
 function runIgnores(exchange: RecordedExchange): string[] {

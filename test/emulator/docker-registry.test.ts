@@ -60,12 +60,19 @@ class Registry {
     const realm = /realm="([^"]+)"/.exec(challenge)![1]!;
     const service = /service="([^"]+)"/.exec(challenge)![1]!;
     const basic = Buffer.from(`oauth2accesstoken:${accessToken}`).toString('base64');
-    const response = await fetch(`${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(scope)}`, { headers: { Authorization: `Basic ${basic}` } });
+    const response = await fetch(`${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(scope)}`, {
+      headers: { Authorization: `Basic ${basic}` },
+    });
     expect(response.status).toBe(200);
     return ((await response.json()) as { token: string }).token;
   }
 
-  async manifest(method: 'GET' | 'HEAD', name: string, reference: string, options: { accept?: string; token?: string } = {}): Promise<Answer> {
+  async manifest(
+    method: 'GET' | 'HEAD',
+    name: string,
+    reference: string,
+    options: { accept?: string; token?: string } = {},
+  ): Promise<Answer> {
     const token = options.token ?? (await this.token(`repository:${name}:pull`));
     return this.send(method, `/v2/${name}/manifests/${reference}`, { Authorization: `Bearer ${token}`, Accept: options.accept ?? ACCEPT });
   }
@@ -79,12 +86,19 @@ function sha256(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
-async function createRepositories(emulator: RunningEmulator, project: string, repositories: Array<[string, Record<string, unknown>]>): Promise<void> {
+async function createRepositories(
+  emulator: RunningEmulator,
+  project: string,
+  repositories: Array<[string, Record<string, unknown>]>,
+): Promise<void> {
   emulator.setServiceEnabled(project, API);
   const client: ArtifactRegistryClient = artifactRegistryClient(emulator, 'grpc');
   try {
     for (const [repositoryId, repository] of repositories) {
-      const [operation] = await client.createRepository({ parent: `projects/${project}/locations/${REGION}`, repositoryId, repository }, FAST_POLLING);
+      const [operation] = await client.createRepository(
+        { parent: `projects/${project}/locations/${REGION}`, repositoryId, repository },
+        FAST_POLLING,
+      );
       await operation.promise();
     }
   } finally {
@@ -94,7 +108,11 @@ async function createRepositories(emulator: RunningEmulator, project: string, re
 
 const GHCR_REMOTE: [string, Record<string, unknown>] = [
   'ghcr',
-  { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'https://ghcr.io' } } } },
+  {
+    format: 'DOCKER',
+    mode: 'REMOTE_REPOSITORY',
+    remoteRepositoryConfig: { dockerRepository: { customRepository: { uri: 'https://ghcr.io' } } },
+  },
 ];
 
 describe('Docker Registry HTTP API v2 on the emulator', () => {
@@ -107,7 +125,10 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
     registry = new Registry(emulator);
     await createRepositories(emulator, PROJECT, [
       GHCR_REMOTE,
-      ['hub', { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { publicRepository: 'DOCKER_HUB' } } }],
+      [
+        'hub',
+        { format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteRepositoryConfig: { dockerRepository: { publicRepository: 'DOCKER_HUB' } } },
+      ],
       ['images', { format: 'DOCKER' }],
     ]);
     await createRepositories(emulator, PROJECT, [
@@ -131,7 +152,9 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
   test('GET /v2/ challenges with a Bearer realm under the same /hosts prefix; a token opens it', async () => {
     const anonymous = await registry.send('GET', '/v2/');
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="http://127.0.0.1:${emulator.port}/hosts/${HOST}/v2/token",service="${HOST}"`);
+    expect(anonymous.headers.get('www-authenticate')).toBe(
+      `Bearer realm="http://127.0.0.1:${emulator.port}/hosts/${HOST}/v2/token",service="${HOST}"`,
+    );
     expect(anonymous.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
     expect(anonymous.json).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: expect.any(String) }] });
     const token = await registry.token(`repository:${atlantis}:pull`);
@@ -152,8 +175,17 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
     expect((await registry.send('GET', url, basic('oauth2accesstoken', ''))).status).toBe(401);
     const answer = await registry.send('GET', url, basic('oauth2accesstoken', 'ya29.anything'));
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual({ token: expect.any(String), access_token: answer.json.token, expires_in: 3600, issued_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    const otherService = await registry.send('GET', `/v2/token?service=us-docker.pkg.dev&scope=repository:${atlantis}:pull`, basic('oauth2accesstoken', 'ya29.x'));
+    expect(answer.json).toEqual({
+      token: expect.any(String),
+      access_token: answer.json.token,
+      expires_in: 3600,
+      issued_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const otherService = await registry.send(
+      'GET',
+      `/v2/token?service=us-docker.pkg.dev&scope=repository:${atlantis}:pull`,
+      basic('oauth2accesstoken', 'ya29.x'),
+    );
     expect(otherService.status).toBe(400);
   });
 
@@ -209,9 +241,12 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
     for (const tag of ['v0.47.x', 'main', 'nightly']) {
       const answer = await registry.manifest('GET', atlantis, tag);
       expect(answer.status, tag).toBe(404);
-      expect(answer.json).toEqual({ errors: [{ code: 'MANIFEST_UNKNOWN', message: `Failed to fetch "${tag}" from request "/v2/${atlantis}/manifests/${tag}".` }] });
+      expect(answer.json).toEqual({
+        errors: [{ code: 'MANIFEST_UNKNOWN', message: `Failed to fetch "${tag}" from request "/v2/${atlantis}/manifests/${tag}".` }],
+      });
     }
-    for (const tag of ['0.47.1', 'v0.47', 'latest', 'v0.47.1-debian', 'latest-alpine']) expect((await registry.manifest('HEAD', atlantis, tag)).status, tag).toBe(200);
+    for (const tag of ['0.47.1', 'v0.47', 'latest', 'v0.47.1-debian', 'latest-alpine'])
+      expect((await registry.manifest('HEAD', atlantis, tag)).status, tag).toBe(200);
     expect((await registry.manifest('GET', atlantis, `sha256:${'0'.repeat(64)}`)).json.errors[0].code).toBe('MANIFEST_UNKNOWN');
     const noRepository = await registry.manifest('GET', `${PROJECT}/nosuch/app`, 'v1.0.0');
     expect(noRepository.status).toBe(404);
@@ -235,7 +270,9 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
       code: 'UNAUTHORIZED',
       message: `Unauthenticated request. Unauthenticated requests do not have permission "artifactregistry.repositories.downloadArtifacts" on resource "projects/${PROJECT}/locations/${REGION}/repositories/ghcr" (or it may not exist)`,
     });
-    const otherScope = await registry.manifest('GET', atlantis, 'v0.47.1', { token: await registry.token(`repository:${PROJECT}/ghcr/other:pull`) });
+    const otherScope = await registry.manifest('GET', atlantis, 'v0.47.1', {
+      token: await registry.token(`repository:${PROJECT}/ghcr/other:pull`),
+    });
     expect(otherScope.status).toBe(401);
     expect(otherScope.headers.get('www-authenticate')).toMatch(/,error="insufficient_scope"$/);
     const pushOnly = await registry.manifest('GET', atlantis, 'v0.47.1', { token: await registry.token(`repository:${atlantis}:push`) });
@@ -285,7 +322,9 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
     expect(standard.json.tags).toEqual(['v0.47.1-build1', 'v2']);
     const first = await registry.tags(`${PROJECT}/images/atlantis/custom`, '?n=1');
     expect(first.json.tags).toEqual(['v0.47.1-build1']);
-    expect(first.headers.get('link')).toBe(`</hosts/${HOST}/v2/${PROJECT}/images/atlantis/custom/tags/list?n=1&last=v0.47.1-build1>; rel="next"`);
+    expect(first.headers.get('link')).toBe(
+      `</hosts/${HOST}/v2/${PROJECT}/images/atlantis/custom/tags/list?n=1&last=v0.47.1-build1>; rel="next"`,
+    );
     expect((await registry.tags(`${PROJECT}/images/atlantis/custom`, '?n=1&last=v0.47.1-build1')).json.tags).toEqual(['v2']);
     const unknown = await registry.tags(`${PROJECT}/images/nothing/here`);
     expect(unknown.status).toBe(404);
@@ -329,8 +368,12 @@ describe('registry behaviour across emulators and options', () => {
       try {
         await createRepositories(emulator, project, [GHCR_REMOTE]);
         const registry = new Registry(emulator);
-        digests.push((await registry.manifest('HEAD', `${project}/ghcr/runatlantis/atlantis`, 'v0.47.1')).headers.get('docker-content-digest')!);
-        digests.push((await registry.manifest('HEAD', `${project}/ghcr/runatlantis/atlantis`, 'v0.47.1')).headers.get('docker-content-digest')!);
+        digests.push(
+          (await registry.manifest('HEAD', `${project}/ghcr/runatlantis/atlantis`, 'v0.47.1')).headers.get('docker-content-digest')!,
+        );
+        digests.push(
+          (await registry.manifest('HEAD', `${project}/ghcr/runatlantis/atlantis`, 'v0.47.1')).headers.get('docker-content-digest')!,
+        );
       } finally {
         await emulator.close();
       }
@@ -342,7 +385,9 @@ describe('registry behaviour across emulators and options', () => {
     try {
       await createRepositories(emulator, 'stable-project-c', [GHCR_REMOTE]);
       const registry = new Registry(emulator);
-      const other = (await registry.manifest('HEAD', 'stable-project-c/ghcr/runatlantis/atlantis', 'v0.47.0')).headers.get('docker-content-digest');
+      const other = (await registry.manifest('HEAD', 'stable-project-c/ghcr/runatlantis/atlantis', 'v0.47.0')).headers.get(
+        'docker-content-digest',
+      );
       expect(other).not.toBe(digests[0]);
     } finally {
       await emulator.close();
@@ -370,7 +415,9 @@ describe('registry behaviour across emulators and options', () => {
       const disabled = await new Registry(second).manifest('GET', 'disabled-project/ghcr/runatlantis/atlantis', 'v0.47.1');
       expect(disabled.status).toBe(403);
       expect(disabled.json.errors[0].code).toBe('DENIED');
-      expect(disabled.json.errors[0].message).toMatch(/^Artifact Registry API has not been used in project \d+ before or it is disabled\. Enable it by visiting/);
+      expect(disabled.json.errors[0].message).toMatch(
+        /^Artifact Registry API has not been used in project \d+ before or it is disabled\. Enable it by visiting/,
+      );
     } finally {
       await second.close();
     }
@@ -462,7 +509,11 @@ describe('the tool’s registry client against the emulator', () => {
     });
     const client = clientFor({ bearerRealm: true });
     const byTag = await client.resolveDigest(image('images', ':v1.2.3'));
-    expect(byTag).toEqual({ digest, reference: image('images', `@${digest}`), mediaType: 'application/vnd.docker.distribution.manifest.v2+json' });
+    expect(byTag).toEqual({
+      digest,
+      reference: image('images', `@${digest}`),
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    });
     expect((await client.resolveDigest(image('images', `@${digest}`), { verify: true })).digest).toBe(digest);
     expect((await client.resolveDigest(image('images', ':only-head'))).digest).toBe(REGISTERED);
   });
@@ -471,7 +522,11 @@ describe('the tool’s registry client against the emulator', () => {
     const denying = await startEmulator({ deny: ['artifactregistry.repositories.downloadArtifacts'] });
     try {
       await createRepositories(denying, project, [GHCR_REMOTE]);
-      const error = await new RegistryClient({ baseUrl: `http://${denying.host}/hosts/${HOST}`, accessToken: async () => 'ya29.t', retry: { retries: 0 } })
+      const error = await new RegistryClient({
+        baseUrl: `http://${denying.host}/hosts/${HOST}`,
+        accessToken: async () => 'ya29.t',
+        retry: { retries: 0 },
+      })
         .resolveDigest(image('ghcr', ':v0.47.1'))
         .catch((caught: unknown) => caught as GcpError);
       expect(error.code).toBe('PERMISSION_DENIED');

@@ -94,7 +94,11 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
       ['DomainRoutable', 'True'],
     ]);
     // The project number names the namespace just as well.
-    const byNumber = await restCall(emulator, 'GET', `/hosts/${REGION}-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${number}/domainmappings/atlantis.example.com`);
+    const byNumber = await restCall(
+      emulator,
+      'GET',
+      `/hosts/${REGION}-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${number}/domainmappings/atlantis.example.com`,
+    );
     expect(byNumber.body.metadata.uid).toBe(answer.body.metadata.uid);
   });
 
@@ -140,7 +144,9 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
   test('the route must exist in the region; duplicates → 409; bad names → 400', async () => {
     const noRoute = await restCall(emulator, 'POST', base, mappingBody('ghost.example.com', 'ghost'));
     expect(noRoute.status).toBe(404);
-    expect(noRoute.body.error.message).toBe(`Resource 'ghost' of kind 'SERVICE' in region '${REGION}' in project '${projectId}' does not exist.`);
+    expect(noRoute.body.error.message).toBe(
+      `Resource 'ghost' of kind 'SERVICE' in region '${REGION}' in project '${projectId}' does not exist.`,
+    );
     const duplicate = await restCall(emulator, 'POST', base, mappingBody('atlantis.example.com', 'atlantis'));
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.status).toBe('ALREADY_EXISTS');
@@ -149,7 +155,12 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
     const noRouteName = await restCall(emulator, 'POST', base, { ...mappingBody('x.example.com', 'atlantis'), spec: {} });
     expect(noRouteName.status).toBe(400);
     expect(noRouteName.body.error.message).toMatch(/^spec\.routeName: /);
-    const otherRegion = await restCall(emulator, 'POST', `/hosts/europe-west1-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${projectId}/domainmappings`, mappingBody('eu.example.com', 'atlantis'));
+    const otherRegion = await restCall(
+      emulator,
+      'POST',
+      `/hosts/europe-west1-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${projectId}/domainmappings`,
+      mappingBody('eu.example.com', 'atlantis'),
+    );
     expect(otherRegion.status).toBe(404);
     const dryRun = await restCall(emulator, 'POST', `${base}?dryRun=All`, mappingBody('dry.example.com', 'atlantis'));
     expect(dryRun.status).toBe(200);
@@ -167,10 +178,15 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
     ]);
     const deleted = await restCall(emulator, 'DELETE', `${base}/example.org`);
     expect(deleted.status).toBe(200);
-    expect(deleted.body).toMatchObject({ status: 'Success', details: { name: 'example.org', group: 'domains.cloudrun.com', kind: 'domainmappings' } });
+    expect(deleted.body).toMatchObject({
+      status: 'Success',
+      details: { name: 'example.org', group: 'domains.cloudrun.com', kind: 'domainmappings' },
+    });
     const gone = await restCall(emulator, 'GET', `${base}/example.org`);
     expect(gone.status).toBe(404);
-    expect(gone.body.error.message).toBe(`Resource 'example.org' of kind 'DOMAIN_MAPPING' in region '${REGION}' in project '${projectId}' does not exist.`);
+    expect(gone.body.error.message).toBe(
+      `Resource 'example.org' of kind 'DOMAIN_MAPPING' in region '${REGION}' in project '${projectId}' does not exist.`,
+    );
     expect((await restCall(emulator, 'DELETE', `${base}/example.org`)).status).toBe(404);
   });
 
@@ -192,7 +208,10 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
     expect((await restCall(emulator, 'POST', base, mappingBody('short.example.com', 'short-lived'))).status).toBe(200);
     const client = new ServicesClient(clientOptions(emulator, 'rest'));
     try {
-      const [operation] = await client.deleteService({ name: `projects/${projectId}/locations/${REGION}/services/short-lived` }, FAST_POLLING);
+      const [operation] = await client.deleteService(
+        { name: `projects/${projectId}/locations/${REGION}/services/short-lived` },
+        FAST_POLLING,
+      );
       await operation.promise();
     } finally {
       await client.close();
@@ -205,13 +224,19 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
   test('authentication, unknown hosts, and the request log', async () => {
     const anonymous = await restCall(emulator, 'GET', base, undefined, { token: null });
     expect(anonymous.status).toBe(401);
-    const global = await restCall(emulator, 'GET', `/hosts/run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${projectId}/domainmappings`);
+    const global = await restCall(
+      emulator,
+      'GET',
+      `/hosts/run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${projectId}/domainmappings`,
+    );
     expect(global.status).toBe(404);
     emulator.clearRequestLog();
     await restCall(emulator, 'POST', base, mappingBody('logged.example.com', 'atlantis'));
     await restCall(emulator, 'GET', `${base}/logged.example.com`);
     await restCall(emulator, 'DELETE', `${base}/logged.example.com`);
-    expect(emulator.requestLog().map(({ api, method, status, mutating, transport }) => ({ api, method, status, mutating, transport }))).toEqual([
+    expect(
+      emulator.requestLog().map(({ api, method, status, mutating, transport }) => ({ api, method, status, mutating, transport })),
+    ).toEqual([
       { api: RUN, method: 'google.cloud.run.v1.DomainMappings/CreateDomainMapping', status: 'OK', mutating: true, transport: 'rest' },
       { api: RUN, method: 'google.cloud.run.v1.DomainMappings/GetDomainMapping', status: 'OK', mutating: false, transport: 'rest' },
       { api: RUN, method: 'google.cloud.run.v1.DomainMappings/DeleteDomainMapping', status: 'OK', mutating: true, transport: 'rest' },
@@ -244,9 +269,17 @@ describe('domain mappings with --operation-delay and --deny', () => {
     const projectId = 'run-domains-denied';
     try {
       emulator.setServiceEnabled(projectId, RUN);
-      const answer = await restCall(emulator, 'POST', `/hosts/${REGION}-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${projectId}/domainmappings`, mappingBody('x.example.com', 'atlantis'));
+      const answer = await restCall(
+        emulator,
+        'POST',
+        `/hosts/${REGION}-run.googleapis.com/apis/domains.cloudrun.com/v1/namespaces/${projectId}/domainmappings`,
+        mappingBody('x.example.com', 'atlantis'),
+      );
       expect(answer.status).toBe(403);
-      expect(answer.body.error.details[0]).toMatchObject({ reason: 'IAM_PERMISSION_DENIED', metadata: { permission: 'run.domainmappings.create' } });
+      expect(answer.body.error.details[0]).toMatchObject({
+        reason: 'IAM_PERMISSION_DENIED',
+        metadata: { permission: 'run.domainmappings.create' },
+      });
     } finally {
       await emulator.close();
     }

@@ -37,14 +37,27 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
 
   test('gcloud iam service-accounts create / describe', async () => {
     const created = await gcloud.run([
-      'iam', 'service-accounts', 'create', 'atlantis-sa', '--project', projectId, '--display-name', 'Atlantis', '--format=json',
+      'iam',
+      'service-accounts',
+      'create',
+      'atlantis-sa',
+      '--project',
+      projectId,
+      '--display-name',
+      'Atlantis',
+      '--format=json',
     ]);
     expect(created.stderr).not.toMatch(/ERROR/);
     expect(created.code).toBe(0);
     const email = `atlantis-sa@${projectId}.iam.gserviceaccount.com`;
     const described = await gcloud.run(['iam', 'service-accounts', 'describe', email, '--project', projectId, '--format=json']);
     expect(described.code).toBe(0);
-    expect(described.json).toMatchObject({ email, displayName: 'Atlantis', projectId, name: `projects/${projectId}/serviceAccounts/${email}` });
+    expect(described.json).toMatchObject({
+      email,
+      displayName: 'Atlantis',
+      projectId,
+      name: `projects/${projectId}/serviceAccounts/${email}`,
+    });
     const account = emulator.state().collections['iam.serviceAccounts']?.[email] as { displayName?: string } | undefined;
     expect(account?.displayName).toBe('Atlantis');
 

@@ -32,7 +32,11 @@ let available: boolean | undefined;
 export function gcloudAvailable(): boolean {
   if (available === undefined) {
     try {
-      execFileSync('gcloud', ['--version'], { stdio: 'ignore', timeout: 30_000, env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' } });
+      execFileSync('gcloud', ['--version'], {
+        stdio: 'ignore',
+        timeout: 30_000,
+        env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
+      });
       available = true;
     } catch {
       available = false;

@@ -71,7 +71,13 @@ describe('IAM service accounts', () => {
     expect(answer.body.error).toEqual({
       code: 409,
       message: `Service account atlantis-runner already exists within project projects/${projectId}.`,
-      errors: [{ message: `Service account atlantis-runner already exists within project projects/${projectId}.`, domain: 'global', reason: 'alreadyExists' }],
+      errors: [
+        {
+          message: `Service account atlantis-runner already exists within project projects/${projectId}.`,
+          domain: 'global',
+          reason: 'alreadyExists',
+        },
+      ],
       status: 'ALREADY_EXISTS',
     });
   });
@@ -109,7 +115,12 @@ describe('IAM service accounts', () => {
     expect(deleted.body).toEqual({});
     const gone = await restCall(emulator, 'GET', name);
     expect(gone.status).toBe(404);
-    expect(gone.body.error).toMatchObject({ code: 404, message: 'Unknown service account', status: 'NOT_FOUND', errors: [{ reason: 'notFound' }] });
+    expect(gone.body.error).toMatchObject({
+      code: 404,
+      message: 'Unknown service account',
+      status: 'NOT_FOUND',
+      errors: [{ reason: 'notFound' }],
+    });
     expect((await restCall(emulator, 'DELETE', name)).status).toBe(404);
   });
 

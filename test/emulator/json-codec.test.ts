@@ -38,7 +38,9 @@ describe('proto3 JSON codec', () => {
     template: {
       timeout: '300s',
       maxInstanceRequestConcurrency: 80,
-      containers: [{ image: 'gcr.io/cloudrun/hello', env: [{ name: 'FOO', value: 'bar' }], resources: { limits: { cpu: '1000m' }, cpuIdle: true } }],
+      containers: [
+        { image: 'gcr.io/cloudrun/hello', env: [{ name: 'FOO', value: 'bar' }], resources: { limits: { cpu: '1000m' }, cpuIdle: true } },
+      ],
       scaling: { maxInstanceCount: 2 },
     },
     traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }],
@@ -61,7 +63,11 @@ describe('proto3 JSON codec', () => {
   });
 
   test('proto3 defaults are omitted, set oneof members and empty messages are kept', () => {
-    const json = codec.normalize(Service, { generation: '0', reconciling: false, template: { containers: [{ resources: { cpuIdle: false } }] } });
+    const json = codec.normalize(Service, {
+      generation: '0',
+      reconciling: false,
+      template: { containers: [{ resources: { cpuIdle: false } }] },
+    });
     expect(json).toEqual({ template: { containers: [{ resources: {} }] } }); // a plain bool false is a default
     const Replication = loadProtoFile('@google-cloud/secret-manager').lookupType('google.cloud.secretmanager.v1.Replication');
     expect(codec.normalize(Replication, { automatic: {} })).toEqual({ automatic: {} });
@@ -82,7 +88,15 @@ describe('proto3 JSON codec', () => {
       response: { '@type': 'type.googleapis.com/google.cloud.run.v2.Service', name: 'projects/p/locations/l/services/s', generation: '1' },
     };
     expect(codec.decode(Operation, codec.encode(Operation, operation))).toEqual(operation);
-    const status = { name: 'operations/y', done: true, error: { code: 5, message: 'gone', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'R', domain: 'd', metadata: { k: 'v' } }] } };
+    const status = {
+      name: 'operations/y',
+      done: true,
+      error: {
+        code: 5,
+        message: 'gone',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'R', domain: 'd', metadata: { k: 'v' } }],
+      },
+    };
     expect(codec.decode(Operation, codec.encode(Operation, status))).toEqual(status);
   });
 
@@ -106,7 +120,9 @@ describe('proto3 JSON codec', () => {
     expect(apiErrorOf(() => codec.normalize(Service, { ingress: 'NOT_AN_INGRESS' })).message).toBe(
       `Invalid value at 'ingress' (type.googleapis.com/google.cloud.run.v2.IngressTraffic), "NOT_AN_INGRESS"`,
     );
-    expect(apiErrorOf(() => codec.normalize(Service, { generation: 'seven' })).message).toBe(`Invalid value at 'generation' (TYPE_INT64), "seven"`);
+    expect(apiErrorOf(() => codec.normalize(Service, { generation: 'seven' })).message).toBe(
+      `Invalid value at 'generation' (TYPE_INT64), "seven"`,
+    );
     expect(apiErrorOf(() => codec.normalize(Service, { createTime: 'yesterday' })).code).toBe('INVALID_ARGUMENT');
     expect(apiErrorOf(() => codec.normalize(Service, { template: { timeout: 300 } })).code).toBe('INVALID_ARGUMENT');
     expect(apiErrorOf(() => codec.normalize(Service, { labels: ['a'] })).code).toBe('INVALID_ARGUMENT');
@@ -134,7 +150,9 @@ describe('options', () => {
       { pattern: '*', code: 'UNAVAILABLE', rate: 0.2 },
       { pattern: 'run.CreateService', code: 'RESOURCE_EXHAUSTED', rate: 0.1 },
     ]);
-    expect(parseFaultSpec('google.cloud.run.v2.Services/*=INTERNAL:1')).toEqual([{ pattern: 'google.cloud.run.v2.Services/*', code: 'INTERNAL', rate: 1 }]);
+    expect(parseFaultSpec('google.cloud.run.v2.Services/*=INTERNAL:1')).toEqual([
+      { pattern: 'google.cloud.run.v2.Services/*', code: 'INTERNAL', rate: 1 },
+    ]);
     expect(() => parseFaultSpec('run.CreateService')).toThrow(/expected METHOD=CODE:RATE/);
     expect(() => parseFaultSpec('x=NOPE:0.1')).toThrow(/not an error code/);
     expect(() => parseFaultSpec('x=OK:0.1')).toThrow(/not an error code/);

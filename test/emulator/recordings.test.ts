@@ -26,7 +26,9 @@ function skipNotEmulated(exchange: RecordedExchange): string | false {
 
 /** The recorder created its projects with labels, a parent and a display name; the emulator's projects have none of these. */
 function projectCreatedByRecorder(exchange: RecordedExchange): string[] {
-  return exchange.request.host === 'cloudresourcemanager.googleapis.com' && exchange.request.method === 'GET' ? ['labels', 'parent', 'name'] : [];
+  return exchange.request.host === 'cloudresourcemanager.googleapis.com' && exchange.request.method === 'GET'
+    ? ['labels', 'parent', 'name']
+    : [];
 }
 
 describe('recorded Google exchanges replayed against the emulator', () => {
@@ -103,7 +105,14 @@ describe('the recording parser and comparer', () => {
     const captures: Record<string, string> = {};
     const volatileValues = new Map<string, string>();
     const differences = compareJson(
-      { name: 'operations/${operationID}', etag: 'abc=', createTime: '2024-04-01T12:34:56.123456Z', state: 'ENABLED', parent: 'p', labels: { a: '1' } },
+      {
+        name: 'operations/${operationID}',
+        etag: 'abc=',
+        createTime: '2024-04-01T12:34:56.123456Z',
+        state: 'ENABLED',
+        parent: 'p',
+        labels: { a: '1' },
+      },
       { name: 'operations/op-42', etag: 'xyz=', createTime: '2026-01-01T00:00:00Z', state: 'DISABLED', extra: true, labels: { a: '2' } },
       { captures, volatileValues, ignorePaths: ['labels'] },
     );

@@ -69,7 +69,10 @@ function parseBody(lines: string[]): unknown {
 
 /** Parses the `.http.log` format: exchanges separated by `---`; request line, headers, body, blank, status line, headers, body. */
 export function parseRecording(text: string, file = '(inline)'): RecordedExchange[] {
-  const blocks = text.split(/\n---\n/).map((block) => block.trim()).filter(Boolean);
+  const blocks = text
+    .split(/\n---\n/)
+    .map((block) => block.trim())
+    .filter(Boolean);
   return blocks.map((block, index) => {
     const lines = block.split('\n');
     const [method, url] = lines[0]!.split(' ', 2) as [string, string];
@@ -130,8 +133,20 @@ export interface Difference {
 
 /** Fields whose values are ids, times or etags: compared by presence and type only. */
 export const VOLATILE_FIELDS = new Set([
-  'etag', 'createTime', 'updateTime', 'deleteTime', 'expireTime', 'lastTransitionTime', 'startTime', 'endTime',
-  'uniqueId', 'oauth2ClientId', 'uid', 'latestReadyRevision', 'latestCreatedRevision', 'revision',
+  'etag',
+  'createTime',
+  'updateTime',
+  'deleteTime',
+  'expireTime',
+  'lastTransitionTime',
+  'startTime',
+  'endTime',
+  'uniqueId',
+  'oauth2ClientId',
+  'uid',
+  'latestReadyRevision',
+  'latestCreatedRevision',
+  'revision',
 ]);
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
@@ -181,7 +196,11 @@ export function compareJson(expected: unknown, actual: unknown, options: Compare
   const captures = (options.captures ??= {});
   const volatile = options.volatileFields ?? VOLATILE_FIELDS;
   if (at && isIgnored(at, ignorePaths)) return [];
-  const key = at.replace(/\[\d+\]$/, '').split('.').at(-1) ?? '';
+  const key =
+    at
+      .replace(/\[\d+\]$/, '')
+      .split('.')
+      .at(-1) ?? '';
   if (typeof expected === 'string') {
     if (typeof actual !== 'string') return [{ path: at, problem: 'value', expected, actual }];
     if (volatile.has(key)) {
@@ -189,7 +208,8 @@ export function compareJson(expected: unknown, actual: unknown, options: Compare
       return [];
     }
     if (TIMESTAMP.test(expected) && TIMESTAMP.test(actual)) return [];
-    if (expected.includes('${')) return matchPlaceholders(expected, actual, captures) ? [] : [{ path: at, problem: 'value', expected, actual }];
+    if (expected.includes('${'))
+      return matchPlaceholders(expected, actual, captures) ? [] : [{ path: at, problem: 'value', expected, actual }];
     return expected === actual ? [] : [{ path: at, problem: 'value', expected, actual }];
   }
   if (Array.isArray(expected)) {
@@ -210,7 +230,8 @@ export function compareJson(expected: unknown, actual: unknown, options: Compare
     }
     for (const name of Object.keys(actualObject)) {
       const child = at ? `${at}.${name}` : name;
-      if (!(name in expectedObject) && !isIgnored(child, ignorePaths)) differences.push({ path: child, problem: 'unexpected', actual: actualObject[name] });
+      if (!(name in expectedObject) && !isIgnored(child, ignorePaths))
+        differences.push({ path: child, problem: 'unexpected', actual: actualObject[name] });
     }
     return differences;
   }
@@ -251,7 +272,8 @@ export async function replayRecording(exchanges: RecordedExchange[], options: Re
     }
     const vars = { ...captures, ...options.vars };
     const target = substitute(exchange.request.target, vars);
-    const body = exchange.request.body === undefined ? undefined : JSON.stringify(substituteDeep(exchange.request.body, vars, volatileValues));
+    const body =
+      exchange.request.body === undefined ? undefined : JSON.stringify(substituteDeep(exchange.request.body, vars, volatileValues));
     const response = await fetch(`${options.baseUrl}${target}`, {
       method: exchange.request.method,
       headers: {
@@ -296,7 +318,9 @@ export function formatDifferences(results: ReplayResult[]): string {
     const { file, index, request } = result.exchange;
     lines.push(`${file} #${index}: ${request.method} ${request.target}`);
     for (const difference of result.differences) {
-      lines.push(`  ${difference.path || '(body)'}: ${difference.problem} expected=${JSON.stringify(difference.expected)} actual=${JSON.stringify(difference.actual)}`);
+      lines.push(
+        `  ${difference.path || '(body)'}: ${difference.problem} expected=${JSON.stringify(difference.expected)} actual=${JSON.stringify(difference.actual)}`,
+      );
     }
   }
   return lines.join('\n');

@@ -64,17 +64,25 @@ describe.each(TRANSPORTS)('Resource Manager v3 over %s', (transport) => {
       },
     });
     expect(updated.version).toBe(1);
-    expect(updated.bindings?.map((b) => [b.role, b.members])).toEqual([['roles/viewer', ['user:ann@example.com', 'group:team@example.com']]]);
+    expect(updated.bindings?.map((b) => [b.role, b.members])).toEqual([
+      ['roles/viewer', ['user:ann@example.com', 'group:team@example.com']],
+    ]);
     expect(Buffer.from(updated.etag as Uint8Array)).not.toEqual(Buffer.from(fresh.etag as Uint8Array));
 
     const stale = await failureOf(() =>
-      client.setIamPolicy({ resource, policy: { etag: fresh.etag, bindings: [{ role: 'roles/owner', members: ['user:eve@example.com'] }] } }),
+      client.setIamPolicy({
+        resource,
+        policy: { etag: fresh.etag, bindings: [{ role: 'roles/owner', members: ['user:eve@example.com'] }] },
+      }),
     );
     expect(grpcCodeOf(stale)).toBe(10);
     expect(messageOf(stale)).toMatch(/^There were concurrent policy changes/);
 
     // Without an etag the policy is overwritten unconditionally.
-    const [overwritten] = await client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/editor', members: ['user:bob@example.com'] }] } });
+    const [overwritten] = await client.setIamPolicy({
+      resource,
+      policy: { bindings: [{ role: 'roles/editor', members: ['user:bob@example.com'] }] },
+    });
     expect(overwritten.bindings?.map((b) => b.role)).toEqual(['roles/editor']);
     const [read] = await client.getIamPolicy({ resource: `projects/${emulator.projectNumber(projectId)}` });
     expect(Buffer.from(read.etag as Uint8Array)).toEqual(Buffer.from(overwritten.etag as Uint8Array));
@@ -94,11 +102,18 @@ describe.each(TRANSPORTS)('Resource Manager v3 over %s', (transport) => {
     const compute = `${emulator.projectNumber(projectId)}-compute@developer.gserviceaccount.com`;
     const [policy] = await client.setIamPolicy({
       resource,
-      policy: { bindings: [{ role: 'roles/run.invoker', members: [`serviceAccount:${email}`, `serviceAccount:${agent}`, `serviceAccount:${compute}`] }] },
+      policy: {
+        bindings: [
+          { role: 'roles/run.invoker', members: [`serviceAccount:${email}`, `serviceAccount:${agent}`, `serviceAccount:${compute}`] },
+        ],
+      },
     });
     expect(policy.bindings?.[0]?.members).toHaveLength(3);
 
-    for (const bad of [{ role: 'viewer', members: ['user:a@example.com'] }, { role: 'roles/viewer', members: ['alice'] }]) {
+    for (const bad of [
+      { role: 'viewer', members: ['user:a@example.com'] },
+      { role: 'roles/viewer', members: ['alice'] },
+    ]) {
       expect(grpcCodeOf(await failureOf(() => client.setIamPolicy({ resource, policy: { bindings: [bad] } })))).toBe(3);
     }
   });
@@ -109,7 +124,9 @@ describe.each(TRANSPORTS)('Resource Manager v3 over %s', (transport) => {
       permissions: ['resourcemanager.projects.get', 'run.services.create'],
     });
     expect(answer.permissions).toEqual(['resourcemanager.projects.get', 'run.services.create']);
-    expect(grpcCodeOf(await failureOf(() => client.testIamPermissions({ resource: `projects/${projectId}`, permissions: ['nonsense'] })))).toBe(3);
+    expect(
+      grpcCodeOf(await failureOf(() => client.testIamPermissions({ resource: `projects/${projectId}`, permissions: ['nonsense'] }))),
+    ).toBe(3);
   });
 
   test('a service account is invisible to IAM policies until --iam-propagation-delay has passed', async () => {
@@ -156,7 +173,9 @@ describe('Resource Manager v1 (REST, as gcloud uses it)', () => {
   });
 
   test('v1 and v3 IAM methods share one policy', async () => {
-    const fresh = await restCall(emulator, 'POST', `/v1/projects/${projectId}:getIamPolicy?alt=json`, { options: { requestedPolicyVersion: 3 } });
+    const fresh = await restCall(emulator, 'POST', `/v1/projects/${projectId}:getIamPolicy?alt=json`, {
+      options: { requestedPolicyVersion: 3 },
+    });
     expect(Object.keys(fresh.body)).toEqual(['etag']);
     const set = await restCall(emulator, 'POST', `/v1/projects/${projectId}:setIamPolicy?alt=json`, {
       policy: { etag: fresh.body.etag, version: 3, bindings: [{ role: 'roles/viewer', members: ['user:ann@example.com'] }] },
@@ -173,11 +192,15 @@ describe('Resource Manager v1 (REST, as gcloud uses it)', () => {
       await client.close();
     }
 
-    const stale = await restCall(emulator, 'POST', `/v1/projects/${projectId}:setIamPolicy`, { policy: { etag: fresh.body.etag, bindings: [] } });
+    const stale = await restCall(emulator, 'POST', `/v1/projects/${projectId}:setIamPolicy`, {
+      policy: { etag: fresh.body.etag, bindings: [] },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error.status).toBe('ABORTED');
 
-    const tested = await restCall(emulator, 'POST', `/v1/projects/${projectId}:testIamPermissions`, { permissions: ['resourcemanager.projects.get'] });
+    const tested = await restCall(emulator, 'POST', `/v1/projects/${projectId}:testIamPermissions`, {
+      permissions: ['resourcemanager.projects.get'],
+    });
     expect(tested.body).toEqual({ permissions: ['resourcemanager.projects.get'] });
     const unknownField = await restCall(emulator, 'POST', `/v1/projects/${projectId}:testIamPermissions`, { permission: ['x.y.z'] });
     expect(unknownField.status).toBe(400);

@@ -112,12 +112,21 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const cases: Array<[object, RegExp]> = [
       [{}, /^Secret\.replication must be set/],
       [{ replication: { userManaged: { replicas: [] } } }, /must contain at least one replica/],
-      [{ replication: { userManaged: { replicas: [{ location: 'us-central1' }, { location: 'us-central1' }] } } }, /Duplicate replica location/],
+      [
+        { replication: { userManaged: { replicas: [{ location: 'us-central1' }, { location: 'us-central1' }] } } },
+        /Duplicate replica location/,
+      ],
       [{ replication: { automatic: {} }, labels: { Env: 'prod' } }, /^Invalid label key "Env"/],
       [{ replication: { automatic: {} }, labels: { env: 'Prod' } }, /^Invalid label value "Prod"/],
       [{ replication: { automatic: {} }, annotations: { '-bad': 'x' } }, /^Invalid annotation key "-bad"/],
       [{ replication: { automatic: {} }, annotations: { 'example.com/owner': 'x' } }, /^Invalid annotation key "example.com\/owner"/],
-      [{ replication: { automatic: {} }, rotation: { nextRotationTime: { seconds: Math.floor(Date.now() / 1000) + 7200 }, rotationPeriod: { seconds: 7200 } } }, /must have at least one topic/],
+      [
+        {
+          replication: { automatic: {} },
+          rotation: { nextRotationTime: { seconds: Math.floor(Date.now() / 1000) + 7200 }, rotationPeriod: { seconds: 7200 } },
+        },
+        /must have at least one topic/,
+      ],
     ];
     for (const [secret, message] of cases) {
       const error = await failureOf(() => client.createSecret({ parent, secretId: 'invalid-secret', secret }));
@@ -128,7 +137,9 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
   });
 
   test('creating an existing secret → ALREADY_EXISTS with Google’s text; an unknown one → NOT_FOUND', async () => {
-    const exists = await failureOf(() => client.createSecret({ parent, secretId: 'db-password', secret: { replication: { automatic: {} } } }));
+    const exists = await failureOf(() =>
+      client.createSecret({ parent, secretId: 'db-password', secret: { replication: { automatic: {} } } }),
+    );
     expect(grpcCodeOf(exists)).toBe(ALREADY_EXISTS);
     expect(messageOf(exists)).toBe(`Secret [${canonical('db-password')}] already exists.`);
     const missing = await failureOf(() => client.getSecret({ name: secretName('nope') }));
@@ -144,11 +155,15 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const [firstPage, , firstResponse] = await client.listSecrets({ parent, pageSize: 3 }, { autoPaginate: false });
     expect(firstPage).toHaveLength(3);
     expect(firstResponse?.totalSize).toBe(4);
-    const [secondPage, , secondResponse] = await client.listSecrets({ parent, pageSize: 3, pageToken: firstResponse!.nextPageToken! }, { autoPaginate: false });
+    const [secondPage, , secondResponse] = await client.listSecrets(
+      { parent, pageSize: 3, pageToken: firstResponse!.nextPageToken! },
+      { autoPaginate: false },
+    );
     expect(secondPage.map((secret) => secret.name)).toEqual([canonical('x'.repeat(255))]);
     expect(secondResponse?.nextPageToken).toBeFalsy();
 
-    const byLabel = async (filter: string) => (await client.listSecrets({ parent, filter }))[0].map((secret) => secret.name!.split('/').pop());
+    const byLabel = async (filter: string) =>
+      (await client.listSecrets({ parent, filter }))[0].map((secret) => secret.name!.split('/').pop());
     expect(await byLabel('labels.env=prod')).toEqual(['db-password']);
     expect(await byLabel('labels.env:*')).toEqual(['db-password', 'web-token']);
     expect(await byLabel('labels.env=prod AND labels.team=infra')).toEqual(['db-password']);
@@ -184,7 +199,10 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     );
     expect(grpcCodeOf(stale)).toBe(ABORTED);
     // A path in the mask whose field is absent clears the field.
-    const [cleared] = await client.updateSecret({ secret: { name: secretName('web-token'), etag: updated.etag }, updateMask: { paths: ['labels'] } });
+    const [cleared] = await client.updateSecret({
+      secret: { name: secretName('web-token'), etag: updated.etag },
+      updateMask: { paths: ['labels'] },
+    });
     expect(cleared.labels).toEqual({});
     expect(cleared.annotations).toEqual({ note: 'rotated' });
   });
@@ -202,9 +220,13 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(v2.name).toBe(`${canonical('db-password')}/versions/2`);
     expect(v2.clientSpecifiedPayloadChecksum).toBe(true);
 
-    const mismatch = await failureOf(() => client.addSecretVersion({ parent: name, payload: { data: Buffer.from('third'), dataCrc32c: crc32c('thirb') } }));
+    const mismatch = await failureOf(() =>
+      client.addSecretVersion({ parent: name, payload: { data: Buffer.from('third'), dataCrc32c: crc32c('thirb') } }),
+    );
     expect(grpcCodeOf(mismatch)).toBe(INVALID_ARGUMENT);
-    expect(messageOf(mismatch)).toBe(`Checksum mismatch: the data_crc32c given (${crc32c('thirb')}) does not match the CRC32C of the payload data.`);
+    expect(messageOf(mismatch)).toBe(
+      `Checksum mismatch: the data_crc32c given (${crc32c('thirb')}) does not match the CRC32C of the payload data.`,
+    );
     const empty = await failureOf(() => client.addSecretVersion({ parent: name, payload: {} }));
     expect(grpcCodeOf(empty)).toBe(INVALID_ARGUMENT);
 
@@ -246,7 +268,10 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const gone = await failureOf(() => client.accessSecretVersion({ name: `${name}/versions/2` }));
     expect(grpcCodeOf(gone)).toBe(FAILED_PRECONDITION);
     expect(messageOf(gone)).toBe(`Secret Version [${canonical('db-password')}/versions/2] is in DESTROYED state.`);
-    for (const call of [() => client.enableSecretVersion({ name: `${name}/versions/2` }), () => client.destroySecretVersion({ name: `${name}/versions/2` })]) {
+    for (const call of [
+      () => client.enableSecretVersion({ name: `${name}/versions/2` }),
+      () => client.destroySecretVersion({ name: `${name}/versions/2` }),
+    ]) {
       expect(grpcCodeOf(await failureOf(call))).toBe(FAILED_PRECONDITION);
     }
     // Numbers are never reused.
@@ -258,7 +283,10 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const name = secretName('db-password');
     await client.disableSecretVersion({ name: `${name}/versions/1` });
     const numbers = async (filter?: string) =>
-      (await client.listSecretVersions({ parent: name, ...(filter ? { filter } : {}) }))[0].map((version) => [version.name!.split('/').pop(), version.state]);
+      (await client.listSecretVersions({ parent: name, ...(filter ? { filter } : {}) }))[0].map((version) => [
+        version.name!.split('/').pop(),
+        version.state,
+      ]);
     expect(await numbers()).toEqual([
       ['4', 'ENABLED'],
       ['3', 'ENABLED'],
@@ -289,16 +317,25 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
 
   test('version aliases name versions for get and access', async () => {
     const name = secretName('db-password');
-    const [secret] = await client.updateSecret({ secret: { name, versionAliases: { current: 3 } }, updateMask: { paths: ['version_aliases'] } });
+    const [secret] = await client.updateSecret({
+      secret: { name, versionAliases: { current: 3 } },
+      updateMask: { paths: ['version_aliases'] },
+    });
     expect(Number(secret.versionAliases?.current)).toBe(3);
     const [accessed] = await client.accessSecretVersion({ name: `${name}/versions/current` });
     expect(accessed.name).toBe(`${canonical('db-password')}/versions/3`);
-    const destroyedAlias = await failureOf(() => client.updateSecret({ secret: { name, versionAliases: { old: 2 } }, updateMask: { paths: ['version_aliases'] } }));
+    const destroyedAlias = await failureOf(() =>
+      client.updateSecret({ secret: { name, versionAliases: { old: 2 } }, updateMask: { paths: ['version_aliases'] } }),
+    );
     expect(grpcCodeOf(destroyedAlias)).toBe(INVALID_ARGUMENT);
   });
 
   test('delayed destruction (versionDestroyTtl): the version is disabled, then destroyed when the delay has passed', async () => {
-    await client.createSecret({ parent, secretId: 'delayed', secret: { replication: { automatic: {} }, versionDestroyTtl: { nanos: 300_000_000 } } });
+    await client.createSecret({
+      parent,
+      secretId: 'delayed',
+      secret: { replication: { automatic: {} }, versionDestroyTtl: { nanos: 300_000_000 } },
+    });
     const name = secretName('delayed');
     await client.addSecretVersion({ parent: name, payload: { data: Buffer.from('x') } });
     const [scheduled] = await client.destroySecretVersion({ name: `${name}/versions/1` });
@@ -320,7 +357,9 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
       policy: { etag: fresh.etag, bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [`serviceAccount:${email}`] }] },
     });
     expect(set.version).toBe(1);
-    expect(set.bindings?.map((binding) => [binding.role, binding.members])).toEqual([['roles/secretmanager.secretAccessor', [`serviceAccount:${email}`]]]);
+    expect(set.bindings?.map((binding) => [binding.role, binding.members])).toEqual([
+      ['roles/secretmanager.secretAccessor', [`serviceAccount:${email}`]],
+    ]);
     const [read] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } });
     expect(Buffer.from(read.etag as Uint8Array)).toEqual(Buffer.from(set.etag as Uint8Array));
 
@@ -328,15 +367,23 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(grpcCodeOf(stale)).toBe(ABORTED);
     const ghost = `ghost-account@${projectId}.iam.gserviceaccount.com`;
     const missingMember = await failureOf(() =>
-      client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [`serviceAccount:${ghost}`] }] } }),
+      client.setIamPolicy({
+        resource,
+        policy: { bindings: [{ role: 'roles/secretmanager.secretAccessor', members: [`serviceAccount:${ghost}`] }] },
+      }),
     );
     expect(grpcCodeOf(missingMember)).toBe(INVALID_ARGUMENT);
     expect(messageOf(missingMember)).toBe(`Service account ${ghost} does not exist.`);
-    const wrongRole = await failureOf(() => client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/run.invoker', members: ['user:a@example.com'] }] } }));
+    const wrongRole = await failureOf(() =>
+      client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/run.invoker', members: ['user:a@example.com'] }] } }),
+    );
     expect(grpcCodeOf(wrongRole)).toBe(INVALID_ARGUMENT);
     expect(messageOf(wrongRole)).toBe('Role roles/run.invoker is not supported for this resource.');
 
-    const [tested] = await client.testIamPermissions({ resource, permissions: ['secretmanager.versions.access', 'secretmanager.secrets.get'] });
+    const [tested] = await client.testIamPermissions({
+      resource,
+      permissions: ['secretmanager.versions.access', 'secretmanager.secrets.get'],
+    });
     expect(tested.permissions).toEqual(['secretmanager.versions.access', 'secretmanager.secrets.get']);
     const onMissing = await failureOf(() => client.getIamPolicy({ resource: secretName('nope') }));
     expect(grpcCodeOf(onMissing)).toBe(NOT_FOUND);
@@ -363,7 +410,9 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     await client.getSecret({ name: secretName('web-token') });
     await client.addSecretVersion({ parent: secretName('web-token'), payload: { data: Buffer.from('log') } });
     await client.accessSecretVersion({ name: `${secretName('web-token')}/versions/latest` });
-    expect(emulator.requestLog().map((entry) => [entry.method.split('/')[1], entry.api, entry.resource, entry.mutating, entry.transport])).toEqual([
+    expect(
+      emulator.requestLog().map((entry) => [entry.method.split('/')[1], entry.api, entry.resource, entry.mutating, entry.transport]),
+    ).toEqual([
       ['GetSecret', API, secretName('web-token'), false, transport],
       ['AddSecretVersion', API, secretName('web-token'), true, transport],
       ['AccessSecretVersion', API, `${secretName('web-token')}/versions/latest`, false, transport],
@@ -388,9 +437,17 @@ describe.each(TRANSPORTS)('Secret Manager IAM rules over %s', (transport) => {
       await client.addSecretVersion({ parent: name, payload: { data: Buffer.from('v') } });
       const error = await failureOf(() => client.accessSecretVersion({ name: `${name}/versions/1` }));
       expect(grpcCodeOf(error)).toBe(PERMISSION_DENIED);
-      expect(messageOf(error)).toBe(`Permission 'secretmanager.versions.access' denied on resource '${name}/versions/1' (or it may not exist).`);
-      expect(errorInfoOf(error)).toMatchObject({ reason: 'IAM_PERMISSION_DENIED', metadata: { permission: 'secretmanager.versions.access' } });
-      const [tested] = await client.testIamPermissions({ resource: name, permissions: ['secretmanager.versions.access', 'secretmanager.versions.get'] });
+      expect(messageOf(error)).toBe(
+        `Permission 'secretmanager.versions.access' denied on resource '${name}/versions/1' (or it may not exist).`,
+      );
+      expect(errorInfoOf(error)).toMatchObject({
+        reason: 'IAM_PERMISSION_DENIED',
+        metadata: { permission: 'secretmanager.versions.access' },
+      });
+      const [tested] = await client.testIamPermissions({
+        resource: name,
+        permissions: ['secretmanager.versions.access', 'secretmanager.versions.get'],
+      });
       expect(tested.permissions).toEqual(['secretmanager.versions.get']);
     } finally {
       await client.close();
@@ -435,7 +492,8 @@ describe('secretVersionStatus and canAccessSecret (for the Cloud Run emulator)',
     for (const id of ['app-secret', 'other-secret']) {
       await client.createSecret({ parent: `projects/${projectId}`, secretId: id, secret: { replication: { automatic: {} } } });
     }
-    for (const data of ['one', 'two', 'three']) await client.addSecretVersion({ parent: `projects/${projectId}/secrets/app-secret`, payload: { data: Buffer.from(data) } });
+    for (const data of ['one', 'two', 'three'])
+      await client.addSecretVersion({ parent: `projects/${projectId}/secrets/app-secret`, payload: { data: Buffer.from(data) } });
     await client.disableSecretVersion({ name: `projects/${projectId}/secrets/app-secret/versions/2` });
     reader = await createServiceAccount(emulator, projectId, 'app-runner');
   });
@@ -445,20 +503,34 @@ describe('secretVersionStatus and canAccessSecret (for the Cloud Run emulator)',
   });
 
   test('secretVersionStatus resolves numbers and latest, by id or full name, with the project id or number', () => {
-    const status = (project: string, secret: string, version: string) => withServices(emulator, (services) => secretVersionStatus(services, project, secret, version));
+    const status = (project: string, secret: string, version: string) =>
+      withServices(emulator, (services) => secretVersionStatus(services, project, secret, version));
     const name = (n: number | string) => `projects/${number}/secrets/app-secret/versions/${n}`;
     expect(status(projectId, 'app-secret', '1')).toEqual({ exists: true, enabled: true, name: name(1) });
     expect(status(projectId, 'app-secret', '2')).toEqual({ exists: true, enabled: false, name: name(2) });
     expect(status(projectId, 'app-secret', 'latest')).toEqual({ exists: true, enabled: true, name: name(3) });
     expect(status(number, 'app-secret', '3')).toEqual({ exists: true, enabled: true, name: name(3) });
-    expect(status('ignored-project', `projects/${projectId}/secrets/app-secret`, 'latest')).toEqual({ exists: true, enabled: true, name: name(3) });
+    expect(status('ignored-project', `projects/${projectId}/secrets/app-secret`, 'latest')).toEqual({
+      exists: true,
+      enabled: true,
+      name: name(3),
+    });
     expect(status(projectId, 'app-secret', '9')).toEqual({ exists: false, enabled: false, name: name(9) });
-    expect(status(projectId, 'other-secret', 'latest')).toEqual({ exists: false, enabled: false, name: `projects/${number}/secrets/other-secret/versions/latest` });
-    expect(status(projectId, 'no-such-secret', '1')).toEqual({ exists: false, enabled: false, name: `projects/${number}/secrets/no-such-secret/versions/1` });
+    expect(status(projectId, 'other-secret', 'latest')).toEqual({
+      exists: false,
+      enabled: false,
+      name: `projects/${number}/secrets/other-secret/versions/latest`,
+    });
+    expect(status(projectId, 'no-such-secret', '1')).toEqual({
+      exists: false,
+      enabled: false,
+      name: `projects/${number}/secrets/no-such-secret/versions/1`,
+    });
   });
 
   test('secretVersionStatus follows state changes: latest disabled → not enabled; destroyed → exists but not enabled', async () => {
-    const status = (version: string) => withServices(emulator, (services) => secretVersionStatus(services, projectId, 'app-secret', version));
+    const status = (version: string) =>
+      withServices(emulator, (services) => secretVersionStatus(services, projectId, 'app-secret', version));
     await client.disableSecretVersion({ name: `projects/${projectId}/secrets/app-secret/versions/3` });
     expect(status('latest')).toMatchObject({ exists: true, enabled: false });
     await client.enableSecretVersion({ name: `projects/${projectId}/secrets/app-secret/versions/3` });
@@ -469,7 +541,8 @@ describe('secretVersionStatus and canAccessSecret (for the Cloud Run emulator)',
 
   test('canAccessSecret: secretAccessor (or admin, owner) on the secret or the project; editor and viewer are not enough', async () => {
     const member = `serviceAccount:${reader}`;
-    const can = (secret = 'app-secret', who = member) => withServices(emulator, (services) => canAccessSecret(services, projectId, secret, who));
+    const can = (secret = 'app-secret', who = member) =>
+      withServices(emulator, (services) => canAccessSecret(services, projectId, secret, who));
     expect(can()).toBe(false);
 
     const projectPolicy = async (role: string, condition?: object) => {
@@ -552,15 +625,35 @@ describe.skipIf(!gcloudAvailable())('gcloud secrets against the emulator', () =>
   });
 
   test('create, versions add (with its CRC32C), versions access latest, describe', async () => {
-    const created = await gcloud.run(['secrets', 'create', 'gcloud-secret', '--replication-policy=automatic', '--labels=env=test', '--project', projectId, '--format=json']);
+    const created = await gcloud.run([
+      'secrets',
+      'create',
+      'gcloud-secret',
+      '--replication-policy=automatic',
+      '--labels=env=test',
+      '--project',
+      projectId,
+      '--format=json',
+    ]);
     expect(created.stderr).not.toMatch(/ERROR/);
     expect(created.code).toBe(0);
-    expect(created.json).toMatchObject({ name: `projects/${emulator.projectNumber(projectId)}/secrets/gcloud-secret`, replication: { automatic: {} } });
+    expect(created.json).toMatchObject({
+      name: `projects/${emulator.projectNumber(projectId)}/secrets/gcloud-secret`,
+      replication: { automatic: {} },
+    });
 
-    const added = await runWithStdin(gcloud, ['secrets', 'versions', 'add', 'gcloud-secret', '--data-file=-', '--project', projectId, '--format=json'], 's3cr3t value');
+    const added = await runWithStdin(
+      gcloud,
+      ['secrets', 'versions', 'add', 'gcloud-secret', '--data-file=-', '--project', projectId, '--format=json'],
+      's3cr3t value',
+    );
     expect(added.stderr).not.toMatch(/ERROR|corruption/);
     expect(added.code).toBe(0);
-    expect(added.json).toMatchObject({ name: `projects/${emulator.projectNumber(projectId)}/secrets/gcloud-secret/versions/1`, state: 'ENABLED', clientSpecifiedPayloadChecksum: true });
+    expect(added.json).toMatchObject({
+      name: `projects/${emulator.projectNumber(projectId)}/secrets/gcloud-secret/versions/1`,
+      state: 'ENABLED',
+      clientSpecifiedPayloadChecksum: true,
+    });
 
     const accessed = await gcloud.run(['secrets', 'versions', 'access', 'latest', '--secret', 'gcloud-secret', '--project', projectId]);
     expect(accessed.stderr).not.toMatch(/ERROR/);
@@ -586,7 +679,11 @@ describe.skipIf(!gcloudAvailable())('gcloud secrets against the emulator', () =>
 });
 
 /** gcloud with data on stdin (`--data-file=-`), through the harness's environment. */
-async function runWithStdin(gcloud: Gcloud, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string; json?: any }> {
+async function runWithStdin(
+  gcloud: Gcloud,
+  args: string[],
+  input: string,
+): Promise<{ code: number; stdout: string; stderr: string; json?: any }> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn('gcloud', args, { env: gcloud.env });

@@ -78,9 +78,16 @@ export async function runCli(args: string[], options: CliOptions): Promise<CliRe
 
 export const BIN = fileURLToPath(new URL('../../bin/atlantis-run.js', import.meta.url));
 
-export function runCliProcess(args: string[], options: CliOptions & { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void }): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+export function runCliProcess(
+  args: string[],
+  options: CliOptions & { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void },
+): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';

@@ -70,7 +70,10 @@ export interface PtyResult {
 
 export function stripAnsi(text: string): string {
   // CSI sequences, OSC sequences, and single-character escapes.
-  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '').replace(/\u001b\][^\u0007]*\u0007/g, '').replace(/\u001b[()][0-9A-B]|\u001b[=>78]/g, '');
+  return text
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\u001b\][^\u0007]*\u0007/g, '')
+    .replace(/\u001b[()][0-9A-B]|\u001b[=>78]/g, '');
 }
 
 /** Fails early and clearly when dist/ is older than the sources the child process would run. */
@@ -98,7 +101,11 @@ export function runCliPty(
   return new Promise((resolve, reject) => {
     const env = cleanEnv({ TERM: 'xterm-256color', ...options.env });
     delete env.CI;
-    const child = spawn(pythonExecutable(), ['-c', PROXY, process.execPath, BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(pythonExecutable(), ['-c', PROXY, process.execPath, BIN, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let raw = '';
     let consumed = 0; // screen offset after the last matched step
     let stepIndex = 0;
@@ -118,7 +125,10 @@ export function runCliPty(
       clearTimeout(timer);
       if (stepIndex < options.steps.length) {
         const step = options.steps[stepIndex]!;
-        timer = setTimeout(() => fail(`step ${stepIndex + 1}: ${String(step.expect)} did not appear within ${stepTimeoutMs} ms`), stepTimeoutMs);
+        timer = setTimeout(
+          () => fail(`step ${stepIndex + 1}: ${String(step.expect)} did not appear within ${stepTimeoutMs} ms`),
+          stepTimeoutMs,
+        );
       }
     };
     const advance = async () => {
@@ -166,7 +176,11 @@ export function runCliPty(
       if (failed) return;
       if (stepIndex < options.steps.length) {
         failed = true;
-        reject(new Error(`the CLI exited (${code}) before step ${stepIndex + 1} (${String(options.steps[stepIndex]!.expect)})\n${stderr}\n--- terminal ---\n${screen().slice(-4000)}`));
+        reject(
+          new Error(
+            `the CLI exited (${code}) before step ${stepIndex + 1} (${String(options.steps[stepIndex]!.expect)})\n${stderr}\n--- terminal ---\n${screen().slice(-4000)}`,
+          ),
+        );
         return;
       }
       resolve({ code: code ?? 1, screen: screen() });

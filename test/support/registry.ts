@@ -20,7 +20,15 @@ export type Availability = { ok: true; binary: string } | { ok: false; reason: s
 /** Where docker-registry is: $ATLANTIS_RUN_DOCKER_REGISTRY, else `docker-registry` on PATH. */
 export function registryAvailability(): Availability {
   const explicit = process.env.ATLANTIS_RUN_DOCKER_REGISTRY;
-  const candidates = explicit ? [explicit] : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'docker-registry')), '/usr/bin/docker-registry'];
+  const candidates = explicit
+    ? [explicit]
+    : [
+        ...(process.env.PATH ?? '')
+          .split(path.delimiter)
+          .filter(Boolean)
+          .map((d) => path.join(d, 'docker-registry')),
+        '/usr/bin/docker-registry',
+      ];
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -218,7 +226,13 @@ export async function pushImage(baseUrl: string, name: string, tag: string, opti
     const digest = await putManifest(baseUrl, name, options.index ? sha256(manifest) : tag, manifest, OCI.manifest, headers);
     manifests.push({ platform: `linux/${architecture}`, digest, size: manifest.length });
   }
-  if (!options.index) return { digest: manifests[0]!.digest, mediaType: OCI.manifest, platforms: manifests.map(({ platform, digest }) => ({ platform, digest })), layerDigest };
+  if (!options.index)
+    return {
+      digest: manifests[0]!.digest,
+      mediaType: OCI.manifest,
+      platforms: manifests.map(({ platform, digest }) => ({ platform, digest })),
+      layerDigest,
+    };
 
   const index = json({
     schemaVersion: 2,
@@ -234,7 +248,9 @@ export async function pushImage(baseUrl: string, name: string, tag: string, opti
 
 /** Removes a tag's manifest (the registry is started with deletes enabled). */
 export async function deleteManifest(baseUrl: string, name: string, digest: string, auth?: PushOptions['auth']): Promise<void> {
-  const headers: Record<string, string> = auth ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
+  const headers: Record<string, string> = auth
+    ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }
+    : {};
   const res = await fetch(`${baseUrl}/v2/${name}/manifests/${digest}`, { method: 'DELETE', headers });
   await expectStatus(res, 202, `DELETE manifest ${digest}`);
 }
@@ -255,8 +271,19 @@ async function pushBlob(baseUrl: string, name: string, blob: Buffer, headers: Re
   return digest;
 }
 
-async function putManifest(baseUrl: string, name: string, reference: string, body: Buffer, mediaType: string, headers: Record<string, string>): Promise<string> {
-  const res = await fetch(`${baseUrl}/v2/${name}/manifests/${reference}`, { method: 'PUT', headers: { ...headers, 'Content-Type': mediaType }, body });
+async function putManifest(
+  baseUrl: string,
+  name: string,
+  reference: string,
+  body: Buffer,
+  mediaType: string,
+  headers: Record<string, string>,
+): Promise<string> {
+  const res = await fetch(`${baseUrl}/v2/${name}/manifests/${reference}`, {
+    method: 'PUT',
+    headers: { ...headers, 'Content-Type': mediaType },
+    body,
+  });
   await expectStatus(res, 201, `PUT manifest ${name}:${reference}`);
   const digest = sha256(body);
   const announced = res.headers.get('docker-content-digest');
@@ -372,7 +399,8 @@ export async function startBearerFront(options: BearerFrontOptions): Promise<Bea
       const expected = `Basic ${Buffer.from(`oauth2accesstoken:${options.accessToken}`).toString('base64')}`;
       if (req.headers.authorization !== expected) return send(401, {}, errorBody('UNAUTHORIZED', 'invalid credentials'));
       const repository = /^repository:(.+):pull$/.exec(scope)?.[1];
-      if (url.searchParams.get('service') !== service || !repository) return send(400, {}, errorBody('UNSUPPORTED', 'bad service or scope'));
+      if (url.searchParams.get('service') !== service || !repository)
+        return send(400, {}, errorBody('UNSUPPORTED', 'bad service or scope'));
       const token = randomUUID();
       issued.set(token, repository);
       const field = options.tokenField ?? 'token';
@@ -389,10 +417,21 @@ export async function startBearerFront(options: BearerFrontOptions): Promise<Bea
     if (granted === undefined || (repository !== undefined && granted !== repository)) {
       const realm = options.realm ?? (options.emulatorHost ? `https://${options.emulatorHost}/v2/token` : `${origin()}/v2/token`);
       const scope = repository ? `,scope="repository:${repository}:pull"` : '';
-      return send(401, { 'WWW-Authenticate': `Bearer realm="${realm}",service="${service}"${scope}` }, errorBody('UNAUTHORIZED', 'authentication required'));
+      return send(
+        401,
+        { 'WWW-Authenticate': `Bearer realm="${realm}",service="${service}"${scope}` },
+        errorBody('UNAUTHORIZED', 'authentication required'),
+      );
     }
     if (repository && options.denyRepositories?.includes(repository)) {
-      return send(403, {}, errorBody('DENIED', `Permission "artifactregistry.repositories.downloadArtifacts" denied on resource "${repository}" (or it may not exist)`));
+      return send(
+        403,
+        {},
+        errorBody(
+          'DENIED',
+          `Permission "artifactregistry.repositories.downloadArtifacts" denied on resource "${repository}" (or it may not exist)`,
+        ),
+      );
     }
     if (options.redirectManifests && pathname.includes('/manifests/')) {
       return send(307, { Location: `${options.upstream}${pathname}${url.search}` });
@@ -407,7 +446,13 @@ export async function startBearerFront(options: BearerFrontOptions): Promise<Bea
   return state;
 }
 
-function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: string, stripDigest: boolean, record: (status: number) => void): void {
+function proxy(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  target: string,
+  stripDigest: boolean,
+  record: (status: number) => void,
+): void {
   const headers = { ...req.headers };
   delete headers.authorization; // the upstream registry has no auth; the front did the checking
   delete headers.host;

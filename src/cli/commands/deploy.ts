@@ -20,7 +20,9 @@ async function confirmChanges(ctx: CommandContext, plan: EnginePlan, verb: strin
   if (ctx.globals.yes) return true;
   const summary = `${verb} ${plan.changeCount} change${plan.changeCount === 1 ? '' : 's'}`;
   if (!ctx.host.canPrompt) {
-    throw new UsageError(`${summary}: confirmation required and not running interactively`, { hint: 'review `atlantis-run plan`, then pass --yes (-y)' });
+    throw new UsageError(`${summary}: confirmation required and not running interactively`, {
+      hint: 'review `atlantis-run plan`, then pass --yes (-y)',
+    });
   }
   return ctx.host.confirm({ message: `${summary}?`, flag: '--yes', default: false });
 }

@@ -12,12 +12,27 @@ export const handler: CommandHandler = async (ctx, input) => {
   const purgeSecrets = Boolean(input.options.purgeSecrets);
   ctx.host.emit({ type: 'phase-start', phase: 'destroy', title: 'Reading what exists' });
   const started = Date.now();
-  const plan = await planDestroy({ config: session.config, gcp: session.gcp, lock: session.lock, purgeSecrets, waitTimeoutMs: waitTimeout(input.options) });
+  const plan = await planDestroy({
+    config: session.config,
+    gcp: session.gcp,
+    lock: session.lock,
+    purgeSecrets,
+    waitTimeoutMs: waitTimeout(input.options),
+  });
   const steps = plan.stages.flat();
-  for (const step of steps) ctx.host.emit({ type: 'resource-changed', phase: 'destroy', kind: step.kind, resource: step.resource, action: 'delete', planned: true });
+  for (const step of steps)
+    ctx.host.emit({
+      type: 'resource-changed',
+      phase: 'destroy',
+      kind: step.kind,
+      resource: step.resource,
+      action: 'delete',
+      planned: true,
+    });
   if (steps.length > 0 && !ctx.globals.yes) {
     const question = `Delete ${steps.length} resource${steps.length === 1 ? '' : 's'} of ${session.config.service} in ${session.config.project}`;
-    if (!ctx.host.canPrompt) throw new UsageError(`${question}: confirmation required and not running interactively`, { hint: 'pass --yes (-y)' });
+    if (!ctx.host.canPrompt)
+      throw new UsageError(`${question}: confirmation required and not running interactively`, { hint: 'pass --yes (-y)' });
     if (!(await ctx.host.confirm({ message: `${question}?`, flag: '--yes', default: false }))) {
       ctx.host.print('Nothing was deleted.');
       ctx.host.result({ ok: true, command: 'destroy', cancelled: true, deleted: [] });

@@ -19,10 +19,19 @@ export const handler: CommandHandler = async (ctx, input) => {
     port: intOption(o, 'port', '--port') ?? 0,
     ...(o.latency !== undefined ? { latencyMs: intOption(o, 'latency', '--latency')! } : {}),
     ...(o.operationDelay !== undefined ? { operationDelayMs: intOption(o, 'operationDelay', '--operation-delay')! } : {}),
-    ...(o.iamPropagationDelay !== undefined ? { iamPropagationDelayMs: intOption(o, 'iamPropagationDelay', '--iam-propagation-delay')! } : {}),
+    ...(o.iamPropagationDelay !== undefined
+      ? { iamPropagationDelayMs: intOption(o, 'iamPropagationDelay', '--iam-propagation-delay')! }
+      : {}),
     ...(o.seed !== undefined ? { seed: intOption(o, 'seed', '--seed')! } : {}),
     ...(typeof o.faults === 'string' ? { faults: o.faults } : {}),
-    ...(Array.isArray(o.deny) ? { deny: (o.deny as string[]).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean) } : {}),
+    ...(Array.isArray(o.deny)
+      ? {
+          deny: (o.deny as string[])
+            .flatMap((d) => d.split(','))
+            .map((d) => d.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...(typeof o.requestLog === 'string' ? { requestLogFile: o.requestLog } : {}),
     ...(typeof o.state === 'string' ? { stateFile: o.state } : {}),
   };

@@ -30,7 +30,9 @@ export const handler: CommandHandler = async (ctx, input) => {
   }
 
   const lines: string[] = [];
-  lines.push(`Wrote ${shown(result.configPath)} — ${result.config.atlantis.vcs.provider}, ${result.config.project} / ${result.config.region}, service ${result.config.service}`);
+  lines.push(
+    `Wrote ${shown(result.configPath)} — ${result.config.atlantis.vcs.provider}, ${result.config.project} / ${result.config.region}, service ${result.config.service}`,
+  );
   for (const file of result.files.slice(1)) lines.push(`Wrote ${shown(file)} — starter server-side repo config (Atlantis repos.yaml)`);
   for (const used of result.defaultsUsed) lines.push(`  ${used}`);
   for (const s of result.secrets) if (s.status === 'pushed') lines.push(`Stored ${s.name}: ${s.instruction}`);

@@ -30,7 +30,9 @@ export const handler: CommandHandler = async (ctx, input) => {
     ctx.host.print('No changes: the deployment matches atlantis-run.yaml.');
   } else {
     ctx.host.print(formatPlan(changes));
-    ctx.host.print(`\nPlan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete. Run \`atlantis-run deploy\` to apply.`);
+    ctx.host.print(
+      `\nPlan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete. Run \`atlantis-run deploy\` to apply.`,
+    );
   }
   return input.options.detailedExitcode && changes.length > 0 ? 4 : 0;
 };

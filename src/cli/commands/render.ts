@@ -69,7 +69,13 @@ function humanRender(d: DesiredState): string {
   section('Secrets (Secret Manager)');
   for (const s of d.secrets) {
     const from =
-      s.source.kind === 'env' ? `from $${s.source.variable}` : s.source.kind === 'file' ? `from file ${s.source.path}` : s.source.kind === 'generated' ? 'generated once' : 'no source configured';
+      s.source.kind === 'env'
+        ? `from $${s.source.variable}`
+        : s.source.kind === 'file'
+          ? `from file ${s.source.path}`
+          : s.source.kind === 'generated'
+            ? 'generated once'
+            : 'no source configured';
     lines.push(`- ${s.secretId}: ${s.spec.description} (${from})`);
   }
   section('Runtime service account');
@@ -77,7 +83,9 @@ function humanRender(d: DesiredState): string {
   section('IAM bindings');
   for (const b of d.bindings) lines.push(`- ${b.role} for ${b.member} on ${b.resource}`);
   section('Image');
-  lines.push(`- ${d.image.reference}${d.image.upstream ? ` (proxy of ${d.image.upstream})` : ''}${d.image.resolved ? '' : ' — resolved to a digest at deploy'}`);
+  lines.push(
+    `- ${d.image.reference}${d.image.upstream ? ` (proxy of ${d.image.upstream})` : ''}${d.image.resolved ? '' : ' — resolved to a digest at deploy'}`,
+  );
   if (d.domain) {
     section('Domain mapping');
     lines.push(`- ${d.domain.name} → ${d.domain.routeName}`);

@@ -21,9 +21,15 @@ export const handler: CommandHandler = async (ctx, input) => {
   const o = input.options as Options;
   const keep = parseKeep(o.keep);
   const timeoutMs = waitTimeout(input.options);
-  if (o.stage && o.rolloutOnly) throw new UsageError('--stage and --rollout-only exclude each other', { hint: '--stage adds versions without rolling out; --rollout-only rolls out without adding' });
+  if (o.stage && o.rolloutOnly)
+    throw new UsageError('--stage and --rollout-only exclude each other', {
+      hint: '--stage adds versions without rolling out; --rollout-only rolls out without adding',
+    });
   if (o.rolloutOnly && o.fromFile !== undefined) throw new UsageError('--rollout-only adds no version, so --from-file has nothing to do');
-  if (o.fromFile !== undefined && !input.arg) throw new UsageError('--from-file needs a NAME: which secret is the value for?', { hint: 'atlantis-run secrets push vcs-token --from-file token.txt' });
+  if (o.fromFile !== undefined && !input.arg)
+    throw new UsageError('--from-file needs a NAME: which secret is the value for?', {
+      hint: 'atlantis-run secrets push vcs-token --from-file token.txt',
+    });
   const mode: PushMode = o.rolloutOnly ? 'rollout-only' : o.stage ? 'stage' : 'rollout';
 
   const config = await ctx.config();
@@ -32,7 +38,8 @@ export const handler: CommandHandler = async (ctx, input) => {
   if (mode === 'rollout-only') {
     request.rolloutOnly = selected ? [selected] : managedSecrets(config);
   } else if (selected) {
-    if (o.fromFile === '-' && ctx.host.streams.stdin.isTTY) ctx.host.emit({ type: 'info', message: `Reading ${selected.name} from stdin until end of input (Ctrl-D)…` });
+    if (o.fromFile === '-' && ctx.host.streams.stdin.isTTY)
+      ctx.host.emit({ type: 'info', message: `Reading ${selected.name} from stdin until end of input (Ctrl-D)…` });
     const value = await valueFor(selected, {
       fromFile: o.fromFile,
       stdin: ctx.host.streams.stdin,

@@ -34,7 +34,9 @@ export const handler: CommandHandler = async (ctx, input) => {
     const consequence =
       d.name === 'webhook-secret' ? 'webhooks are refused until the VCS side has the new value' : 'the web UI asks for the new password';
     if (!ctx.host.canPrompt) {
-      throw new UsageError(`rotating ${d.name} needs confirmation (${consequence}) and this run is not interactive`, { hint: 'pass --yes (-y)' });
+      throw new UsageError(`rotating ${d.name} needs confirmation (${consequence}) and this run is not interactive`, {
+        hint: 'pass --yes (-y)',
+      });
     }
     if (!(await ctx.host.confirm({ message: `Rotate ${d.name}? Once rolled out, ${consequence}.`, flag: '--yes', default: false }))) {
       ctx.host.print('Nothing was changed.');
@@ -46,11 +48,25 @@ export const handler: CommandHandler = async (ctx, input) => {
   const run = await openSecretsRun(ctx, timeoutMs);
   const { result, value } = await rotateSecret(run, d, keep, output ? (v) => writeValueFile(output, v.data, Boolean(o.force)) : undefined);
   const url = webhookUrl(config, result.url, run.lock?.projectNumber);
-  const reveal = o.show ? 'shown below' : output ? `written to ${o.output}, mode 0600` : `\`atlantis-run secrets show ${d.name}\` on a terminal prints it`;
+  const reveal = o.show
+    ? 'shown below'
+    : output
+      ? `written to ${o.output}, mode 0600`
+      : `\`atlantis-run secrets show ${d.name}\` on a terminal prints it`;
   const steps = rotationSteps(config, d.name, url, reveal, result.rollout === 'rolled-out' || result.rollout === 'already-pinned');
   const pushed = result.secrets[0]!;
   if (ctx.globals.json) {
-    ctx.host.result({ ok: true, command: 'secrets rotate', name: d.name, secretId: d.secretId, version: pushed.version, ...(output ? { output } : {}), ...(url ? { webhookUrl: url } : {}), steps, ...result });
+    ctx.host.result({
+      ok: true,
+      command: 'secrets rotate',
+      name: d.name,
+      secretId: d.secretId,
+      version: pushed.version,
+      ...(output ? { output } : {}),
+      ...(url ? { webhookUrl: url } : {}),
+      steps,
+      ...result,
+    });
     return 0;
   }
   ctx.host.print([formatPushResult(result, config.service), '', ...steps].join('\n'));

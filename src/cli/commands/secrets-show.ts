@@ -13,7 +13,8 @@ export const handler: CommandHandler = async (ctx, input) => {
   const config = await ctx.config();
   const d = selectSecret(config, input.arg ?? '');
   if (o.output === undefined) {
-    if (ctx.globals.json) throw new UsageError('secrets show never puts a value into --json output', { hint: 'use --output FILE (written with mode 0600)' });
+    if (ctx.globals.json)
+      throw new UsageError('secrets show never puts a value into --json output', { hint: 'use --output FILE (written with mode 0600)' });
     if (!stdoutIsTerminal(ctx)) {
       throw new UsageError('stdout is not a terminal: secrets show does not print a value into a pipe or a file', {
         hint: 'run it on a terminal, or use --output FILE (written with mode 0600)',
@@ -27,7 +28,16 @@ export const handler: CommandHandler = async (ctx, input) => {
   const what = `${revealed.secretId} version ${revealed.version} (${revealed.which === 'in use' ? 'in use' : `newest; ${config.service} does not pin it yet`})`;
   if (output) {
     await writeValueFile(output, revealed.data, Boolean(o.force));
-    if (ctx.globals.json) ctx.host.result({ ok: true, command: 'secrets show', name: d.name, secretId: d.secretId, version: revealed.version, which: revealed.which, output });
+    if (ctx.globals.json)
+      ctx.host.result({
+        ok: true,
+        command: 'secrets show',
+        name: d.name,
+        secretId: d.secretId,
+        version: revealed.version,
+        which: revealed.which,
+        output,
+      });
     else ctx.host.print(`Wrote ${what} to ${o.output} (mode 0600).`);
     return 0;
   }

@@ -49,7 +49,9 @@ export const handler: CommandHandler = async (ctx, input) => {
     latest: s.latest?.version,
     staged: Boolean(s.latest && pinned[s.desired.secretId] && s.latest.version !== pinned[s.desired.secretId]),
   }));
-  const drift: (PlannedChange & { phase: string })[] = result.plan.phases.flatMap((p) => p.plan.changes.map((c) => ({ phase: p.name, ...c })));
+  const drift: (PlannedChange & { phase: string })[] = result.plan.phases.flatMap((p) =>
+    p.plan.changes.map((c) => ({ phase: p.name, ...c })),
+  );
 
   const template = service?.template as Record<string, any> | undefined;
   const container = template?.containers?.[0] as Record<string, any> | undefined;
@@ -65,7 +67,8 @@ export const handler: CommandHandler = async (ctx, input) => {
   }
   for (const s of secrets) {
     const version = recorded?.secrets?.[s.name]?.version;
-    if (version && s.inUse && version !== s.inUse) lockDrift.push(`${s.secretId} is pinned to version ${s.inUse}, the lockfile recorded ${version}`);
+    if (version && s.inUse && version !== s.inUse)
+      lockDrift.push(`${s.secretId} is pinned to version ${s.inUse}, the lockfile recorded ${version}`);
   }
   if (recorded?.service && !service) lockDrift.push('the service the lockfile records no longer exists');
 
@@ -76,7 +79,7 @@ export const handler: CommandHandler = async (ctx, input) => {
     region: config.region,
     service: config.service,
     deployed: Boolean(service),
-    url: service ? (service.urls as string[] | undefined)?.[0] ?? (service.uri as string | undefined) : undefined,
+    url: service ? ((service.urls as string[] | undefined)?.[0] ?? (service.uri as string | undefined)) : undefined,
     webhookUrl: service ? `${(service.urls as string[] | undefined)?.[0] ?? service.uri}/events` : undefined,
     ready: Boolean(service && service.terminalCondition?.state === 'CONDITION_SUCCEEDED' && readyRevision === createdRevision),
     readyRevision,
@@ -119,11 +122,21 @@ export const handler: CommandHandler = async (ctx, input) => {
   if (secrets.length) {
     lines.push('Secrets:');
     for (const s of secrets) {
-      lines.push(`  ${s.name.padEnd(15)} ${s.secretId.padEnd(32)} in use: ${s.inUse ?? '-'}  latest: ${s.latest ?? '-'}${s.staged ? '  (newer version staged: deploy rolls it out)' : ''}`);
+      lines.push(
+        `  ${s.name.padEnd(15)} ${s.secretId.padEnd(32)} in use: ${s.inUse ?? '-'}  latest: ${s.latest ?? '-'}${s.staged ? '  (newer version staged: deploy rolls it out)' : ''}`,
+      );
     }
   }
-  lines.push(drift.length ? `Drift against ${config.configPath.split('/').pop()}: ${drift.length} change${drift.length === 1 ? '' : 's'} (deploy would apply them)\n${formatPlan(drift)}` : 'Drift against the configuration: none');
-  lines.push(lockDrift.length ? `Drift against the lockfile:\n${lockDrift.map((d) => `  - ${d}`).join('\n')}` : `Drift against the lockfile: ${session.lock ? 'none' : 'no lockfile'}`);
+  lines.push(
+    drift.length
+      ? `Drift against ${config.configPath.split('/').pop()}: ${drift.length} change${drift.length === 1 ? '' : 's'} (deploy would apply them)\n${formatPlan(drift)}`
+      : 'Drift against the configuration: none',
+  );
+  lines.push(
+    lockDrift.length
+      ? `Drift against the lockfile:\n${lockDrift.map((d) => `  - ${d}`).join('\n')}`
+      : `Drift against the lockfile: ${session.lock ? 'none' : 'no lockfile'}`,
+  );
   ctx.host.print(lines.join('\n'));
   return 0;
 };

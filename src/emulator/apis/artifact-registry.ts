@@ -29,7 +29,14 @@ import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
 import type { Collection } from '../core/state.js';
-import { DIGEST, dockerRegistryRoutes, RegistryError, type RegistrySource, type RegistryTarget, type ServedManifest } from './docker-registry.js';
+import {
+  DIGEST,
+  dockerRegistryRoutes,
+  RegistryError,
+  type RegistrySource,
+  type RegistryTarget,
+  type ServedManifest,
+} from './docker-registry.js';
 
 const API = 'artifactregistry.googleapis.com';
 const SERVICE = 'google.devtools.artifactregistry.v1.ArtifactRegistry';
@@ -168,7 +175,11 @@ function registryUriOf(repo: RepositoryRecord): string {
 function checkLocation(location: string, field: string): void {
   if (!LOCATIONS.has(location)) {
     // Google answers an unknown location with its generic message; the detail names the location.
-    throw invalidArgument(field, `Location "${location}" is not a valid Artifact Registry location.`, 'Request contains an invalid argument.');
+    throw invalidArgument(
+      field,
+      `Location "${location}" is not a valid Artifact Registry location.`,
+      'Request contains an invalid argument.',
+    );
   }
 }
 
@@ -195,7 +206,10 @@ function findRepository(name: string, services: EmulatorServices): RepositoryRec
 
 function requireRepository(name: string, services: EmulatorServices): RepositoryRecord {
   if (!REPOSITORY_NAME.test(name ?? '')) {
-    throw invalidArgument('name', `Invalid repository name "${name ?? ''}": expected projects/{project}/locations/{location}/repositories/{repository}.`);
+    throw invalidArgument(
+      'name',
+      `Invalid repository name "${name ?? ''}": expected projects/{project}/locations/{location}/repositories/{repository}.`,
+    );
   }
   const repo = findRepository(name, services);
   if (!repo) throw notFound();
@@ -252,9 +266,16 @@ function checkLabels(labels: JsonValue | undefined): void {
   const entries = Object.entries(labels);
   if (entries.length > 64) throw invalidArgument('repository.labels', 'A repository can have at most 64 labels.');
   for (const [key, value] of entries) {
-    if (!LABEL_KEY.test(key)) throw invalidArgument(`repository.labels[${key}]`, `Invalid label key "${key}": keys must start with a lowercase letter and contain at most 63 lowercase letters, digits, underscores and hyphens.`);
+    if (!LABEL_KEY.test(key))
+      throw invalidArgument(
+        `repository.labels[${key}]`,
+        `Invalid label key "${key}": keys must start with a lowercase letter and contain at most 63 lowercase letters, digits, underscores and hyphens.`,
+      );
     if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
-      throw invalidArgument(`repository.labels[${key}]`, `Invalid value for label "${key}": values contain at most 63 lowercase letters, digits, underscores and hyphens.`);
+      throw invalidArgument(
+        `repository.labels[${key}]`,
+        `Invalid value for label "${key}": values contain at most 63 lowercase letters, digits, underscores and hyphens.`,
+      );
     }
   }
 }
@@ -274,13 +295,23 @@ const AR_URI = /^(?:https:\/\/)?([a-z0-9-]+)-docker\.pkg\.dev\/([^/]+)\/([^/]+)\
 function checkRemoteConfig(config: JsonObject): void {
   const docker = config.dockerRepository;
   const common = config.commonRepository;
-  const other = ['mavenRepository', 'npmRepository', 'pythonRepository', 'aptRepository', 'yumRepository'].find((key) => config[key] !== undefined);
-  if (other) throw invalidArgument(`repository.remote_repository_config.${other}`, `Remote repository config ${other} does not match the repository format DOCKER.`);
+  const other = ['mavenRepository', 'npmRepository', 'pythonRepository', 'aptRepository', 'yumRepository'].find(
+    (key) => config[key] !== undefined,
+  );
+  if (other)
+    throw invalidArgument(
+      `repository.remote_repository_config.${other}`,
+      `Remote repository config ${other} does not match the repository format DOCKER.`,
+    );
   if (isJsonObject(docker)) {
     const custom = docker.customRepository;
     if (isJsonObject(custom)) {
       const uri = typeof custom.uri === 'string' ? custom.uri : '';
-      if (!isHttpsUrl(uri)) throw invalidArgument('repository.remote_repository_config.docker_repository.custom_repository.uri', `Invalid custom remote repository URI "${uri}": expected an https:// URL.`);
+      if (!isHttpsUrl(uri))
+        throw invalidArgument(
+          'repository.remote_repository_config.docker_repository.custom_repository.uri',
+          `Invalid custom remote repository URI "${uri}": expected an https:// URL.`,
+        );
       if (AR_URI.test(uri)) {
         throw invalidArgument(
           'repository.remote_repository_config.docker_repository.custom_repository.uri',
@@ -288,15 +319,24 @@ function checkRemoteConfig(config: JsonObject): void {
         );
       }
     } else if (docker.publicRepository !== 'DOCKER_HUB') {
-      throw invalidArgument('repository.remote_repository_config.docker_repository', 'A docker remote repository needs an upstream: public_repository DOCKER_HUB or a custom_repository uri.');
+      throw invalidArgument(
+        'repository.remote_repository_config.docker_repository',
+        'A docker remote repository needs an upstream: public_repository DOCKER_HUB or a custom_repository uri.',
+      );
     }
   } else if (isJsonObject(common)) {
     const uri = typeof common.uri === 'string' ? common.uri : '';
     if (!isHttpsUrl(uri) && !REPOSITORY_NAME.test(uri)) {
-      throw invalidArgument('repository.remote_repository_config.common_repository.uri', `Invalid common remote repository URI "${uri}": expected an https:// URL or an Artifact Registry repository name.`);
+      throw invalidArgument(
+        'repository.remote_repository_config.common_repository.uri',
+        `Invalid common remote repository URI "${uri}": expected an https:// URL or an Artifact Registry repository name.`,
+      );
     }
   } else {
-    throw invalidArgument('repository.remote_repository_config', 'A remote repository needs an upstream: remote_repository_config.docker_repository or common_repository.');
+    throw invalidArgument(
+      'repository.remote_repository_config',
+      'A remote repository needs an upstream: remote_repository_config.docker_repository or common_repository.',
+    );
   }
   const credentials = config.upstreamCredentials;
   if (isJsonObject(credentials) && isJsonObject(credentials.usernamePasswordCredentials)) {
@@ -320,9 +360,13 @@ function checkVirtualConfig(config: JsonObject, project: ProjectRecord, location
     ids.add(id);
     const upstream = typeof policy.repository === 'string' ? findRepository(policy.repository, services) : undefined;
     if (!upstream || upstream.projectId !== project.projectId || upstream.location !== location) {
-      throw invalidArgument(`${field}.repository`, `Upstream repository "${String(policy.repository ?? '')}" does not exist in projects/${project.projectId}/locations/${location}.`);
+      throw invalidArgument(
+        `${field}.repository`,
+        `Upstream repository "${String(policy.repository ?? '')}" does not exist in projects/${project.projectId}/locations/${location}.`,
+      );
     }
-    if (upstream.mode === 'VIRTUAL_REPOSITORY') throw invalidArgument(`${field}.repository`, `Upstream repository "${upstream.name}" is a virtual repository.`);
+    if (upstream.mode === 'VIRTUAL_REPOSITORY')
+      throw invalidArgument(`${field}.repository`, `Upstream repository "${upstream.name}" is a virtual repository.`);
   }
 }
 
@@ -330,18 +374,32 @@ function checkVirtualConfig(config: JsonObject, project: ProjectRecord, location
 function checkRepositoryFields(mode: Mode, fields: JsonObject, project: ProjectRecord, location: string, services: EmulatorServices): void {
   checkLabels(fields.labels);
   if (fields.remoteRepositoryConfig !== undefined && mode !== 'REMOTE_REPOSITORY') {
-    throw invalidArgument('repository.remote_repository_config', 'remote_repository_config can only be set for repositories in mode REMOTE_REPOSITORY.');
+    throw invalidArgument(
+      'repository.remote_repository_config',
+      'remote_repository_config can only be set for repositories in mode REMOTE_REPOSITORY.',
+    );
   }
   if (fields.virtualRepositoryConfig !== undefined && mode !== 'VIRTUAL_REPOSITORY') {
-    throw invalidArgument('repository.virtual_repository_config', 'virtual_repository_config can only be set for repositories in mode VIRTUAL_REPOSITORY.');
+    throw invalidArgument(
+      'repository.virtual_repository_config',
+      'virtual_repository_config can only be set for repositories in mode VIRTUAL_REPOSITORY.',
+    );
   }
   if (mode === 'REMOTE_REPOSITORY') {
-    if (!isJsonObject(fields.remoteRepositoryConfig)) throw invalidArgument('repository.remote_repository_config', 'A repository in mode REMOTE_REPOSITORY needs a remote_repository_config.');
+    if (!isJsonObject(fields.remoteRepositoryConfig))
+      throw invalidArgument(
+        'repository.remote_repository_config',
+        'A repository in mode REMOTE_REPOSITORY needs a remote_repository_config.',
+      );
     checkRemoteConfig(fields.remoteRepositoryConfig);
   }
-  if (mode === 'VIRTUAL_REPOSITORY') checkVirtualConfig(isJsonObject(fields.virtualRepositoryConfig) ? fields.virtualRepositoryConfig : {}, project, location, services);
+  if (mode === 'VIRTUAL_REPOSITORY')
+    checkVirtualConfig(isJsonObject(fields.virtualRepositoryConfig) ? fields.virtualRepositoryConfig : {}, project, location, services);
   if (typeof fields.kmsKeyName === 'string' && !KMS_KEY.test(fields.kmsKeyName)) {
-    throw invalidArgument('repository.kms_key_name', `Invalid KMS key name "${fields.kmsKeyName}": expected projects/{project}/locations/{location}/keyRings/{ring}/cryptoKeys/{key}.`);
+    throw invalidArgument(
+      'repository.kms_key_name',
+      `Invalid KMS key name "${fields.kmsKeyName}": expected projects/{project}/locations/{location}/keyRings/{ring}/cryptoKeys/{key}.`,
+    );
   }
 }
 
@@ -362,7 +420,11 @@ function settableFields(repository: JsonObject): JsonObject {
   return fields;
 }
 
-function newRepository(request: { parent: string; repositoryId?: string; repository?: JsonObject }, services: EmulatorServices, now: number): RepositoryRecord {
+function newRepository(
+  request: { parent: string; repositoryId?: string; repository?: JsonObject },
+  services: EmulatorServices,
+  now: number,
+): RepositoryRecord {
   const { project, location } = parseParent(request.parent, services);
   const repositoryId = request.repositoryId ?? '';
   checkRepositoryId(repositoryId);
@@ -374,7 +436,8 @@ function newRepository(request: { parent: string; repositoryId?: string; reposit
   }
   let mode = ((repository.mode as string | undefined) ?? 'MODE_UNSPECIFIED') as Mode | 'MODE_UNSPECIFIED';
   if (mode === 'MODE_UNSPECIFIED') {
-    if (repository.disallowUnspecifiedMode === true) throw invalidArgument('repository.mode', 'Repository mode must be specified (disallow_unspecified_mode is set).');
+    if (repository.disallowUnspecifiedMode === true)
+      throw invalidArgument('repository.mode', 'Repository mode must be specified (disallow_unspecified_mode is set).');
     mode = 'STANDARD_REPOSITORY';
   }
   const fields = settableFields(repository);
@@ -479,7 +542,10 @@ function startOperation(ctx: CallContext, repo: { projectId: string; location: s
 function pendingCreate(services: EmulatorServices, name: string): boolean {
   return Object.values(services.store.data.operations).some(
     (operation) =>
-      !operation.done && operation.api === API && operation.completion?.action === 'createRepository' && (operation.completion.payload as { name?: string }).name === name,
+      !operation.done &&
+      operation.api === API &&
+      operation.completion?.action === 'createRepository' &&
+      (operation.completion.payload as { name?: string }).name === name,
   );
 }
 
@@ -519,7 +585,13 @@ function setPath(object: JsonObject, path: string[], value: JsonValue | undefine
   else node[last] = cloneJson(value);
 }
 
-function updatedRepository(repo: RepositoryRecord, requested: JsonObject, updateMask: string | undefined, services: EmulatorServices, now: number): RepositoryRecord {
+function updatedRepository(
+  repo: RepositoryRecord,
+  requested: JsonObject,
+  updateMask: string | undefined,
+  services: EmulatorServices,
+  now: number,
+): RepositoryRecord {
   const given = settableFields(requested);
   let paths = (updateMask ?? '')
     .split(',')
@@ -533,10 +605,24 @@ function updatedRepository(repo: RepositoryRecord, requested: JsonObject, update
     const allowed = MUTABLE_PATHS[path];
     if (allowed === undefined) {
       const top = path.split('.')[0]!;
-      const known = ['name', 'format', 'mode', 'kmsKeyName', 'remoteRepositoryConfig', 'createTime', 'updateTime', 'sizeBytes', 'satisfiesPzs', 'satisfiesPzi', 'registryUri', 'mavenConfig'].includes(top);
+      const known = [
+        'name',
+        'format',
+        'mode',
+        'kmsKeyName',
+        'remoteRepositoryConfig',
+        'createTime',
+        'updateTime',
+        'sizeBytes',
+        'satisfiesPzs',
+        'satisfiesPzi',
+        'registryUri',
+        'mavenConfig',
+      ].includes(top);
       throw invalidArgument('update_mask', known ? `Field "${path}" cannot be updated.` : `Invalid update_mask path "${path}".`);
     }
-    if (allowed !== '*' && allowed !== repo.mode) throw invalidArgument('update_mask', `Field "${path}" can only be updated on repositories in mode ${allowed}.`);
+    if (allowed !== '*' && allowed !== repo.mode)
+      throw invalidArgument('update_mask', `Field "${path}" can only be updated on repositories in mode ${allowed}.`);
     const segments = path.split('.');
     setPath(fields, segments, getPath(given, segments));
   }
@@ -568,7 +654,10 @@ const PLATFORMS: Array<{ architecture: string; os: string; variant?: string }> =
 
 /** An image manifest whose config and layer digests and sizes are drawn from `seed`. */
 function manifestBody(seed: string, kind: 'oci' | 'docker'): string {
-  const types = kind === 'oci' ? [MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociConfig, MEDIA_TYPES.ociLayer] : [MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerConfig, MEDIA_TYPES.dockerLayer];
+  const types =
+    kind === 'oci'
+      ? [MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociConfig, MEDIA_TYPES.ociLayer]
+      : [MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerConfig, MEDIA_TYPES.dockerLayer];
   const config = { mediaType: types[1], digest: `sha256:${sha256(`${seed}|config`)}`, size: 1_000 + stableNumber(`${seed}|config`, 8_000) };
   const layers = [0, 1, 2].map((i) => ({
     mediaType: types[2],
@@ -659,7 +748,10 @@ function recordImage(
     for (const other of imagesOf(services, repo.name, image)) {
       if (other.digest === found.digest || !other.tags.includes(tag)) continue;
       if ((repo.fields.dockerConfig as JsonObject | undefined)?.immutableTags === true) {
-        throw new ApiError('FAILED_PRECONDITION', `Tag "${tag}" of image "${image}" is immutable in repository ${repo.name}; it already points to ${other.digest}.`);
+        throw new ApiError(
+          'FAILED_PRECONDITION',
+          `Tag "${tag}" of image "${image}" is immutable in repository ${repo.name}; it already points to ${other.digest}.`,
+        );
       }
       store.set(imageKey(repo.name, image, other.digest), { ...other, tags: other.tags.filter((t) => t !== tag), updateTime: time });
     }
@@ -713,10 +805,17 @@ function upstreamOf(repo: RepositoryRecord, services: EmulatorServices): { repos
   const uri = String(((config.commonRepository ?? {}) as JsonObject).uri ?? '').replace(/\/+$/, '');
   const byName = REPOSITORY_NAME.exec(uri);
   const byUri = AR_URI.exec(uri);
-  const parts = byName ? { project: byName[1]!, location: byName[2]!, repository: byName[3]! } : byUri ? { location: byUri[1]!, project: byUri[2]!, repository: byUri[3]! } : undefined;
+  const parts = byName
+    ? { project: byName[1]!, location: byName[2]!, repository: byName[3]! }
+    : byUri
+      ? { location: byUri[1]!, project: byUri[2]!, repository: byUri[3]! }
+      : undefined;
   if (!parts) return { base: uri };
   const upstream = repositories(services).get(repositoryName(parts.project, parts.location, parts.repository));
-  return { ...(upstream ? { repository: upstream } : {}), base: `https://${parts.location}-docker.pkg.dev/${parts.project}/${parts.repository}` };
+  return {
+    ...(upstream ? { repository: upstream } : {}),
+    base: `https://${parts.location}-docker.pkg.dev/${parts.project}/${parts.repository}`,
+  };
 }
 
 /** The seed of an upstream image: the same for a remote repository's upstream and for that upstream reached directly. */
@@ -734,7 +833,13 @@ interface ResolveOptions {
 }
 
 /** What `reference` (a tag or a digest) of `image` names in the repository, or undefined. */
-function resolveInRepository(services: EmulatorServices, repo: RepositoryRecord, image: string, reference: string, options: ResolveOptions): Resolved | undefined {
+function resolveInRepository(
+  services: EmulatorServices,
+  repo: RepositoryRecord,
+  image: string,
+  reference: string,
+  options: ResolveOptions,
+): Resolved | undefined {
   const depth = options.depth ?? 0;
   if (depth > 4) return undefined; // a cycle of remote/virtual repositories
   const isDigest = DIGEST.test(reference);
@@ -772,7 +877,9 @@ function resolvePublic(services: EmulatorServices, target: RegistryTarget, refer
     const stored = manifests(services).get(reference);
     return stored ? { digest: reference, mediaType: stored.mediaType, body: stored.body } : undefined;
   }
-  return RELEASE_TAG.test(reference) ? synthesizeIndex(services, upstreamSeed(`https://${target.host}`, target.name, reference)) : undefined;
+  return RELEASE_TAG.test(reference)
+    ? synthesizeIndex(services, upstreamSeed(`https://${target.host}`, target.name, reference))
+    : undefined;
 }
 
 /** Picks what to send for an Accept header: an index to a client that takes no index gets the linux/amd64 manifest, as Distribution does. */
@@ -797,7 +904,11 @@ function standInBody(digest: string): string {
 }
 
 function manifestUnknown(target: RegistryTarget, reference: string): RegistryError {
-  return new RegistryError('NOT_FOUND', 'MANIFEST_UNKNOWN', `Failed to fetch "${reference}" from request "/v2/${target.name}/manifests/${reference}".`);
+  return new RegistryError(
+    'NOT_FOUND',
+    'MANIFEST_UNKNOWN',
+    `Failed to fetch "${reference}" from request "/v2/${target.name}/manifests/${reference}".`,
+  );
 }
 
 function repositoryUnknown(target: RegistryTarget): RegistryError {
@@ -889,14 +1000,19 @@ export function registerImage(services: EmulatorServices, image: string, digest:
   if (!parsed || !location || segments.length < 3) {
     throw new ApiError('INVALID_ARGUMENT', `Invalid image "${image}": expected REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE[:TAG].`);
   }
-  if (!DIGEST.test(digest)) throw new ApiError('INVALID_ARGUMENT', `Invalid digest "${digest}": expected sha256: and 64 lowercase hex digits.`);
-  if (parsed.digest && parsed.digest !== digest) throw new ApiError('INVALID_ARGUMENT', `Image "${image}" names digest ${parsed.digest}, not ${digest}.`);
+  if (!DIGEST.test(digest))
+    throw new ApiError('INVALID_ARGUMENT', `Invalid digest "${digest}": expected sha256: and 64 lowercase hex digits.`);
+  if (parsed.digest && parsed.digest !== digest)
+    throw new ApiError('INVALID_ARGUMENT', `Image "${image}" names digest ${parsed.digest}, not ${digest}.`);
   const [projectRef, repositoryId, ...rest] = segments as [string, string, ...string[]];
   const projectId = services.projects.find(projectRef)?.projectId ?? projectRef;
   const repo = repositories(services).get(repositoryName(projectId, location, repositoryId));
   if (!repo) throw new ApiError('NOT_FOUND', `Repository "${repositoryId}" not found in projects/${projectId}/locations/${location}.`);
   if (repo.mode !== 'STANDARD_REPOSITORY') {
-    throw new ApiError('FAILED_PRECONDITION', `Repository ${repo.name} is a ${repo.mode === 'REMOTE_REPOSITORY' ? 'remote' : 'virtual'} repository: images cannot be pushed to it.`);
+    throw new ApiError(
+      'FAILED_PRECONDITION',
+      `Repository ${repo.name} is a ${repo.mode === 'REMOTE_REPOSITORY' ? 'remote' : 'virtual'} repository: images cannot be pushed to it.`,
+    );
   }
   const stored = manifests(services).get(digest);
   recordImage(
@@ -964,7 +1080,12 @@ export function imageStatus(services: EmulatorServices, image: string): { pullab
 const LIST_FILTER = /^name\s*=\s*"([^"]*)"$/;
 
 function globMatcher(pattern: string): (name: string) => boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return (name) => regex.test(name);
 }
 
@@ -985,7 +1106,11 @@ function sortImages(list: DockerImageRecord[], orderBy: string | undefined): Doc
   if (!text) return [...list].sort((a, b) => (a.image === b.image ? a.digest.localeCompare(b.digest) : a.image.localeCompare(b.image)));
   const match = /^(\w+)(?:\s+(asc|desc))?$/i.exec(text);
   const field = match ? IMAGE_ORDER_FIELDS[match[1]!] : undefined;
-  if (!match || !field) throw invalidArgument('order_by', `Invalid order_by "${text}": supported fields are name, upload_time, update_time, build_time and image_size_bytes, optionally followed by desc.`);
+  if (!match || !field)
+    throw invalidArgument(
+      'order_by',
+      `Invalid order_by "${text}": supported fields are name, upload_time, update_time, build_time and image_size_bytes, optionally followed by desc.`,
+    );
   const direction = match[2]?.toLowerCase() === 'desc' ? -1 : 1;
   return [...list].sort((a, b) => {
     const x = a[field] ?? '';
@@ -1012,7 +1137,8 @@ export const artifactRegistryApi = defineApi({
       resource: (request) => `${request.parent}/repositories/${request.repositoryId ?? ''}`,
       handle(request, ctx) {
         const repo = newRepository(request, ctx, ctx.now);
-        if (repositories(ctx).has(repo.name) || pendingCreate(ctx, repo.name)) throw new ApiError('ALREADY_EXISTS', 'the repository already exists');
+        if (repositories(ctx).has(repo.name) || pendingCreate(ctx, repo.name))
+          throw new ApiError('ALREADY_EXISTS', 'the repository already exists');
         return startOperation(ctx, repo, 'createRepository', repo as unknown as JsonObject);
       },
     }),
@@ -1030,9 +1156,11 @@ export const artifactRegistryApi = defineApi({
         const { project, location } = parseParent(request.parent, ctx);
         const filter = (request.filter ?? '').trim();
         const nameFilter = LIST_FILTER.exec(filter)?.[1];
-        if (filter && nameFilter === undefined) throw invalidArgument('filter', `Invalid filter "${filter}": supported is name="…" with * wildcards.`);
+        if (filter && nameFilter === undefined)
+          throw invalidArgument('filter', `Invalid filter "${filter}": supported is name="…" with * wildcards.`);
         const orderBy = (request.orderBy ?? '').trim();
-        if (orderBy && !/^name(\s+(asc|desc))?$/i.test(orderBy)) throw invalidArgument('order_by', `Invalid order_by "${orderBy}": supported is name, optionally followed by desc.`);
+        if (orderBy && !/^name(\s+(asc|desc))?$/i.test(orderBy))
+          throw invalidArgument('order_by', `Invalid order_by "${orderBy}": supported is name, optionally followed by desc.`);
         const matches = nameFilter === undefined ? () => true : globMatcher(nameFilter);
         const listed = repositories(ctx)
           .values()
@@ -1076,7 +1204,8 @@ export const artifactRegistryApi = defineApi({
     [`${SERVICE}/SetIamPolicy`]: method<{ resource: string; policy?: JsonObject; updateMask?: string }>({
       permission: 'artifactregistry.repositories.setIamPolicy',
       resource: iamResource,
-      handle: (request, ctx) => ctx.iamPolicies.set(requireRepository(request.resource, ctx).name, request.policy, request.updateMask, ctx.now),
+      handle: (request, ctx) =>
+        ctx.iamPolicies.set(requireRepository(request.resource, ctx).name, request.policy, request.updateMask, ctx.now),
     }),
 
     [`${SERVICE}/TestIamPermissions`]: method<{ resource: string; permissions?: string[] }>({
@@ -1107,7 +1236,10 @@ export const artifactRegistryApi = defineApi({
       handle(request, ctx) {
         const match = DOCKER_IMAGE_NAME.exec(request.name ?? '');
         if (!match) {
-          throw invalidArgument('name', `Invalid docker image name "${request.name ?? ''}": expected projects/{project}/locations/{location}/repositories/{repository}/dockerImages/{image}@sha256:{digest}.`);
+          throw invalidArgument(
+            'name',
+            `Invalid docker image name "${request.name ?? ''}": expected projects/{project}/locations/{location}/repositories/{repository}/dockerImages/{image}@sha256:{digest}.`,
+          );
         }
         const repo = requireRepository(match[1]!, ctx);
         // The image part arrives URL-escaped (runatlantis%2Fatlantis), as Google names it, or plain.

@@ -34,10 +34,38 @@ const AR_IMAGE = /^[a-z0-9-]+-docker\.pkg\.dev\//;
 const VARIABLE = /\$(\$|\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]+))/g;
 
 /** Fields of a Build that only the service sets; a client sending them is ignored, as at Google. */
-const OUTPUT_ONLY = ['name', 'id', 'projectId', 'status', 'statusDetail', 'results', 'createTime', 'startTime', 'finishTime', 'sourceProvenance', 'buildTriggerId', 'logUrl', 'timing', 'approval', 'warnings', 'failureInfo'];
+const OUTPUT_ONLY = [
+  'name',
+  'id',
+  'projectId',
+  'status',
+  'statusDetail',
+  'results',
+  'createTime',
+  'startTime',
+  'finishTime',
+  'sourceProvenance',
+  'buildTriggerId',
+  'logUrl',
+  'timing',
+  'approval',
+  'warnings',
+  'failureInfo',
+];
 
 /** Built-in substitutions; the trigger-related ones are empty for a build created directly. */
-const TRIGGER_SUBSTITUTIONS = ['BRANCH_NAME', 'TAG_NAME', 'REF_NAME', 'COMMIT_SHA', 'SHORT_SHA', 'REVISION_ID', 'REPO_NAME', 'REPO_FULL_NAME', 'TRIGGER_NAME', 'TRIGGER_BUILD_CONFIG_PATH'];
+const TRIGGER_SUBSTITUTIONS = [
+  'BRANCH_NAME',
+  'TAG_NAME',
+  'REF_NAME',
+  'COMMIT_SHA',
+  'SHORT_SHA',
+  'REVISION_ID',
+  'REPO_NAME',
+  'REPO_FULL_NAME',
+  'TRIGGER_NAME',
+  'TRIGGER_BUILD_CONFIG_PATH',
+];
 
 type BuildStatus = 'QUEUED' | 'WORKING' | 'SUCCESS' | 'FAILURE';
 
@@ -121,7 +149,9 @@ function requirePlace(request: { projectId?: string; parent?: string }, ctx: Cal
 function resourceOfPlace(request: { projectId?: string; parent?: string }): string {
   const place = placeOf(request);
   if (!place) return '';
-  return place.location === GLOBAL && !request.parent ? `projects/${place.project}` : `projects/${place.project}/locations/${place.location}`;
+  return place.location === GLOBAL && !request.parent
+    ? `projects/${place.project}`
+    : `projects/${place.project}/locations/${place.location}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,10 +183,18 @@ function substitutionValues(spec: JsonObject, project: ProjectRecord, id: string
   const user = isJsonObject(spec.substitutions) ? (spec.substitutions as Record<string, string>) : {};
   for (const key of Object.keys(user)) {
     if (!USER_SUBSTITUTION.test(key)) {
-      throw invalidBuild(`invalid value for 'build.substitutions': substitution key "${key}" does not respect format "^_[A-Z0-9_]+$"`, 'build.substitutions');
+      throw invalidBuild(
+        `invalid value for 'build.substitutions': substitution key "${key}" does not respect format "^_[A-Z0-9_]+$"`,
+        'build.substitutions',
+      );
     }
   }
-  const builtIn: Record<string, string> = { PROJECT_ID: project.projectId, PROJECT_NUMBER: project.projectNumber, BUILD_ID: id, LOCATION: location };
+  const builtIn: Record<string, string> = {
+    PROJECT_ID: project.projectId,
+    PROJECT_NUMBER: project.projectNumber,
+    BUILD_ID: id,
+    LOCATION: location,
+  };
   for (const key of TRIGGER_SUBSTITUTIONS) builtIn[key] = '';
   return { ...builtIn, ...user };
 }
@@ -179,10 +217,13 @@ function applySubstitutions(spec: JsonObject, values: Record<string, string>): s
       list.forEach((item, i) => substitute(String(item), scan, `build.steps[${index}].${key}[${i}]`));
     }
   });
-  const images = (Array.isArray(spec.images) ? (spec.images as string[]) : []).map((image, i) => substitute(String(image), scan, `build.images[${i}]`));
+  const images = (Array.isArray(spec.images) ? (spec.images as string[]) : []).map((image, i) =>
+    substitute(String(image), scan, `build.images[${i}]`),
+  );
   if (!scan.loose) {
     const unused = Object.keys(values).filter((key) => USER_SUBSTITUTION.test(key) && !scan.used.has(key));
-    if (unused.length > 0) throw invalidBuild(`key "${unused[0]}" in the substitution data is not matched in the template`, 'build.substitutions');
+    if (unused.length > 0)
+      throw invalidBuild(`key "${unused[0]}" in the substitution data is not matched in the template`, 'build.substitutions');
   }
   return images;
 }
@@ -192,7 +233,8 @@ function applySubstitutions(spec: JsonObject, values: Record<string, string>): s
 
 function validateSpec(spec: JsonObject, ctx: CallContext): void {
   const steps = spec.steps;
-  if (!Array.isArray(steps) || steps.length === 0) throw invalidBuild('invalid build: the build must have at least one step', 'build.steps');
+  if (!Array.isArray(steps) || steps.length === 0)
+    throw invalidBuild('invalid build: the build must have at least one step', 'build.steps');
   steps.forEach((step, index) => {
     if (!isJsonObject(step) || typeof step.name !== 'string' || step.name === '') {
       throw invalidBuild(`invalid build: build step ${index} must specify a name`, `build.steps[${index}].name`);
@@ -201,7 +243,11 @@ function validateSpec(spec: JsonObject, ctx: CallContext): void {
   const serviceAccount = spec.serviceAccount;
   if (typeof serviceAccount === 'string' && serviceAccount !== '') {
     const match = SERVICE_ACCOUNT_NAME.exec(serviceAccount);
-    if (!match) throw invalidBuild(`invalid value for 'build.service_account': "${serviceAccount}" is not of the form projects/{project}/serviceAccounts/{email}`, 'build.service_account');
+    if (!match)
+      throw invalidBuild(
+        `invalid value for 'build.service_account': "${serviceAccount}" is not of the form projects/{project}/serviceAccounts/{email}`,
+        'build.service_account',
+      );
     const email = match[2]!;
     if (isUserManagedServiceAccountEmail(email) && !ctx.serviceAccounts.find(email)) {
       throw invalidBuild(`invalid value for 'build.service_account': service account ${email} does not exist`, 'build.service_account');
@@ -263,7 +309,10 @@ function buildJson(build: BuildRecord, now: number): JsonObject {
     createTime: iso(build.createTime),
     timeout: typeof spec.timeout === 'string' ? spec.timeout : '600s',
     queueTtl: typeof spec.queueTtl === 'string' ? spec.queueTtl : '3600s',
-    logsBucket: typeof spec.logsBucket === 'string' && spec.logsBucket ? spec.logsBucket : `gs://${build.projectNumber}.cloudbuild-logs.googleusercontent.com`,
+    logsBucket:
+      typeof spec.logsBucket === 'string' && spec.logsBucket
+        ? spec.logsBucket
+        : `gs://${build.projectNumber}.cloudbuild-logs.googleusercontent.com`,
     options: { logging: 'LEGACY', ...options, pool: isJsonObject(options.pool) ? options.pool : {} },
     logUrl: logUrlOf(build),
     serviceAccount:
@@ -279,7 +328,12 @@ function buildJson(build: BuildRecord, now: number): JsonObject {
     json.timing = timing;
     json.results = {
       ...(outcome.images && outcome.images.length > 0
-        ? { images: outcome.images.map((image) => ({ ...image, pushTiming: { startTime: iso(outcome.finishTime), endTime: iso(outcome.finishTime) } })) }
+        ? {
+            images: outcome.images.map((image) => ({
+              ...image,
+              pushTiming: { startTime: iso(outcome.finishTime), endTime: iso(outcome.finishTime) },
+            })),
+          }
         : {}),
       buildStepImages: steps.map((step) => `sha256:${sha256(`builder|${String(step.name)}`)}`),
     };
@@ -358,7 +412,11 @@ function buildFilter(filter: string | undefined): (build: BuildRecord, now: numb
   if (text === '') return () => true;
   const terms = text.split(/\s+AND\s+/i).map((term) => {
     const match = /^(status|tags|images|id)\s*=\s*"?([^"]*)"?$/.exec(term.trim());
-    if (!match) throw invalidBuild(`Invalid filter: "${text}". The emulator supports status="…", tags="…", images="…" and id="…" joined by AND.`, 'filter');
+    if (!match)
+      throw invalidBuild(
+        `Invalid filter: "${text}". The emulator supports status="…", tags="…", images="…" and id="…" joined by AND.`,
+        'filter',
+      );
     const [, field, value] = match as unknown as [string, string, string];
     return (build: BuildRecord, now: number): boolean => {
       switch (field) {
@@ -413,7 +471,10 @@ export const cloudBuildApi = defineApi({
           location,
           spec,
           images,
-          operationName: location === GLOBAL ? `operations/build/${project.projectId}/${opId}` : `projects/${project.projectId}/locations/${location}/operations/${opId}`,
+          operationName:
+            location === GLOBAL
+              ? `operations/build/${project.projectId}/${opId}`
+              : `projects/${project.projectId}/locations/${location}/operations/${opId}`,
           createTime: ctx.now,
           startTime: ctx.now + Math.floor(delay / 2),
           dueTime: ctx.now + delay,
@@ -437,7 +498,11 @@ export const cloudBuildApi = defineApi({
       resource: (request) => request.name || `projects/${request.projectId ?? ''}/builds/${request.id ?? ''}`,
       handle(request, ctx) {
         const named = BUILD_NAME.exec(request.name ?? '');
-        if (request.name && !named) throw invalidBuild(`Invalid build name: "${request.name}". Expected projects/{project}/locations/{location}/builds/{build}.`, 'name');
+        if (request.name && !named)
+          throw invalidBuild(
+            `Invalid build name: "${request.name}". Expected projects/{project}/locations/{location}/builds/{build}.`,
+            'name',
+          );
         const projectRef = named ? named[1]! : request.projectId;
         const id = named ? named[3]! : request.id;
         if (!projectRef) throw invalidBuild('project_id is required.', 'project_id');

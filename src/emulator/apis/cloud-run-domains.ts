@@ -36,13 +36,26 @@ const DEFAULT_VERIFIED_TLDS = ['test'];
 const APEX_A = ['216.239.32.21', '216.239.34.21', '216.239.36.21', '216.239.38.21'];
 const APEX_AAAA = ['2001:4860:4802:32::15', '2001:4860:4802:34::15', '2001:4860:4802:36::15', '2001:4860:4802:38::15'];
 /** Second-level public suffixes, so `www.example.co.uk` is a subdomain of the apex `example.co.uk`. */
-const TWO_LABEL_SUFFIXES = new Set(['co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'com.au', 'net.au', 'org.au', 'co.jp', 'co.nz', 'com.br', 'co.in', 'com.mx', 'co.za']);
+const TWO_LABEL_SUFFIXES = new Set([
+  'co.uk',
+  'org.uk',
+  'ac.uk',
+  'gov.uk',
+  'com.au',
+  'net.au',
+  'org.au',
+  'co.jp',
+  'co.nz',
+  'com.br',
+  'co.in',
+  'com.mx',
+  'co.za',
+]);
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
 const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
 
-const CERTIFICATE_PENDING =
-  'Waiting for certificate provisioning. You must configure your DNS records for certificate issuance to begin.';
+const CERTIFICATE_PENDING = 'Waiting for certificate provisioning. You must configure your DNS records for certificate issuance to begin.';
 
 export interface DomainMappingRecord {
   projectId: string;
@@ -121,7 +134,8 @@ function mappingKey(projectId: string, region: string, domain: string): string {
 function regionOfHost(host: string): string {
   const region = host.endsWith(HOST_SUFFIX) ? host.slice(0, -HOST_SUFFIX.length) : '';
   // Only regional endpoints carry domain mappings (the global endpoint does not serve them reliably).
-  if (!REGION.test(region)) throw new ApiError('NOT_FOUND', `Domain mappings are served on regional endpoints REGION${HOST_SUFFIX}, not on ${host}.`);
+  if (!REGION.test(region))
+    throw new ApiError('NOT_FOUND', `Domain mappings are served on regional endpoints REGION${HOST_SUFFIX}, not on ${host}.`);
   return region;
 }
 
@@ -134,7 +148,10 @@ function iso(ms: number): string {
 }
 
 function notFound(domain: string, scope: Scope): ApiError {
-  return new ApiError('NOT_FOUND', `Resource '${domain}' of kind 'DOMAIN_MAPPING' in region '${scope.region}' in project '${scope.project.projectId}' does not exist.`);
+  return new ApiError(
+    'NOT_FOUND',
+    `Resource '${domain}' of kind 'DOMAIN_MAPPING' in region '${scope.region}' in project '${scope.project.projectId}' does not exist.`,
+  );
 }
 
 function selfLinkOf(record: DomainMappingRecord, projectNumber: string): string {
@@ -143,7 +160,13 @@ function selfLinkOf(record: DomainMappingRecord, projectNumber: string): string 
 
 type RouteLookup = (services: EmulatorServices, projectId: string, region: string, routeName: string) => boolean;
 
-function renderMapping(record: DomainMappingRecord, services: EmulatorServices, routeExists: RouteLookup, now: number, fresh = false): JsonObject {
+function renderMapping(
+  record: DomainMappingRecord,
+  services: EmulatorServices,
+  routeExists: RouteLookup,
+  now: number,
+  fresh = false,
+): JsonObject {
   const projectNumber = services.projects.find(record.projectId)?.projectNumber ?? record.projectId;
   const at = iso(record.createTime);
   const routable = routeExists(services, record.projectId, record.region, record.routeName);
@@ -153,7 +176,13 @@ function renderMapping(record: DomainMappingRecord, services: EmulatorServices, 
     const message = `Route '${record.routeName}' does not exist in region '${record.region}'.`;
     conditions = [
       { type: 'Ready', status: 'False', reason: 'RouteNotFound', message, lastTransitionTime: at },
-      { type: 'CertificateProvisioned', status: 'Unknown', reason: 'CertificatePending', message: CERTIFICATE_PENDING, lastTransitionTime: at },
+      {
+        type: 'CertificateProvisioned',
+        status: 'Unknown',
+        reason: 'CertificatePending',
+        message: CERTIFICATE_PENDING,
+        lastTransitionTime: at,
+      },
       { type: 'DomainRoutable', status: 'False', reason: 'RouteNotFound', message, lastTransitionTime: at },
     ];
   } else if (record.certificateMode === 'NONE' || provisioned) {
@@ -165,7 +194,13 @@ function renderMapping(record: DomainMappingRecord, services: EmulatorServices, 
   } else {
     conditions = [
       { type: 'Ready', status: 'Unknown', reason: 'CertificatePending', message: CERTIFICATE_PENDING, lastTransitionTime: at },
-      { type: 'CertificateProvisioned', status: 'Unknown', reason: 'CertificatePending', message: CERTIFICATE_PENDING, lastTransitionTime: at },
+      {
+        type: 'CertificateProvisioned',
+        status: 'Unknown',
+        reason: 'CertificatePending',
+        message: CERTIFICATE_PENDING,
+        lastTransitionTime: at,
+      },
       { type: 'DomainRoutable', status: 'True', lastTransitionTime: at },
     ];
   }
@@ -226,10 +261,14 @@ function create(scope: Scope, body: JsonObject | undefined, dryRun: boolean, ctx
   const routeName = String(spec.routeName ?? '');
   if (!routeName) throw invalid('spec.routeName', 'Required field is missing: the Cloud Run service to map the domain to.');
   const certificateMode = String(spec.certificateMode ?? 'AUTOMATIC');
-  if (!['AUTOMATIC', 'NONE', 'CERTIFICATE_MODE_UNSPECIFIED'].includes(certificateMode)) throw invalid('spec.certificateMode', `Invalid value "${certificateMode}".`);
+  if (!['AUTOMATIC', 'NONE', 'CERTIFICATE_MODE_UNSPECIFIED'].includes(certificateMode))
+    throw invalid('spec.certificateMode', `Invalid value "${certificateMode}".`);
   if (!isDomainVerified(ctx, domain)) throw notAuthorized(domain);
   if (!routeExists(ctx, scope.project.projectId, scope.region, routeName)) {
-    throw new ApiError('NOT_FOUND', `Resource '${routeName}' of kind 'SERVICE' in region '${scope.region}' in project '${scope.project.projectId}' does not exist.`);
+    throw new ApiError(
+      'NOT_FOUND',
+      `Resource '${routeName}' of kind 'SERVICE' in region '${scope.region}' in project '${scope.project.projectId}' does not exist.`,
+    );
   }
   const key = mappingKey(scope.project.projectId, scope.region, domain);
   if (mappingsOf(ctx).has(key)) throw new ApiError('ALREADY_EXISTS', `Resource '${domain}' already exists.`);
@@ -270,7 +309,10 @@ function list(scope: Scope, ctx: CallContext, routeExists: RouteLookup): JsonObj
   return {
     apiVersion: API_VERSION,
     kind: 'DomainMappingList',
-    metadata: { selfLink: `/apis/domains.cloudrun.com/v1/namespaces/${scope.project.projectNumber}/domainmappings`, resourceVersion: Buffer.from(String(Date.now())).toString('base64') },
+    metadata: {
+      selfLink: `/apis/domains.cloudrun.com/v1/namespaces/${scope.project.projectNumber}/domainmappings`,
+      resourceVersion: Buffer.from(String(Date.now())).toString('base64'),
+    },
     items,
   };
 }
@@ -280,7 +322,11 @@ function remove(scope: Scope, domain: string, dryRun: boolean, ctx: CallContext)
   const record = mappingsOf(ctx).get(key);
   if (!record) throw notFound(domain, scope);
   if (!dryRun) mappingsOf(ctx).delete(key);
-  return { metadata: {}, status: 'Success', details: { name: record.domain, group: 'domains.cloudrun.com', kind: 'domainmappings', uid: record.uid } };
+  return {
+    metadata: {},
+    status: 'Success',
+    details: { name: record.domain, group: 'domains.cloudrun.com', kind: 'domainmappings', uid: record.uid },
+  };
 }
 
 // -------------------------------------------------------------------------------------------
@@ -365,7 +411,8 @@ export function domainMappingRoutes(routeExists: RouteLookup): RestRoute[] {
       rpcName: `${RPC}/CreateDomainMapping`,
       permission: 'run.domainmappings.create',
       resource: projectsResource,
-      handle: (request, ctx) => create(projectsScope(String(request.parent), ctx).scope, request.domainMapping, isDryRun(request.dryRun), ctx, routeExists),
+      handle: (request, ctx) =>
+        create(projectsScope(String(request.parent), ctx).scope, request.domainMapping, isDryRun(request.dryRun), ctx, routeExists),
     }),
     restRoute<ProjectsRequest>({
       verb: 'GET',

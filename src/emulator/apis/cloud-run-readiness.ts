@@ -66,7 +66,10 @@ function secretUses(template: JsonObject): SecretUse[] {
   const uses: SecretUse[] = [];
   list(template.containers).forEach((container, containerIndex) => {
     list(container.env).forEach((variable, envIndex) => {
-      const ref = isJsonObject(variable.valueSource) && isJsonObject(variable.valueSource.secretKeyRef) ? variable.valueSource.secretKeyRef : undefined;
+      const ref =
+        isJsonObject(variable.valueSource) && isJsonObject(variable.valueSource.secretKeyRef)
+          ? variable.valueSource.secretKeyRef
+          : undefined;
       if (!ref) return;
       uses.push({
         path: `spec.template.spec.containers[${containerIndex}].env[${envIndex}].value_from.secret_key_ref.name`,
@@ -80,7 +83,11 @@ function secretUses(template: JsonObject): SecretUse[] {
     if (!secret) return;
     const items = list(secret.items);
     if (items.length === 0) {
-      uses.push({ path: `spec.template.spec.volumes[${volumeIndex}].secret.secretName`, reference: text(secret.secret), version: 'latest' });
+      uses.push({
+        path: `spec.template.spec.volumes[${volumeIndex}].secret.secretName`,
+        reference: text(secret.secret),
+        version: 'latest',
+      });
     }
     items.forEach((item, itemIndex) => {
       uses.push({

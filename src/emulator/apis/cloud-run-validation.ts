@@ -89,7 +89,14 @@ const ENV_NAME_MAX = 32768;
 export const RESERVED_ENV_NAMES = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
 
 /** Annotation/label namespaces the v2 API rejects ("All system annotations in v1 now have a corresponding field in v2"). */
-const SYSTEM_KEY_PREFIXES = ['run.googleapis.com/', 'cloud.googleapis.com/', 'serving.knative.dev/', 'autoscaling.knative.dev/', 'client.knative.dev/', 'features.knative.dev/'];
+const SYSTEM_KEY_PREFIXES = [
+  'run.googleapis.com/',
+  'cloud.googleapis.com/',
+  'serving.knative.dev/',
+  'autoscaling.knative.dev/',
+  'client.knative.dev/',
+  'features.knative.dev/',
+];
 
 const DISALLOWED_MOUNT_PATHS = ['/', '/dev', '/proc', '/sys'];
 
@@ -153,9 +160,23 @@ export interface ServiceContext {
 
 /** Fields of a Service the caller sets (everything else in a request is output-only and ignored, as Google ignores it). */
 export const SETTABLE_SERVICE_FIELDS = [
-  'description', 'labels', 'annotations', 'client', 'clientVersion', 'ingress', 'launchStage', 'binaryAuthorization',
-  'template', 'traffic', 'scaling', 'invokerIamDisabled', 'defaultUriDisabled', 'iapEnabled', 'multiRegionSettings',
-  'customAudiences', 'buildConfig',
+  'description',
+  'labels',
+  'annotations',
+  'client',
+  'clientVersion',
+  'ingress',
+  'launchStage',
+  'binaryAuthorization',
+  'template',
+  'traffic',
+  'scaling',
+  'invokerIamDisabled',
+  'defaultUriDisabled',
+  'iapEnabled',
+  'multiRegionSettings',
+  'customAudiences',
+  'buildConfig',
 ] as const;
 
 /** The caller-settable part of a Service request (output-only fields dropped). */
@@ -203,10 +224,16 @@ export function validateAndDefault(service: JsonObject, context: ServiceContext)
   const add = (field: string, description: string) => violations.push({ field, description });
 
   for (const key of systemKeys(spec.annotations)) {
-    add('annotations', `Annotation '${key}' is not supported: system annotations are not supported in Cloud Run Admin API v2. All system annotations in v1 now have a corresponding field in v2 Service.`);
+    add(
+      'annotations',
+      `Annotation '${key}' is not supported: system annotations are not supported in Cloud Run Admin API v2. All system annotations in v1 now have a corresponding field in v2 Service.`,
+    );
   }
   for (const key of systemKeys(spec.labels)) {
-    add('labels', `Label '${key}' is not supported: labels with run.googleapis.com, cloud.googleapis.com, serving.knative.dev, or autoscaling.knative.dev namespaces are rejected.`);
+    add(
+      'labels',
+      `Label '${key}' is not supported: labels with run.googleapis.com, cloud.googleapis.com, serving.knative.dev, or autoscaling.knative.dev namespaces are rejected.`,
+    );
   }
   if ((typeof spec.description === 'string' ? spec.description : '').length > 512) add('description', 'must be at most 512 characters.');
   const launchStage = stringAt(spec.launchStage);
@@ -243,14 +270,23 @@ function checkServiceScaling(scaling: JsonObject | undefined, add: Add): void {
 
 function checkTemplate(template: JsonObject, context: ServiceContext, add: Add): void {
   for (const key of systemKeys(template.annotations)) {
-    add('template.annotations', `Annotation '${key}' is not supported: system annotations are not supported in Cloud Run Admin API v2. All system annotations in v1 now have a corresponding field in v2 RevisionTemplate.`);
+    add(
+      'template.annotations',
+      `Annotation '${key}' is not supported: system annotations are not supported in Cloud Run Admin API v2. All system annotations in v1 now have a corresponding field in v2 RevisionTemplate.`,
+    );
   }
   for (const key of systemKeys(template.labels)) {
-    add('template.labels', `Label '${key}' is not supported: labels with run.googleapis.com, cloud.googleapis.com, serving.knative.dev, or autoscaling.knative.dev namespaces are rejected.`);
+    add(
+      'template.labels',
+      `Label '${key}' is not supported: labels with run.googleapis.com, cloud.googleapis.com, serving.knative.dev, or autoscaling.knative.dev namespaces are rejected.`,
+    );
   }
   const revision = stringAt(template.revision);
   if (revision && (!revision.startsWith(`${context.serviceId}-`) || !DNS_LABEL.test(revision))) {
-    add('template.revision', `Revision name '${revision}' must be prefixed by the name of the enclosing Service with a trailing '-', and be a valid DNS label of at most 63 characters.`);
+    add(
+      'template.revision',
+      `Revision name '${revision}' must be prefixed by the name of the enclosing Service with a trailing '-', and be a valid DNS label of at most 63 characters.`,
+    );
   }
 
   const scaling = objectAt(template.scaling);
@@ -285,7 +321,10 @@ function checkTemplate(template: JsonObject, context: ServiceContext, add: Add):
   if (containers.length > 1) {
     const serving = containers.filter((container) => arrayAt(container.ports).length > 0);
     if (serving.length !== 1) {
-      add('template.containers', 'Revision template should contain exactly one container with an exposed port; the other containers are sidecars and expose no port.');
+      add(
+        'template.containers',
+        'Revision template should contain exactly one container with an exposed port; the other containers are sidecars and expose no port.',
+      );
     }
   }
   checkCompute(containers, template, add);
@@ -295,7 +334,7 @@ function checkVpcAccess(vpc: JsonObject | undefined, add: Add): void {
   if (!vpc) return;
   const connector = stringAt(vpc.connector);
   const interfaces = arrayAt(vpc.networkInterfaces);
-  if ((connector !== '') === (interfaces.length > 0)) {
+  if ((connector !== '') === interfaces.length > 0) {
     add('template.vpc_access', 'Invalid VPC access: one and only one of connector and network_interfaces must be set.');
   }
   if (connector && !CONNECTOR.test(connector)) {
@@ -326,21 +365,29 @@ function checkVolume(volume: JsonObject, index: number, environment: string, nam
   if (secret) {
     const reference = stringAt(secret.secret);
     if (!reference) add(`${at}.secret.secret`, 'Required field is missing: the secret to mount.');
-    else if (!parseSecretReference(reference)) add(`${at}.secret.secret`, 'may only be a secret name or a full resource name projects/{project}/secrets/{secret}.');
-    if (!isChmodBitmask(secret.defaultMode)) add(`${at}.secret.default_mode`, 'default_mode: if present, must be a supported unix chmod bitmask (0 to 0777).');
+    else if (!parseSecretReference(reference))
+      add(`${at}.secret.secret`, 'may only be a secret name or a full resource name projects/{project}/secrets/{secret}.');
+    if (!isChmodBitmask(secret.defaultMode))
+      add(`${at}.secret.default_mode`, 'default_mode: if present, must be a supported unix chmod bitmask (0 to 0777).');
     arrayAt(secret.items).forEach((item, itemIndex) => {
       const itemAt = `${at}.secret.items[${itemIndex}]`;
       const path = stringAt(item.path);
       if (!path) add(`${itemAt}.path`, 'Required field is missing: the relative path of the secret in the container.');
-      else if (path.startsWith('/')) add(`${itemAt}.path`, `Invalid path "${path}": must be a relative path of the secret in the container, not an absolute one.`);
+      else if (path.startsWith('/'))
+        add(`${itemAt}.path`, `Invalid path "${path}": must be a relative path of the secret in the container, not an absolute one.`);
       const version = stringAt(item.version);
-      if (version && !SECRET_VERSION.test(version)) add(`${itemAt}.version`, 'items.version: should have only alphanumeric characters, hyphens and underscores (a version number, an alias or "latest").');
+      if (version && !SECRET_VERSION.test(version))
+        add(
+          `${itemAt}.version`,
+          'items.version: should have only alphanumeric characters, hyphens and underscores (a version number, an alias or "latest").',
+        );
       if (!isChmodBitmask(item.mode)) add(`${itemAt}.mode`, 'mode: if present, must be a supported unix chmod bitmask (0 to 0777).');
     });
   }
   const emptyDir = objectAt(volume.emptyDir);
   const sizeLimit = stringAt(emptyDir?.sizeLimit);
-  if (sizeLimit && parseQuantity(sizeLimit) === undefined) add(`${at}.empty_dir.size_limit`, `size_limit: Could not parse Quantity "${sizeLimit}".`);
+  if (sizeLimit && parseQuantity(sizeLimit) === undefined)
+    add(`${at}.empty_dir.size_limit`, `size_limit: Could not parse Quantity "${sizeLimit}".`);
   const gcs = objectAt(volume.gcs);
   if (gcs && !stringAt(gcs.bucket)) add(`${at}.gcs.bucket`, 'Bucket name must be specified.');
   const kind = objectAt(volume.nfs) ? 'NFS' : gcs ? 'Cloud Storage' : undefined;
@@ -353,7 +400,11 @@ function checkContainer(container: JsonObject, index: number, count: number, vol
   const at = `template.containers[${index}]`;
   const name = stringAt(container.name);
   if (name) {
-    if (!DNS_LABEL.test(name)) add(`${at}.name`, `Invalid container name "${name}": must conform to RFC 1123 (lowercase letters, digits and hyphens, at most 63 characters).`);
+    if (!DNS_LABEL.test(name))
+      add(
+        `${at}.name`,
+        `Invalid container name "${name}": must conform to RFC 1123 (lowercase letters, digits and hyphens, at most 63 characters).`,
+      );
     if (names.has(name)) add(`${at}.name`, `Revision template has duplicate container names: "${name}".`);
     names.add(name);
   } else if (count > 1) {
@@ -365,15 +416,20 @@ function checkContainer(container: JsonObject, index: number, count: number, vol
   if (ports.length > 1) add(`${at}.ports`, 'ports should contain 0 or 1 port.');
   ports.forEach((port, portIndex) => {
     const portName = stringAt(port.name);
-    if (portName && portName !== 'http1' && portName !== 'h2c') add(`${at}.ports[${portIndex}].name`, `Invalid port name "${portName}": must be one of empty, 'http1' or 'h2c'.`);
+    if (portName && portName !== 'http1' && portName !== 'h2c')
+      add(`${at}.ports[${portIndex}].name`, `Invalid port name "${portName}": must be one of empty, 'http1' or 'h2c'.`);
     const number = numberAt(port.containerPort);
-    if (!Number.isInteger(number) || number < 0 || number > 65535) add(`${at}.ports[${portIndex}].container_port`, 'container_port: must be 0 < port < 65536.');
+    if (!Number.isInteger(number) || number < 0 || number > 65535)
+      add(`${at}.ports[${portIndex}].container_port`, 'container_port: must be 0 < port < 65536.');
   });
 
   const env = arrayAt(container.env);
   const reserved = [...new Set(env.map((variable) => stringAt(variable.name)).filter((envName) => RESERVED_ENV_NAMES.includes(envName)))];
   if (reserved.length > 0) {
-    add(`${at}.env`, `The following reserved env names were provided: ${reserved.join(', ')}. These values are automatically set by the system.`);
+    add(
+      `${at}.env`,
+      `The following reserved env names were provided: ${reserved.join(', ')}. These values are automatically set by the system.`,
+    );
   }
   env.forEach((variable, envIndex) => {
     const envAt = `${at}.env[${envIndex}]`;
@@ -388,23 +444,40 @@ function checkContainer(container: JsonObject, index: number, count: number, vol
       }
       const secret = stringAt(ref.secret);
       if (!secret) add(`${envAt}.value_source.secret_key_ref.secret`, 'Required field is missing: the secret to read.');
-      else if (!parseSecretReference(secret)) add(`${envAt}.value_source.secret_key_ref.secret`, 'secret_key_ref.secret: may only be a secret name or a full resource name projects/{project}/secrets/{secret}.');
+      else if (!parseSecretReference(secret))
+        add(
+          `${envAt}.value_source.secret_key_ref.secret`,
+          'secret_key_ref.secret: may only be a secret name or a full resource name projects/{project}/secrets/{secret}.',
+        );
       const version = stringAt(ref.version);
-      if (!version) add(`${envAt}.value_source.secret_key_ref.version`, 'Required field is missing: the secret version ("latest", a version number or an alias).');
-      else if (!SECRET_VERSION.test(version)) add(`${envAt}.value_source.secret_key_ref.version`, 'secret_key_ref.version: should have only alphanumeric characters, hyphens and underscores.');
+      if (!version)
+        add(
+          `${envAt}.value_source.secret_key_ref.version`,
+          'Required field is missing: the secret version ("latest", a version number or an alias).',
+        );
+      else if (!SECRET_VERSION.test(version))
+        add(
+          `${envAt}.value_source.secret_key_ref.version`,
+          'secret_key_ref.version: should have only alphanumeric characters, hyphens and underscores.',
+        );
     }
   });
 
   const mounts = arrayAt(container.volumeMounts);
   const unknown = mounts.map((mount) => stringAt(mount.name)).filter((mountName) => !volumeNames.has(mountName));
   if (unknown.length > 0) {
-    add(`${at}.volume_mounts`, `The following volume mounts reference volumes [${unknown.join(', ')}] which were not found in volumes list.`);
+    add(
+      `${at}.volume_mounts`,
+      `The following volume mounts reference volumes [${unknown.join(', ')}] which were not found in volumes list.`,
+    );
   }
   mounts.forEach((mount, mountIndex) => {
     const path = stringAt(mount.mountPath);
     const mountAt = `${at}.volume_mounts[${mountIndex}].mount_path`;
     if (!path.startsWith('/') || path.includes(':')) add(mountAt, `Invalid mount path "${path}": must be a valid unix absolute path.`);
-    else if (DISALLOWED_MOUNT_PATHS.some((disallowed) => path === disallowed || (disallowed !== '/' && path.startsWith(`${disallowed}/`)))) {
+    else if (
+      DISALLOWED_MOUNT_PATHS.some((disallowed) => path === disallowed || (disallowed !== '/' && path.startsWith(`${disallowed}/`)))
+    ) {
       add(mountAt, `Mount path "${path}" and its parents are in one of disallowed mount points: ${DISALLOWED_MOUNT_PATHS.join(', ')}.`);
     }
   });
@@ -413,16 +486,20 @@ function checkContainer(container: JsonObject, index: number, count: number, vol
     const probe = objectAt(container[probeName]);
     if (!probe) continue;
     const actions = ['httpGet', 'tcpSocket', 'grpc'].filter((action) => probe[action] !== undefined);
-    if (actions.length > 1) add(`${at}.${probeName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, 'Exactly one probe action must be set.');
+    if (actions.length > 1)
+      add(`${at}.${probeName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, 'Exactly one probe action must be set.');
   }
 
   const resources = objectAt(container.resources);
   const limits = objectAt(resources?.limits);
   for (const key of Object.keys(limits ?? {})) {
-    if (!['cpu', 'memory', 'nvidia.com/gpu'].includes(key)) add(`${at}.resources.limits`, `Invalid resource "${key}": only cpu, memory and nvidia.com/gpu limits are supported.`);
+    if (!['cpu', 'memory', 'nvidia.com/gpu'].includes(key))
+      add(`${at}.resources.limits`, `Invalid resource "${key}": only cpu, memory and nvidia.com/gpu limits are supported.`);
   }
-  if (typeof limits?.cpu === 'string' && parseQuantity(limits.cpu) === undefined) add(`${at}.resources.limits.cpu`, `limits.cpu: Could not parse Quantity "${limits.cpu}".`);
-  if (typeof limits?.memory === 'string' && parseQuantity(limits.memory) === undefined) add(`${at}.resources.limits.memory`, `limits.memory: Could not parse Quantity "${limits.memory}".`);
+  if (typeof limits?.cpu === 'string' && parseQuantity(limits.cpu) === undefined)
+    add(`${at}.resources.limits.cpu`, `limits.cpu: Could not parse Quantity "${limits.cpu}".`);
+  if (typeof limits?.memory === 'string' && parseQuantity(limits.memory) === undefined)
+    add(`${at}.resources.limits.memory`, `limits.memory: Could not parse Quantity "${limits.memory}".`);
 }
 
 function checkDependencies(containers: JsonObject[], add: Add): void {
@@ -469,19 +546,31 @@ function checkCompute(containers: JsonObject[], template: JsonObject, add: Add):
     }
     const range = memoryRangeFor(cpu);
     if (range && (memory < range.min || memory > range.max)) {
-      add(`${at}.memory`, `Invalid value specified for container memory. For ${formatCpu(cpu)} CPU, memory must be between ${formatBytes(range.min)} and ${formatBytes(range.max)} inclusive.`);
+      add(
+        `${at}.memory`,
+        `Invalid value specified for container memory. For ${formatCpu(cpu)} CPU, memory must be between ${formatBytes(range.min)} and ${formatBytes(range.max)} inclusive.`,
+      );
     }
     if (stringAt(template.executionEnvironment) === 'EXECUTION_ENVIRONMENT_GEN2' && memory < 512 * MI) {
-      add(`${at}.memory`, 'Invalid value specified for container memory. The second generation execution environment requires at least 512Mi of memory.');
+      add(
+        `${at}.memory`,
+        'Invalid value specified for container memory. The second generation execution environment requires at least 512Mi of memory.',
+      );
     }
   });
   if (!parsed || containers.length === 0) return;
   if (total < 1) {
     if (containers.some(cpuAlwaysAllocated)) {
-      add('template.containers[0].resources.limits.cpu', 'Invalid value specified for cpu. Total cpu < 1 is not supported with cpu always allocated (set resources.cpu_idle to true, or use at least 1 CPU).');
+      add(
+        'template.containers[0].resources.limits.cpu',
+        'Invalid value specified for cpu. Total cpu < 1 is not supported with cpu always allocated (set resources.cpu_idle to true, or use at least 1 CPU).',
+      );
     }
     if (numberAt(template.maxInstanceRequestConcurrency) > 1) {
-      add('template.max_instance_request_concurrency', 'Invalid value specified for concurrency. Total cpu < 1 is not supported with concurrency > 1.');
+      add(
+        'template.max_instance_request_concurrency',
+        'Invalid value specified for concurrency. Total cpu < 1 is not supported with concurrency > 1.',
+      );
     }
   }
 }
@@ -497,9 +586,12 @@ function checkTraffic(traffic: JsonObject[], add: Add): void {
     sum += percent;
     const type = stringAt(target.type);
     const revision = stringAt(target.revision);
-    if (type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' && !revision) add(`${at}.revision`, 'revision must be specified if and only if traffic type is TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION.');
-    if (type !== 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' && revision) add(`${at}.revision`, 'revision must be specified if and only if traffic type is TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION.');
-    if (!type || type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_UNSPECIFIED') add(`${at}.type`, 'Required field is missing: the traffic target type (LATEST or REVISION).');
+    if (type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' && !revision)
+      add(`${at}.revision`, 'revision must be specified if and only if traffic type is TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION.');
+    if (type !== 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' && revision)
+      add(`${at}.revision`, 'revision must be specified if and only if traffic type is TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION.');
+    if (!type || type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_UNSPECIFIED')
+      add(`${at}.type`, 'Required field is missing: the traffic target type (LATEST or REVISION).');
     const tag = stringAt(target.tag);
     if (tag) {
       if (tags.has(tag)) add(`${at}.tag`, `Traffic targets may not contain a duplicate tag "${tag}".`);

@@ -124,13 +124,20 @@ function revisionKey(record: Pick<RevisionRecord, 'projectId' | 'location' | 'se
 const keyOfService = (record: ServiceRecord): string => serviceKey(record.projectId, record.location, record.serviceId);
 
 /** Lookup of a Cloud Run service from other emulated APIs (domain mappings). */
-export function findRunService(services: EmulatorServices, projectId: string, location: string, serviceId: string): ServiceRecord | undefined {
+export function findRunService(
+  services: EmulatorServices,
+  projectId: string,
+  location: string,
+  serviceId: string,
+): ServiceRecord | undefined {
   return servicesOf(services).get(serviceKey(projectId, location, serviceId));
 }
 
 /** Every Cloud Run service of a project (all regions), for domain mappings listing routes. */
 export function runServicesInProject(services: EmulatorServices, projectId: string): ServiceRecord[] {
-  return servicesOf(services).values().filter((record) => record.projectId === projectId);
+  return servicesOf(services)
+    .values()
+    .filter((record) => record.projectId === projectId);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -180,7 +187,11 @@ interface ParsedServiceName extends ParsedParent {
 
 function parseServiceName(name: string, ctx: EmulatorServices): ParsedServiceName {
   const match = SERVICE_NAME.exec(name);
-  if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid service name "${name}": expected projects/{project}/locations/{location}/services/{service}.`);
+  if (!match)
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      `Invalid service name "${name}": expected projects/{project}/locations/{location}/services/{service}.`,
+    );
   checkLocation(match[2]!);
   const project = requireProject(ctx, match[1]!);
   return { project, location: match[2]!, serviceId: match[3]!, key: serviceKey(project.projectId, match[2]!, match[3]!) };
@@ -199,13 +210,42 @@ function findService(name: string, ctx: EmulatorServices): { parsed: ParsedServi
 
 /** Cloud Run's two-letter region codes of the hash-based `*.a.run.app` URLs. */
 const REGION_CODES: Record<string, string> = {
-  'asia-east1': 'de', 'asia-east2': 'df', 'asia-northeast1': 'an', 'asia-northeast2': 'dt', 'asia-northeast3': 'du',
-  'asia-south1': 'el', 'asia-south2': 'em', 'asia-southeast1': 'as', 'asia-southeast2': 'et', 'australia-southeast1': 'ts',
-  'australia-southeast2': 'km', 'europe-central2': 'lm', 'europe-north1': 'lz', 'europe-southwest1': 'no', 'europe-west1': 'ew',
-  'europe-west2': 'nw', 'europe-west3': 'ey', 'europe-west4': 'ez', 'europe-west6': 'oa', 'europe-west8': 'oc', 'europe-west9': 'od',
-  'me-central1': 'ww', 'me-west1': 'zf', 'northamerica-northeast1': 'nn', 'northamerica-northeast2': 'pd', 'southamerica-east1': 'rj',
-  'southamerica-west1': 'tl', 'us-central1': 'uc', 'us-east1': 'ue', 'us-east4': 'uk', 'us-east5': 'ul', 'us-south1': 'vp',
-  'us-west1': 'uw', 'us-west2': 'wl', 'us-west3': 'wm', 'us-west4': 'wn',
+  'asia-east1': 'de',
+  'asia-east2': 'df',
+  'asia-northeast1': 'an',
+  'asia-northeast2': 'dt',
+  'asia-northeast3': 'du',
+  'asia-south1': 'el',
+  'asia-south2': 'em',
+  'asia-southeast1': 'as',
+  'asia-southeast2': 'et',
+  'australia-southeast1': 'ts',
+  'australia-southeast2': 'km',
+  'europe-central2': 'lm',
+  'europe-north1': 'lz',
+  'europe-southwest1': 'no',
+  'europe-west1': 'ew',
+  'europe-west2': 'nw',
+  'europe-west3': 'ey',
+  'europe-west4': 'ez',
+  'europe-west6': 'oa',
+  'europe-west8': 'oc',
+  'europe-west9': 'od',
+  'me-central1': 'ww',
+  'me-west1': 'zf',
+  'northamerica-northeast1': 'nn',
+  'northamerica-northeast2': 'pd',
+  'southamerica-east1': 'rj',
+  'southamerica-west1': 'tl',
+  'us-central1': 'uc',
+  'us-east1': 'ue',
+  'us-east4': 'uk',
+  'us-east5': 'ul',
+  'us-south1': 'vp',
+  'us-west1': 'uw',
+  'us-west2': 'wl',
+  'us-west3': 'wm',
+  'us-west4': 'wn',
 };
 
 function stableLetters(seed: string, length: number): string {
@@ -246,7 +286,10 @@ function condition(type: string, state: string, now: number, extra: JsonObject =
 function reconcilingConditions(record: ServiceRecord, now: number): void {
   record.reconciling = true;
   record.terminalCondition = condition('Ready', 'CONDITION_RECONCILING', now);
-  record.conditions = [condition('RoutesReady', 'CONDITION_RECONCILING', now), condition('ConfigurationsReady', 'CONDITION_RECONCILING', now)];
+  record.conditions = [
+    condition('RoutesReady', 'CONDITION_RECONCILING', now),
+    condition('ConfigurationsReady', 'CONDITION_RECONCILING', now),
+  ];
 }
 
 // -------------------------------------------------------------------------------------------
@@ -307,9 +350,21 @@ function logUriOf(record: RevisionRecord): string {
 
 /** Template fields a Revision carries under the same names. */
 const REVISION_TEMPLATE_FIELDS = [
-  'scaling', 'vpcAccess', 'maxInstanceRequestConcurrency', 'timeout', 'serviceAccount', 'containers', 'volumes',
-  'executionEnvironment', 'encryptionKey', 'serviceMesh', 'encryptionKeyRevocationAction', 'encryptionKeyShutdownDuration',
-  'sessionAffinity', 'nodeSelector', 'gpuZonalRedundancyDisabled',
+  'scaling',
+  'vpcAccess',
+  'maxInstanceRequestConcurrency',
+  'timeout',
+  'serviceAccount',
+  'containers',
+  'volumes',
+  'executionEnvironment',
+  'encryptionKey',
+  'serviceMesh',
+  'encryptionKeyRevocationAction',
+  'encryptionKeyShutdownDuration',
+  'sessionAffinity',
+  'nodeSelector',
+  'gpuZonalRedundancyDisabled',
 ] as const;
 
 function renderRevision(record: RevisionRecord): JsonObject {
@@ -399,7 +454,11 @@ function newRevision(record: ServiceRecord, ctx: CallContext): RevisionRecord {
 }
 
 /** A template naming an existing revision must describe that revision exactly (Google: 409 ALREADY_EXISTS otherwise). */
-function checkNamedRevision(record: Pick<ServiceRecord, 'projectId' | 'location' | 'serviceId'>, template: JsonObject, ctx: EmulatorServices): RevisionRecord | undefined {
+function checkNamedRevision(
+  record: Pick<ServiceRecord, 'projectId' | 'location' | 'serviceId'>,
+  template: JsonObject,
+  ctx: EmulatorServices,
+): RevisionRecord | undefined {
   const named = typeof template.revision === 'string' && template.revision !== '' ? template.revision : undefined;
   if (!named) return undefined;
   const existing = revisionsOf(ctx).get(`${serviceKey(record.projectId, record.location, record.serviceId)}/revisions/${named}`);
@@ -433,7 +492,10 @@ function settleRevision(revision: RevisionRecord, services: EmulatorServices, no
     ];
   } else {
     const failure = { message: problems.map((problem) => problem.message).join('\n'), reason: problems[0]!.reason };
-    revision.conditions = [condition('Ready', 'CONDITION_FAILED', now, failure), condition('ResourcesAvailable', 'CONDITION_FAILED', now, failure)];
+    revision.conditions = [
+      condition('Ready', 'CONDITION_FAILED', now, failure),
+      condition('ResourcesAvailable', 'CONDITION_FAILED', now, failure),
+    ];
   }
   revisionsOf(services).set(revisionKey(revision), revision);
 }
@@ -453,7 +515,9 @@ function resolveTraffic(record: ServiceRecord, services: EmulatorServices): { st
     if (target.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION') {
       const revision = revisionsOf(services).get(revisionName(record, String(target.revision)));
       if (!revision || !revisionIsReady(revision)) {
-        return { error: `Revision '${String(target.revision)}' does not exist or is deleted. Update all traffic to route to currently available revisions.` };
+        return {
+          error: `Revision '${String(target.revision)}' does not exist or is deleted. Update all traffic to route to currently available revisions.`,
+        };
       }
       status.revision = target.revision as string;
     } else if (record.latestReadyRevision) {
@@ -491,12 +555,17 @@ function reconcile(record: ServiceRecord, services: EmulatorServices, now: numbe
     record.observedGeneration = record.generation;
     record.servedTraffic = traffic.statuses;
     record.terminalCondition = condition('Ready', 'CONDITION_SUCCEEDED', now);
-    record.conditions = [condition('RoutesReady', 'CONDITION_SUCCEEDED', now), condition('ConfigurationsReady', 'CONDITION_SUCCEEDED', now)];
+    record.conditions = [
+      condition('RoutesReady', 'CONDITION_SUCCEEDED', now),
+      condition('ConfigurationsReady', 'CONDITION_SUCCEEDED', now),
+    ];
   } else {
     const failed = { message: failure!, reason: 'REVISION_FAILED' };
     record.terminalCondition = condition('Ready', 'CONDITION_FAILED', now, failed);
     // The previous Ready revision (if any) keeps serving: routes stay ready on it.
-    const routes = record.servedTraffic ? condition('RoutesReady', 'CONDITION_SUCCEEDED', now) : condition('RoutesReady', 'CONDITION_FAILED', now, failed);
+    const routes = record.servedTraffic
+      ? condition('RoutesReady', 'CONDITION_SUCCEEDED', now)
+      : condition('RoutesReady', 'CONDITION_FAILED', now, failed);
     record.conditions = [routes, condition('ConfigurationsReady', 'CONDITION_FAILED', now, failed)];
   }
   servicesOf(services).set(keyOfService(record), record);
@@ -565,7 +634,9 @@ function checkInvokerIamPermission(service: JsonObject, ctx: CallContext, resour
  * or docker.io) is rejected with the request, not by a failed revision (Google answers 400).
  */
 function checkImagePaths(spec: JsonObject, ctx: CallContext): void {
-  const containers = Array.isArray((spec.template as JsonObject).containers) ? ((spec.template as JsonObject).containers as JsonObject[]) : [];
+  const containers = Array.isArray((spec.template as JsonObject).containers)
+    ? ((spec.template as JsonObject).containers as JsonObject[])
+    : [];
   const violations = containers.flatMap((container, index) => {
     const status = imageStatus(ctx, String(container.image ?? ''));
     const unusable = !status.pullable && status.reason && /^(Expected an image path|Invalid image reference)/.test(status.reason);
@@ -578,11 +649,18 @@ function checkActAs(spec: JsonObject, ctx: CallContext): void {
   const account = String((spec.template as JsonObject).serviceAccount ?? '');
   // Deploying as a service account needs iam.serviceAccounts.actAs on it (Google's wording).
   if (ctx.options.deny.has('iam.serviceAccounts.actAs')) {
-    throw new ApiError('PERMISSION_DENIED', `Permission 'iam.serviceaccounts.actAs' denied on service account ${account} (or it may not exist).`);
+    throw new ApiError(
+      'PERMISSION_DENIED',
+      `Permission 'iam.serviceaccounts.actAs' denied on service account ${account} (or it may not exist).`,
+    );
   }
 }
 
-function createRecord(parsed: { project: ProjectRecord; location: string; serviceId: string }, spec: JsonObject, ctx: CallContext): ServiceRecord {
+function createRecord(
+  parsed: { project: ProjectRecord; location: string; serviceId: string },
+  spec: JsonObject,
+  ctx: CallContext,
+): ServiceRecord {
   const record: ServiceRecord = {
     projectId: parsed.project.projectId,
     location: parsed.location,
@@ -628,7 +706,10 @@ function createService(
 /** `update_mask` paths (snake_case or camelCase, dotted) → a spec with only those fields taken from the request. */
 function applyUpdateMask(current: JsonObject, requested: JsonObject, mask: string): JsonObject {
   const merged = cloneJson(current);
-  for (const rawPath of mask.split(',').map((path) => path.trim()).filter(Boolean)) {
+  for (const rawPath of mask
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean)) {
     const path = rawPath.split('.').map(camelCase);
     let source: JsonValue | undefined = requested;
     let target: JsonObject = merged;
@@ -662,7 +743,10 @@ function updateService(
   }
   const requestedEtag = typeof request.service.etag === 'string' ? request.service.etag : '';
   if (requestedEtag && requestedEtag !== current.etag) {
-    throw new ApiError('ABORTED', `The etag "${requestedEtag}" does not match the current etag of service "${name}"; the service has been modified. Get the service again and retry the update.`);
+    throw new ApiError(
+      'ABORTED',
+      `The etag "${requestedEtag}" does not match the current etag of service "${name}"; the service has been modified. Get the service again and retry the update.`,
+    );
   }
   const mask = request.updateMask ?? '';
   const requested = mask ? { ...applyUpdateMask(current.spec, settableFields(request.service), mask) } : request.service;
@@ -734,7 +818,11 @@ function iamRoutes() {
 
 function parseRevisionName(name: string, ctx: EmulatorServices): { key: string; serviceKey: string } {
   const match = REVISION_NAME.exec(name);
-  if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid revision name "${name}": expected projects/{project}/locations/{location}/services/{service}/revisions/{revision}.`);
+  if (!match)
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      `Invalid revision name "${name}": expected projects/{project}/locations/{location}/services/{service}/revisions/{revision}.`,
+    );
   checkLocation(match[2]!);
   const project = requireProject(ctx, match[1]!);
   const owner = serviceKey(project.projectId, match[2]!, match[3]!);
@@ -766,7 +854,9 @@ export const cloudRunApi = defineApi({
         const parent = parseParent(request.parent, ctx);
         const service = request.service ?? {};
         if (typeof service.name === 'string' && service.name !== '') {
-          throwViolations([{ field: 'service.name', description: 'must be empty on create: the service name comes from parent and service_id.' }]);
+          throwViolations([
+            { field: 'service.name', description: 'must be empty on create: the service name comes from parent and service_id.' },
+          ]);
         }
         return createService({ ...parent, serviceId: request.serviceId ?? '' }, service, request.validateOnly === true, ctx);
       },
@@ -810,7 +900,10 @@ export const cloudRunApi = defineApi({
       handle(request, ctx) {
         const { parsed, record } = findService(request.name, ctx);
         if (request.etag && request.etag !== record.etag) {
-          throw new ApiError('ABORTED', `The etag "${request.etag}" does not match the current etag of service "${request.name}"; the service has been modified. Get the service again and retry the delete.`);
+          throw new ApiError(
+            'ABORTED',
+            `The etag "${request.etag}" does not match the current etag of service "${request.name}"; the service has been modified. Get the service again and retry the delete.`,
+          );
         }
         if (request.validateOnly) return validateOnlyOperation(ctx, record);
         return startServiceOperation(ctx, record, 'deleteService', { key: parsed.key });
@@ -885,7 +978,12 @@ export const cloudRunApi = defineApi({
       // Revisions made up to this generation settle now, even when a later update superseded them.
       for (const revision of revisionsOf(services).values()) {
         const ownRevision = serviceKey(revision.projectId, revision.location, revision.serviceId) === key;
-        if (ownRevision && revision.reconciling && revision.serviceGeneration <= generation && revision.revisionId !== record.latestCreatedRevision) {
+        if (
+          ownRevision &&
+          revision.reconciling &&
+          revision.serviceGeneration <= generation &&
+          revision.revisionId !== record.latestCreatedRevision
+        ) {
           settleRevision(revision, services, now);
         }
       }

@@ -161,7 +161,12 @@ function requireTarget(request: RawHttpRequest): RegistryTarget {
   const host = request.params.host ?? '';
   if (!locationOf(host)) throw new RegistryError('NOT_FOUND', 'NAME_UNKNOWN', `Unknown registry host "${host}".`);
   const target = targetOf(host, request.params.name ?? '');
-  if (!target) throw new RegistryError('INVALID_ARGUMENT', 'NAME_INVALID', `invalid repository name "${request.params.name ?? ''}": expected PROJECT/REPOSITORY/IMAGE`);
+  if (!target)
+    throw new RegistryError(
+      'INVALID_ARGUMENT',
+      'NAME_INVALID',
+      `invalid repository name "${request.params.name ?? ''}": expected PROJECT/REPOSITORY/IMAGE`,
+    );
   return target;
 }
 
@@ -181,7 +186,11 @@ function acceptOf(request: RawHttpRequest): string[] {
 function checkReference(reference: string): void {
   if (reference.startsWith('sha256:') ? !DIGEST.test(reference) : !TAG.test(reference)) {
     const digest = reference.includes(':');
-    throw new RegistryError('INVALID_ARGUMENT', digest ? 'DIGEST_INVALID' : 'TAG_INVALID', `invalid ${digest ? 'digest' : 'tag'} "${reference}"`);
+    throw new RegistryError(
+      'INVALID_ARGUMENT',
+      digest ? 'DIGEST_INVALID' : 'TAG_INVALID',
+      `invalid ${digest ? 'digest' : 'tag'} "${reference}"`,
+    );
   }
 }
 
@@ -236,9 +245,12 @@ function errorRenderer(context: ErrorContext): (error: ApiError, request: RawHtt
       message = context.unauthenticated(request);
     } else if (error.code === 'PERMISSION_DENIED') {
       // --deny: the registry words IAM denials with double quotes, as Artifact Registry's docker front end does.
-      const info = error.details.find((detail) => detail['@type'].endsWith('google.rpc.ErrorInfo') && detail.reason === 'IAM_PERMISSION_DENIED');
+      const info = error.details.find(
+        (detail) => detail['@type'].endsWith('google.rpc.ErrorInfo') && detail.reason === 'IAM_PERMISSION_DENIED',
+      );
       const metadata = info?.metadata as { permission?: string; resource?: string } | undefined;
-      if (metadata?.permission) message = `Permission "${metadata.permission}" denied on resource "${metadata.resource ?? ''}" (or it may not exist)`;
+      if (metadata?.permission)
+        message = `Permission "${metadata.permission}" denied on resource "${metadata.resource ?? ''}" (or it may not exist)`;
     }
     return { status: error.httpStatus, headers, body: errorBody(code, message) };
   };
@@ -304,7 +316,8 @@ export function dockerRegistryRoutes(source: RegistrySource): RawHttpRoute[] {
       project: () => undefined,
       authenticated: (request) => claimsOf(request) !== undefined,
       handle(request) {
-        if (!locationOf(request.params.host ?? '')) throw new RegistryError('NOT_FOUND', 'NAME_UNKNOWN', `Unknown registry host "${request.params.host ?? ''}".`);
+        if (!locationOf(request.params.host ?? ''))
+          throw new RegistryError('NOT_FOUND', 'NAME_UNKNOWN', `Unknown registry host "${request.params.host ?? ''}".`);
         return jsonAnswer({});
       },
       renderError: errorRenderer({ unauthenticated: () => 'Unauthenticated request.' }),
@@ -330,7 +343,8 @@ export function dockerRegistryRoutes(source: RegistrySource): RawHttpRoute[] {
         return jsonAnswer({ token, access_token: token, expires_in: TOKEN_LIFETIME_SECONDS, issued_at: new Date(ctx.now).toISOString() });
       },
       renderError: errorRenderer({
-        unauthenticated: () => `Unauthenticated request. Send a Google access token as the password of user "${TOKEN_USER}" (Basic authentication).`,
+        unauthenticated: () =>
+          `Unauthenticated request. Send a Google access token as the password of user "${TOKEN_USER}" (Basic authentication).`,
       }),
     }),
 
@@ -343,7 +357,12 @@ export function dockerRegistryRoutes(source: RegistrySource): RawHttpRoute[] {
       const last = request.query.last?.[0];
       if (last) tags = tags.filter((tag) => tag > last);
       const n = request.query.n?.[0] === undefined ? undefined : Number(request.query.n[0]);
-      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new RegistryError('INVALID_ARGUMENT', 'PAGINATION_NUMBER_INVALID', `invalid number of results requested: ${request.query.n?.[0]}`);
+      if (n !== undefined && !(Number.isInteger(n) && n >= 0))
+        throw new RegistryError(
+          'INVALID_ARGUMENT',
+          'PAGINATION_NUMBER_INVALID',
+          `invalid number of results requested: ${request.query.n?.[0]}`,
+        );
       const extra: Record<string, string> = {};
       if (n !== undefined && tags.length > n) {
         tags = tags.slice(0, n);

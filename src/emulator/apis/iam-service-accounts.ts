@@ -116,7 +116,8 @@ function accountPolicyRoutes(): RestRoute[] {
     permission: 'iam.serviceAccounts.setIamPolicy',
     resource: resourceOf,
     project,
-    handle: (request, ctx) => ctx.iamPolicies.set(policyKey(findAccount(request.resource, ctx)), request.policy, request.updateMask, ctx.now),
+    handle: (request, ctx) =>
+      ctx.iamPolicies.set(policyKey(findAccount(request.resource, ctx)), request.policy, request.updateMask, ctx.now),
   });
   const test = restRoute<{ resource: string; permissions?: string[] }>({
     ...common,
@@ -130,7 +131,7 @@ function accountPolicyRoutes(): RestRoute[] {
       findAccount(request.resource, ctx);
       const granted = ctx.iamPolicies.testPermissions(request.permissions ?? []);
       // The response is rendered through its proto type, which drops an empty list as Google does.
-        return { permissions: granted };
+      return { permissions: granted };
     },
   });
   return [get, set, test];
@@ -195,8 +196,12 @@ export const iamServiceAccountsApi = defineApi({
       handle(request, ctx) {
         const projectId = projectIdOfParent(request.name, ctx);
         const pageSize = request.pageSize === undefined ? undefined : Number(request.pageSize);
-        if (pageSize !== undefined && !Number.isInteger(pageSize)) throw new ApiError('INVALID_ARGUMENT', `Invalid value for pageSize: ${request.pageSize}`);
-        const page = paginate(ctx.serviceAccounts.listInProject(projectId), pageSize, request.pageToken, { defaultSize: 100, maxSize: 100 });
+        if (pageSize !== undefined && !Number.isInteger(pageSize))
+          throw new ApiError('INVALID_ARGUMENT', `Invalid value for pageSize: ${request.pageSize}`);
+        const page = paginate(ctx.serviceAccounts.listInProject(projectId), pageSize, request.pageToken, {
+          defaultSize: 100,
+          maxSize: 100,
+        });
         const json: JsonObject = {};
         if (page.items.length > 0) json.accounts = page.items.map(accountJson);
         if (page.nextPageToken) json.nextPageToken = page.nextPageToken;
@@ -214,13 +219,17 @@ export const iamServiceAccountsApi = defineApi({
       project: (request, services) => projectOfAccountName(request.serviceAccount.name, services),
       handle(request, ctx) {
         const account = findAccount(request.serviceAccount.name, ctx);
-        const paths = (request.updateMask ?? '').split(',').map((path) => path.trim()).filter(Boolean);
+        const paths = (request.updateMask ?? '')
+          .split(',')
+          .map((path) => path.trim())
+          .filter(Boolean);
         if (paths.length === 0) throw new ApiError('INVALID_ARGUMENT', 'The update_mask must be set.');
         const changed: JsonObject = { name: `projects/${account.projectId}/serviceAccounts/${account.email}` };
         const updated: ServiceAccountRecord = { ...account };
         for (const path of paths) {
           const field = PATCHABLE.get(path) as 'displayName' | 'description' | undefined;
-          if (!field) throw new ApiError('INVALID_ARGUMENT', `Invalid update_mask path: ${path}. Only display_name and description can be updated.`);
+          if (!field)
+            throw new ApiError('INVALID_ARGUMENT', `Invalid update_mask path: ${path}. Only display_name and description can be updated.`);
           const value = request.serviceAccount[field];
           if (value) {
             updated[field] = value;
@@ -256,4 +265,3 @@ export const iamServiceAccountsApi = defineApi({
     ...accountPolicyRoutes(),
   ],
 });
-

@@ -8,4 +8,12 @@ import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
 
-export const ALL_APIS: ApiDefinition[] = [serviceUsageApi, resourceManagerApi, iamServiceAccountsApi, secretManagerApi, artifactRegistryApi, cloudBuildApi, cloudRunApi];
+export const ALL_APIS: ApiDefinition[] = [
+  serviceUsageApi,
+  resourceManagerApi,
+  iamServiceAccountsApi,
+  secretManagerApi,
+  artifactRegistryApi,
+  cloudBuildApi,
+  cloudRunApi,
+];

@@ -72,7 +72,8 @@ const SUPPORTED_POLICY_VERSIONS = new Set([0, 1, 3]);
 
 // The IAM methods are the same in v1 and v3; only how the project is named differs.
 function iamMethods(resourceOf: (request: { resource: string }) => string): Record<'get' | 'set' | 'test', MethodBehaviour> {
-  const project = (request: { resource: string }, services: EmulatorServices) => enablementProject(projectReferenceOf(resourceOf(request)), services);
+  const project = (request: { resource: string }, services: EmulatorServices) =>
+    enablementProject(projectReferenceOf(resourceOf(request)), services);
   return {
     get: method<{ resource: string; options?: { requestedPolicyVersion?: number } }>({
       permission: 'resourcemanager.projects.getIamPolicy',
@@ -80,7 +81,8 @@ function iamMethods(resourceOf: (request: { resource: string }) => string): Reco
       project,
       handle(request, ctx) {
         const version = request.options?.requestedPolicyVersion ?? 0;
-        if (!SUPPORTED_POLICY_VERSIONS.has(version)) throw new ApiError('INVALID_ARGUMENT', `Invalid requested policy version: ${version}.`);
+        if (!SUPPORTED_POLICY_VERSIONS.has(version))
+          throw new ApiError('INVALID_ARGUMENT', `Invalid requested policy version: ${version}.`);
         return ctx.iamPolicies.get(policyResource(findProject(projectReferenceOf(resourceOf(request)), ctx)));
       },
     }),

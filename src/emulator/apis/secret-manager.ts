@@ -210,7 +210,8 @@ function resolveVersion(secret: SecretRecord, reference: string): VersionRecord 
 function requireVersion(ctx: CallContext, name: string): { secret: SecretRecord; version: VersionRecord } {
   if (REGIONAL_NAME.test(name ?? '')) throw regionalNotEmulated(name);
   const match = VERSION_NAME.exec(name ?? '');
-  if (!match) throw invalidArgument(`Invalid resource name: "${name}". Expected projects/{project}/secrets/{secret}/versions/{version}.`, 'name');
+  if (!match)
+    throw invalidArgument(`Invalid resource name: "${name}". Expected projects/{project}/secrets/{secret}/versions/{version}.`, 'name');
   const project = ctx.projects.require(match[1]!, API);
   const [, , secretId, reference] = match as unknown as [string, string, string, string];
   const key = secretKey(project.projectNumber, secretId);
@@ -241,10 +242,16 @@ function notInState(secret: SecretRecord, version: VersionRecord): ApiError {
 
 function replicationStatusOf(replication: JsonObject): JsonObject {
   const cmekStatus = (cmek: JsonValue | undefined): JsonObject =>
-    isJsonObject(cmek) && typeof cmek.kmsKeyName === 'string' ? { customerManagedEncryption: { kmsKeyVersionName: `${cmek.kmsKeyName}/cryptoKeyVersions/1` } } : {};
+    isJsonObject(cmek) && typeof cmek.kmsKeyName === 'string'
+      ? { customerManagedEncryption: { kmsKeyVersionName: `${cmek.kmsKeyName}/cryptoKeyVersions/1` } }
+      : {};
   if (isJsonObject(replication.userManaged)) {
     const replicas = (replication.userManaged.replicas as JsonObject[] | undefined) ?? [];
-    return { userManaged: { replicas: replicas.map((replica) => ({ location: replica.location ?? '', ...cmekStatus(replica.customerManagedEncryption) })) } };
+    return {
+      userManaged: {
+        replicas: replicas.map((replica) => ({ location: replica.location ?? '', ...cmekStatus(replica.customerManagedEncryption) })),
+      },
+    };
   }
   const automatic = isJsonObject(replication.automatic) ? replication.automatic : {};
   return { automatic: cmekStatus(automatic.customerManagedEncryption) };
@@ -294,16 +301,23 @@ function validReplication(replication: unknown): JsonObject {
   if (isJsonObject(replication.userManaged)) {
     const replicas = replication.userManaged.replicas;
     if (!Array.isArray(replicas) || replicas.length === 0) {
-      throw invalidArgument('Secret.replication.user_managed.replicas must contain at least one replica.', 'secret.replication.user_managed.replicas');
+      throw invalidArgument(
+        'Secret.replication.user_managed.replicas must contain at least one replica.',
+        'secret.replication.user_managed.replicas',
+      );
     }
     const seen = new Set<string>();
     replicas.forEach((replica, index) => {
       const location = isJsonObject(replica) ? replica.location : undefined;
       const field = `secret.replication.user_managed.replicas[${index}].location`;
-      if (typeof location !== 'string' || !LOCATION.test(location)) throw invalidArgument(`Invalid replica location: "${String(location ?? '')}".`, field);
+      if (typeof location !== 'string' || !LOCATION.test(location))
+        throw invalidArgument(`Invalid replica location: "${String(location ?? '')}".`, field);
       if (seen.has(location)) throw invalidArgument(`Duplicate replica location: "${location}".`, field);
       seen.add(location);
-      checkKms((replica as JsonObject).customerManagedEncryption, `secret.replication.user_managed.replicas[${index}].customer_managed_encryption`);
+      checkKms(
+        (replica as JsonObject).customerManagedEncryption,
+        `secret.replication.user_managed.replicas[${index}].customer_managed_encryption`,
+      );
     });
   } else {
     checkKms((replication.automatic as JsonObject).customerManagedEncryption, 'secret.replication.automatic.customer_managed_encryption');
@@ -323,7 +337,10 @@ function validLabels(labels: unknown): Record<string, string> | undefined {
       );
     }
     if (!LABEL_VALUE.test(String(value))) {
-      throw invalidArgument(`Invalid label value "${value}" for key "${key}": values may contain only lowercase letters, digits, underscores and dashes (at most 63 characters).`, 'secret.labels');
+      throw invalidArgument(
+        `Invalid label value "${value}" for key "${key}": values may contain only lowercase letters, digits, underscores and dashes (at most 63 characters).`,
+        'secret.labels',
+      );
     }
   }
   return entries.length > 0 ? (labels as Record<string, string>) : undefined;
@@ -342,7 +359,11 @@ function validAnnotations(annotations: unknown): Record<string, string> | undefi
     }
     size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
   }
-  if (size > MAX_ANNOTATIONS_BYTES) throw invalidArgument(`The total size of annotation keys and values must not exceed ${MAX_ANNOTATIONS_BYTES} bytes.`, 'secret.annotations');
+  if (size > MAX_ANNOTATIONS_BYTES)
+    throw invalidArgument(
+      `The total size of annotation keys and values must not exceed ${MAX_ANNOTATIONS_BYTES} bytes.`,
+      'secret.annotations',
+    );
   return entries.length > 0 ? (annotations as Record<string, string>) : undefined;
 }
 
@@ -351,7 +372,11 @@ function validTopics(topics: unknown): JsonObject[] | undefined {
   if (topics.length > MAX_TOPICS) throw invalidArgument(`A secret can have at most ${MAX_TOPICS} topics.`, 'secret.topics');
   topics.forEach((topic, index) => {
     const name = isJsonObject(topic) ? topic.name : undefined;
-    if (typeof name !== 'string' || !TOPIC.test(name)) throw invalidArgument(`Invalid topic name: "${String(name ?? '')}". Expected projects/{project}/topics/{topic}.`, `secret.topics[${index}].name`);
+    if (typeof name !== 'string' || !TOPIC.test(name))
+      throw invalidArgument(
+        `Invalid topic name: "${String(name ?? '')}". Expected projects/{project}/topics/{topic}.`,
+        `secret.topics[${index}].name`,
+      );
   });
   return topics as JsonObject[];
 }
@@ -373,13 +398,19 @@ function validRotation(rotation: unknown, now: number): JsonObject | undefined {
   if (!isJsonObject(rotation) || Object.keys(rotation).length === 0) return undefined;
   const result: JsonObject = {};
   if (typeof rotation.nextRotationTime === 'string') {
-    if (Date.parse(rotation.nextRotationTime) <= now) throw invalidArgument('rotation.next_rotation_time must be in the future.', 'secret.rotation.next_rotation_time');
+    if (Date.parse(rotation.nextRotationTime) <= now)
+      throw invalidArgument('rotation.next_rotation_time must be in the future.', 'secret.rotation.next_rotation_time');
     result.nextRotationTime = rotation.nextRotationTime;
   }
   if (typeof rotation.rotationPeriod === 'string') {
     const ms = durationMs(rotation.rotationPeriod);
-    if (ms === undefined || ms < MIN_ROTATION_PERIOD_MS) throw invalidArgument('rotation.rotation_period must be at least 3600s.', 'secret.rotation.rotation_period');
-    if (!result.nextRotationTime) throw invalidArgument('rotation.next_rotation_time must be set when rotation.rotation_period is set.', 'secret.rotation.next_rotation_time');
+    if (ms === undefined || ms < MIN_ROTATION_PERIOD_MS)
+      throw invalidArgument('rotation.rotation_period must be at least 3600s.', 'secret.rotation.rotation_period');
+    if (!result.nextRotationTime)
+      throw invalidArgument(
+        'rotation.next_rotation_time must be set when rotation.rotation_period is set.',
+        'secret.rotation.next_rotation_time',
+      );
     result.rotationPeriod = rotation.rotationPeriod;
   }
   return Object.keys(result).length > 0 ? result : undefined;
@@ -388,13 +419,18 @@ function validRotation(rotation: unknown, now: number): JsonObject | undefined {
 function validAliases(aliases: unknown, secret: SecretRecord): Record<string, string> | undefined {
   if (!isJsonObject(aliases)) return undefined;
   const entries = Object.entries(aliases);
-  if (entries.length > MAX_ALIASES) throw invalidArgument(`A secret can have at most ${MAX_ALIASES} version aliases.`, 'secret.version_aliases');
+  if (entries.length > MAX_ALIASES)
+    throw invalidArgument(`A secret can have at most ${MAX_ALIASES} version aliases.`, 'secret.version_aliases');
   const result: Record<string, string> = {};
   for (const [alias, value] of entries) {
-    if (!ALIAS.test(alias) || alias === 'latest' || VERSION_NUMBER.test(alias)) throw invalidArgument(`Invalid version alias: "${alias}".`, 'secret.version_aliases');
+    if (!ALIAS.test(alias) || alias === 'latest' || VERSION_NUMBER.test(alias))
+      throw invalidArgument(`Invalid version alias: "${alias}".`, 'secret.version_aliases');
     const version = secret.versions.find((candidate) => String(candidate.number) === String(value));
     if (!version || version.state === 'DESTROYED') {
-      throw invalidArgument(`Version alias "${alias}" refers to version ${String(value)}, which does not exist or is destroyed.`, 'secret.version_aliases');
+      throw invalidArgument(
+        `Version alias "${alias}" refers to version ${String(value)}, which does not exist or is destroyed.`,
+        'secret.version_aliases',
+      );
     }
     result[alias] = String(value);
   }
@@ -429,7 +465,11 @@ function applyUpdatePath(secret: SecretRecord, input: JsonObject, path: string, 
       return;
     case 'expire_time':
     case 'ttl':
-      secret.expireTime = validExpireTime(path === 'expire_time' ? input.expireTime : undefined, path === 'ttl' ? input.ttl : undefined, now);
+      secret.expireTime = validExpireTime(
+        path === 'expire_time' ? input.expireTime : undefined,
+        path === 'ttl' ? input.ttl : undefined,
+        now,
+      );
       return;
     case 'rotation':
       secret.rotation = validRotation(input.rotation, now);
@@ -482,14 +522,21 @@ function unquote(text: string): string {
   return /^".*"$/.test(text) ? text.slice(1, -1) : text;
 }
 
-function parseFilter<T>(filter: string | undefined, term: (field: string, operator: string, value: string) => Predicate<T> | undefined): Predicate<T> {
+function parseFilter<T>(
+  filter: string | undefined,
+  term: (field: string, operator: string, value: string) => Predicate<T> | undefined,
+): Predicate<T> {
   const text = (filter ?? '').trim();
   if (text === '') return () => true;
   const terms = text.split(/\s+(?:AND\s+)?/).filter((part) => part !== 'AND');
   const predicates = terms.map((part) => {
     const match = /^([A-Za-z0-9_.-]+)(=|:)(.+)$/.exec(part);
     const predicate = match && term(match[1]!, match[2]!, unquote(match[3]!));
-    if (!predicate) throw invalidArgument(`Invalid filter: "${text}". The emulator supports labels.KEY=VALUE, labels.KEY:VALUE, labels.KEY:*, name:TEXT and state:STATE terms joined by AND.`, 'filter');
+    if (!predicate)
+      throw invalidArgument(
+        `Invalid filter: "${text}". The emulator supports labels.KEY=VALUE, labels.KEY:VALUE, labels.KEY:*, name:TEXT and state:STATE terms joined by AND.`,
+        'filter',
+      );
     return predicate;
   });
   return (item) => predicates.every((predicate) => predicate(item));
@@ -500,7 +547,8 @@ function secretFilter(filter: string | undefined): Predicate<SecretRecord> {
     if (field.startsWith('labels.')) {
       const key = field.slice('labels.'.length);
       if (operator === ':' && value === '*') return (secret) => secret.labels?.[key] !== undefined;
-      return (secret) => secret.labels?.[key] !== undefined && (operator === '=' ? secret.labels[key] === value : secret.labels[key]!.includes(value));
+      return (secret) =>
+        secret.labels?.[key] !== undefined && (operator === '=' ? secret.labels[key] === value : secret.labels[key]!.includes(value));
     }
     if (field === 'name') return (secret) => (operator === '=' ? secret.secretId === value : secret.secretId.includes(value));
     return undefined;
@@ -577,7 +625,10 @@ export function canAccessSecret(services: EmulatorServices, project: string, sec
       const lower = candidate.toLowerCase();
       return lower === wanted || candidate === 'allUsers' || candidate === 'allAuthenticatedUsers';
     });
-  return [...services.iamPolicies.bindings(keyOf(record)), ...services.iamPolicies.bindings(`projects/${projectRecord.projectNumber}`)].some(grants);
+  return [
+    ...services.iamPolicies.bindings(keyOf(record)),
+    ...services.iamPolicies.bindings(`projects/${projectRecord.projectNumber}`),
+  ].some(grants);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,7 +662,11 @@ export const secretManagerApi = defineApi({
           );
         }
         const input = request.secret ?? {};
-        if (input.customerManagedEncryption !== undefined) throw invalidArgument('Secret.customer_managed_encryption is only for regional secrets; set it in replication instead.', 'secret.customer_managed_encryption');
+        if (input.customerManagedEncryption !== undefined)
+          throw invalidArgument(
+            'Secret.customer_managed_encryption is only for regional secrets; set it in replication instead.',
+            'secret.customer_managed_encryption',
+          );
         const key = secretKey(project.projectNumber, secretId);
         const secret: SecretRecord = {
           projectId: project.projectId,
@@ -713,12 +768,16 @@ export const secretManagerApi = defineApi({
         const payload = request.payload;
         const data = Buffer.from(payload?.data ?? '', 'base64');
         if (data.length === 0) throw invalidArgument('Secret Payload cannot be empty.', 'payload.data');
-        if (data.length > MAX_PAYLOAD_BYTES) throw invalidArgument(`Secret Payload cannot exceed ${MAX_PAYLOAD_BYTES} bytes.`, 'payload.data');
+        if (data.length > MAX_PAYLOAD_BYTES)
+          throw invalidArgument(`Secret Payload cannot exceed ${MAX_PAYLOAD_BYTES} bytes.`, 'payload.data');
         const crc32c = String(CRC32C.buf(data) >>> 0);
         const given = payload?.dataCrc32c;
         const checked = given !== undefined && given !== null;
         if (checked && String(given) !== crc32c) {
-          throw invalidArgument(`Checksum mismatch: the data_crc32c given (${String(given)}) does not match the CRC32C of the payload data.`, 'payload.data_crc32c');
+          throw invalidArgument(
+            `Checksum mismatch: the data_crc32c given (${String(given)}) does not match the CRC32C of the payload data.`,
+            'payload.data_crc32c',
+          );
         }
         const version: VersionRecord = {
           number: secret.nextVersion,
@@ -808,7 +867,8 @@ export const secretManagerApi = defineApi({
       resource: byResource,
       handle(request, ctx) {
         const version = request.options?.requestedPolicyVersion ?? 0;
-        if (![0, 1, 3].includes(version)) throw invalidArgument(`Invalid requested policy version: ${version}.`, 'options.requested_policy_version');
+        if (![0, 1, 3].includes(version))
+          throw invalidArgument(`Invalid requested policy version: ${version}.`, 'options.requested_policy_version');
         return ctx.iamPolicies.get(keyOf(requireSecret(ctx, request.resource, 'resource')));
       },
     }),

@@ -21,7 +21,10 @@ const SERVICE_NAME = /^projects\/([^/]+)\/services\/([^/]+)$/;
 const PARENT_NAME = /^projects\/([^/]+)$/;
 
 function invalidName(name: string): ApiError {
-  return new ApiError('INVALID_ARGUMENT', `Invalid resource name: "${name}". Only project-level services (projects/*/services/*) are emulated.`);
+  return new ApiError(
+    'INVALID_ARGUMENT',
+    `Invalid resource name: "${name}". Only project-level services (projects/*/services/*) are emulated.`,
+  );
 }
 
 /** Google's answer for a service name that does not exist (indistinguishable from one the caller may not see). */
@@ -80,7 +83,11 @@ function startChange(ctx: CallContext, project: ProjectRecord, action: string, s
 
 const EMPTY_METADATA: JsonObject = { '@type': typeUrlOf('google.protobuf.Empty'), value: {} };
 
-function applyChange(payload: ServiceChange, services: EmulatorServices, state: 'ENABLED' | 'DISABLED'): { project: ProjectRecord; rendered: JsonObject[] } {
+function applyChange(
+  payload: ServiceChange,
+  services: EmulatorServices,
+  state: 'ENABLED' | 'DISABLED',
+): { project: ProjectRecord; rendered: JsonObject[] } {
   const project = services.projects.require(payload.projectId, API);
   for (const service of payload.services) services.projects.setServiceState(project, service, state);
   return { project, rendered: payload.services.map((service) => serviceJson(project, service, services)) };
@@ -110,10 +117,12 @@ export const serviceUsageApi = defineApi({
       handle(request, ctx) {
         const project = parseParent(request.parent, ctx);
         const names = request.names ?? [];
-        if (names.length > MAX_BATCH_GET) throw new ApiError('INVALID_ARGUMENT', `A maximum of ${MAX_BATCH_GET} services can be requested in one batch.`);
+        if (names.length > MAX_BATCH_GET)
+          throw new ApiError('INVALID_ARGUMENT', `A maximum of ${MAX_BATCH_GET} services can be requested in one batch.`);
         const wanted = names.map((name) => {
           const parsed = parseServiceName(name, ctx);
-          if (parsed.project.projectId !== project.projectId) throw new ApiError('INVALID_ARGUMENT', `Service ${name} is not in parent ${request.parent}.`);
+          if (parsed.project.projectId !== project.projectId)
+            throw new ApiError('INVALID_ARGUMENT', `Service ${name} is not in parent ${request.parent}.`);
           return parsed.service;
         });
         requireKnown(wanted);
@@ -128,7 +137,8 @@ export const serviceUsageApi = defineApi({
         const project = parseParent(request.parent, ctx);
         const filter = (request.filter ?? '').trim();
         const stateFilter = /^state:(ENABLED|DISABLED)$/.exec(filter)?.[1];
-        if (filter !== '' && !stateFilter) throw new ApiError('INVALID_ARGUMENT', `Invalid filter: "${filter}". Supported: state:ENABLED, state:DISABLED.`);
+        if (filter !== '' && !stateFilter)
+          throw new ApiError('INVALID_ARGUMENT', `Invalid filter: "${filter}". Supported: state:ENABLED, state:DISABLED.`);
         const names = [...new Set([...Object.keys(SERVICE_CATALOG), ...Object.keys(project.services)])].sort();
         const listed = names.filter((service) => !stateFilter || ctx.projects.serviceState(project, service) === stateFilter);
         const page = paginate(listed, request.pageSize, request.pageToken, { defaultSize: 50, maxSize: 200 });
@@ -156,7 +166,8 @@ export const serviceUsageApi = defineApi({
         const project = parseParent(request.parent, ctx);
         const ids = [...new Set(request.serviceIds ?? [])];
         if (ids.length === 0) throw new ApiError('INVALID_ARGUMENT', 'Request contains an invalid argument.');
-        if (ids.length > MAX_BATCH_ENABLE) throw new ApiError('INVALID_ARGUMENT', `A maximum of ${MAX_BATCH_ENABLE} services can be enabled in one batch.`);
+        if (ids.length > MAX_BATCH_ENABLE)
+          throw new ApiError('INVALID_ARGUMENT', `A maximum of ${MAX_BATCH_ENABLE} services can be enabled in one batch.`);
         requireKnown(ids);
         return startChange(ctx, project, 'batchEnableServices', ids);
       },

@@ -116,10 +116,7 @@ export interface RawHttpRoute {
 }
 
 /** Runs when a long-running operation becomes due; its result becomes the operation's outcome. */
-export type OperationCompleter = (
-  payload: JsonValue,
-  services: EmulatorServices,
-) => { response?: JsonObject; metadata?: JsonObject };
+export type OperationCompleter = (payload: JsonValue, services: EmulatorServices) => { response?: JsonObject; metadata?: JsonObject };
 
 export interface ApiDefinition {
   /** The service name, as Service Usage knows it: `serviceusage.googleapis.com`. */

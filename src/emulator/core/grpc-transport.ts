@@ -25,7 +25,12 @@ function grpcErrorOf(error: unknown, codec: ProtoJsonCodec, registry: ApiRegistr
   return { code: apiError.numericCode, details: apiError.message, metadata };
 }
 
-function unaryHandler(binding: MethodBinding, pipeline: CallPipeline, codec: ProtoJsonCodec, registry: ApiRegistry): grpc.handleUnaryCall<Buffer, Buffer> {
+function unaryHandler(
+  binding: MethodBinding,
+  pipeline: CallPipeline,
+  codec: ProtoJsonCodec,
+  registry: ApiRegistry,
+): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     pipeline
       .run({

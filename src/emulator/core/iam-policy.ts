@@ -28,7 +28,18 @@ export interface IamPolicyOptions {
   deny: ReadonlySet<string>;
 }
 
-const MEMBER_PREFIXES = ['user:', 'serviceAccount:', 'group:', 'domain:', 'deleted:', 'principal:', 'principalSet:', 'projectOwner:', 'projectEditor:', 'projectViewer:'];
+const MEMBER_PREFIXES = [
+  'user:',
+  'serviceAccount:',
+  'group:',
+  'domain:',
+  'deleted:',
+  'principal:',
+  'principalSet:',
+  'projectOwner:',
+  'projectEditor:',
+  'projectViewer:',
+];
 const SPECIAL_MEMBERS = new Set(['allUsers', 'allAuthenticatedUsers']);
 const ROLE = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/]+\/roles\/[A-Za-z0-9_.]+)$/;
 const PERMISSION = /^[a-zA-Z0-9-]+(\.[a-zA-Z0-9]+){2,}$/;
@@ -104,7 +115,9 @@ export class IamPolicyStore {
         'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
       );
     }
-    const bindings = mask.has('bindings') ? this.validBindings((requested.bindings as unknown as Binding[] | undefined) ?? [], now) : current.bindings;
+    const bindings = mask.has('bindings')
+      ? this.validBindings((requested.bindings as unknown as Binding[] | undefined) ?? [], now)
+      : current.bindings;
     const next: PolicyRecord = {
       version: bindings.some((binding) => binding.condition) ? 3 : 1,
       bindings,
@@ -133,7 +146,9 @@ export class IamPolicyStore {
     for (const [index, binding] of requested.entries()) {
       if (!binding.role || !ROLE.test(binding.role)) {
         throw new ApiError('INVALID_ARGUMENT', `Role ${binding.role ?? '(empty)'} is not supported for this resource.`, [
-          badRequest([{ field: `policy.bindings[${index}].role`, description: `Role ${binding.role ?? ''} is not supported for this resource.` }]),
+          badRequest([
+            { field: `policy.bindings[${index}].role`, description: `Role ${binding.role ?? ''} is not supported for this resource.` },
+          ]),
         ]);
       }
       for (const member of binding.members ?? []) this.checkMember(member, now);

@@ -55,7 +55,9 @@ const ANY_VALUE_WRAPPED = new Set([
   'google.protobuf.BytesValue',
 ]);
 
-const WRAPPER_TYPES = new Set([...ANY_VALUE_WRAPPED].filter((name) => name.endsWith('Value') && !['google.protobuf.Value', 'google.protobuf.ListValue'].includes(name)));
+const WRAPPER_TYPES = new Set(
+  [...ANY_VALUE_WRAPPED].filter((name) => name.endsWith('Value') && !['google.protobuf.Value', 'google.protobuf.ListValue'].includes(name)),
+);
 
 const INT32_TYPES = new Set(['int32', 'sint32', 'sfixed32']);
 const UINT32_TYPES = new Set(['uint32', 'fixed32']);
@@ -260,7 +262,8 @@ export class ProtoJsonCodec {
       if (field.map) {
         if (!isJsonObject(value)) throw invalidValueError(fieldAt, 'map', value);
         const entries: ObjectForm = {};
-        for (const [mapKey, mapValue] of Object.entries(value)) entries[mapKey] = this.fieldValueFromJson(field, mapValue, `${fieldAt}[${mapKey}]`);
+        for (const [mapKey, mapValue] of Object.entries(value))
+          entries[mapKey] = this.fieldValueFromJson(field, mapValue, `${fieldAt}[${mapKey}]`);
         form[field.name] = entries;
       } else if (field.repeated) {
         if (!Array.isArray(value)) throw invalidValueError(fieldAt, 'repeated', value);
@@ -349,7 +352,8 @@ export class ProtoJsonCodec {
     }
     const innerName = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
     const inner = this.types.findType(innerName);
-    if (!inner) throw new ApiError('INVALID_ARGUMENT', `Invalid JSON payload received. Unknown type "${typeUrl}" in google.protobuf.Any at '${at}'.`);
+    if (!inner)
+      throw new ApiError('INVALID_ARGUMENT', `Invalid JSON payload received. Unknown type "${typeUrl}" in google.protobuf.Any at '${at}'.`);
     let innerJson: JsonValue;
     if (ANY_VALUE_WRAPPED.has(innerName) && 'value' in json) {
       innerJson = json.value as JsonValue;
@@ -389,7 +393,10 @@ export class ProtoJsonCodec {
     }
     if (WRAPPER_TYPES.has(name)) {
       const valueField = type.fieldsById[1]!;
-      return this.scalarToJson(valueField, object.value ?? (valueField.type === 'string' || valueField.type === 'bytes' ? '' : valueField.type === 'bool' ? false : 0));
+      return this.scalarToJson(
+        valueField,
+        object.value ?? (valueField.type === 'string' || valueField.type === 'bytes' ? '' : valueField.type === 'bool' ? false : 0),
+      );
     }
     const json: JsonObject = {};
     for (const field of type.fieldsArray) {
@@ -442,7 +449,8 @@ export class ProtoJsonCodec {
 
   private structToJson(object: ObjectForm): JsonObject {
     const json: JsonObject = {};
-    for (const [key, value] of Object.entries((object.fields as ObjectForm | undefined) ?? {})) json[key] = this.valueToJson(value as ObjectForm);
+    for (const [key, value] of Object.entries((object.fields as ObjectForm | undefined) ?? {}))
+      json[key] = this.valueToJson(value as ObjectForm);
     return json;
   }
 

@@ -3,7 +3,14 @@
 // google.api.http rules and from REST-only routes, and google.longrunning.Operations.
 import protobuf from 'protobufjs';
 import type { Root, Service, Type } from 'protobufjs';
-import { isMutatingMethod, shortNameOf, type ApiDefinition, type MethodBehaviour, type OperationCompleter, type RawHttpRoute } from './api.js';
+import {
+  isMutatingMethod,
+  shortNameOf,
+  type ApiDefinition,
+  type MethodBehaviour,
+  type OperationCompleter,
+  type RawHttpRoute,
+} from './api.js';
 import type { JsonValue } from './json.js';
 import { compileTemplate, type CompiledTemplate } from './path-template.js';
 import { httpRulesOf, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
@@ -157,7 +164,12 @@ export class ApiRegistry {
     const behaviour: MethodBehaviour = {
       resource: (request) => route.resource(request as never),
       ...(route.permission !== undefined
-        ? { permission: typeof route.permission === 'string' ? route.permission : (request) => (route.permission as (r: never) => string | undefined)(request as never) }
+        ? {
+            permission:
+              typeof route.permission === 'string'
+                ? route.permission
+                : (request) => (route.permission as (r: never) => string | undefined)(request as never),
+          }
         : {}),
       ...(route.project ? { project: (request, services) => route.project!(request as never, services) } : {}),
       ...(route.mutating !== undefined ? { mutating: route.mutating } : {}),
@@ -195,7 +207,12 @@ export class ApiRegistry {
     this.grpcServices.push({ service, methods: [{ name: 'GetOperation', binding: grpcBinding }] });
     for (const api of this.apis) {
       for (const path of api.operationPaths ?? []) {
-        const binding: MethodBinding = { ...grpcBinding, api, shortName: `${shortNameOf(api)}.GetOperation`, behaviour: getOperationBehaviour(api.service) };
+        const binding: MethodBinding = {
+          ...grpcBinding,
+          api,
+          shortName: `${shortNameOf(api)}.GetOperation`,
+          behaviour: getOperationBehaviour(api.service),
+        };
         this.addRoute({ verb: 'GET', path }, binding);
       }
     }

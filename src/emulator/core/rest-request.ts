@@ -10,8 +10,20 @@ import { camelCase, isJsonObject, type JsonObject, type JsonValue } from './json
 
 /** Google's system parameters: never request fields. Some clients prefix them with `$`. */
 const SYSTEM_PARAMETERS = new Set([
-  'alt', 'prettyPrint', 'fields', 'key', 'access_token', 'oauth_token', 'quotaUser', 'userIp',
-  'callback', 'upload_protocol', 'uploadType', '.xgafv', 'trace', 'userProject',
+  'alt',
+  'prettyPrint',
+  'fields',
+  'key',
+  'access_token',
+  'oauth_token',
+  'quotaUser',
+  'userIp',
+  'callback',
+  'upload_protocol',
+  'uploadType',
+  '.xgafv',
+  'trace',
+  'userProject',
 ]);
 
 export interface QueryParameters {
@@ -49,9 +61,17 @@ function queryBindingError(key: string, reason: string): ApiError {
 }
 
 const STRING_FORM_MESSAGES = new Set([
-  'google.protobuf.Timestamp', 'google.protobuf.Duration', 'google.protobuf.FieldMask',
-  'google.protobuf.StringValue', 'google.protobuf.BytesValue', 'google.protobuf.Int64Value', 'google.protobuf.UInt64Value',
-  'google.protobuf.Int32Value', 'google.protobuf.UInt32Value', 'google.protobuf.DoubleValue', 'google.protobuf.FloatValue',
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+  'google.protobuf.FieldMask',
+  'google.protobuf.StringValue',
+  'google.protobuf.BytesValue',
+  'google.protobuf.Int64Value',
+  'google.protobuf.UInt64Value',
+  'google.protobuf.Int32Value',
+  'google.protobuf.UInt32Value',
+  'google.protobuf.DoubleValue',
+  'google.protobuf.FloatValue',
 ]);
 
 /** A query-string value as the JSON the codec expects for a field of this type. */
@@ -61,7 +81,10 @@ function queryValueFor(field: protobuf.Field, value: string, key: string): JsonV
     const name = resolved.fullName.replace(/^\./, '');
     if (name === 'google.protobuf.BoolValue') return value === 'true';
     if (STRING_FORM_MESSAGES.has(name)) return value;
-    throw queryBindingError(key, `Cannot bind query parameter. '${key}' is a message type. Parameters can only be bound to primitive types.`);
+    throw queryBindingError(
+      key,
+      `Cannot bind query parameter. '${key}' is a message type. Parameters can only be bound to primitive types.`,
+    );
   }
   if (field.type === 'bool') {
     if (value === 'true' || value === 'false') return value === 'true';

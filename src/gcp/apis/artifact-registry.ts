@@ -22,17 +22,28 @@ function toInfo(repo: Record<string, any>): RepositoryInfo {
     mode: String(repo.mode ?? ''),
     description: String(repo.description ?? ''),
     labels: { ...(repo.labels ?? {}) },
-    remoteUri: remote.dockerRepository?.customRepository?.uri ?? remote.commonRepository?.uri ?? (remote.dockerRepository?.publicRepository ? String(remote.dockerRepository.publicRepository) : undefined),
+    remoteUri:
+      remote.dockerRepository?.customRepository?.uri ??
+      remote.commonRepository?.uri ??
+      (remote.dockerRepository?.publicRepository ? String(remote.dockerRepository.publicRepository) : undefined),
   };
 }
 
 export async function getRepository(gcp: Gcp, name: string): Promise<RepositoryInfo | undefined> {
   const client = await gcp.factory.artifactRegistry();
-  const repo = await orMissing(gcp.caller.run({ api: API, method: 'GetRepository', resource: name }, () => client.getRepository({ name }, NO_GAX_RETRY)));
+  const repo = await orMissing(
+    gcp.caller.run({ api: API, method: 'GetRepository', resource: name }, () => client.getRepository({ name }, NO_GAX_RETRY)),
+  );
   return repo ? toInfo(repo[0] as Record<string, any>) : undefined;
 }
 
-export async function createRepository(gcp: Gcp, parent: string, repositoryId: string, body: Record<string, unknown>, timeoutMs: number): Promise<void> {
+export async function createRepository(
+  gcp: Gcp,
+  parent: string,
+  repositoryId: string,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<void> {
   const client = await gcp.factory.artifactRegistry();
   const resource = `${parent}/repositories/${repositoryId}`;
   const [operation] = await gcp.caller.run({ api: API, method: 'CreateRepository', resource, mutating: true }, () =>
@@ -41,7 +52,11 @@ export async function createRepository(gcp: Gcp, parent: string, repositoryId: s
   await waitForOperation(gcp, operation, { api: API, label: `create repository ${repositoryId}`, resource, timeoutMs });
 }
 
-export async function updateRepository(gcp: Gcp, name: string, fields: { description?: string; labels?: Record<string, string> }): Promise<void> {
+export async function updateRepository(
+  gcp: Gcp,
+  name: string,
+  fields: { description?: string; labels?: Record<string, string> },
+): Promise<void> {
   const client = await gcp.factory.artifactRegistry();
   const paths = Object.keys(fields);
   await gcp.caller.run({ api: API, method: 'UpdateRepository', resource: name, mutating: true }, () =>
@@ -51,7 +66,11 @@ export async function updateRepository(gcp: Gcp, name: string, fields: { descrip
 
 export async function deleteRepository(gcp: Gcp, name: string, timeoutMs: number): Promise<boolean> {
   const client = await gcp.factory.artifactRegistry();
-  const started = await orMissing(gcp.caller.run({ api: API, method: 'DeleteRepository', resource: name, mutating: true }, () => client.deleteRepository({ name }, NO_GAX_RETRY)));
+  const started = await orMissing(
+    gcp.caller.run({ api: API, method: 'DeleteRepository', resource: name, mutating: true }, () =>
+      client.deleteRepository({ name }, NO_GAX_RETRY),
+    ),
+  );
   if (!started) return false;
   await waitForOperation(gcp, started[0], { api: API, label: `delete repository ${name}`, resource: name, timeoutMs });
   return true;

@@ -37,13 +37,19 @@ export async function createServiceAccount(
   fields: { displayName: string; description: string },
 ): Promise<ServiceAccountInfo> {
   const url = `${gcp.factory.restBase('iam')}/v1/projects/${project}/serviceAccounts`;
-  const sa = await gcp.caller.run({ api: API, method: 'CreateServiceAccount', resource: `${accountId}@${project}.iam.gserviceaccount.com`, mutating: true }, () =>
-    gcp.factory.request<Record<string, unknown>>({ url, method: 'POST', body: { accountId, serviceAccount: fields } }),
+  const sa = await gcp.caller.run(
+    { api: API, method: 'CreateServiceAccount', resource: `${accountId}@${project}.iam.gserviceaccount.com`, mutating: true },
+    () => gcp.factory.request<Record<string, unknown>>({ url, method: 'POST', body: { accountId, serviceAccount: fields } }),
   );
   return toInfo(sa);
 }
 
-export async function updateServiceAccount(gcp: Gcp, project: string, email: string, fields: { displayName: string; description: string }): Promise<void> {
+export async function updateServiceAccount(
+  gcp: Gcp,
+  project: string,
+  email: string,
+  fields: { displayName: string; description: string },
+): Promise<void> {
   const url = `${gcp.factory.restBase('iam')}/v1/projects/${project}/serviceAccounts/${encodeURIComponent(email)}`;
   await gcp.caller.run({ api: API, method: 'PatchServiceAccount', resource: email, mutating: true }, () =>
     gcp.factory.request({
@@ -57,6 +63,10 @@ export async function updateServiceAccount(gcp: Gcp, project: string, email: str
 export async function deleteServiceAccount(gcp: Gcp, project: string, email: string): Promise<boolean> {
   const url = `${gcp.factory.restBase('iam')}/v1/projects/${project}/serviceAccounts/${encodeURIComponent(email)}`;
   return Boolean(
-    await orMissing(gcp.caller.run({ api: API, method: 'DeleteServiceAccount', resource: email, mutating: true }, () => gcp.factory.request({ url, method: 'DELETE' }).then(() => true))),
+    await orMissing(
+      gcp.caller.run({ api: API, method: 'DeleteServiceAccount', resource: email, mutating: true }, () =>
+        gcp.factory.request({ url, method: 'DELETE' }).then(() => true),
+      ),
+    ),
   );
 }

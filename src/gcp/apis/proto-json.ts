@@ -24,7 +24,8 @@ export function fromObjectForm(value: Json, key = ''): Json {
     const out: Record<string, unknown> = {};
     for (const k of keys) {
       const v = fromObjectForm(obj[k], k);
-      if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0)) continue;
+      if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0))
+        continue;
       out[k] = v;
     }
     return out;

@@ -14,7 +14,9 @@ export interface ProjectInfo {
 export async function getProject(gcp: Gcp, projectId: string): Promise<ProjectInfo> {
   const name = `projects/${projectId}`;
   const client = await gcp.factory.projects();
-  const [project] = await gcp.caller.run({ api: API, method: 'GetProject', resource: name }, () => client.getProject({ name }, NO_GAX_RETRY));
+  const [project] = await gcp.caller.run({ api: API, method: 'GetProject', resource: name }, () =>
+    client.getProject({ name }, NO_GAX_RETRY),
+  );
   return {
     projectId: project.projectId ?? projectId,
     projectNumber: String(project.name ?? '').replace(/^projects\//, ''),

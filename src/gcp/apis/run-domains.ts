@@ -22,17 +22,29 @@ function toInfo(mapping: Record<string, any>): DomainMappingInfo {
     routeName: String(mapping.spec?.routeName ?? ''),
     ready: ready?.status,
     message: ready?.message,
-    records: (mapping.status?.resourceRecords ?? []).map((r: Record<string, string>) => ({ type: r.type, name: r.name ?? '', rrdata: r.rrdata })),
+    records: (mapping.status?.resourceRecords ?? []).map((r: Record<string, string>) => ({
+      type: r.type,
+      name: r.name ?? '',
+      rrdata: r.rrdata,
+    })),
   };
 }
 
 export async function getDomainMapping(gcp: Gcp, region: string, project: string, domain: string): Promise<DomainMappingInfo | undefined> {
   const url = `${base(gcp, region, project)}/${domain}`;
-  const found = await orMissing(gcp.caller.run({ api: API, method: 'GetDomainMapping', resource: domain }, () => gcp.factory.request<Record<string, any>>({ url })));
+  const found = await orMissing(
+    gcp.caller.run({ api: API, method: 'GetDomainMapping', resource: domain }, () => gcp.factory.request<Record<string, any>>({ url })),
+  );
   return found ? toInfo(found) : undefined;
 }
 
-export async function createDomainMapping(gcp: Gcp, region: string, project: string, domain: string, routeName: string): Promise<DomainMappingInfo> {
+export async function createDomainMapping(
+  gcp: Gcp,
+  region: string,
+  project: string,
+  domain: string,
+  routeName: string,
+): Promise<DomainMappingInfo> {
   const body = {
     apiVersion: 'domains.cloudrun.com/v1',
     kind: 'DomainMapping',
@@ -47,5 +59,11 @@ export async function createDomainMapping(gcp: Gcp, region: string, project: str
 
 export async function deleteDomainMapping(gcp: Gcp, region: string, project: string, domain: string): Promise<boolean> {
   const url = `${base(gcp, region, project)}/${domain}`;
-  return Boolean(await orMissing(gcp.caller.run({ api: API, method: 'DeleteDomainMapping', resource: domain, mutating: true }, () => gcp.factory.request({ url, method: 'DELETE' }).then(() => true))));
+  return Boolean(
+    await orMissing(
+      gcp.caller.run({ api: API, method: 'DeleteDomainMapping', resource: domain, mutating: true }, () =>
+        gcp.factory.request({ url, method: 'DELETE' }).then(() => true),
+      ),
+    ),
+  );
 }

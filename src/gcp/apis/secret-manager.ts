@@ -27,7 +27,9 @@ export function crc32c(data: Buffer): number {
 
 export async function getSecret(gcp: Gcp, name: string): Promise<SecretInfo | undefined> {
   const client = await gcp.factory.secretManager();
-  const found = await orMissing(gcp.caller.run({ api: API, method: 'GetSecret', resource: name }, () => client.getSecret({ name }, NO_GAX_RETRY)));
+  const found = await orMissing(
+    gcp.caller.run({ api: API, method: 'GetSecret', resource: name }, () => client.getSecret({ name }, NO_GAX_RETRY)),
+  );
   if (!found) return undefined;
   return { name: String(found[0].name), labels: { ...(found[0].labels ?? {}) } };
 }
@@ -48,7 +50,13 @@ export async function updateSecretLabels(gcp: Gcp, name: string, labels: Record<
 
 export async function deleteSecret(gcp: Gcp, name: string): Promise<boolean> {
   const client = await gcp.factory.secretManager();
-  return Boolean(await orMissing(gcp.caller.run({ api: API, method: 'DeleteSecret', resource: name, mutating: true }, () => client.deleteSecret({ name }, NO_GAX_RETRY))));
+  return Boolean(
+    await orMissing(
+      gcp.caller.run({ api: API, method: 'DeleteSecret', resource: name, mutating: true }, () =>
+        client.deleteSecret({ name }, NO_GAX_RETRY),
+      ),
+    ),
+  );
 }
 
 /** Every version, newest first; none when the secret does not exist. */

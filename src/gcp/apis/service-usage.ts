@@ -14,17 +14,31 @@ export async function serviceStates(gcp: Gcp, projectId: string, services: strin
   );
   const states: Record<string, string> = {};
   for (const s of response.services ?? []) {
-    const id = String(s.name ?? '').split('/').pop()!;
+    const id = String(s.name ?? '')
+      .split('/')
+      .pop()!;
     states[id] = String(s.state ?? 'STATE_UNSPECIFIED');
   }
   return states;
 }
 
-export async function enableServices(gcp: Gcp, projectId: string, services: string[], timeoutMs: number, onProgress?: (ms: number) => void): Promise<void> {
+export async function enableServices(
+  gcp: Gcp,
+  projectId: string,
+  services: string[],
+  timeoutMs: number,
+  onProgress?: (ms: number) => void,
+): Promise<void> {
   const parent = `projects/${projectId}`;
   const client = await gcp.factory.serviceUsage();
   const [operation] = await gcp.caller.run({ api: API, method: 'BatchEnableServices', resource: parent, mutating: true }, () =>
     client.batchEnableServices({ parent, serviceIds: services }, NO_GAX_RETRY),
   );
-  await waitForOperation(gcp, operation, { api: API, label: `enable ${services.join(', ')}`, resource: parent, timeoutMs, ...(onProgress ? { onProgress } : {}) });
+  await waitForOperation(gcp, operation, {
+    api: API,
+    label: `enable ${services.join(', ')}`,
+    resource: parent,
+    timeoutMs,
+    ...(onProgress ? { onProgress } : {}),
+  });
 }
