@@ -77,11 +77,11 @@ describe('CLI', () => {
     const logs = path.join(dir, '.atlantis-run', 'logs');
     expect(existsSync(logs)).toBe(true);
     const [file] = (await import('node:fs')).readdirSync(logs);
-    const entries = readFileSync(path.join(logs, file!), 'utf8')
+    const entries = readFileSync(path.join(logs, file), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { entry: string; exitCode?: number });
-    expect(entries[0]!.entry).toBe('start');
+    expect(entries[0].entry).toBe('start');
     expect(entries.at(-1)).toMatchObject({ entry: 'end', exitCode: 0 });
   });
 
@@ -91,7 +91,7 @@ describe('CLI', () => {
     expect(result.code).toBe(2);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({
+    expect(JSON.parse(lines[0])).toMatchObject({
       type: 'result',
       ok: false,
       error: { exitCode: 2, message: expect.stringContaining('region') },

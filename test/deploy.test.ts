@@ -44,7 +44,7 @@ describe.each(TRANSPORTS)('deploy journey over %s', (transport) => {
     // Live state, through the real clients.
     const run = new ServicesClient(clientOptions(emu, transport));
     const [service] = await run.getService({ name: SERVICE });
-    const container = service.template!.containers![0]!;
+    const container = service.template!.containers![0];
     const env0 = Object.fromEntries(container.env!.map((e) => [e.name, e]));
     expect(service.terminalCondition?.state).toBe('CONDITION_SUCCEEDED');
     expect(service.invokerIamDisabled).toBe(true);
@@ -111,7 +111,7 @@ describe.each(TRANSPORTS)('deploy journey over %s', (transport) => {
     const methods = mutatingCalls(rotate()).map((e) => e.method.split('/').pop());
     expect(methods.sort()).toEqual(['AddSecretVersion', 'UpdateService']);
     const [after] = await run.getService({ name: SERVICE });
-    const tokenRef = after.template!.containers![0]!.env!.find((e) => e.name === 'ATLANTIS_GH_TOKEN')!.valueSource!.secretKeyRef!;
+    const tokenRef = after.template!.containers![0].env!.find((e) => e.name === 'ATLANTIS_GH_TOKEN')!.valueSource!.secretKeyRef!;
     expect(tokenRef.version).toBe('2');
 
     // 6. Destroy, twice.
@@ -140,7 +140,7 @@ describe('drift repair', () => {
     // other way round the out-of-band revision could not start, exactly as on Google).
     const resource = 'projects/my-project/secrets/atlantis-web-password';
     const [service] = await run.getService({ name: SERVICE });
-    const env0 = service.template!.containers![0]!.env!;
+    const env0 = service.template!.containers![0].env!;
     const allowlist = env0.find((e) => e.name === 'ATLANTIS_REPO_ALLOWLIST')!;
     allowlist.value = 'github.com/evil/*';
     const [op] = await run.updateService({ service });
@@ -159,7 +159,7 @@ describe('drift repair', () => {
     const methods = mutatingCalls(repair()).map((e) => `${e.method.split('/').pop()} ${e.resource}`);
     expect(methods.sort()).toEqual([`SetIamPolicy ${resource}`, `UpdateService ${SERVICE}`]);
     const [repaired] = await run.getService({ name: SERVICE });
-    expect(repaired.template!.containers![0]!.env!.find((e) => e.name === 'ATLANTIS_REPO_ALLOWLIST')!.value).toBe('github.com/acme/*');
+    expect(repaired.template!.containers![0].env!.find((e) => e.name === 'ATLANTIS_REPO_ALLOWLIST')!.value).toBe('github.com/acme/*');
     await run.close();
     await secrets.close();
   });

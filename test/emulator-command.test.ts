@@ -22,12 +22,12 @@ describe('atlantis-run emulator', () => {
     const firstLine = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString();
-        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]);
       });
       child.on('exit', () => reject(new Error(`emulator exited early: ${stderr}`)));
     });
     expect(firstLine).toMatch(/^export ATLANTIS_RUN_EMULATOR_HOST=127\.0\.0\.1:\d+$/);
-    const host = firstLine.split('=')[1]!;
+    const host = firstLine.split('=')[1];
 
     const project = projectDir();
     const deploy = await runCli(['deploy', '-y'], {
@@ -64,7 +64,7 @@ describe('atlantis-run emulator', () => {
     for (const round of [1, 2]) {
       const child = spawn(process.execPath, [BIN, 'emulator', '--state', state], { cwd: dir, env: cleanEnv() });
       const host = await new Promise<string>((resolve) =>
-        child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0]!.split('=')[1]!)),
+        child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0].split('=')[1])),
       );
       const result = await runCli(['deploy', '-y', '--json'], {
         cwd: project,

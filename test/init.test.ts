@@ -114,7 +114,7 @@ describe('init --non-interactive: one file per provider', () => {
     expect(json.code).toBe(0);
     const lines = json.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const result = JSON.parse(lines[0]) as Record<string, unknown>;
     expect(result).toMatchObject({
       type: 'result',
       ok: true,

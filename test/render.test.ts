@@ -17,7 +17,7 @@ describe('render', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1); // one JSON object, nothing else on stdout
-    const out = JSON.parse(lines[0]!) as Json;
+    const out = JSON.parse(lines[0]) as Json;
     expect(out.type).toBe('result');
     const service = out.service as Json;
     const template = service.template as Json;
@@ -37,26 +37,26 @@ describe('render', () => {
     expect(container.image).toBe('europe-west1-docker.pkg.dev/my-project/atlantis-ghcr/runatlantis/atlantis:v0.47.1');
 
     // Data dir on a sized in-memory volume, within the memory limit.
-    expect(env.ATLANTIS_DATA_DIR!.value).toBe('/app/atlantis');
+    expect(env.ATLANTIS_DATA_DIR.value).toBe('/app/atlantis');
     expect(template.volumes).toContainEqual({ name: 'atlantis-data', emptyDir: { medium: 'MEMORY', sizeLimit: '1Gi' } });
     expect(container.volumeMounts).toContainEqual({ name: 'atlantis-data', mountPath: '/app/atlantis' });
 
     // Deterministic URL, with a placeholder for the project number offline.
-    expect(env.ATLANTIS_ATLANTIS_URL!.value).toBe('https://atlantis-<project-number>.europe-west1.run.app');
+    expect(env.ATLANTIS_ATLANTIS_URL.value).toBe('https://atlantis-<project-number>.europe-west1.run.app');
     expect(out.webhookUrl).toBe('https://atlantis-<project-number>.europe-west1.run.app/events');
-    expect(env.ATLANTIS_PORT!.value).toBe('4141');
-    expect(env.ATLANTIS_REPO_ALLOWLIST!.value).toBe('github.com/acme/*');
-    expect(env.ATLANTIS_GH_USER!.value).toBe('atlantis-bot');
+    expect(env.ATLANTIS_PORT.value).toBe('4141');
+    expect(env.ATLANTIS_REPO_ALLOWLIST.value).toBe('github.com/acme/*');
+    expect(env.ATLANTIS_GH_USER.value).toBe('atlantis-bot');
 
     // Secrets pinned to versions (placeholders offline), never `latest`, never a value.
     for (const name of ['ATLANTIS_GH_TOKEN', 'ATLANTIS_GH_WEBHOOK_SECRET', 'ATLANTIS_WEB_PASSWORD']) {
-      const ref = env[name]!.valueSource.secretKeyRef as Json;
+      const ref = env[name].valueSource.secretKeyRef as Json;
       expect(ref.version).toMatch(/^<version-of:atlantis-/);
-      expect(env[name]!.value).toBeUndefined();
+      expect(env[name].value).toBeUndefined();
     }
     // UI basic auth on.
-    expect(env.ATLANTIS_WEB_BASIC_AUTH!.value).toBe('true');
-    expect(env.ATLANTIS_WEB_USERNAME!.value).toBe('atlantis');
+    expect(env.ATLANTIS_WEB_BASIC_AUTH.value).toBe('true');
+    expect(env.ATLANTIS_WEB_USERNAME.value).toBe('atlantis');
 
     expect(out.apis).toEqual([
       'artifactregistry.googleapis.com',
@@ -101,8 +101,8 @@ describe('render', () => {
       name: 'server-config',
       secret: { secret: 'atlantis-server-config', items: [{ path: 'config.yaml', version: '<version-of:atlantis-server-config>' }] },
     });
-    expect(env.ATLANTIS_REPO_CONFIG!.value).toBe('/etc/atlantis/repo-config/repos.yaml');
-    expect(env.ATLANTIS_CONFIG!.value).toBe('/etc/atlantis/server-config/config.yaml');
+    expect(env.ATLANTIS_REPO_CONFIG.value).toBe('/etc/atlantis/repo-config/repos.yaml');
+    expect(env.ATLANTIS_CONFIG.value).toBe('/etc/atlantis/server-config/config.yaml');
   });
 
   it('uses the project number, versions and digest recorded in the lockfile', async () => {
@@ -129,7 +129,7 @@ describe('render', () => {
     const container = out.service.template.containers[0] as Json;
     const env = envOf(container);
     expect(out.url).toBe('https://atlantis-123456789012.europe-west1.run.app');
-    expect(env.ATLANTIS_GH_TOKEN!.valueSource.secretKeyRef.version).toBe('3');
+    expect(env.ATLANTIS_GH_TOKEN.valueSource.secretKeyRef.version).toBe('3');
     expect(container.image).toBe(digestRef);
   });
 
@@ -148,9 +148,9 @@ describe('render', () => {
     );
     const out = JSON.parse((await runCli(['render', '--json'], { cwd: dir })).stdout) as Json;
     const env = envOf(out.service.template.containers[0]);
-    expect(env.ATLANTIS_GITLAB_USER!.value).toBe('bot');
-    expect(env.ATLANTIS_GITLAB_HOSTNAME!.value).toBe('gitlab.example.com');
-    expect(env.ATLANTIS_GITLAB_TOKEN!.valueSource.secretKeyRef.secret).toBe('atlantis-vcs-token');
-    expect(env.ATLANTIS_GITLAB_WEBHOOK_SECRET!.valueSource.secretKeyRef.secret).toBe('atlantis-webhook-secret');
+    expect(env.ATLANTIS_GITLAB_USER.value).toBe('bot');
+    expect(env.ATLANTIS_GITLAB_HOSTNAME.value).toBe('gitlab.example.com');
+    expect(env.ATLANTIS_GITLAB_TOKEN.valueSource.secretKeyRef.secret).toBe('atlantis-vcs-token');
+    expect(env.ATLANTIS_GITLAB_WEBHOOK_SECRET.valueSource.secretKeyRef.secret).toBe('atlantis-webhook-secret');
   });
 });

@@ -56,7 +56,7 @@ describe('reporters', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.type)).toEqual(['phase-start', 'resource-changed', 'resource-changed', 'warning', 'phase-end', 'result']);
     expect(lines.at(-1)).toMatchObject({ type: 'result', ok: true, url: 'https://x' });
-    expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(lines[0].time).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(s.stdout.text()).not.toContain('data line');
     expect(s.stderr.text()).toBe('');
   });

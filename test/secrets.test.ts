@@ -75,7 +75,7 @@ function clients(emu: RunningEmulator, transport: Transport = 'grpc') {
     /** The version the service pins for an env var (ATLANTIS_GH_TOKEN…). */
     async pin(envName: string): Promise<string | undefined> {
       const [service] = await services.getService({ name: SERVICE });
-      return service.template!.containers![0]!.env!.find((e) => e.name === envName)?.valueSource?.secretKeyRef?.version ?? undefined;
+      return service.template!.containers![0].env!.find((e) => e.name === envName)?.valueSource?.secretKeyRef?.version ?? undefined;
     },
     async revisionCount(): Promise<number> {
       const [list] = await revisions.listRevisions({ parent: SERVICE });
@@ -472,13 +472,13 @@ describe('secrets push', () => {
     const { dir, env, read } = await deployed();
     // Out of band: someone changed a setting in the console.
     const live = await read.service();
-    live.template!.containers![0]!.env!.find((e) => e.name === 'ATLANTIS_REPO_ALLOWLIST')!.value = 'github.com/other/*';
+    live.template!.containers![0].env!.find((e) => e.name === 'ATLANTIS_REPO_ALLOWLIST')!.value = 'github.com/other/*';
     const [op] = await read.services.updateService({ service: live });
     await op.promise();
     const r = await runCli(['secrets', 'push', 'vcs-token'], { cwd: dir, env: { ...env, GITHUB_TOKEN: TOKEN_2 } });
     expect(r.code, r.stderr).toBe(0);
     const after = await read.service();
-    const envOf = (name: string) => after.template!.containers![0]!.env!.find((e) => e.name === name)!;
+    const envOf = (name: string) => after.template!.containers![0].env!.find((e) => e.name === name)!;
     expect(envOf('ATLANTIS_REPO_ALLOWLIST').value).toBe('github.com/other/*');
     expect(envOf('ATLANTIS_GH_TOKEN').valueSource!.secretKeyRef!.version).toBe('2');
     await read.close();
@@ -489,7 +489,7 @@ describe('secrets push', () => {
     const before = await read.service();
     // Out of band: an image that does not exist; the failed revision leaves the template broken.
     const broken = await read.service();
-    broken.template!.containers![0]!.image = `europe-west1-docker.pkg.dev/my-project/missing/atlantis@sha256:${'b'.repeat(64)}`;
+    broken.template!.containers![0].image = `europe-west1-docker.pkg.dev/my-project/missing/atlantis@sha256:${'b'.repeat(64)}`;
     const [op] = await read.services.updateService({ service: broken });
     await op.promise().catch(() => undefined);
     const r = await runCli(['secrets', 'push', 'vcs-token'], { cwd: dir, env: { ...env, GITHUB_TOKEN: TOKEN_2 } });
@@ -746,7 +746,7 @@ describe('secret values never leak', () => {
     // A failing rollout too (--verbose: stack traces and causes), after the value was read: the
     // live template points at an image that does not exist, so the new revision cannot start.
     const broken = await read.service();
-    broken.template!.containers![0]!.image = `europe-west1-docker.pkg.dev/my-project/missing/atlantis@sha256:${'c'.repeat(64)}`;
+    broken.template!.containers![0].image = `europe-west1-docker.pkg.dev/my-project/missing/atlantis@sha256:${'c'.repeat(64)}`;
     const [op] = await read.services.updateService({ service: broken });
     await op.promise().catch(() => undefined);
     const failing = await runCli(['secrets', 'push', 'vcs-token', '--json', '--verbose'], {

@@ -138,7 +138,7 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     const words = definition.name.split(' ');
     let parent = program;
     if (words.length === 2) {
-      const noun = words[0]!;
+      const noun = words[0];
       if (!groups.has(noun)) {
         const group = program.command(noun).description(`${noun} commands`);
         inherit(group, io);

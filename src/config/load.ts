@@ -69,7 +69,7 @@ export async function parseConfig(
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const fileLabel = path.basename(configPath);
   if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
+    const first = doc.errors[0];
     const at = first.linePos?.[0] ? `${fileLabel}:${first.linePos[0].line}:${first.linePos[0].col}` : fileLabel;
     throw new ConfigError('', `${at}: invalid YAML: ${first.message.split('\n')[0]}`);
   }
@@ -109,7 +109,7 @@ export async function parseConfig(
 export function issuesToError(issues: ConfigIssue[]): ConfigError {
   const [first, ...rest] = issues;
   const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
-  const error = new ConfigError(first!.path, `${first!.problem}${more}`, first!.hint ? { hint: first!.hint } : {});
+  const error = new ConfigError(first.path, `${first.problem}${more}`, first.hint ? { hint: first.hint } : {});
   (error as ConfigError & { issues: ConfigIssue[] }).issues = issues;
   return error;
 }
@@ -135,14 +135,14 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue {
       if (valueAt(raw, issue.path) === undefined) return { path: where, problem: 'is required' };
       return { path: where, problem: `expected ${issue.expected}` };
     case 'unrecognized_keys': {
-      const key = issue.keys[0]!;
+      const key = issue.keys[0];
       const known = knownKeysAt(issue.path);
       const guess = closest(key, known);
       return {
         path: where ? `${where}.${key}` : key,
         problem: 'unknown setting',
         hint: guess ? `did you mean ${guess}?` : known.length ? `valid settings here: ${known.join(', ')}` : undefined,
-      } as ConfigIssue;
+      };
     }
     default:
       return { path: where, problem: issue.message };
@@ -174,7 +174,7 @@ function shapeOf(schema: unknown): Record<string, unknown> | undefined {
   // Unwrap defaults/optionals; for a discriminated union merge the shapes of its options.
   for (let i = 0; i < 5 && s && !s.shape; i++) {
     const def = s._zod?.def;
-    if (def?.innerType) s = def.innerType as typeof s;
+    if (def?.innerType) s = def.innerType;
     else if (def?.options) {
       return Object.assign({}, ...def.options.map((o) => shapeOf(o) ?? {}));
     } else break;

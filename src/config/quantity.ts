@@ -18,7 +18,7 @@ export const QUANTITY_PATTERN = /^(\d+(?:\.\d+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 export function parseQuantity(value: string): number | undefined {
   const match = QUANTITY_PATTERN.exec(value.trim());
   if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? '']!);
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? '']);
 }
 
 export const MiB = 1024 ** 2;

@@ -182,9 +182,9 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
 }
 
 function combineBlockers(blockers: Error[]): Error {
-  if (blockers.length === 1) return blockers[0]!;
+  if (blockers.length === 1) return blockers[0];
   // Report every problem at once; keep the first one's exit code (usage problems exit 2).
-  const first = blockers[0]!;
+  const first = blockers[0];
   const exitCode = first instanceof AtlantisRunError ? first.exitCode : 1;
   const message = `${blockers.length} problems stop this run before any change:\n${blockers.map((b) => `  - ${b.message}`).join('\n')}`;
   return new AtlantisRunError(message, exitCode, first instanceof AtlantisRunError && first.hint ? { hint: first.hint } : {});

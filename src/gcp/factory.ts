@@ -68,17 +68,17 @@ export class ClientFactory {
       if (this.usingEmulator) {
         const client = new gal.OAuth2Client();
         client.setCredentials({ access_token: EMULATOR_TOKEN, expiry_date: Date.now() + 10 * 365 * 24 * 3600 * 1000 });
-        return client as unknown as AuthClient;
+        return client;
       }
       const google = new gal.GoogleAuth({ scopes: [CLOUD_PLATFORM] });
       const source = await google.getClient();
-      if (!this.options.impersonate) return source as AuthClient;
+      if (!this.options.impersonate) return source;
       return new gal.Impersonated({
-        sourceClient: source as AuthClient,
+        sourceClient: source,
         targetPrincipal: this.options.impersonate,
         targetScopes: [CLOUD_PLATFORM],
         lifetime: 3600,
-      }) as unknown as AuthClient;
+      });
     })();
     return this.authPromise;
   }

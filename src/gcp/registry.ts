@@ -603,10 +603,10 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   if (!header) return undefined;
   const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
   if (!match) return undefined;
-  const scheme = match[1]!.toLowerCase();
+  const scheme = match[1].toLowerCase();
   const params: Record<string, string> = {};
-  for (const m of match[2]!.matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
-    params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+  for (const m of match[2].matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
+    params[m[1].toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
   }
   if (scheme === 'basic') return { scheme: 'basic' };
   if (scheme === 'bearer' && params.realm) return { scheme: 'bearer', realm: params.realm, service: params.service, scope: params.scope };

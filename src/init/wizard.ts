@@ -645,7 +645,7 @@ export class Wizard {
 export function vcsHost(vcs: VcsAnswer): string {
   const hostname = typeof vcs.hostname === 'string' ? vcs.hostname : undefined;
   const baseUrl = typeof vcs.baseUrl === 'string' ? vcs.baseUrl : undefined;
-  if (baseUrl) return baseUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
+  if (baseUrl) return baseUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0];
   switch (vcs.provider) {
     case 'github':
     case 'github-app':

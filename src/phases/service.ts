@@ -27,7 +27,7 @@ export function failedRevision(service: ServiceJson | undefined): string | undef
 }
 
 function desiredService(ctx: PhaseContext): ServiceJson {
-  return ctx.desired().service as ServiceJson;
+  return ctx.desired().service;
 }
 
 function serviceChanges(ctx: PhaseContext, live: ServiceJson | undefined): { fields: FieldChange[]; retry: string | undefined } {

@@ -118,8 +118,8 @@ export function formatList(result: ListResult, service: string): string {
     s.created ? s.created.replace('T', ' ').replace(/\.\d+Z$|Z$/, 'Z') : '-',
     s.checksum ?? '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   const lines = [line(header), ...rows.map(line)];
   if (!result.deployed) lines.push(`(${service} is not deployed: no version is in use yet)`);
   if (result.secrets.some((s) => s.staged))

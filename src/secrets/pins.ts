@@ -43,7 +43,7 @@ export function pinnedVersions(service: ServiceJson | undefined): Record<string,
 export function revisionPins(revisions: ServiceJson[]): Map<string, Set<string>> {
   const all = new Map<string, Set<string>>();
   for (const revision of revisions) {
-    for (const [id, versions] of specPins(revision as Spec)) {
+    for (const [id, versions] of specPins(revision)) {
       const set = all.get(id) ?? all.set(id, new Set()).get(id)!;
       for (const v of versions) set.add(v);
     }

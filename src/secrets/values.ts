@@ -139,7 +139,7 @@ const REPO_CONFIG_KEYS = ['repos', 'workflows', 'policies', 'metrics', 'team_aut
 function validateYaml(name: string, data: Buffer, origin: string): void {
   const doc = parseDocument(data.toString('utf8'), { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
+    const first = doc.errors[0];
     const at = first.linePos?.[0] ? ` (line ${first.linePos[0].line})` : '';
     throw new UsageError(`secret ${name}: ${origin} is not valid YAML${at}: ${first.message.split('\n')[0]}`);
   }

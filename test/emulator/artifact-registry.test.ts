@@ -333,10 +333,10 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
       tags: ['v0.47.1'],
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
     });
-    expect(Number(atlantis!.imageSizeBytes)).toBeGreaterThan(0);
-    for (const field of ['uploadTime', 'updateTime', 'buildTime'] as const) expect(Number(atlantis![field]?.seconds)).toBeGreaterThan(0);
-    const [got] = await client.getDockerImage({ name: atlantis!.name! });
-    expect(got.uri).toBe(atlantis!.uri);
+    expect(Number(atlantis.imageSizeBytes)).toBeGreaterThan(0);
+    for (const field of ['uploadTime', 'updateTime', 'buildTime'] as const) expect(Number(atlantis[field]?.seconds)).toBeGreaterThan(0);
+    const [got] = await client.getDockerImage({ name: atlantis.name! });
+    expect(got.uri).toBe(atlantis.uri);
     const [bySize] = await client.listDockerImages({ parent: nameOf('images'), orderBy: 'name desc' });
     expect(bySize.map((image) => image.tags)).toEqual([['1.0'], ['v0.47.1']]);
     const [page] = await client.listDockerImages({ parent: nameOf('images'), pageSize: 1 }, { autoPaginate: false });

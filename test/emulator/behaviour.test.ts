@@ -186,7 +186,7 @@ describe('latency and operation delay', () => {
       await usage.getService({ name: 'projects/slow-project/services/run.googleapis.com' });
       expect(Date.now() - started).toBeGreaterThanOrEqual(120);
       const [entry] = emulator.requestLog();
-      expect(entry!.end - entry!.start).toBeGreaterThanOrEqual(119);
+      expect(entry.end - entry.start).toBeGreaterThanOrEqual(119);
     } finally {
       await usage.close();
       await emulator.close();
@@ -262,9 +262,9 @@ describe('request log', () => {
         ['rest', 'cloudresourcemanager.googleapis.com', 'google.cloud.resourcemanager.v3.Projects/TestIamPermissions', 'OK', false],
         ['grpc', 'serviceusage.googleapis.com', 'google.api.serviceusage.v1.ServiceUsage/GetService', 'PERMISSION_DENIED', false],
       ]);
-      expect(entries[0]!.resource).toBe(name);
-      expect(entries[2]!.resource).toBe(operation.name);
-      expect(entries[3]!.resource).toBe('projects/log-project');
+      expect(entries[0].resource).toBe(name);
+      expect(entries[2].resource).toBe(operation.name);
+      expect(entries[3].resource).toBe('projects/log-project');
       for (const entry of entries) expect(entry.end).toBeGreaterThanOrEqual(entry.start);
       const lines = readFileSync(file, 'utf8')
         .trim()

@@ -117,7 +117,7 @@ export async function restCall<T = any>(
   }
   const client = testAuthClient(options.token ?? 'emulator');
   try {
-    const response = await client.request<T>({ url, method: method as 'GET', ...(data === undefined ? {} : { data }), retry: false });
+    const response = await client.request<T>({ url, method: method, ...(data === undefined ? {} : { data }), retry: false });
     return { status: response.status, body: response.data, headers: response.headers as never };
   } catch (error) {
     const response = (error as { response?: { status: number; data: T; headers: never } }).response;

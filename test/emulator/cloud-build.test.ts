@@ -27,7 +27,7 @@ function cloudBuildClient(emulator: RunningEmulator, transport: Transport): Clou
 
 /** Enum values come back as names from unary calls and as numbers from an operation's Any: compare as names. */
 function statusName(status: Build['status']): string {
-  return typeof status === 'number' ? Status[status]! : String(status);
+  return typeof status === 'number' ? Status[status] : String(status);
 }
 
 function withServices<T>(emulator: RunningEmulator, fn: (services: EmulatorServices) => T): T {
@@ -97,7 +97,7 @@ describe.each(TRANSPORTS)('Cloud Build over %s', (transport) => {
     expect(build.images).toEqual([image('app')]);
     expect(build.tags).toEqual(['atlantis']);
     expect(build.results?.images).toHaveLength(1);
-    const digest = build.results!.images![0]!.digest!;
+    const digest = build.results!.images![0].digest!;
     expect(build.results?.images?.[0]?.name).toBe(image('app'));
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     for (const time of [build.createTime, build.startTime, build.finishTime]) expect(Number(time?.seconds)).toBeGreaterThan(0);

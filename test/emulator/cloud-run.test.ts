@@ -50,8 +50,8 @@ function enumName(enumType: Record<string, unknown>, value: unknown): string {
   if (typeof value === 'number') return String(Object.entries(enumType).find(([, number]) => number === value)?.[0]);
   return String(value);
 }
-const conditionState = (value: unknown) => enumName(protos.google.cloud.run.v2.Condition.State as never, value);
-const commonReason = (value: unknown) => enumName(protos.google.cloud.run.v2.Condition.CommonReason as never, value);
+const conditionState = (value: unknown) => enumName(protos.google.cloud.run.v2.Condition.State, value);
+const commonReason = (value: unknown) => enumName(protos.google.cloud.run.v2.Condition.CommonReason, value);
 
 function simpleService(extra: Service = {}, container: protos.google.cloud.run.v2.IContainer = {}): Service {
   return { template: { containers: [{ image: IMAGE, ...container }] }, ...extra };
@@ -127,7 +127,7 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     expect(service.etag).toBeTruthy();
     expect(service.labels).toEqual({ app: 'atlantis' });
     expect(String(service.launchStage)).toMatch(/^(GA|4)$/);
-    const container = service.template!.containers![0]!;
+    const container = service.template!.containers![0];
     expect(container.resources?.limits).toEqual({ cpu: '1000m', memory: '512Mi' });
     expect(container.env).toEqual([expect.objectContaining({ name: 'FOO', value: 'bar' })]);
     expect(service.template!.maxInstanceRequestConcurrency).toBe(80);
@@ -315,14 +315,14 @@ describe.each(TRANSPORTS)('Cloud Run v2 over %s', (transport) => {
     const [list] = await revisions.listRevisions({ parent: serviceName('atlantis') });
     expect(list.length).toBeGreaterThanOrEqual(2);
     const [latest, older] = list;
-    const refused = await failureOf(() => revisions.deleteRevision({ name: latest!.name! }));
+    const refused = await failureOf(() => revisions.deleteRevision({ name: latest.name! }));
     expect(grpcCodeOf(refused)).toBe(FAILED_PRECONDITION);
-    const [operation] = await revisions.deleteRevision({ name: older!.name! }, FAST_POLLING);
+    const [operation] = await revisions.deleteRevision({ name: older.name! }, FAST_POLLING);
     const [deleted] = await operation.promise();
-    expect(deleted.name).toBe(older!.name);
-    const gone = await failureOf(() => revisions.getRevision({ name: older!.name! }));
+    expect(deleted.name).toBe(older.name);
+    const gone = await failureOf(() => revisions.getRevision({ name: older.name! }));
     expect(grpcCodeOf(gone)).toBe(NOT_FOUND);
-    expect(messageOf(gone)).toBe(`revision "${older!.name}" not found`);
+    expect(messageOf(gone)).toBe(`revision "${older.name}" not found`);
   });
 
   test('IAM policy: get, set with etags, unknown members, testIamPermissions; NOT_FOUND for a missing service', async () => {
@@ -990,7 +990,7 @@ describe('Cloud Run v2: URLs, --deny, request log, state', () => {
     const tooLong = serviceUrls(record, '12345678901234'); // 49 + 1 + 14 = 64
     expect(tooLong).toHaveLength(1);
     expect(tooLong[0]).toMatch(/^https:\/\/a+-[a-z0-9]{10}-ew\.a\.run\.app$/);
-    expect(tooLong[0]!.split('//')[1]!.split('.')[0]!.length).toBeLessThanOrEqual(63);
+    expect(tooLong[0].split('//')[1].split('.')[0].length).toBeLessThanOrEqual(63);
   });
 
   test('--deny: the denied permission fails PERMISSION_DENIED and is missing from testIamPermissions; invokerIamDisabled needs setIamPolicy', async () => {

@@ -57,8 +57,8 @@ class Registry {
   /** The token for `scope`, following the challenge's realm with Basic `oauth2accesstoken:<access token>`. */
   async token(scope: string, accessToken = 'ya29.emulator'): Promise<string> {
     const challenge = (await this.send('GET', '/v2/')).headers.get('www-authenticate') ?? '';
-    const realm = /realm="([^"]+)"/.exec(challenge)![1]!;
-    const service = /service="([^"]+)"/.exec(challenge)![1]!;
+    const realm = /realm="([^"]+)"/.exec(challenge)![1];
+    const service = /service="([^"]+)"/.exec(challenge)![1];
     const basic = Buffer.from(`oauth2accesstoken:${accessToken}`).toString('base64');
     const response = await fetch(`${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(scope)}`, {
       headers: { Authorization: `Basic ${basic}` },
@@ -227,11 +227,11 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
         tags: ['v0.47.1'],
         mediaType: 'application/vnd.oci.image.index.v1+json',
       });
-      expect(images[0]!.imageManifests?.map((m) => [m.os, m.architecture, m.digest])).toEqual([
+      expect(images[0].imageManifests?.map((m) => [m.os, m.architecture, m.digest])).toEqual([
         ['linux', 'amd64', amd64.digest],
         ['linux', 'arm64', get.json.manifests[1].digest],
       ]);
-      expect(Number(images[0]!.imageSizeBytes)).toBeGreaterThan(1_000_000);
+      expect(Number(images[0].imageSizeBytes)).toBeGreaterThan(1_000_000);
     } finally {
       await client.close();
     }
@@ -356,7 +356,7 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
       ['docker.registry.v2/GetManifest', 'NOT_FOUND'],
     ]);
     expect(entries.every((entry) => entry.api === API && entry.transport === 'rest' && entry.mutating === false)).toBe(true);
-    expect(entries[2]!.resource).toBe(`projects/${PROJECT}/locations/${REGION}/repositories/ghcr`);
+    expect(entries[2].resource).toBe(`projects/${PROJECT}/locations/${REGION}/repositories/ghcr`);
   });
 });
 

@@ -241,7 +241,7 @@ describe('Cloud Run v1 domain mappings on the regional endpoint', () => {
       { api: RUN, method: 'google.cloud.run.v1.DomainMappings/GetDomainMapping', status: 'OK', mutating: false, transport: 'rest' },
       { api: RUN, method: 'google.cloud.run.v1.DomainMappings/DeleteDomainMapping', status: 'OK', mutating: true, transport: 'rest' },
     ]);
-    expect(emulator.requestLog()[0]!.resource).toBe(`namespaces/${projectId}/domainmappings/logged.example.com`);
+    expect(emulator.requestLog()[0].resource).toBe(`namespaces/${projectId}/domainmappings/logged.example.com`);
   });
 });
 

@@ -96,9 +96,9 @@ describe('the recording parser and comparer', () => {
   test('parses every recording into request/response pairs', () => {
     const exchanges = loadRecording('iam-service-account.http.log');
     expect(exchanges).toHaveLength(6);
-    expect(exchanges[1]!.request).toMatchObject({ method: 'POST', host: 'iam.googleapis.com', body: { accountId: 'gsa-${uniqueId}' } });
-    expect(exchanges[0]!.response).toMatchObject({ status: 404, body: { error: { message: 'Unknown service account' } } });
-    expect(exchanges[5]!.response.body).toEqual({});
+    expect(exchanges[1].request).toMatchObject({ method: 'POST', host: 'iam.googleapis.com', body: { accountId: 'gsa-${uniqueId}' } });
+    expect(exchanges[0].response).toMatchObject({ status: 404, body: { error: { message: 'Unknown service account' } } });
+    expect(exchanges[5].response.body).toEqual({});
   });
 
   test('reports missing, unexpected and different fields; captures placeholders; ignores volatile values', () => {

@@ -75,13 +75,13 @@ export function parseRecording(text: string, file = '(inline)'): RecordedExchang
     .filter(Boolean);
   return blocks.map((block, index) => {
     const lines = block.split('\n');
-    const [method, url] = lines[0]!.split(' ', 2) as [string, string];
+    const [method, url] = lines[0].split(' ', 2) as [string, string];
     const requestHeadersEnd = lines.findIndex((line, i) => i > 0 && line.trim() === '');
     const statusIndex = lines.findIndex((line, i) => i > requestHeadersEnd && STATUS_LINE.test(line));
     if (requestHeadersEnd < 0 || statusIndex < 0) throw new Error(`${file}: exchange ${index} is malformed`);
     const responseHeadersEnd = lines.findIndex((line, i) => i > statusIndex && line.trim() === '');
-    const [, status, statusText] = STATUS_LINE.exec(lines[statusIndex]!)!;
-    const host = url.split('/')[2]!;
+    const [, status, statusText] = STATUS_LINE.exec(lines[statusIndex])!;
+    const host = url.split('/')[2];
     return {
       file,
       index,
@@ -95,7 +95,7 @@ export function parseRecording(text: string, file = '(inline)'): RecordedExchang
       },
       response: {
         status: Number(status),
-        statusText: statusText!,
+        statusText: statusText,
         headers: parseHeaders(lines.slice(statusIndex + 1, responseHeadersEnd < 0 ? lines.length : responseHeadersEnd)),
         body: responseHeadersEnd < 0 ? undefined : parseBody(lines.slice(responseHeadersEnd + 1)),
       },
@@ -173,8 +173,8 @@ function matchPlaceholders(expected: string, actual: string, captures: Record<st
   for (const match of expected.matchAll(PLACEHOLDER)) {
     pattern += escapeRegExp(expected.slice(last, match.index));
     pattern += '(.+?)';
-    names.push(match[1]!);
-    last = match.index! + match[0].length;
+    names.push(match[1]);
+    last = match.index + match[0].length;
   }
   pattern += escapeRegExp(expected.slice(last));
   const found = new RegExp(`^${pattern}$`).exec(actual);

@@ -156,7 +156,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(firstPage).toHaveLength(3);
     expect(firstResponse?.totalSize).toBe(4);
     const [secondPage, , secondResponse] = await client.listSecrets(
-      { parent, pageSize: 3, pageToken: firstResponse!.nextPageToken! },
+      { parent, pageSize: 3, pageToken: firstResponse.nextPageToken! },
       { autoPaginate: false },
     );
     expect(secondPage.map((secret) => secret.name)).toEqual([canonical('x'.repeat(255))]);

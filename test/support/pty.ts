@@ -124,7 +124,7 @@ export function runCliPty(
     const armTimer = () => {
       clearTimeout(timer);
       if (stepIndex < options.steps.length) {
-        const step = options.steps[stepIndex]!;
+        const step = options.steps[stepIndex];
         timer = setTimeout(
           () => fail(`step ${stepIndex + 1}: ${String(step.expect)} did not appear within ${stepTimeoutMs} ms`),
           stepTimeoutMs,
@@ -133,7 +133,7 @@ export function runCliPty(
     };
     const advance = async () => {
       while (!typing && !failed && stepIndex < options.steps.length) {
-        const step = options.steps[stepIndex]!;
+        const step = options.steps[stepIndex];
         const text = screen();
         const rest = text.slice(consumed);
         let at = -1;
@@ -178,7 +178,7 @@ export function runCliPty(
         failed = true;
         reject(
           new Error(
-            `the CLI exited (${code}) before step ${stepIndex + 1} (${String(options.steps[stepIndex]!.expect)})\n${stderr}\n--- terminal ---\n${screen().slice(-4000)}`,
+            `the CLI exited (${code}) before step ${stepIndex + 1} (${String(options.steps[stepIndex].expect)})\n${stderr}\n--- terminal ---\n${screen().slice(-4000)}`,
           ),
         );
         return;

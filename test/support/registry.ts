@@ -228,7 +228,7 @@ export async function pushImage(baseUrl: string, name: string, tag: string, opti
   }
   if (!options.index)
     return {
-      digest: manifests[0]!.digest,
+      digest: manifests[0].digest,
       mediaType: OCI.manifest,
       platforms: manifests.map(({ platform, digest }) => ({ platform, digest })),
       layerDigest,

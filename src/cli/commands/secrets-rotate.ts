@@ -54,7 +54,7 @@ export const handler: CommandHandler = async (ctx, input) => {
       ? `written to ${o.output}, mode 0600`
       : `\`atlantis-run secrets show ${d.name}\` on a terminal prints it`;
   const steps = rotationSteps(config, d.name, url, reveal, result.rollout === 'rolled-out' || result.rollout === 'already-pinned');
-  const pushed = result.secrets[0]!;
+  const pushed = result.secrets[0];
   if (ctx.globals.json) {
     ctx.host.result({
       ok: true,

@@ -186,17 +186,17 @@ function checkLocation(location: string, field: string): void {
 function parseParent(parent: string, services: EmulatorServices): { project: ProjectRecord; location: string } {
   const match = PARENT.exec(parent ?? '');
   if (!match) throw invalidArgument('parent', `Invalid parent "${parent ?? ''}": expected projects/{project}/locations/{location}.`);
-  const project = services.projects.require(match[1]!, API);
-  checkLocation(match[2]!, 'parent');
-  return { project, location: match[2]! };
+  const project = services.projects.require(match[1], API);
+  checkLocation(match[2], 'parent');
+  return { project, location: match[2] };
 }
 
 /** The canonical name (project id, not number) of a repository name, or undefined when it is malformed. */
 function canonicalRepositoryName(name: string, services: EmulatorServices): string | undefined {
   const match = REPOSITORY_NAME.exec(name ?? '');
   if (!match) return undefined;
-  const project = services.projects.find(match[1]!);
-  return project ? repositoryName(project.projectId, match[2]!, match[3]!) : undefined;
+  const project = services.projects.find(match[1]);
+  return project ? repositoryName(project.projectId, match[2], match[3]) : undefined;
 }
 
 function findRepository(name: string, services: EmulatorServices): RepositoryRecord | undefined {
@@ -578,9 +578,9 @@ function setPath(object: JsonObject, path: string[], value: JsonValue | undefine
   let node = object;
   for (const segment of path.slice(0, -1)) {
     if (!isJsonObject(node[segment])) node[segment] = {};
-    node = node[segment] as JsonObject;
+    node = node[segment];
   }
-  const last = path[path.length - 1]!;
+  const last = path[path.length - 1];
   if (value === undefined) delete node[last];
   else node[last] = cloneJson(value);
 }
@@ -604,7 +604,7 @@ function updatedRepository(
   for (const path of paths) {
     const allowed = MUTABLE_PATHS[path];
     if (allowed === undefined) {
-      const top = path.split('.')[0]!;
+      const top = path.split('.')[0];
       const known = [
         'name',
         'format',
@@ -806,9 +806,9 @@ function upstreamOf(repo: RepositoryRecord, services: EmulatorServices): { repos
   const byName = REPOSITORY_NAME.exec(uri);
   const byUri = AR_URI.exec(uri);
   const parts = byName
-    ? { project: byName[1]!, location: byName[2]!, repository: byName[3]! }
+    ? { project: byName[1], location: byName[2], repository: byName[3] }
     : byUri
-      ? { location: byUri[1]!, project: byUri[2]!, repository: byUri[3]! }
+      ? { location: byUri[1], project: byUri[2], repository: byUri[3] }
       : undefined;
   if (!parts) return { base: uri };
   const upstream = repositories(services).get(repositoryName(parts.project, parts.location, parts.repository));
@@ -1105,7 +1105,7 @@ function sortImages(list: DockerImageRecord[], orderBy: string | undefined): Doc
   const text = (orderBy ?? '').trim();
   if (!text) return [...list].sort((a, b) => (a.image === b.image ? a.digest.localeCompare(b.digest) : a.image.localeCompare(b.image)));
   const match = /^(\w+)(?:\s+(asc|desc))?$/i.exec(text);
-  const field = match ? IMAGE_ORDER_FIELDS[match[1]!] : undefined;
+  const field = match ? IMAGE_ORDER_FIELDS[match[1]] : undefined;
   if (!match || !field)
     throw invalidArgument(
       'order_by',
@@ -1241,10 +1241,10 @@ export const artifactRegistryApi = defineApi({
             `Invalid docker image name "${request.name ?? ''}": expected projects/{project}/locations/{location}/repositories/{repository}/dockerImages/{image}@sha256:{digest}.`,
           );
         }
-        const repo = requireRepository(match[1]!, ctx);
+        const repo = requireRepository(match[1], ctx);
         // The image part arrives URL-escaped (runatlantis%2Fatlantis), as Google names it, or plain.
-        const image = decodeURIComponent(match[2]!);
-        const record = images(ctx).get(imageKey(repo.name, image, match[3]!));
+        const image = decodeURIComponent(match[2]);
+        const record = images(ctx).get(imageKey(repo.name, image, match[3]));
         if (!record) throw notFound();
         return dockerImageJson(record);
       },

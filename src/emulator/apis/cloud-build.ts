@@ -135,7 +135,7 @@ function canonicalJson(value: JsonValue | undefined): string {
 /** Where a build lives: `parent` (projects/P/locations/L) when given, else `project_id` in the global region. */
 function placeOf(request: { projectId?: string; parent?: string }): { project: string; location: string } | undefined {
   const parent = LOCATION_PARENT.exec(request.parent ?? '');
-  if (parent) return { project: parent[1]!, location: parent[2]! };
+  if (parent) return { project: parent[1], location: parent[2] };
   if (request.projectId) return { project: request.projectId, location: GLOBAL };
   return undefined;
 }
@@ -169,7 +169,7 @@ function substitute(text: string, scan: SubstitutionScan, field: string): string
     const key = braced ?? bare ?? '';
     if (Object.prototype.hasOwnProperty.call(scan.values, key)) {
       scan.used.add(key);
-      return scan.values[key]!;
+      return scan.values[key];
     }
     if (!USER_SUBSTITUTION.test(key)) {
       throw invalidBuild(`invalid value for '${field}': key in the template "${key}" is not a valid built-in substitution`, field);
@@ -248,7 +248,7 @@ function validateSpec(spec: JsonObject, ctx: CallContext): void {
         `invalid value for 'build.service_account': "${serviceAccount}" is not of the form projects/{project}/serviceAccounts/{email}`,
         'build.service_account',
       );
-    const email = match[2]!;
+    const email = match[2];
     if (isUserManagedServiceAccountEmail(email) && !ctx.serviceAccounts.find(email)) {
       throw invalidBuild(`invalid value for 'build.service_account': service account ${email} does not exist`, 'build.service_account');
     }
@@ -503,12 +503,12 @@ export const cloudBuildApi = defineApi({
             `Invalid build name: "${request.name}". Expected projects/{project}/locations/{location}/builds/{build}.`,
             'name',
           );
-        const projectRef = named ? named[1]! : request.projectId;
-        const id = named ? named[3]! : request.id;
+        const projectRef = named ? named[1] : request.projectId;
+        const id = named ? named[3] : request.id;
         if (!projectRef) throw invalidBuild('project_id is required.', 'project_id');
         if (!id) throw invalidBuild('id is required.', 'id');
         const project = ctx.projects.require(projectRef, API);
-        return buildJson(findBuild(ctx, project, named ? named[2]! : GLOBAL, id), Date.now());
+        return buildJson(findBuild(ctx, project, named ? named[2] : GLOBAL, id), Date.now());
       },
     }),
 

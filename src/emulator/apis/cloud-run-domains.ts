@@ -354,8 +354,8 @@ function hostScope(request: HostRequest, services: EmulatorServices): Scope {
 
 function projectsScope(reference: string, services: EmulatorServices): { scope: Scope; name?: string } {
   const match = /^projects\/([^/]+)\/locations\/([^/]+)(?:\/domainmappings\/([^/]+))?$/.exec(reference);
-  if (!match || !REGION.test(match[2]!)) throw new ApiError('INVALID_ARGUMENT', `Invalid resource name "${reference}".`);
-  return { scope: { project: projectOf(services, match[1]!), region: match[2]! }, ...(match[3] ? { name: match[3] } : {}) };
+  if (!match || !REGION.test(match[2])) throw new ApiError('INVALID_ARGUMENT', `Invalid resource name "${reference}".`);
+  return { scope: { project: projectOf(services, match[1]), region: match[2] }, ...(match[3] ? { name: match[3] } : {}) };
 }
 
 /** The REST routes; `routeExists` tells whether a Cloud Run service exists (injected by cloud-run.ts). */

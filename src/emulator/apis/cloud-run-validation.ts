@@ -44,7 +44,7 @@ const SUFFIX_FACTOR: Record<string, number> = {
 export function parseQuantity(text: string): number | undefined {
   const match = QUANTITY.exec(text.trim());
   if (!match) return undefined;
-  return Number(match[1]) * SUFFIX_FACTOR[match[2] ?? '']!;
+  return Number(match[1]) * SUFFIX_FACTOR[match[2] ?? ''];
 }
 
 const MI = 2 ** 20;
@@ -115,7 +115,7 @@ export function checkServiceId(serviceId: string): void {
 export function parseSecretReference(reference: string): { project?: string; secret: string } | undefined {
   if (SECRET_ID.test(reference)) return { secret: reference };
   const match = SECRET_NAME.exec(reference);
-  return match ? { project: match[1]!, secret: match[2]! } : undefined;
+  return match ? { project: match[1], secret: match[2] } : undefined;
 }
 
 // -------------------------------------------------------------------------------------------

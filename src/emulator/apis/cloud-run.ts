@@ -176,8 +176,8 @@ interface ParsedParent {
 function parseParent(parent: string, ctx: EmulatorServices, allowWildcard = false): ParsedParent {
   const match = PARENT.exec(parent);
   if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid parent "${parent}": expected projects/{project}/locations/{location}.`);
-  checkLocation(match[2]!, allowWildcard);
-  return { project: requireProject(ctx, match[1]!), location: match[2]! };
+  checkLocation(match[2], allowWildcard);
+  return { project: requireProject(ctx, match[1]), location: match[2] };
 }
 
 interface ParsedServiceName extends ParsedParent {
@@ -192,9 +192,9 @@ function parseServiceName(name: string, ctx: EmulatorServices): ParsedServiceNam
       'INVALID_ARGUMENT',
       `Invalid service name "${name}": expected projects/{project}/locations/{location}/services/{service}.`,
     );
-  checkLocation(match[2]!);
-  const project = requireProject(ctx, match[1]!);
-  return { project, location: match[2]!, serviceId: match[3]!, key: serviceKey(project.projectId, match[2]!, match[3]!) };
+  checkLocation(match[2]);
+  const project = requireProject(ctx, match[1]);
+  return { project, location: match[2], serviceId: match[3], key: serviceKey(project.projectId, match[2], match[3]) };
 }
 
 function serviceNotFound(name: string): ApiError {
@@ -251,7 +251,7 @@ const REGION_CODES: Record<string, string> = {
 function stableLetters(seed: string, length: number): string {
   const digest = createHash('sha256').update(`atlantis-run-emulator:${seed}`).digest();
   let out = '';
-  for (let i = 0; out.length < length; i++) out += REVISION_SUFFIX_ALPHABET[digest[i % digest.length]! % REVISION_SUFFIX_ALPHABET.length];
+  for (let i = 0; out.length < length; i++) out += REVISION_SUFFIX_ALPHABET[digest[i % digest.length] % REVISION_SUFFIX_ALPHABET.length];
   return out;
 }
 
@@ -491,7 +491,7 @@ function settleRevision(revision: RevisionRecord, services: EmulatorServices, no
       condition('ResourcesAvailable', 'CONDITION_SUCCEEDED', now),
     ];
   } else {
-    const failure = { message: problems.map((problem) => problem.message).join('\n'), reason: problems[0]!.reason };
+    const failure = { message: problems.map((problem) => problem.message).join('\n'), reason: problems[0].reason };
     revision.conditions = [
       condition('Ready', 'CONDITION_FAILED', now, failure),
       condition('ResourcesAvailable', 'CONDITION_FAILED', now, failure),
@@ -511,7 +511,7 @@ function resolveTraffic(record: ServiceRecord, services: EmulatorServices): { st
   const hashLabel = hashHostLabel(record);
   const statuses: JsonObject[] = [];
   for (const target of targets) {
-    const status: JsonObject = { type: target.type as string };
+    const status: JsonObject = { type: target.type };
     if (target.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION') {
       const revision = revisionsOf(services).get(revisionName(record, String(target.revision)));
       if (!revision || !revisionIsReady(revision)) {
@@ -519,7 +519,7 @@ function resolveTraffic(record: ServiceRecord, services: EmulatorServices): { st
           error: `Revision '${String(target.revision)}' does not exist or is deleted. Update all traffic to route to currently available revisions.`,
         };
       }
-      status.revision = target.revision as string;
+      status.revision = target.revision;
     } else if (record.latestReadyRevision) {
       status.revision = record.latestReadyRevision;
     }
@@ -721,7 +721,7 @@ function applyUpdateMask(current: JsonObject, requested: JsonObject, mask: strin
         else target[segment] = cloneJson(source);
       } else {
         if (!isJsonObject(target[segment])) target[segment] = {};
-        target = target[segment] as JsonObject;
+        target = target[segment];
       }
     }
   }
@@ -823,10 +823,10 @@ function parseRevisionName(name: string, ctx: EmulatorServices): { key: string; 
       'INVALID_ARGUMENT',
       `Invalid revision name "${name}": expected projects/{project}/locations/{location}/services/{service}/revisions/{revision}.`,
     );
-  checkLocation(match[2]!);
-  const project = requireProject(ctx, match[1]!);
-  const owner = serviceKey(project.projectId, match[2]!, match[3]!);
-  return { key: `${owner}/revisions/${match[4]!}`, serviceKey: owner };
+  checkLocation(match[2]);
+  const project = requireProject(ctx, match[1]);
+  const owner = serviceKey(project.projectId, match[2], match[3]);
+  return { key: `${owner}/revisions/${match[4]}`, serviceKey: owner };
 }
 
 function findRevision(name: string, ctx: EmulatorServices): RevisionRecord {

@@ -179,7 +179,7 @@ function repositoryResource(request: RawHttpRequest): string {
 function acceptOf(request: RawHttpRequest): string[] {
   return (request.headers.accept ?? '')
     .split(',')
-    .map((part) => part.split(';')[0]!.trim().toLowerCase())
+    .map((part) => part.split(';')[0].trim().toLowerCase())
     .filter(Boolean);
 }
 

@@ -48,7 +48,7 @@ function accountJson(account: ServiceAccountRecord): JsonObject {
 function findAccount(name: string, services: EmulatorServices): ServiceAccountRecord {
   const match = ACCOUNT_NAME.exec(name);
   if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid service account name: ${name}.`);
-  const account = services.serviceAccounts.find(match[2]!);
+  const account = services.serviceAccounts.find(match[2]);
   if (!account) throw unknownServiceAccount();
   return account;
 }
@@ -58,12 +58,12 @@ function projectOfAccountName(name: string, services: EmulatorServices): string 
   const match = ACCOUNT_NAME.exec(name);
   if (!match) return undefined;
   if (match[1] !== '-') return match[1];
-  return projectOfServiceAccountEmail(match[2]!) ?? services.serviceAccounts.find(match[2]!)?.projectId;
+  return projectOfServiceAccountEmail(match[2]) ?? services.serviceAccounts.find(match[2])?.projectId;
 }
 
 function projectIdOfParent(parent: string, services: EmulatorServices): string {
   const match = /^projects\/([^/]+)$/.exec(parent);
-  const project = match && match[1] !== '-' ? services.projects.find(match[1]!) : undefined;
+  const project = match && match[1] !== '-' ? services.projects.find(match[1]) : undefined;
   if (!project) throw new ApiError('INVALID_ARGUMENT', `Invalid project name: ${parent}.`);
   return project.projectId;
 }

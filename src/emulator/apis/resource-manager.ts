@@ -21,7 +21,7 @@ function projectNotVisible(): ApiError {
 function projectReferenceOf(resourceName: string): string {
   const match = /^projects\/([^/]+)$/.exec(resourceName);
   if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid resource name: "${resourceName}". Expected projects/{project}.`);
-  return match[1]!;
+  return match[1];
 }
 
 function findProject(reference: string, services: EmulatorServices): ProjectRecord {

@@ -183,14 +183,14 @@ function parseParent(parent: string, ctx: CallContext): ProjectRecord {
   if (REGIONAL_NAME.test(parent)) throw regionalNotEmulated(parent);
   const match = PARENT_NAME.exec(parent ?? '');
   if (!match) throw invalidArgument(`Invalid parent: "${parent}". Expected projects/{project}.`, 'parent');
-  return ctx.projects.require(match[1]!, API);
+  return ctx.projects.require(match[1], API);
 }
 
 function parseSecretName(name: string, ctx: CallContext, field = 'name'): { project: ProjectRecord; secretId: string } {
   if (REGIONAL_NAME.test(name ?? '')) throw regionalNotEmulated(name);
   const match = SECRET_NAME.exec(name ?? '');
   if (!match) throw invalidArgument(`Invalid resource name: "${name}". Expected projects/{project}/secrets/{secret}.`, field);
-  return { project: ctx.projects.require(match[1]!, API), secretId: match[2]! };
+  return { project: ctx.projects.require(match[1], API), secretId: match[2] };
 }
 
 function requireSecret(ctx: CallContext, name: string, field = 'name'): SecretRecord {
@@ -212,7 +212,7 @@ function requireVersion(ctx: CallContext, name: string): { secret: SecretRecord;
   const match = VERSION_NAME.exec(name ?? '');
   if (!match)
     throw invalidArgument(`Invalid resource name: "${name}". Expected projects/{project}/secrets/{secret}/versions/{version}.`, 'name');
-  const project = ctx.projects.require(match[1]!, API);
+  const project = ctx.projects.require(match[1], API);
   const [, , secretId, reference] = match as unknown as [string, string, string, string];
   const key = secretKey(project.projectNumber, secretId);
   const secret = lookupSecret(ctx, project, secretId, ctx.now);
@@ -531,7 +531,7 @@ function parseFilter<T>(
   const terms = text.split(/\s+(?:AND\s+)?/).filter((part) => part !== 'AND');
   const predicates = terms.map((part) => {
     const match = /^([A-Za-z0-9_.-]+)(=|:)(.+)$/.exec(part);
-    const predicate = match && term(match[1]!, match[2]!, unquote(match[3]!));
+    const predicate = match && term(match[1], match[2], unquote(match[3]));
     if (!predicate)
       throw invalidArgument(
         `Invalid filter: "${text}". The emulator supports labels.KEY=VALUE, labels.KEY:VALUE, labels.KEY:*, name:TEXT and state:STATE terms joined by AND.`,
@@ -548,7 +548,7 @@ function secretFilter(filter: string | undefined): Predicate<SecretRecord> {
       const key = field.slice('labels.'.length);
       if (operator === ':' && value === '*') return (secret) => secret.labels?.[key] !== undefined;
       return (secret) =>
-        secret.labels?.[key] !== undefined && (operator === '=' ? secret.labels[key] === value : secret.labels[key]!.includes(value));
+        secret.labels?.[key] !== undefined && (operator === '=' ? secret.labels[key] === value : secret.labels[key].includes(value));
     }
     if (field === 'name') return (secret) => (operator === '=' ? secret.secretId === value : secret.secretId.includes(value));
     return undefined;
@@ -587,7 +587,7 @@ function checkSecretRoles(policy: JsonValue | undefined): void {
 /** `S` (in `project`) or `projects/P/secrets/S` (P overrides `project`) → the project reference and secret id. */
 function secretReference(project: string, secret: string): { project: string; secretId: string } {
   const match = SECRET_NAME.exec(secret);
-  return match ? { project: match[1]!, secretId: match[2]! } : { project, secretId: secret };
+  return match ? { project: match[1], secretId: match[2] } : { project, secretId: secret };
 }
 
 /** For Cloud Run's revision readiness: does `secret` (an id in `project`, or projects/P/secrets/S) have `version` (a number or "latest"), and is it ENABLED? */

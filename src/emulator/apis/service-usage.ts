@@ -42,13 +42,13 @@ function requireKnown(services: string[]): void {
 function parseServiceName(name: string, services: EmulatorServices): { project: ProjectRecord; service: string } {
   const match = SERVICE_NAME.exec(name);
   if (!match) throw invalidName(name);
-  return { project: services.projects.require(match[1]!, API), service: match[2]! };
+  return { project: services.projects.require(match[1], API), service: match[2] };
 }
 
 function parseParent(parent: string, services: EmulatorServices): ProjectRecord {
   const match = PARENT_NAME.exec(parent);
   if (!match) throw invalidName(parent);
-  return services.projects.require(match[1]!, API);
+  return services.projects.require(match[1], API);
 }
 
 /** google.api.serviceusage.v1.Service as Google renders it. */
@@ -190,7 +190,7 @@ export const serviceUsageApi = defineApi({
       const { rendered } = applyChange(payload as unknown as ServiceChange, services, 'ENABLED');
       return {
         metadata: EMPTY_METADATA,
-        response: { '@type': typeUrlOf('google.api.serviceusage.v1.EnableServiceResponse'), service: rendered[0]! },
+        response: { '@type': typeUrlOf('google.api.serviceusage.v1.EnableServiceResponse'), service: rendered[0] },
       };
     },
     batchEnableServices(payload, services) {
@@ -204,7 +204,7 @@ export const serviceUsageApi = defineApi({
       const { rendered } = applyChange(payload as unknown as ServiceChange, services, 'DISABLED');
       return {
         metadata: EMPTY_METADATA,
-        response: { '@type': typeUrlOf('google.api.serviceusage.v1.DisableServiceResponse'), service: rendered[0]! },
+        response: { '@type': typeUrlOf('google.api.serviceusage.v1.DisableServiceResponse'), service: rendered[0] },
       };
     },
   },

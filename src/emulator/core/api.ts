@@ -171,5 +171,5 @@ export function isMutatingMethod(methodName: string, declared?: boolean): boolea
 
 /** `run.googleapis.com` → `run`. */
 export function shortNameOf(api: ApiDefinition): string {
-  return api.shortName ?? api.service.split('.')[0]!;
+  return api.shortName ?? api.service.split('.')[0];
 }

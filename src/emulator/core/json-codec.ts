@@ -82,7 +82,7 @@ export function fieldByJsonName(type: Type, key: string): Field | undefined {
       index.set(field.name, field);
       index.set(snakeCase(field.name), field);
       index.set(camelCase(field.name), field);
-      const jsonName = (field.options as Record<string, unknown> | undefined)?.json_name;
+      const jsonName = field.options?.json_name;
       if (typeof jsonName === 'string') index.set(jsonName, field);
     }
     fieldNameIndexes.set(type, index);
@@ -91,13 +91,13 @@ export function fieldByJsonName(type: Type, key: string): Field | undefined {
 }
 
 function jsonNameOf(field: Field): string {
-  const jsonName = (field.options as Record<string, unknown> | undefined)?.json_name;
+  const jsonName = field.options?.json_name;
   return typeof jsonName === 'string' ? jsonName : field.name;
 }
 
 /** The reflected name of an Any's fields: descriptor files differ (`type_url` vs `typeUrl`). */
 function anyFieldNames(anyType: Type): { typeUrl: string; value: string } {
-  return { typeUrl: anyType.fieldsById[1]!.name, value: anyType.fieldsById[2]!.name };
+  return { typeUrl: anyType.fieldsById[1].name, value: anyType.fieldsById[2].name };
 }
 
 function join(at: string, key: string): string {
@@ -212,7 +212,7 @@ export class ProtoJsonCodec {
 
   /** Validates JSON against `type` and re-renders it canonically (names, enums, int64, timestamps…). */
   normalize(type: Type, json: JsonValue, encoding: JsonEncoding = {}): JsonObject {
-    return this.toJson(type, this.fromJson(type, json, '') as ObjectForm, encoding) as JsonObject;
+    return this.toJson(type, this.fromJson(type, json, ''), encoding) as JsonObject;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ export class ProtoJsonCodec {
         break;
     }
     if (WRAPPER_TYPES.has(name)) {
-      return { value: this.scalarFromJson(type.fieldsById[1]!, json, at) };
+      return { value: this.scalarFromJson(type.fieldsById[1], json, at) };
     }
     if (!isJsonObject(json)) throw invalidValueError(at, `type.googleapis.com/${name}`, json);
     const form: ObjectForm = {};
@@ -356,7 +356,7 @@ export class ProtoJsonCodec {
       throw new ApiError('INVALID_ARGUMENT', `Invalid JSON payload received. Unknown type "${typeUrl}" in google.protobuf.Any at '${at}'.`);
     let innerJson: JsonValue;
     if (ANY_VALUE_WRAPPED.has(innerName) && 'value' in json) {
-      innerJson = json.value as JsonValue;
+      innerJson = json.value;
     } else {
       const { ['@type']: _ignored, ...fields } = json;
       innerJson = fields;
@@ -392,7 +392,7 @@ export class ProtoJsonCodec {
         break;
     }
     if (WRAPPER_TYPES.has(name)) {
-      const valueField = type.fieldsById[1]!;
+      const valueField = type.fieldsById[1];
       return this.scalarToJson(
         valueField,
         object.value ?? (valueField.type === 'string' || valueField.type === 'bytes' ? '' : valueField.type === 'bool' ? false : 0),

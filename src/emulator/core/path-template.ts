@@ -37,7 +37,7 @@ export function compileTemplate(template: string): CompiledTemplate {
   let specificity = 0;
   let i = 0;
   while (i < template.length) {
-    const char = template[i]!;
+    const char = template[i];
     if (char === '{') {
       const end = template.indexOf('}', i);
       if (end < 0) throw new Error(`unclosed "{" in path template ${template}`);
@@ -69,7 +69,7 @@ export function compileTemplate(template: string): CompiledTemplate {
       if (!found) return undefined;
       const bindings = new Map<string, string>();
       variables.forEach((variable, index) => {
-        bindings.set(variable.fieldPath, decodePathValue(found[index + 1]!));
+        bindings.set(variable.fieldPath, decodePathValue(found[index + 1]));
       });
       return bindings;
     },

@@ -126,7 +126,7 @@ export function httpRulesOf(method: Method): HttpRule[] {
   };
   for (const option of method.parsedOptions ?? []) {
     const raw = (option as Record<string, unknown>)['(google.api.http)'];
-    if (raw && typeof raw === 'object') add(raw as RawHttpRule);
+    if (raw && typeof raw === 'object') add(raw);
   }
   return rules;
 }

@@ -11,7 +11,6 @@ import {
   type OperationCompleter,
   type RawHttpRoute,
 } from './api.js';
-import type { JsonValue } from './json.js';
 import { compileTemplate, type CompiledTemplate } from './path-template.js';
 import { httpRulesOf, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
 
@@ -173,7 +172,7 @@ export class ApiRegistry {
         : {}),
       ...(route.project ? { project: (request, services) => route.project!(request as never, services) } : {}),
       ...(route.mutating !== undefined ? { mutating: route.mutating } : {}),
-      handle: async (request, ctx) => (await route.handle(request as never, ctx)) as unknown as JsonValue,
+      handle: async (request, ctx) => await route.handle(request as never, ctx),
     };
     const method: MethodBinding = {
       api,
@@ -193,7 +192,7 @@ export class ApiRegistry {
   }
 
   private registerOperations(service: Service): void {
-    const getOperation = service.methods.GetOperation!;
+    const getOperation = service.methods.GetOperation;
     const grpcBinding: MethodBinding = {
       api: OPERATIONS_API,
       rpcName: 'google.longrunning.Operations/GetOperation',

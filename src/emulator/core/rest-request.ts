@@ -99,7 +99,7 @@ function setPath(target: JsonObject, path: string[], value: JsonValue, append: b
     if (!isJsonObject(next)) node[segment] = {};
     node = node[segment] as JsonObject;
   }
-  const last = path[path.length - 1]!;
+  const last = path[path.length - 1];
   if (append) {
     const existing = node[last];
     node[last] = Array.isArray(existing) ? [...existing, value] : [value];

@@ -77,7 +77,7 @@ export class StateStore {
         throw new Error(`${file} is not an emulator state file: ${(error as Error).message}`);
       }
       if (loaded.formatVersion !== 1) throw new Error(`${file}: unsupported emulator state format ${String(loaded.formatVersion)}`);
-      return new StateStore({ ...emptyState(), ...loaded } as StateData, file);
+      return new StateStore({ ...emptyState(), ...loaded }, file);
     }
     return new StateStore(emptyState(), file);
   }

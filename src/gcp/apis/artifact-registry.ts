@@ -47,7 +47,7 @@ export async function createRepository(
   const client = await gcp.factory.artifactRegistry();
   const resource = `${parent}/repositories/${repositoryId}`;
   const [operation] = await gcp.caller.run({ api: API, method: 'CreateRepository', resource, mutating: true }, () =>
-    client.createRepository({ parent, repositoryId, repository: body as never }, NO_GAX_RETRY),
+    client.createRepository({ parent, repositoryId, repository: body }, NO_GAX_RETRY),
   );
   await waitForOperation(gcp, operation, { api: API, label: `create repository ${repositoryId}`, resource, timeoutMs });
 }

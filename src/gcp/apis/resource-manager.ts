@@ -40,7 +40,7 @@ export async function getProjectPolicy(gcp: Gcp, projectId: string): Promise<Iam
   const [policy] = await gcp.caller.run({ api: API, method: 'GetIamPolicy', resource }, () =>
     client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } }, NO_GAX_RETRY),
   );
-  return policy as IamPolicy;
+  return policy;
 }
 
 export async function setProjectPolicy(gcp: Gcp, projectId: string, policy: IamPolicy): Promise<IamPolicy> {
@@ -49,5 +49,5 @@ export async function setProjectPolicy(gcp: Gcp, projectId: string, policy: IamP
   const [updated] = await gcp.caller.run({ api: API, method: 'SetIamPolicy', resource, mutating: true, retry: IAM_SET }, () =>
     client.setIamPolicy({ resource, policy }, NO_GAX_RETRY),
   );
-  return updated as IamPolicy;
+  return updated;
 }

@@ -32,7 +32,7 @@ export async function createService(
   const { name: _name, ...body } = serviceToObjectForm(service);
   const resource = `${parent}/services/${serviceId}`;
   const [operation] = await gcp.caller.run({ api: API, method: 'CreateService', resource, mutating: true }, () =>
-    client.createService({ parent, serviceId, service: body as never }, NO_GAX_RETRY),
+    client.createService({ parent, serviceId, service: body }, NO_GAX_RETRY),
   );
   await waitForOperation(gcp, operation, {
     api: API,
@@ -47,7 +47,7 @@ export async function updateService(gcp: Gcp, service: ServiceJson, options: Ser
   const client = await gcp.factory.services();
   const resource = String(service.name);
   const [operation] = await gcp.caller.run({ api: API, method: 'UpdateService', resource, mutating: true }, () =>
-    client.updateService({ service: serviceToObjectForm(service) as never }, NO_GAX_RETRY),
+    client.updateService({ service: serviceToObjectForm(service) }, NO_GAX_RETRY),
   );
   await waitForOperation(gcp, operation, {
     api: API,

@@ -108,7 +108,7 @@ export async function getSecretPolicy(gcp: Gcp, secretName: string): Promise<Iam
   const [policy] = await gcp.caller.run({ api: API, method: 'GetIamPolicy', resource: secretName }, () =>
     client.getIamPolicy({ resource: secretName, options: { requestedPolicyVersion: 3 } }, NO_GAX_RETRY),
   );
-  return policy as IamPolicy;
+  return policy;
 }
 
 export async function setSecretPolicy(gcp: Gcp, secretName: string, policy: IamPolicy): Promise<IamPolicy> {
@@ -116,5 +116,5 @@ export async function setSecretPolicy(gcp: Gcp, secretName: string, policy: IamP
   const [updated] = await gcp.caller.run({ api: API, method: 'SetIamPolicy', resource: secretName, mutating: true, retry: IAM_SET }, () =>
     client.setIamPolicy({ resource: secretName, policy }, NO_GAX_RETRY),
   );
-  return updated as IamPolicy;
+  return updated;
 }

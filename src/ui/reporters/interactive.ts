@@ -73,7 +73,7 @@ export class InteractiveReporter implements Reporter {
     }
     // ora is loaded on first use so that commands which never spin never pay for it.
     this.spinnerLoading ??= import('ora').then(({ default: ora }) => {
-      this.spinner = ora({ stream: this.stderr as NodeJS.WriteStream, discardStdin: false });
+      this.spinner = ora({ stream: this.stderr, discardStdin: false });
       this.refresh();
     });
   }
