@@ -86,7 +86,7 @@ async function callGetService(transport: 'grpc' | 'rest'): Promise<unknown> {
   const port = transport === 'grpc' ? grpcPort : restPort;
   const factory = new ClientFactory({ emulatorHost: `127.0.0.1:${port}`, transport });
   try {
-    const client = await factory.serviceUsage();
+    const client = await factory.client('serviceUsage');
     await client.getService({ name: 'projects/p/services/run.googleapis.com' }, { retry: null } as never);
     throw new Error('expected the call to fail');
   } catch (err) {

@@ -28,7 +28,7 @@ beforeAll(() => {
     'src/init/document.ts',
     'src/init/run.ts',
     'src/cli/commands/init.ts',
-    'src/cli/registry.ts',
+    'src/cli/command-table.ts',
     'src/ui/host.ts',
   ]);
 });

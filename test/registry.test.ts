@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GcpError } from '../src/gcp/errors.js';
 import { ClientFactory, factoryOptionsFromEnv } from '../src/gcp/factory.js';
-import { MEDIA_TYPES, RegistryClient, parseImageReference } from '../src/gcp/registry.js';
+import { MEDIA_TYPES, RegistryClient, parseImageReference } from '../src/gcp/docker-registry-client.js';
 import {
   HTPASSWD_TOKEN,
   deleteManifest,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GcpError } from '../src/gcp/errors.js';
-import { IAM_WRITE, isEtagConflict, isIamPropagation, isRateLimited, isUnavailable, withRetry } from '../src/gcp/retry.js';
+import { isEtagConflict, isIamPropagation, isRateLimited, isUnavailable, TRANSIENT, withRetry } from '../src/gcp/retry.js';
 
 const err = (code: GcpError['code'], message = 'x') => new GcpError(code, message);
 
@@ -33,7 +33,7 @@ describe('withRetry', () => {
         if (calls === 2) throw err('ABORTED', 'There were concurrent policy changes.');
         return 'ok';
       },
-      { predicates: IAM_WRITE, minDelayMs: 1, onRetry: (e) => retried.push(e.code) },
+      { predicates: [...TRANSIENT, isEtagConflict], minDelayMs: 1, onRetry: (e) => retried.push(e.code) },
     );
     expect(value).toBe('ok');
     expect(calls).toBe(3);

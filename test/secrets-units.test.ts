@@ -2,9 +2,9 @@
 // is sent back to Cloud Run, and how possible values on the command line are screened.
 import { describe, expect, it } from 'vitest';
 import { screenValueArguments } from '../src/cli/value-arguments.js';
-import { commands } from '../src/cli/registry.js';
+import { commands } from '../src/cli/command-table.js';
 import { versionsToDisable } from '../src/secrets/prune.js';
-import { pinnedVersions, revisionPins, withPinnedVersions, writableService } from '../src/secrets/pins.js';
+import { pinnedVersions, revisionPins, withPinnedVersions, writableService } from '../src/cloudrun/pins.js';
 import { redact } from '../src/util/redact.js';
 import type { VersionInfo } from '../src/gcp/apis/secret-manager.js';
 

@@ -361,7 +361,7 @@ describe('secrets push', () => {
   });
 
   it('asks with hidden input on a terminal when no source has a value', async () => {
-    assertBuilt(['src/cli/commands/secrets-push.ts', 'src/secrets/source.ts', 'src/secrets/push.ts', 'src/cli/registry.ts']);
+    assertBuilt(['src/cli/commands/secrets-push.ts', 'src/secret-values/source.ts', 'src/secrets/push.ts', 'src/cli/command-table.ts']);
     const { dir, env, read } = await deployed();
     // The built CLI on a pseudo-terminal: inquirer's password prompt in raw mode, keys typed.
     const screen = await runCliPty(['secrets', 'push', 'vcs-token'], {

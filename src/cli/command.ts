@@ -1,16 +1,17 @@
-// Commands as small typed definitions (wrangler's createCommand idea): metadata and options here,
-// the handler in its own module that is imported only when that command runs — so `--help` never
-// loads gRPC, the Google clients, zod or YAML.
+// Commands as small typed definitions (wrangler's createCommand idea): metadata and options in the
+// command table, the handler in its own module that is imported only when that command runs — so
+// `--help` never loads gRPC, the Google clients, zod or YAML. A handler's options are typed from its
+// option list in the command table (`Handler<typeof deployOptions>`), never cast.
 import type { CommandContext } from './context.js';
 
 export interface OptionDefinition {
   /** Commander flag syntax, e.g. "--wait-timeout <duration>" or "-y, --yes". */
-  flags: string;
-  description: string;
-  default?: string | boolean | string[];
+  readonly flags: string;
+  readonly description: string;
+  readonly default?: string | boolean | readonly string[];
   /** Repeatable option collecting values into an array. */
-  repeatable?: boolean;
-  hidden?: boolean;
+  readonly repeatable?: boolean;
+  readonly hidden?: boolean;
 }
 
 export interface ArgumentDefinition {
@@ -19,11 +20,25 @@ export interface ArgumentDefinition {
   required?: boolean;
 }
 
-export interface CommandInput {
+// "--wait-timeout <duration>" → "wait-timeout" → "waitTimeout", as commander names it.
+type LongName<F extends string> = F extends `${string}--${infer Rest}` ? (Rest extends `${infer Name} ${string}` ? Name : Rest) : never;
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+type ValueOf<O extends OptionDefinition> = O extends { repeatable: true }
+  ? string[]
+  : O['flags'] extends `${string}<${string}>`
+    ? string
+    : boolean;
+
+/** The parsed options of a command, typed from its option list: a value when defaulted, else possibly absent. */
+export type OptionsOf<Os extends readonly OptionDefinition[]> = {
+  [O in Os[number] as Camel<LongName<O['flags']>>]: O extends { default: unknown } ? ValueOf<O> : ValueOf<O> | undefined;
+};
+
+export interface CommandInput<Options = Record<string, unknown>> {
   /** Positional argument (at most one, by the CLI's grammar). */
   arg?: string | undefined;
   /** Command options (not the global ones), camel-cased by commander. */
-  options: Record<string, unknown>;
+  options: Options;
   /**
    * Excess arguments and unknown options, only for definitions with `refuseValueArguments` (every
    * other command lets commander reject them). Possibly secret values: registered for redaction.
@@ -31,15 +46,18 @@ export interface CommandInput {
   extra?: string[];
 }
 
-export type CommandHandler = (ctx: CommandContext, input: CommandInput) => Promise<number | void>;
+export type CommandHandler<Options = Record<string, unknown>> = (
+  ctx: CommandContext,
+  input: CommandInput<Options>,
+) => Promise<number | void>;
 
-export interface CommandDefinition {
+export interface CommandDefinition<Os extends readonly OptionDefinition[] = readonly OptionDefinition[]> {
   /** "render", or "secrets push" for a noun-verb pair. */
   name: string;
   summary: string;
   description?: string;
   argument?: ArgumentDefinition;
-  options?: OptionDefinition[];
+  options?: Os;
   examples?: string[];
   /** Takes the run lock on the lockfile for its whole duration (mutating commands). */
   mutates?: boolean;
@@ -53,9 +71,14 @@ export interface CommandDefinition {
    * values before anything is logged, then refuses them with the reason (exit 2).
    */
   refuseValueArguments?: boolean;
-  load: () => Promise<{ handler: CommandHandler }>;
+  load: () => Promise<{ handler: CommandHandler<never> }>;
 }
 
-export function defineCommand(definition: CommandDefinition): CommandDefinition {
+/** A handler typed by its command's option list: `export const handler: Handler<typeof deployOptions> = …`. */
+export type Handler<Os extends readonly OptionDefinition[] = readonly []> = CommandHandler<OptionsOf<Os>>;
+
+export function defineCommand<const Os extends readonly OptionDefinition[] = readonly []>(
+  definition: CommandDefinition<Os>,
+): CommandDefinition<Os> {
   return definition;
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command as CommandType } from 'commander';
 import type { CommandDefinition, CommandInput } from './command.js';
-import { commands } from './registry.js';
+import { commands } from './command-table.js';
 import type { GlobalOptions } from './context.js';
 
 export interface CliIo {

@@ -72,7 +72,9 @@ export async function runCommand(
       cleanups.push(() => lock.release());
     }
     const { handler } = await definition.load();
-    code = (await handler(ctx, input)) ?? ExitCode.ok;
+    // The one untyped seam: commander parsed `input` from this definition's own option list, which
+    // is what the handler's options are typed from.
+    code = (await handler(ctx, input as never)) ?? ExitCode.ok;
   } catch (err) {
     code = reportError(err, ctx, io);
   } finally {

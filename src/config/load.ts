@@ -9,8 +9,6 @@ import { configSchema, type ParsedConfig } from './schema.js';
 import { validateConfig } from './validate.js';
 import { resourceNames, type ResourceNames } from './names.js';
 
-export const DEFAULT_CONFIG_FILE = 'atlantis-run.yaml';
-
 /** Values given on the command line or in the environment that override the file. */
 export interface ConfigOverrides {
   project?: string | undefined;

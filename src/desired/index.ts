@@ -7,6 +7,7 @@ import type { AtlantisRunConfig } from '../config/load.js';
 import { deterministicUrl } from '../config/names.js';
 import { formatQuantity, parseQuantity } from '../config/quantity.js';
 import type { SecretSourceConfig } from '../config/schema.js';
+import type { RunEnvVar, RunService, RunVolume } from '../gcp/apis/run-types.js';
 
 export const MANAGED_LABEL = { 'managed-by': 'atlantis-run' } as const;
 export const DATA_DIR = '/app/atlantis';
@@ -65,13 +66,12 @@ export interface DesiredState {
   project: string;
   region: string;
   projectNumber: string;
-  apis: string[];
   repository?: DesiredRepository;
   secrets: DesiredSecret[];
   serviceAccount: { accountId: string; email: string; displayName: string; description: string };
   bindings: DesiredBinding[];
   image: DesiredImage;
-  service: Record<string, unknown>;
+  service: RunService;
   url: string;
   webhookUrl: string;
   domain?: { name: string; routeName: string };
@@ -112,7 +112,6 @@ export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): Desi
     project: config.project,
     region: config.region,
     projectNumber,
-    apis: apis.sort(),
     ...(repository ? { repository } : {}),
     secrets,
     serviceAccount: {
@@ -177,8 +176,8 @@ interface ServiceInputs {
   saEmail: string;
 }
 
-// The Cloud Run v2 Service with the Atlantis defaults of DESIGN §3 phase 7.
-function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): Record<string, unknown> {
+// The Cloud Run v2 Service with the Atlantis defaults (ARCHITECTURE.md, "The service Atlantis runs in").
+function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunService {
   const port = config.atlantis.port;
   const memoryBytes = parseQuantity(config.resources.memory)!;
   // Default volume: half the memory, leaving the rest to Atlantis and Terraform.
@@ -199,9 +198,9 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): Recor
     plainEnv.ATLANTIS_WEB_BASIC_AUTH = 'true';
     plainEnv.ATLANTIS_WEB_USERNAME = config.access.uiUser;
   }
-  const env: Record<string, unknown>[] = [];
-  const volumes: Record<string, unknown>[] = [{ name: 'atlantis-data', emptyDir: { medium: 'MEMORY', sizeLimit } }];
-  const volumeMounts: Record<string, unknown>[] = [{ name: 'atlantis-data', mountPath: DATA_DIR }];
+  const env: RunEnvVar[] = [];
+  const volumes: RunVolume[] = [{ name: 'atlantis-data', emptyDir: { medium: 'MEMORY', sizeLimit } }];
+  const volumeMounts: { name: string; mountPath: string }[] = [{ name: 'atlantis-data', mountPath: DATA_DIR }];
 
   for (const secret of inputs.secrets) {
     const delivery = secret.spec.delivery;
@@ -221,7 +220,7 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): Recor
   }
   for (const [name, value] of Object.entries(plainEnv)) env.push({ name, value });
   // A stable order makes the spec, and therefore plan diffs, deterministic.
-  env.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  env.sort((a, b) => a.name.localeCompare(b.name));
 
   return {
     name: config.names.serviceName,

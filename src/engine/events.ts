@@ -10,6 +10,21 @@ export interface FieldChange {
   to?: unknown;
 }
 
+/** One change a phase plans (and later applies or reports): what the plan shows, field by field. */
+export interface PlannedChange {
+  kind: string;
+  resource: string;
+  action: ChangeAction;
+  fields?: FieldChange[];
+  /** Why, when it is not obvious from the fields (e.g. "retry the failed revision"). */
+  reason?: string;
+}
+
+export interface Warning {
+  message: string;
+  hint?: string;
+}
+
 export type EngineEvent =
   | { type: 'phase-start'; phase: string; title: string }
   | { type: 'phase-end'; phase: string; status: 'ok' | 'failed' | 'skipped'; changed: number; elapsedMs: number; summary?: string }
@@ -28,3 +43,27 @@ export type EngineEvent =
   | { type: 'warning'; message: string; hint?: string; phase?: string };
 
 export type EventSink = (event: EngineEvent) => void;
+
+/**
+ * Runs `work` as a span: phase-start before, phase-end after (ok with its summary, or failed with
+ * the error's message), the elapsed time measured here. Every phase-like step reports through it.
+ */
+export async function withSpan<T>(
+  emit: EventSink,
+  span: { phase: string; title: string },
+  work: () => Promise<T>,
+  outcome: (value: T) => { changed: number; summary?: string | undefined } = () => ({ changed: 0 }),
+): Promise<T> {
+  const started = Date.now();
+  emit({ type: 'phase-start', phase: span.phase, title: span.title });
+  try {
+    const value = await work();
+    const { changed, summary } = outcome(value);
+    emit({ type: 'phase-end', phase: span.phase, status: 'ok', changed, elapsedMs: Date.now() - started, ...(summary ? { summary } : {}) });
+    return value;
+  } catch (err) {
+    const summary = err instanceof Error ? err.message : String(err);
+    emit({ type: 'phase-end', phase: span.phase, status: 'failed', changed: 0, elapsedMs: Date.now() - started, summary });
+    throw err;
+  }
+}

@@ -1,86 +1,184 @@
-// One shape for every phase (firebase-tools' prepare/deploy/release idea): what it needs, how it
-// reads live state, how it diffs against the desired state, how it applies that diff, and what it
-// returns for the lockfile. `plan` runs read + diff; `deploy` runs all of it.
+// The phase contract (firebase-tools' prepare/deploy/release idea, typed end to end): a phase
+// declares, next to its code, everything the engine needs about it — the phases it needs, the Google
+// APIs and IAM permissions a deploy of it needs, the clients it reads with, its lockfile record and
+// how it is torn down — and implements read → plan → apply. `plan()` is pure and returns a typed
+// decision; `apply()` receives exactly that decision. The engine collects the declarations of the
+// enabled phases (preflight's permission check, the APIs to enable, the client warm-up) and walks the
+// same `needs` graph forwards for deploy and backwards for destroy. ARCHITECTURE.md, "Adding a phase".
 import type { AtlantisRunConfig } from '../config/load.js';
-import { desiredState, type Facts, type DesiredState } from '../desired/index.js';
-import type { Gcp } from '../gcp/call.js';
-import type { LockedResources, LockfileData } from '../state/lockfile.js';
-import type { ChangeAction, EventSink, FieldChange } from './events.js';
+import { desiredState, type DesiredState, type Facts } from '../desired/index.js';
+import type { ClientNeed } from '../gcp/factory.js';
+import type { RecordKey } from '../state/lockfile.js';
+import type { RunContext } from './context.js';
+import type { PlannedChange, Warning } from './events.js';
 
-export type PhaseName = 'preflight' | 'apis' | 'registry' | 'secrets' | 'identity' | 'bindings' | 'image' | 'service' | 'domain';
+export type { PlannedChange, Warning } from './events.js';
 
-export interface PlannedChange {
-  kind: string;
-  resource: string;
-  action: ChangeAction;
-  fields?: FieldChange[];
-  /** Why, when it is not obvious from the fields (e.g. "retry the failed revision"). */
-  reason?: string;
+/** What the enabled phases need, collected from their declarations. */
+export interface Requirements {
+  /** Google APIs to enable (service names, sorted). */
+  apis: string[];
+  /** IAM permissions on the project a deploy uses (sorted, distinct). */
+  permissions: string[];
+  /** Clients the reads go through, created before the read wave. */
+  clients: ClientNeed[];
 }
 
-/** What the engine knows that the configuration does not: filled as phases read and apply. */
-export interface EngineFacts extends Facts {
-  /** APIs that are (or, in a plan, will be) enabled. */
-  enabledApis?: Set<string>;
-  /** APIs that are disabled right now: reads against them were skipped (nothing can exist there). */
-  disabledApis?: Set<string>;
-  /** Secret versions that will be added by this run (their numbers are not known before apply). */
-  newSecretVersions?: Set<string>;
-  serviceAccountExists?: boolean;
-}
-
-export interface PhaseContext {
-  config: AtlantisRunConfig;
-  gcp: Gcp;
-  emit: EventSink;
-  /** The lockfile as read at the start (a cache: never trusted over live state). */
-  lock: LockfileData | undefined;
-  facts: EngineFacts;
+/** What a phase sees: the run, the desired state with the facts known so far, and the requirements. */
+export interface PhaseContext extends RunContext {
+  readonly mode: 'plan' | 'deploy';
+  /** Facts only the cloud knows, filled as phases plan and apply (project number, versions, image). */
+  readonly facts: Facts;
   /** The desired state with the facts known so far. */
   desired(): DesiredState;
-  env: NodeJS.ProcessEnv;
-  waitTimeoutMs: number;
-  mode: 'plan' | 'deploy';
+  readonly requirements: Requirements;
 }
 
-export interface PhasePlan {
+export interface PhasePlan<Decision> {
   changes: PlannedChange[];
   /** Problems that stop the run before any change (missing permissions, a missing secret value…). */
   blockers?: Error[];
-  warnings?: { message: string; hint?: string }[];
+  warnings?: Warning[];
+  /** What apply() will do: apply receives exactly this. */
+  decision: Decision;
+  /** Facts this plan predicts for the phases planned after it. */
+  facts?: Facts;
 }
 
-export interface PhaseResult {
-  /** Records merged into the lockfile when the phase finishes. */
-  record?: Partial<LockedResources>;
+export interface PhaseResult<Rec> {
+  /** The phase's lockfile record, written as soon as the phase finishes. */
+  record?: Rec;
   /** A one-line summary for the report and progress. */
   summary?: string;
+  /** Facts known only now (real secret version numbers, the resolved image). */
+  facts?: Facts;
 }
 
-export interface Phase<Live = unknown> {
-  name: PhaseName;
+/** One deletion `destroy` makes. */
+export interface TeardownStep {
+  kind: string;
+  resource: string;
+  /** What the phase's record calls the resource, when it keeps one entry per resource. */
+  id?: string;
+  run(): Promise<void>;
+}
+
+export interface TeardownPlan {
+  steps: TeardownStep[];
+  /** Resources deliberately kept (secrets without --purge-secrets), for the report. */
+  kept?: string[];
+}
+
+export interface TeardownOptions {
+  purgeSecrets: boolean;
+}
+
+/**
+ * How `destroy` removes what the phase created: a read of what exists (not found and disabled APIs
+ * both mean "nothing here"), then the steps. Phases without one keep what they made (APIs stay enabled).
+ */
+export interface Teardown<Found, Rec> {
+  read(ctx: RunContext, options: TeardownOptions): Promise<Found>;
+  plan(ctx: RunContext, found: Found, options: TeardownOptions): TeardownPlan;
+  /** The record once `step` is done; the default drops the whole record. */
+  forget?(record: Rec, step: TeardownStep): Rec | undefined;
+}
+
+export interface Phase<Name extends string = string, Live = unknown, Decision = unknown, Rec = unknown, Found = unknown> {
+  name: Name;
   title: string;
-  /** Phases whose apply must finish before this one's apply starts. */
-  needs: PhaseName[];
+  /** Phases whose apply must finish before this one's apply starts (and which it outlives in destroy). */
+  needs: readonly string[];
   /** False when the configuration does not use this phase (no domain, own image…). */
   enabled(config: AtlantisRunConfig): boolean;
+  /** Google APIs a deploy of this phase uses. */
+  apis(config: AtlantisRunConfig): string[];
+  /** IAM permissions on the project a deploy of this phase uses; preflight checks them all at once. */
+  permissions(config: AtlantisRunConfig): string[];
+  /** Clients `read` goes through (warmed up before the read wave). */
+  clients: readonly ClientNeed[];
+  /** Where the lockfile keeps this phase's record. */
+  record?: RecordKey<Rec>;
   /** Reads live state. Every phase's read runs at once, before any apply: reads need only names. */
   read(ctx: PhaseContext): Promise<Live>;
-  /** Pure: the changes that make live state match the desired state. May add predicted facts. */
-  plan(ctx: PhaseContext, live: Live): PhasePlan;
+  /** Pure: the changes that make live state match the desired state, and the decision to apply them. */
+  plan(ctx: PhaseContext, live: Live): PhasePlan<Decision>;
   /**
-   * Applies exactly the planned changes (recomputed with the facts known by now), and returns what
-   * the lockfile records. Called for every phase, also without changes (then it makes no mutating
-   * call and only reports), so that a run without a lockfile rebuilds it.
+   * Named step for what only apply time knows: recomputes the decision with the facts established
+   * by the phases applied before (real secret version numbers instead of predicted ones).
    */
-  apply(ctx: PhaseContext, live: Live, plan: PhasePlan): Promise<PhaseResult>;
+  refresh?(ctx: PhaseContext, decision: Decision): Decision;
+  /**
+   * Applies exactly the decision and returns the lockfile record. Called for every enabled phase,
+   * also without changes (then it makes no mutating call), so that a run without a lockfile
+   * rebuilds it.
+   */
+  apply(ctx: PhaseContext, decision: Decision): Promise<PhaseResult<Rec>>;
+  teardown?: Teardown<Found, Rec>;
 }
 
-/** A phase context over `facts`: its desired state always reflects the facts known so far. */
-export function createPhaseContext(base: Omit<PhaseContext, 'facts' | 'desired'>, facts: EngineFacts): PhaseContext {
-  return { ...base, facts, desired: () => desiredState(base.config, facts) };
-}
+/** Any phase, as the engine handles them in lists. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of phases of different Live/Decision/Rec types
+export type AnyPhase = Phase<string, any, any, any, any>;
 
-export function definePhase<Live>(phase: Phase<Live>): Phase<Live> {
+/** Typed at the definition, erased in lists: a phase file exports `definePhase({...})`. */
+export function definePhase<const Name extends string, Live, Decision, Rec = never, Found = never>(
+  phase: Phase<Name, Live, Decision, Rec, Found>,
+): Phase<Name, Live, Decision, Rec, Found> {
   return phase;
+}
+
+/** Orders phases so that every phase comes after the phases it needs (among those given). */
+export function orderPhases<P extends AnyPhase>(phases: readonly P[]): P[] {
+  const byName = new Map(phases.map((p) => [p.name, p]));
+  const ordered: P[] = [];
+  const visiting = new Set<string>();
+  const visit = (p: P) => {
+    if (ordered.includes(p)) return;
+    if (visiting.has(p.name)) throw new Error(`phase dependency cycle at ${p.name}`);
+    visiting.add(p.name);
+    for (const need of p.needs) {
+      const dep = byName.get(need);
+      if (dep) visit(dep);
+    }
+    visiting.delete(p.name);
+    ordered.push(p);
+  };
+  phases.forEach(visit);
+  return ordered;
+}
+
+/**
+ * What `phase` waits for among the `active` phases: its needs, resolved through inactive ones (if
+ * registry is off, image waits for what registry waited for).
+ */
+export function effectiveNeeds(phase: AnyPhase, all: ReadonlyMap<string, AnyPhase>, active: ReadonlySet<string>): Set<string> {
+  const result = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (names: readonly string[]) => {
+    for (const n of names) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (active.has(n)) result.add(n);
+      else walk(all.get(n)?.needs ?? []);
+    }
+  };
+  walk(phase.needs);
+  return result;
+}
+
+/** The APIs, permissions and clients the phases enabled by `config` declare. */
+export function requirementsOf(phases: readonly AnyPhase[], config: AtlantisRunConfig): Requirements {
+  const enabled = phases.filter((p) => p.enabled(config));
+  const distinct = <T>(items: T[]) => [...new Set(items)];
+  return {
+    apis: distinct(enabled.flatMap((p) => p.apis(config))).sort(),
+    permissions: distinct(enabled.flatMap((p) => p.permissions(config))).sort(),
+    clients: distinct(enabled.flatMap((p) => [...p.clients])),
+  };
+}
+
+/** A phase context over a run: its desired state always reflects the facts known so far. */
+export function createPhaseContext(run: RunContext, mode: PhaseContext['mode'], requirements: Requirements, facts: Facts): PhaseContext {
+  return { ...run, mode, facts, requirements, desired: () => desiredState(run.config, facts) };
 }

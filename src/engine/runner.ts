@@ -1,31 +1,33 @@
-// The runner: every phase reads live state at once (reads need only names), then the plan is made
-// phase by phase in dependency order, then — for deploy, after confirmation — phases apply as soon
-// as the phases they need have finished, independent ones concurrently. Each finished phase's
+// The runner: every enabled phase reads live state at once (reads need only names), then the plan is
+// made phase by phase in dependency order, then — for deploy, after confirmation — phases apply as
+// soon as the phases they need have finished, independent ones concurrently. Each finished phase's
 // record goes to the lockfile immediately, so a run killed at any point leaves a valid record of
 // what finished, and the next run converges from live state anyway.
 import { AtlantisRunError } from '../errors.js';
-import type { AtlantisRunConfig } from '../config/load.js';
-import type { Gcp } from '../gcp/call.js';
-import type { LockedResources, LockfileData } from '../state/lockfile.js';
-import type { EventSink } from './events.js';
-import { createPhaseContext, type EngineFacts, type Phase, type PhaseName, type PhasePlan, type PhaseResult } from './phase.js';
+import type { Facts } from '../desired/index.js';
+import type { RecordKey } from '../state/lockfile.js';
+import type { RunContext } from './context.js';
+import {
+  createPhaseContext,
+  effectiveNeeds,
+  orderPhases,
+  requirementsOf,
+  type AnyPhase,
+  type PhaseContext,
+  type PhasePlan,
+  type PhaseResult,
+  type Requirements,
+} from './phase.js';
+import { withSpan } from './events.js';
 
 export interface EngineOptions {
-  config: AtlantisRunConfig;
-  gcp: Gcp;
-  emit: EventSink;
-  lock: LockfileData | undefined;
-  env: NodeJS.ProcessEnv;
-  waitTimeoutMs: number;
   mode: 'plan' | 'deploy';
   /** Asked after the plan when there are changes; false cancels the deploy. */
   confirm?: (plan: EnginePlan) => Promise<boolean>;
-  /** Called with each finished phase's record (and the facts so far), in completion order. */
-  onRecord?: (phase: PhaseName, record: Partial<LockedResources>, facts: EngineFacts) => Promise<void>;
 }
 
 export interface EnginePlan {
-  phases: { name: PhaseName; title: string; plan: PhasePlan }[];
+  phases: { name: string; title: string; plan: PhasePlan<unknown> }[];
   changeCount: number;
 }
 
@@ -33,97 +35,59 @@ export interface EngineResult {
   plan: EnginePlan;
   applied: boolean;
   cancelled: boolean;
-  facts: EngineFacts;
-  results: Partial<Record<PhaseName, PhaseResult>>;
-  /** What each phase read (for status). */
-  live: Map<PhaseName, unknown>;
+  facts: Facts;
+  requirements: Requirements;
+  results: Record<string, PhaseResult<unknown>>;
+  /** What each phase read (for status): typed through `liveOf`. */
+  live: Map<string, unknown>;
 }
 
-/** Orders phases so that every phase comes after the phases it needs (among those enabled). */
-export function orderPhases(phases: Phase<unknown>[]): Phase<unknown>[] {
-  const byName = new Map(phases.map((p) => [p.name, p]));
-  const ordered: Phase<unknown>[] = [];
-  const visiting = new Set<string>();
-  const visit = (p: Phase<unknown>) => {
-    if (ordered.includes(p)) return;
-    if (visiting.has(p.name)) throw new Error(`phase dependency cycle at ${p.name}`);
-    visiting.add(p.name);
-    for (const need of p.needs) {
-      const dep = byName.get(need);
-      if (dep) visit(dep);
-    }
-    visiting.delete(p.name);
-    ordered.push(p);
-  };
-  phases.forEach(visit);
-  return ordered;
+/** What `phase` read in this run, typed by the phase. */
+export function liveOf<L>(result: EngineResult, phase: { name: string; read(ctx: PhaseContext): Promise<L> }): L | undefined {
+  return result.live.get(phase.name) as L | undefined;
 }
 
-/** Needs resolved through disabled phases: if registry is off, image waits for what registry waited for. */
-function effectiveNeeds(phase: Phase<unknown>, all: Map<PhaseName, Phase<unknown>>, active: Set<PhaseName>): Set<PhaseName> {
-  const result = new Set<PhaseName>();
-  const walk = (names: PhaseName[]) => {
-    for (const n of names) {
-      if (active.has(n)) result.add(n);
-      else walk(all.get(n)?.needs ?? []);
-    }
-  };
-  walk(phase.needs);
-  return result;
+/** What `phase` recorded in this run, typed by the phase. */
+export function resultOf<R>(result: EngineResult, phase: { name: string; record?: RecordKey<R> }): PhaseResult<R> | undefined {
+  return result.results[phase.name] as PhaseResult<R> | undefined;
 }
 
-export async function runEngine(allPhases: Phase<unknown>[], options: EngineOptions): Promise<EngineResult> {
-  const { config, emit } = options;
-  const facts: EngineFacts = {
-    projectNumber: options.lock?.projectNumber,
-  };
-  const ctx = createPhaseContext(
-    { config, gcp: options.gcp, emit, lock: options.lock, env: options.env, waitTimeoutMs: options.waitTimeoutMs, mode: options.mode },
-    facts,
-  );
+export async function runEngine(allPhases: readonly AnyPhase[], run: RunContext, options: EngineOptions): Promise<EngineResult> {
+  const { config, emit } = run;
+  const facts: Facts = { projectNumber: run.lock?.projectNumber };
+  const requirements = requirementsOf(allPhases, config);
+  const ctx = createPhaseContext(run, options.mode, requirements, facts);
   const all = new Map(allPhases.map((p) => [p.name, p]));
   const phases = orderPhases(allPhases.filter((p) => p.enabled(config)));
   const active = new Set(phases.map((p) => p.name));
 
-  // 1. Read: everything at once.
-  const readStarted = Date.now();
-  emit({ type: 'phase-start', phase: 'refresh', title: 'Reading live state' });
-  await options.gcp.factory.warmUp();
-  const reads = await Promise.allSettled(phases.map((p) => p.read(ctx)));
-  const failedRead = reads.findIndex((r) => r.status === 'rejected');
-  if (failedRead >= 0) {
-    emit({ type: 'phase-end', phase: 'refresh', status: 'failed', changed: 0, elapsedMs: Date.now() - readStarted });
+  // 1. Read: everything at once, through clients created up front.
+  const live = await withSpan(emit, { phase: 'refresh', title: 'Reading live state' }, async () => {
+    await run.gcp.factory.warmUp(requirements.clients);
+    const reads = await Promise.allSettled(phases.map((p) => p.read(ctx)));
     // Preflight's verdict (no access, no permission) explains the others' failures: it comes first.
-    throw (reads[failedRead] as PromiseRejectedResult).reason;
-  }
-  const live = new Map(phases.map((p, i) => [p.name, (reads[i] as PromiseFulfilledResult<unknown>).value]));
-  emit({ type: 'phase-end', phase: 'refresh', status: 'ok', changed: 0, elapsedMs: Date.now() - readStarted });
+    const failed = reads.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return new Map(phases.map((p, i) => [p.name, (reads[i] as PromiseFulfilledResult<unknown>).value]));
+  });
 
   // 2. Plan, in dependency order (later phases see the facts earlier ones predict).
   const plan: EnginePlan = { phases: [], changeCount: 0 };
   const blockers: Error[] = [];
   for (const phase of phases) {
-    const phasePlan = phase.plan(ctx, live.get(phase.name));
+    const phasePlan = phase.plan(ctx, live.get(phase.name)) as PhasePlan<unknown>;
+    Object.assign(facts, phasePlan.facts);
     plan.phases.push({ name: phase.name, title: phase.title, plan: phasePlan });
     plan.changeCount += phasePlan.changes.length;
     for (const change of phasePlan.changes) {
-      emit({
-        type: 'resource-changed',
-        phase: phase.name,
-        kind: change.kind,
-        resource: change.resource,
-        action: change.action,
-        planned: true,
-        ...(change.fields ? { fields: change.fields } : {}),
-      });
+      emit({ type: 'resource-changed', phase: phase.name, ...change, planned: true });
     }
-    for (const w of phasePlan.warnings ?? [])
-      emit({ type: 'warning', phase: phase.name, message: w.message, ...(w.hint ? { hint: w.hint } : {}) });
+    for (const w of phasePlan.warnings ?? []) emit({ type: 'warning', phase: phase.name, ...w });
     blockers.push(...(phasePlan.blockers ?? []));
   }
   if (blockers.length > 0) throw combineBlockers(blockers);
 
-  const result: EngineResult = { plan, applied: false, cancelled: false, facts, results: {}, live };
+  const result: EngineResult = { plan, applied: false, cancelled: false, facts, requirements, results: {}, live };
   if (options.mode === 'plan') return result;
 
   if (plan.changeCount > 0 && options.confirm && !(await options.confirm(plan))) {
@@ -133,40 +97,60 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
 
   // 3. Apply: each phase once the phases it needs are done; independent ones concurrently.
   const planOf = new Map(plan.phases.map((p) => [p.name, p.plan]));
-  const done = new Map<PhaseName, Promise<void>>();
+  await walkGraph(
+    phases,
+    (phase) => effectiveNeeds(phase, all, active),
+    run,
+    async (phase) => {
+      const phasePlan = planOf.get(phase.name)!;
+      const outcome = await withSpan(
+        emit,
+        { phase: phase.name, title: phase.title },
+        () => applyPhase(phase, ctx, phasePlan.decision),
+        (o) => ({ changed: phasePlan.changes.length, summary: o.summary }),
+      );
+      result.results[phase.name] = outcome;
+    },
+  );
+  result.applied = true;
+  return result;
+}
+
+async function applyPhase(phase: AnyPhase, ctx: PhaseContext, planned: unknown): Promise<PhaseResult<unknown>> {
+  const decision: unknown = phase.refresh ? phase.refresh(ctx, planned) : planned;
+  const outcome = (await phase.apply(ctx, decision)) as PhaseResult<unknown>;
+  Object.assign(ctx.facts, outcome.facts);
+  if (phase.record && outcome.record !== undefined) {
+    await ctx.record({ [phase.record.key]: outcome.record }, { projectNumber: ctx.facts.projectNumber });
+  }
+  return outcome;
+}
+
+/**
+ * Runs `step` for every phase once the phases `waitsFor` names have finished theirs, independent
+ * ones concurrently; after the first failure no new phase starts (those running finish), and that
+ * failure is thrown. Deploy walks the needs forwards, destroy backwards.
+ */
+export async function walkGraph<P extends AnyPhase>(
+  phases: readonly P[],
+  waitsFor: (phase: P) => Iterable<string>,
+  run: Pick<RunContext, 'gcp'>,
+  step: (phase: P) => Promise<void>,
+): Promise<void> {
+  const byName = new Map(phases.map((p) => [p.name, p]));
+  const done = new Map<string, Promise<void>>();
   let firstFailure: unknown;
-  const start = (phase: Phase<unknown>): Promise<void> => {
+  const start = (phase: P): Promise<void> => {
     let running = done.get(phase.name);
     if (running) return running;
-    const needs = [...effectiveNeeds(phase, all, active)].map((n) => start(all.get(n)!));
-    running = Promise.all(needs).then(async () => {
-      options.gcp.caller.throwIfAborted();
+    const before = [...waitsFor(phase)].flatMap((n) => (byName.has(n) ? [start(byName.get(n)!)] : []));
+    running = Promise.all(before).then(async () => {
+      run.gcp.caller.throwIfAborted();
       if (firstFailure) throw firstFailure;
-      const started = Date.now();
-      const phasePlan = planOf.get(phase.name)!;
-      emit({ type: 'phase-start', phase: phase.name, title: phase.title });
       try {
-        const outcome = await phase.apply(ctx, live.get(phase.name), phasePlan);
-        result.results[phase.name] = outcome;
-        if (outcome.record && options.onRecord) await options.onRecord(phase.name, outcome.record, facts);
-        emit({
-          type: 'phase-end',
-          phase: phase.name,
-          status: 'ok',
-          changed: phasePlan.changes.length,
-          elapsedMs: Date.now() - started,
-          ...(outcome.summary ? { summary: outcome.summary } : {}),
-        });
+        await step(phase);
       } catch (err) {
         firstFailure ??= err;
-        emit({
-          type: 'phase-end',
-          phase: phase.name,
-          status: 'failed',
-          changed: 0,
-          elapsedMs: Date.now() - started,
-          summary: err instanceof Error ? err.message : String(err),
-        });
         throw err;
       }
     });
@@ -175,16 +159,14 @@ export async function runEngine(allPhases: Phase<unknown>[], options: EngineOpti
   };
   const outcomes = await Promise.allSettled(phases.map(start));
   if (firstFailure) throw firstFailure;
-  const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult | undefined;
+  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (rejected) throw rejected.reason;
-  result.applied = true;
-  return result;
 }
 
 function combineBlockers(blockers: Error[]): Error {
-  if (blockers.length === 1) return blockers[0];
+  if (blockers.length === 1) return blockers[0]!;
   // Report every problem at once; keep the first one's exit code (usage problems exit 2).
-  const first = blockers[0];
+  const first = blockers[0]!;
   const exitCode = first instanceof AtlantisRunError ? first.exitCode : 1;
   const message = `${blockers.length} problems stop this run before any change:\n${blockers.map((b) => `  - ${b.message}`).join('\n')}`;
   return new AtlantisRunError(message, exitCode, first instanceof AtlantisRunError && first.hint ? { hint: first.hint } : {});

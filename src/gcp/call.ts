@@ -4,7 +4,7 @@
 import { InterruptedError } from '../errors.js';
 import type { DebugLog } from '../util/debug-log.js';
 import { GcpError, toGcpError } from './errors.js';
-import { IAM_SET, TRANSIENT, withRetry, type RetryPredicate, type Timing } from './retry.js';
+import { IAM_SET, NO_GAX_RETRY, TRANSIENT, withRetry, type GaxCallOptions, type RetryPredicate, type Timing } from './retry.js';
 import type { ClientFactory } from './factory.js';
 
 export interface CallInfo {
@@ -34,7 +34,11 @@ export class ApiCaller {
     readonly timing: Timing = { retryBaseMs: 500, pollMs: 500 },
   ) {}
 
-  async run<T>(info: CallInfo, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Makes one Google call: `fn` receives the call options every google-gax method takes (its own
+   * retries off: the retries are ours, here, by the predicates of `info.retry`).
+   */
+  async run<T>(info: CallInfo, fn: (options: GaxCallOptions) => Promise<T>): Promise<T> {
     const started = Date.now();
     try {
       const result = await withRetry(
@@ -43,7 +47,7 @@ export class ApiCaller {
           this.stats.calls += 1;
           if (info.mutating) this.stats.mutating += 1;
           this.logger.write('call', { api: info.api, method: info.method, resource: info.resource, mutating: Boolean(info.mutating) });
-          return fn();
+          return fn(NO_GAX_RETRY);
         },
         {
           predicates: info.retry ?? TRANSIENT,
@@ -96,6 +100,23 @@ export interface Gcp {
   caller: ApiCaller;
 }
 
+/**
+ * A read against an API that is not enabled yet answers "absent": nothing can exist there. Normal on a
+ * fresh project, where every read runs before the APIs phase has enabled anything. `onDisabled`
+ * hears which API it was.
+ */
+export async function unlessApiDisabled<T>(read: Promise<T>, absent: T, onDisabled?: (api: string) => void): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof GcpError && err.reason === 'SERVICE_DISABLED') {
+      onDisabled?.(err.metadata.service ?? err.api ?? 'unknown');
+      return absent;
+    }
+    throw err;
+  }
+}
+
 /** Returns undefined for NOT_FOUND: the common "does it exist?" read. */
 export async function orMissing<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
@@ -104,4 +125,9 @@ export async function orMissing<T>(promise: Promise<T>): Promise<T | undefined> 
     if (err instanceof GcpError && err.code === 'NOT_FOUND') return undefined;
     throw err;
   }
+}
+
+/** For teardown reads: what exists, or undefined when it is absent or behind a disabled API (nothing to delete). */
+export function existing<T>(read: Promise<T | undefined>): Promise<T | undefined> {
+  return unlessApiDisabled(orMissing(read), undefined);
 }

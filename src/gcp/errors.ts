@@ -55,10 +55,6 @@ export class GcpError extends Error {
     this.method = extra.method;
     this.resource = extra.resource;
   }
-
-  is(code: GcpCode): boolean {
-    return this.code === code;
-  }
 }
 
 export function isGcpError(err: unknown): err is GcpError {

@@ -3,16 +3,25 @@
 // command that needs one API does not load the others (and `--help` loads none).
 import type { AuthClient } from 'google-auth-library';
 import type { ClientOptions } from 'google-gax';
-import type { ServicesClient, RevisionsClient } from '@google-cloud/run';
-import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
-import type { ProjectsClient } from '@google-cloud/resource-manager';
-import type { ServiceUsageClient } from '@google-cloud/service-usage';
-import type { CloudBuildClient } from '@google-cloud/cloudbuild';
 import { UsageError } from '../errors.js';
 import { toGcpError } from './errors.js';
 
 export type Transport = 'grpc' | 'rest';
+
+// Every generated client the tool uses, each imported on first use only.
+const CLIENTS = {
+  services: async (o: ClientOptions) => new (await import('@google-cloud/run')).v2.ServicesClient(o),
+  revisions: async (o: ClientOptions) => new (await import('@google-cloud/run')).v2.RevisionsClient(o),
+  secretManager: async (o: ClientOptions) => new (await import('@google-cloud/secret-manager')).v1.SecretManagerServiceClient(o),
+  artifactRegistry: async (o: ClientOptions) => new (await import('@google-cloud/artifact-registry')).v1.ArtifactRegistryClient(o),
+  projects: async (o: ClientOptions) => new (await import('@google-cloud/resource-manager')).v3.ProjectsClient(o),
+  serviceUsage: async (o: ClientOptions) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o),
+};
+
+export type ClientName = keyof typeof CLIENTS;
+export type ClientOf<K extends ClientName> = Awaited<ReturnType<(typeof CLIENTS)[K]>>;
+/** What a phase reads with: a generated client, or `token` for the REST-only APIs (IAM, the registry). */
+export type ClientNeed = ClientName | 'token';
 
 export interface FactoryOptions {
   /** host:port of the local emulator (ATLANTIS_RUN_EMULATOR_HOST), or undefined for Google. */
@@ -105,57 +114,24 @@ export class ClientFactory {
     return { authClient, apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() };
   }
 
-  private client<T>(key: string, create: (options: ClientOptions) => Promise<T>): Promise<T> {
-    let existing = this.cache.get(key) as Promise<T> | undefined;
+  /** The client library client `name`, created once (and its library loaded) on first use. */
+  client<K extends ClientName>(name: K): Promise<ClientOf<K>> {
+    let existing = this.cache.get(name) as Promise<ClientOf<K>> | undefined;
     if (!existing) {
-      existing = this.clientOptions().then(create);
-      this.cache.set(key, existing);
+      existing = this.clientOptions().then((options) => CLIENTS[name](options) as Promise<ClientOf<K>>);
+      this.cache.set(name, existing);
     }
     return existing;
   }
 
-  services(): Promise<ServicesClient> {
-    return this.client('run.services', async (o) => new (await import('@google-cloud/run')).v2.ServicesClient(o));
-  }
-
-  revisions(): Promise<RevisionsClient> {
-    return this.client('run.revisions', async (o) => new (await import('@google-cloud/run')).v2.RevisionsClient(o));
-  }
-
-  secretManager(): Promise<SecretManagerServiceClient> {
-    return this.client('secretmanager', async (o) => new (await import('@google-cloud/secret-manager')).v1.SecretManagerServiceClient(o));
-  }
-
-  artifactRegistry(): Promise<ArtifactRegistryClient> {
-    return this.client('artifactregistry', async (o) => new (await import('@google-cloud/artifact-registry')).v1.ArtifactRegistryClient(o));
-  }
-
-  projects(): Promise<ProjectsClient> {
-    return this.client('resourcemanager', async (o) => new (await import('@google-cloud/resource-manager')).v3.ProjectsClient(o));
-  }
-
-  serviceUsage(): Promise<ServiceUsageClient> {
-    return this.client('serviceusage', async (o) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o));
-  }
-
-  cloudBuild(): Promise<CloudBuildClient> {
-    return this.client('cloudbuild', async (o) => new (await import('@google-cloud/cloudbuild')).v1.CloudBuildClient(o));
-  }
-
   /**
-   * Creates the clients a deploy reads through, concurrently, before any call is made. Loading a
-   * client library takes a good part of a second; doing it up front lets every independent read
-   * start at the same moment instead of trickling out as each library finishes loading.
+   * Creates the given clients (and the access token, for REST-only APIs) concurrently, before any
+   * call is made. Loading a client library takes a good part of a second; doing it up front lets
+   * every independent read start at the same moment instead of trickling out as each library loads.
+   * The runner passes what the enabled phases declare they read with.
    */
-  async warmUp(): Promise<void> {
-    await Promise.all([
-      this.services(),
-      this.secretManager(),
-      this.artifactRegistry(),
-      this.projects(),
-      this.serviceUsage(),
-      this.accessToken(),
-    ]);
+  async warmUp(needs: readonly ClientNeed[]): Promise<void> {
+    await Promise.all(needs.map((need) => (need === 'token' ? this.accessToken() : this.client(need))));
   }
 
   /**

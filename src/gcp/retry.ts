@@ -25,8 +25,6 @@ export const isIamPropagation: RetryPredicate = (e) =>
 export const isEtagConflict: RetryPredicate = (e) => e.code === 'ABORTED' || (e.code === 'FAILED_PRECONDITION' && /etag/i.test(e.message));
 
 export const TRANSIENT: RetryPredicate[] = [isRateLimited, isUnavailable];
-/** For read-modify-write of IAM policies: the whole read-modify-write is retried. */
-export const IAM_WRITE: RetryPredicate[] = [...TRANSIENT, isIamPropagation, isEtagConflict];
 /**
  * For the setIamPolicy call itself: a fresh service account may not be visible yet, so retry that;
  * an etag conflict is not retried here (resending the same stale etag cannot succeed) but by the
@@ -34,8 +32,12 @@ export const IAM_WRITE: RetryPredicate[] = [...TRANSIENT, isIamPropagation, isEt
  */
 export const IAM_SET: RetryPredicate[] = [...TRANSIENT, isIamPropagation];
 
-/** Call option that disables google-gax's built-in retries: ours are the only ones. */
+/**
+ * Call options that disable google-gax's built-in retries: ours are the only ones. ApiCaller.run()
+ * hands them to every call it makes, so no API module has to remember them.
+ */
 export const NO_GAX_RETRY = { retry: null } as const;
+export type GaxCallOptions = typeof NO_GAX_RETRY;
 
 export interface RetryOptions {
   predicates?: RetryPredicate[];

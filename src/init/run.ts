@@ -4,14 +4,33 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROVIDERS } from '../atlantis/catalog.js';
-import type { CommandContext } from '../cli/context.js';
 import { parseConfig, type AtlantisRunConfig } from '../config/load.js';
+import type { RunContext } from '../engine/context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
+import type { IoHost } from '../ui/host.js';
+import type { DebugLog } from '../util/debug-log.js';
 import { findDefaults, type InitDefaults } from './defaults.js';
 import { REPO_CONFIG_FILE, renderConfig, schemaReference } from './document.js';
 import { handOffSecrets, type SecretHandoff } from './secrets-handoff.js';
 import { Wizard, type InitAnswers, type InitFlags } from './wizard.js';
+
+/** What init needs from the command that runs it (the CLI's context satisfies it). */
+export interface InitContext {
+  readonly host: IoHost;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly log: DebugLog;
+  readonly signal: AbortSignal;
+  /** Where atlantis-run.yaml goes, and the lockfile beside it. */
+  readonly configPath: string;
+  readonly lockfilePath: string;
+  /** The --config flag as given, repeated in the next steps. */
+  readonly configFlag: string | undefined;
+  onCleanup(fn: () => Promise<void> | void): void;
+  /** Connects to Google Cloud for the written configuration (only when values are stored now). */
+  openRun(waitTimeoutMs: number): Promise<RunContext>;
+}
 
 export interface InitResult {
   configPath: string;
@@ -29,7 +48,7 @@ export interface InitResult {
 /** The starter server-side repo config shipped in the package's templates/. */
 export const REPOS_TEMPLATE = new URL('../../templates/repos.yaml', import.meta.url);
 
-export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<InitResult> {
+export async function runInit(ctx: InitContext, flags: InitFlags): Promise<InitResult> {
   if (flags.nonInteractive) ctx.host.disablePrompts();
   const force = flags.force === true;
   const configPath = ctx.configPath;
@@ -109,8 +128,8 @@ function refuseToOverwrite(file: string, force: boolean, shown: string, otherFla
   });
 }
 
-function nextSteps(ctx: CommandContext, config: AtlantisRunConfig, secrets: SecretHandoff[]): string[] {
-  const withConfig = ctx.globals.config ? ` --config ${ctx.globals.config}` : '';
+function nextSteps(ctx: InitContext, config: AtlantisRunConfig, secrets: SecretHandoff[]): string[] {
+  const withConfig = ctx.configFlag ? ` --config ${ctx.configFlag}` : '';
   const steps: string[] = [];
   for (const s of secrets) if (s.status === 'to-supply') steps.push(`supply ${s.name}: ${s.instruction}`);
   steps.push(`atlantis-run render${withConfig}   — every resource deploy will create, offline`);

@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { PROVIDERS, secretSpecs } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import type { IoHost } from '../ui/host.js';
-import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
+import type { InitContext } from './run.js';
 
 export interface SecretHandoffInput {
   config: AtlantisRunConfig;
@@ -24,7 +24,7 @@ export interface SecretHandoffInput {
   /** --push-secrets: store the values now without asking (from their configured sources). */
   push?: boolean;
   /** The command's context, to reach Google Cloud when values are stored. */
-  ctx?: CommandContext;
+  ctx?: InitContext;
 }
 
 export interface SecretHandoff {
@@ -88,11 +88,11 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
 }
 
 /** Reads (or asks for) each value, enables Secret Manager if needed, and adds staged versions. */
-async function pushNow(input: SecretHandoffInput, ctx: CommandContext, handoffs: SecretHandoff[]): Promise<SecretHandoff[]> {
+async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: SecretHandoff[]): Promise<SecretHandoff[]> {
   const { config, host, env } = input;
   const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([
     import('../desired/index.js'),
-    import('../secrets/values.js'),
+    import('../secret-values/values.js'),
   ]);
   const desired = desiredState(config).secrets;
   const items = [];
@@ -119,15 +119,14 @@ async function pushNow(input: SecretHandoffInput, ctx: CommandContext, handoffs:
     items.push({ desired: d, value });
   }
 
-  const [{ acquireRunLock }, { openSecretsRun }, { pushSecrets }, { serviceStates, enableServices }] = await Promise.all([
+  const [{ acquireRunLock }, { pushSecrets }, { serviceStates, enableServices }] = await Promise.all([
     import('../state/run-lock.js'),
-    import('../cli/commands/secrets-common.js'),
     import('../secrets/push.js'),
     import('../gcp/apis/service-usage.js'),
   ]);
   const lock = acquireRunLock(ctx.lockfilePath, 'init');
   ctx.onCleanup(() => lock.release());
-  const run = await openSecretsRun(ctx, 10 * 60_000);
+  const run = await ctx.openRun(10 * 60_000);
   // A new project has Secret Manager disabled: enable it (only it — deploy enables the rest).
   const api = 'secretmanager.googleapis.com';
   const states = await serviceStates(run.gcp, config.project, [api]);

@@ -1,26 +1,32 @@
-// APIs: batch-get their state, batch-enable only the missing ones, wait for the operation.
+// APIs: batch-get the state of every API the enabled phases declare, batch-enable only the missing
+// ones, wait for the operation. APIs stay enabled on destroy: other things may use them.
 import { definePhase } from '../engine/phase.js';
+import { progress } from '../engine/context.js';
 import { enableServices, serviceStates } from '../gcp/apis/service-usage.js';
-import { progress } from './read-helpers.js';
+import { recordKey } from '../state/lockfile.js';
 
 interface Live {
   states: Record<string, string>;
 }
 
-export const apisPhase = definePhase<Live>({
+export const APIS_RECORD = recordKey<{ enabled: string[] }>('apis');
+
+export const apisPhase = definePhase({
   name: 'apis',
   title: 'Enabling APIs',
   needs: ['preflight'],
   enabled: () => true,
+  apis: () => [],
+  permissions: () => ['serviceusage.services.get', 'serviceusage.services.enable'],
+  clients: ['serviceUsage'],
+  record: APIS_RECORD,
 
-  async read(ctx) {
-    return { states: await serviceStates(ctx.gcp, ctx.config.project, ctx.desired().apis) };
+  async read(ctx): Promise<Live> {
+    return { states: await serviceStates(ctx.gcp, ctx.config.project, ctx.requirements.apis) };
   },
 
   plan(ctx, live) {
-    const apis = ctx.desired().apis;
-    const missing = apis.filter((api) => live.states[api] !== 'ENABLED');
-    ctx.facts.enabledApis = new Set(apis);
+    const missing = ctx.requirements.apis.filter((api) => live.states[api] !== 'ENABLED');
     return {
       changes: missing.map((api) => ({
         kind: 'API',
@@ -28,18 +34,24 @@ export const apisPhase = definePhase<Live>({
         action: 'update' as const,
         fields: [{ path: 'state', from: live.states[api] ?? 'DISABLED', to: 'ENABLED' }],
       })),
+      decision: { missing },
     };
   },
 
-  async apply(ctx, _live, plan) {
-    const missing = plan.changes.map((c) => c.resource);
+  async apply(ctx, { missing }) {
     if (missing.length > 0) {
-      await enableServices(ctx.gcp, ctx.config.project, missing, ctx.waitTimeoutMs, progress(ctx, 'apis', 'enabling', missing.join(', ')));
+      await enableServices(
+        ctx.gcp,
+        ctx.config.project,
+        missing,
+        ctx.waitTimeoutMs,
+        progress(ctx.emit, 'apis', 'enabling', missing.join(', ')),
+      );
       for (const api of missing) ctx.emit({ type: 'resource-changed', phase: 'apis', kind: 'API', resource: api, action: 'update' });
     }
-    const apis = ctx.desired().apis;
+    const apis = ctx.requirements.apis;
     return {
-      record: { apis: { enabled: apis } },
+      record: { enabled: apis },
       summary: missing.length ? `enabled ${missing.length} API${missing.length > 1 ? 's' : ''}` : `${apis.length} APIs enabled`,
     };
   },

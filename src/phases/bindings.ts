@@ -2,109 +2,155 @@
 // project-wide), and the project roles the configuration asks for. Each policy is changed by
 // read-modify-write, retried on etag conflicts and while IAM does not yet know a new account.
 // Bindings this tool added earlier (the lockfile remembers them) and no longer wanted are removed.
-import { definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
-import type { DesiredBinding } from '../desired/index.js';
+import type { RunContext } from '../engine/context.js';
+import { absentIfDisabled } from '../engine/context.js';
+import { definePhase, type PhaseContext, type PlannedChange, type TeardownStep } from '../engine/phase.js';
+import { desiredState, type DesiredBinding } from '../desired/index.js';
 import { getProjectPolicy, setProjectPolicy } from '../gcp/apis/resource-manager.js';
 import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
 import { hasBinding, readModifyWrite, withBinding, withoutBinding, type IamPolicy, type PolicyAccess } from '../gcp/apis/iam-policy.js';
-import { GcpError } from '../gcp/errors.js';
-import { unlessApiDisabled } from './read-helpers.js';
+import { existing, orMissing } from '../gcp/call.js';
+import { lockRecord, recordKey } from '../state/lockfile.js';
 
 interface Live {
   /** Live policy per resource; undefined when the resource (or its API) does not exist yet. */
   policies: Map<string, IamPolicy | undefined>;
 }
 
-function access(ctx: PhaseContext, resource: string): PolicyAccess {
-  if (resource.includes('/secrets/'))
-    return { get: () => getSecretPolicy(ctx.gcp, resource), set: (p) => setSecretPolicy(ctx.gcp, resource, p) };
-  return { get: () => getProjectPolicy(ctx.gcp, ctx.config.project), set: (p) => setProjectPolicy(ctx.gcp, ctx.config.project, p) };
+interface Edits {
+  add: DesiredBinding[];
+  remove: DesiredBinding[];
+  /** The policy as read, saving the first read of the read-modify-write. */
+  known: IamPolicy | undefined;
 }
+
+export const BINDINGS_RECORD = recordKey<{ items: DesiredBinding[] }>('bindings');
+
+/** How to read and write the IAM policy of each kind of resource that carries the tool's bindings. */
+function access(ctx: Pick<RunContext, 'gcp' | 'config'>, resource: string): PolicyAccess {
+  if (resource === `projects/${ctx.config.project}`) {
+    return { get: () => getProjectPolicy(ctx.gcp, ctx.config.project), set: (p) => setProjectPolicy(ctx.gcp, ctx.config.project, p) };
+  }
+  if (/^projects\/[^/]+\/secrets\/[^/]+$/.test(resource)) {
+    return { get: () => getSecretPolicy(ctx.gcp, resource), set: (p) => setSecretPolicy(ctx.gcp, resource, p) };
+  }
+  // A new kind of resource needs its accessor here: never fall back to another resource's policy.
+  throw new Error(`no IAM policy accessor for ${resource}`);
+}
+
+const key = (b: DesiredBinding) => `${b.resource}|${b.role}|${b.member}`;
 
 /** Bindings recorded by an earlier run that the configuration no longer wants. */
 function stale(ctx: PhaseContext): DesiredBinding[] {
   const wanted = new Set(ctx.desired().bindings.map(key));
-  return (ctx.lock?.resources.bindings?.items ?? []).filter((b) => !wanted.has(key(b)));
+  return (lockRecord(ctx.lock, BINDINGS_RECORD)?.items ?? []).filter((b) => !wanted.has(key(b)));
 }
-
-const key = (b: DesiredBinding) => `${b.resource}|${b.role}|${b.member}`;
 
 function label(b: DesiredBinding): string {
   return `${b.role} → ${b.member.replace(/^serviceAccount:/, '')} on ${b.resource}`;
 }
 
-export const bindingsPhase = definePhase<Live>({
+export const bindingsPhase = definePhase({
   name: 'bindings',
   title: 'IAM bindings',
   needs: ['secrets', 'identity'],
   enabled: () => true,
+  apis: () => [],
+  permissions: (config) => [
+    'secretmanager.secrets.getIamPolicy',
+    'secretmanager.secrets.setIamPolicy',
+    ...(config.serviceAccount.roles.length > 0 ? ['resourcemanager.projects.getIamPolicy', 'resourcemanager.projects.setIamPolicy'] : []),
+  ],
+  clients: ['secretManager', 'projects'],
+  record: BINDINGS_RECORD,
 
-  async read(ctx) {
+  async read(ctx): Promise<Live> {
     const resources = new Set([...ctx.desired().bindings, ...stale(ctx)].map((b) => b.resource));
     const entries = await Promise.all(
-      [...resources].map(async (resource) => {
-        const policy = await unlessApiDisabled(
-          ctx,
-          access(ctx, resource)
-            .get()
-            .catch((err: unknown) => {
-              if (err instanceof GcpError && err.code === 'NOT_FOUND') return undefined;
-              throw err;
-            }),
-          undefined,
-        );
-        return [resource, policy] as const;
-      }),
+      [...resources].map(
+        async (resource) => [resource, await absentIfDisabled(ctx, orMissing(access(ctx, resource).get()), undefined)] as const,
+      ),
     );
     return { policies: new Map(entries) };
   },
 
   plan(ctx, live) {
     const changes: PlannedChange[] = [];
+    const edits = new Map<string, Edits>();
+    const edit = (resource: string) =>
+      edits.get(resource) ?? edits.set(resource, { add: [], remove: [], known: live.policies.get(resource) }).get(resource)!;
     for (const b of ctx.desired().bindings) {
-      if (!hasBinding(live.policies.get(b.resource), b.role, b.member))
-        changes.push({ kind: 'IAM binding', resource: label(b), action: 'create' });
+      if (hasBinding(live.policies.get(b.resource), b.role, b.member)) continue;
+      changes.push({ kind: 'IAM binding', resource: label(b), action: 'create' });
+      edit(b.resource).add.push(b);
     }
     for (const b of stale(ctx)) {
-      if (hasBinding(live.policies.get(b.resource), b.role, b.member))
-        changes.push({ kind: 'IAM binding', resource: label(b), action: 'delete' });
+      if (!hasBinding(live.policies.get(b.resource), b.role, b.member)) continue;
+      changes.push({ kind: 'IAM binding', resource: label(b), action: 'delete' });
+      edit(b.resource).remove.push(b);
     }
-    return { changes };
+    return { changes, decision: { edits } };
   },
 
-  async apply(ctx, live) {
-    const add = ctx.desired().bindings.filter((b) => !hasBinding(live.policies.get(b.resource), b.role, b.member));
-    const remove = stale(ctx).filter((b) => hasBinding(live.policies.get(b.resource), b.role, b.member));
-    const byResource = new Map<string, { add: DesiredBinding[]; remove: DesiredBinding[] }>();
-    for (const b of add) (byResource.get(b.resource) ?? byResource.set(b.resource, { add: [], remove: [] }).get(b.resource)!).add.push(b);
-    for (const b of remove)
-      (byResource.get(b.resource) ?? byResource.set(b.resource, { add: [], remove: [] }).get(b.resource)!).remove.push(b);
+  async apply(ctx, { edits }) {
     // One read-modify-write per policy; different policies are independent and go in parallel.
     await Promise.all(
-      [...byResource].map(async ([resource, edits]) => {
-        const known = live.policies.get(resource);
+      [...edits].map(async ([resource, e]) => {
         await readModifyWrite(
           access(ctx, resource),
           (policy) => {
-            let next = policy;
-            for (const b of edits.add) next = withBinding(next, b.role, b.member);
-            for (const b of edits.remove) next = withoutBinding(next, b.role, b.member);
             const changed =
-              edits.add.some((b) => !hasBinding(policy, b.role, b.member)) ||
-              edits.remove.some((b) => hasBinding(policy, b.role, b.member));
-            return changed ? next : undefined;
+              e.add.some((b) => !hasBinding(policy, b.role, b.member)) || e.remove.some((b) => hasBinding(policy, b.role, b.member));
+            if (!changed) return undefined;
+            let next = policy;
+            for (const b of e.add) next = withBinding(next, b.role, b.member);
+            for (const b of e.remove) next = withoutBinding(next, b.role, b.member);
+            return next;
           },
           // A secret created by this run has an empty policy: the first write needs no read.
-          known ?? (resource.includes('/secrets/') ? { version: 1, bindings: [] } : undefined),
+          e.known ?? (resource.includes('/secrets/') ? { version: 1, bindings: [] } : undefined),
           ctx.gcp.caller.timing.retryBaseMs,
         );
-        for (const b of edits.add)
+        for (const b of e.add)
           ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'create' });
-        for (const b of edits.remove)
+        for (const b of e.remove)
           ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'delete' });
       }),
     );
     const items = ctx.desired().bindings;
-    return { record: { bindings: { items } }, summary: `${items.length} binding${items.length === 1 ? '' : 's'}` };
+    return { record: { items }, summary: `${items.length} binding${items.length === 1 ? '' : 's'}` };
+  },
+
+  teardown: {
+    // The runtime account's bindings: the project roles configured or recorded, and the accessor on
+    // each secret (unless the secrets themselves go: their policies go with them).
+    async read(ctx, { purgeSecrets }) {
+      const desired = desiredState(ctx.config, { projectNumber: ctx.lock?.projectNumber });
+      const member = `serviceAccount:${desired.serviceAccount.email}`;
+      const project = `projects/${ctx.config.project}`;
+      const roles = new Set([
+        ...ctx.config.serviceAccount.roles,
+        ...(lockRecord(ctx.lock, BINDINGS_RECORD)?.items ?? []).filter((b) => b.resource === project).map((b) => b.role),
+      ]);
+      const wanted: DesiredBinding[] = [...roles].map((role) => ({ resource: project, role, member }));
+      // A secret that does not exist has no policy to read: existing() answers undefined for it.
+      if (!purgeSecrets)
+        for (const s of desired.secrets) wanted.push({ resource: s.resourceName, role: 'roles/secretmanager.secretAccessor', member });
+      const policies = new Map<string, IamPolicy | undefined>();
+      await Promise.all(
+        [...new Set(wanted.map((b) => b.resource))].map(async (r) => policies.set(r, await existing(access(ctx, r).get()))),
+      );
+      return wanted.filter((b) => hasBinding(policies.get(b.resource), b.role, b.member));
+    },
+    plan: (ctx, bound) => ({
+      steps: bound.map((b): TeardownStep => ({
+        kind: 'IAM binding',
+        resource: label(b),
+        run: async () =>
+          void (await readModifyWrite(access(ctx, b.resource), (p) =>
+            hasBinding(p, b.role, b.member) ? withoutBinding(p, b.role, b.member) : undefined,
+          )),
+      })),
+    }),
   },
 });

@@ -1,36 +1,47 @@
 // Domain: an optional Cloud Run domain mapping (v1 API only), and the DNS records to create.
 import { OperationError } from '../errors.js';
-import { definePhase } from '../engine/phase.js';
-import { createDomainMapping, getDomainMapping, type DomainMappingInfo } from '../gcp/apis/run-domains.js';
+import { absentIfDisabled } from '../engine/context.js';
+import { definePhase, type PhasePlan } from '../engine/phase.js';
+import { createDomainMapping, deleteDomainMapping, getDomainMapping, type DomainMappingInfo } from '../gcp/apis/run-domains.js';
+import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
-import { unlessApiDisabled } from './read-helpers.js';
+import { lockRecord, recordKey } from '../state/lockfile.js';
 
 interface Live {
   mapping: DomainMappingInfo | undefined;
 }
 
-export const domainPhase = definePhase<Live>({
+interface Decision {
+  create: boolean;
+  mapping: DomainMappingInfo | undefined;
+}
+
+export const DOMAIN_RECORD = recordKey<{ name: string; records?: DomainMappingInfo['records'] }>('domain');
+
+export const domainPhase = definePhase({
   name: 'domain',
   title: 'Domain mapping',
   needs: ['service'],
   enabled: (config) => Boolean(config.domain),
+  apis: () => ['run.googleapis.com'],
+  permissions: () => ['run.domainmappings.get', 'run.domainmappings.create'],
+  clients: ['token'],
+  record: DOMAIN_RECORD,
 
-  async read(ctx) {
+  async read(ctx): Promise<Live> {
     return {
-      mapping: await unlessApiDisabled(
-        ctx,
-        getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, ctx.config.domain!),
-        undefined,
-      ),
+      mapping: await absentIfDisabled(ctx, getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, ctx.config.domain!), undefined),
     };
   },
 
-  plan(ctx, live) {
+  plan(ctx, live): PhasePlan<Decision> {
     const domain = ctx.config.domain!;
-    if (!live.mapping)
+    if (!live.mapping) {
       return {
         changes: [{ kind: 'domain mapping', resource: domain, action: 'create', fields: [{ path: 'routeName', to: ctx.config.service }] }],
+        decision: { create: true, mapping: undefined },
       };
+    }
     if (live.mapping.routeName !== ctx.config.service) {
       return {
         changes: [],
@@ -39,15 +50,16 @@ export const domainPhase = definePhase<Live>({
             hint: `remove that mapping first: gcloud beta run domain-mappings delete --domain ${domain} --region ${ctx.config.region}`,
           }),
         ],
+        decision: { create: false, mapping: live.mapping },
       };
     }
-    return { changes: [] };
+    return { changes: [], decision: { create: false, mapping: live.mapping } };
   },
 
-  async apply(ctx, live, plan) {
+  async apply(ctx, decision) {
     const domain = ctx.config.domain!;
-    let mapping = live.mapping;
-    if (plan.changes.length > 0) {
+    let mapping = decision.mapping;
+    if (decision.create) {
       try {
         mapping = await createDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain, ctx.config.service);
       } catch (err) {
@@ -74,8 +86,28 @@ export const domainPhase = definePhase<Live>({
       });
     }
     return {
-      record: { domain: { name: domain, records } },
+      record: { name: domain, records },
       summary: mapping?.ready === 'True' ? `${domain} ready` : `${domain} waiting for DNS and certificate`,
     };
+  },
+
+  teardown: {
+    // The configured domain, or the one the lockfile remembers mapping (the config may have dropped it).
+    async read(ctx) {
+      const domain = ctx.config.domain ?? lockRecord(ctx.lock, DOMAIN_RECORD)?.name;
+      if (!domain) return undefined;
+      return (await existing(getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain))) ? domain : undefined;
+    },
+    plan: (ctx, domain) => ({
+      steps: domain
+        ? [
+            {
+              kind: 'domain mapping',
+              resource: domain,
+              run: async () => void (await deleteDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain)),
+            },
+          ]
+        : [],
+    }),
   },
 });

@@ -1,33 +1,53 @@
 // Identity: the dedicated runtime service account. Created as early as the APIs allow, because IAM
 // takes a while to show a new account to other APIs (bindings then retry until it does).
 import { OperationError } from '../errors.js';
-import { definePhase } from '../engine/phase.js';
+import { absentIfDisabled } from '../engine/context.js';
+import { definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
 import type { FieldChange } from '../engine/events.js';
-import { createServiceAccount, getServiceAccount, updateServiceAccount, type ServiceAccountInfo } from '../gcp/apis/iam.js';
+import { desiredState } from '../desired/index.js';
+import {
+  createServiceAccount,
+  deleteServiceAccount,
+  getServiceAccount,
+  updateServiceAccount,
+  type ServiceAccountInfo,
+} from '../gcp/apis/iam.js';
+import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
-import { unlessApiDisabled } from './read-helpers.js';
+import { recordKey } from '../state/lockfile.js';
 
 interface Live {
   account: ServiceAccountInfo | undefined;
 }
 
-export const identityPhase = definePhase<Live>({
+type Decision =
+  | { action: 'create' | 'none'; account: ServiceAccountInfo | undefined }
+  | { action: 'update'; fields: FieldChange[]; account: ServiceAccountInfo };
+
+export const IDENTITY_RECORD = recordKey<{ email: string; uniqueId?: string }>('serviceAccount');
+
+const accountOf = (ctx: PhaseContext) => ctx.desired().serviceAccount;
+
+export const identityPhase = definePhase({
   name: 'identity',
   title: 'Runtime service account',
   needs: ['apis'],
   enabled: () => true,
+  apis: () => ['iam.googleapis.com'],
+  permissions: () => ['iam.serviceAccounts.get', 'iam.serviceAccounts.create', 'iam.serviceAccounts.update'],
+  clients: ['token'],
+  record: IDENTITY_RECORD,
 
-  async read(ctx) {
-    const sa = ctx.desired().serviceAccount;
-    return { account: await unlessApiDisabled(ctx, getServiceAccount(ctx.gcp, ctx.config.project, sa.email), undefined) };
+  async read(ctx): Promise<Live> {
+    return { account: await absentIfDisabled(ctx, getServiceAccount(ctx.gcp, ctx.config.project, accountOf(ctx).email), undefined) };
   },
 
-  plan(ctx, live) {
-    const sa = ctx.desired().serviceAccount;
-    ctx.facts.serviceAccountExists = Boolean(live.account);
+  plan(ctx, live): PhasePlan<Decision> {
+    const sa = accountOf(ctx);
     if (!live.account) {
       return {
         changes: [{ kind: 'service account', resource: sa.email, action: 'create', fields: [{ path: 'displayName', to: sa.displayName }] }],
+        decision: { action: 'create', account: undefined },
       };
     }
     if (live.account.disabled) {
@@ -38,6 +58,7 @@ export const identityPhase = definePhase<Live>({
             hint: `enable it: gcloud iam service-accounts enable ${sa.email}`,
           }),
         ],
+        decision: { action: 'none', account: live.account },
       };
     }
     const fields: FieldChange[] = [];
@@ -45,14 +66,17 @@ export const identityPhase = definePhase<Live>({
       fields.push({ path: 'displayName', from: live.account.displayName, to: sa.displayName });
     if (live.account.description !== sa.description)
       fields.push({ path: 'description', from: live.account.description, to: sa.description });
-    return { changes: fields.length ? [{ kind: 'service account', resource: sa.email, action: 'update', fields }] : [] };
+    if (fields.length === 0) return { changes: [], decision: { action: 'none', account: live.account } };
+    return {
+      changes: [{ kind: 'service account', resource: sa.email, action: 'update', fields }],
+      decision: { action: 'update', fields, account: live.account },
+    };
   },
 
-  async apply(ctx, live, plan) {
-    const sa = ctx.desired().serviceAccount;
-    let account = live.account;
-    const change = plan.changes[0];
-    if (change?.action === 'create') {
+  async apply(ctx, decision) {
+    const sa = accountOf(ctx);
+    let account = decision.account;
+    if (decision.action === 'create') {
       try {
         account = await createServiceAccount(ctx.gcp, ctx.config.project, sa.accountId, {
           displayName: sa.displayName,
@@ -63,7 +87,7 @@ export const identityPhase = definePhase<Live>({
         account = await getServiceAccount(ctx.gcp, ctx.config.project, sa.email);
       }
       ctx.emit({ type: 'resource-changed', phase: 'identity', kind: 'service account', resource: sa.email, action: 'create' });
-    } else if (change?.action === 'update') {
+    } else if (decision.action === 'update') {
       await updateServiceAccount(ctx.gcp, ctx.config.project, sa.email, { displayName: sa.displayName, description: sa.description });
       ctx.emit({
         type: 'resource-changed',
@@ -71,13 +95,27 @@ export const identityPhase = definePhase<Live>({
         kind: 'service account',
         resource: sa.email,
         action: 'update',
-        ...(change.fields ? { fields: change.fields } : {}),
+        fields: decision.fields,
       });
     }
-    ctx.facts.serviceAccountExists = true;
-    return {
-      record: { serviceAccount: { email: sa.email, ...(account?.uniqueId ? { uniqueId: account.uniqueId } : {}) } },
-      summary: sa.email,
-    };
+    return { record: { email: sa.email, ...(account?.uniqueId ? { uniqueId: account.uniqueId } : {}) }, summary: sa.email };
+  },
+
+  teardown: {
+    async read(ctx) {
+      const email = desiredState(ctx.config).serviceAccount.email;
+      return (await existing(getServiceAccount(ctx.gcp, ctx.config.project, email))) ? email : undefined;
+    },
+    plan: (ctx, email) => ({
+      steps: email
+        ? [
+            {
+              kind: 'service account',
+              resource: email,
+              run: async () => void (await deleteServiceAccount(ctx.gcp, ctx.config.project, email)),
+            },
+          ]
+        : [],
+    }),
   },
 });

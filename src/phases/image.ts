@@ -3,10 +3,13 @@
 // ghcr.io/runatlantis/atlantis:<version> through the remote repository (Docker Registry HTTP API
 // v2 with an OAuth token); `reference` takes the user's image, resolving a tag when it is in
 // Artifact Registry.
+import type { AtlantisRunConfig } from '../config/load.js';
 import { definePhase, type PhaseContext } from '../engine/phase.js';
+import { desiredState, UPSTREAM_IMAGE } from '../desired/index.js';
 import { GcpError } from '../gcp/errors.js';
-import { RegistryClient, parseImageReference } from '../gcp/registry.js';
+import { RegistryClient, parseImageReference } from '../gcp/docker-registry-client.js';
 import { OperationError } from '../errors.js';
+import { recordKey } from '../state/lockfile.js';
 
 interface Live {
   /** The resolved digest reference, or undefined when it can only be resolved after the repository exists. */
@@ -14,12 +17,15 @@ interface Live {
   digest: string | undefined;
 }
 
-function imageRef(ctx: PhaseContext): string {
-  const config = ctx.config;
+export const IMAGE_RECORD = recordKey<{ reference: string; digest?: string; source?: string }>('image');
+
+/** The image reference before resolution: the user's, or the upstream tag through the remote repository. */
+function imageRef(config: AtlantisRunConfig): string {
   if (config.image.strategy === 'reference') return config.image.reference;
-  return `${config.region}-docker.pkg.dev/${config.project}/${config.names.repositoryId}/runatlantis/atlantis:${config.atlantis.version}`;
+  return desiredState(config).image.reference;
 }
 
+/** A tag in Artifact Registry is resolved to a digest; other registries' references are taken as given. */
 function needsResolution(ref: string): boolean {
   const parsed = parseImageReference(ref);
   return !parsed.digest && parsed.registry.endsWith('-docker.pkg.dev');
@@ -35,7 +41,6 @@ async function resolve(ctx: PhaseContext, ref: string): Promise<{ reference: str
     // test registry standing in through ATLANTIS_RUN_REGISTRY_HOST, which may use Basic auth).
     ...(ctx.gcp.factory.options.registryHost ? {} : { bearerRealm: { realm: `https://${host}/v2/token`, service: host } }),
     log: { write: (kind, data) => ctx.gcp.caller.log(kind, data) },
-    retry: { minDelayMs: ctx.gcp.caller.timing.retryBaseMs },
   });
   const resolved = await ctx.gcp.caller.run({ api: 'artifactregistry.googleapis.com', method: 'ResolveImageDigest', resource: ref }, () =>
     client.resolveDigest(ref),
@@ -43,61 +48,59 @@ async function resolve(ctx: PhaseContext, ref: string): Promise<{ reference: str
   return { reference: resolved.reference, digest: resolved.digest };
 }
 
-export const imagePhase = definePhase<Live>({
+export const imagePhase = definePhase({
   name: 'image',
   title: 'Resolving the Atlantis image',
   needs: ['registry'],
   enabled: () => true,
+  // Cloud Run pulls from Artifact Registry through the API of the project it deploys in.
+  apis: (config) => (imageRef(config).includes('-docker.pkg.dev/') ? ['artifactregistry.googleapis.com'] : []),
+  permissions: (config) => (config.image.strategy === 'upstream' ? ['artifactregistry.repositories.downloadArtifacts'] : []),
+  clients: ['token'],
+  record: IMAGE_RECORD,
 
-  async read(ctx) {
-    const ref = imageRef(ctx);
+  async read(ctx): Promise<Live> {
+    const ref = imageRef(ctx.config);
     const parsed = parseImageReference(ref);
     if (parsed.digest) return { resolved: ref, digest: parsed.digest };
     if (!needsResolution(ref)) return { resolved: undefined, digest: undefined };
     try {
-      const { reference, digest } = await resolve(ctx, ref);
-      return { resolved: reference, digest };
+      return await resolve(ctx, ref).then(({ reference, digest }) => ({ resolved: reference, digest }));
     } catch (err) {
       // A repository that does not exist yet (or a disabled API) is created by the registry phase;
       // the tag is resolved after that. A missing tag is a real error.
-      if (
+      const notYet =
         err instanceof GcpError &&
         (err.reason === 'SERVICE_DISABLED' ||
           (err.code === 'NOT_FOUND' && /NAME_UNKNOWN|repository/i.test(err.message)) ||
-          err.code === 'PERMISSION_DENIED')
-      ) {
-        if (ctx.config.image.strategy === 'upstream') return { resolved: undefined, digest: undefined };
-      }
+          err.code === 'PERMISSION_DENIED');
+      if (notYet && ctx.config.image.strategy === 'upstream') return { resolved: undefined, digest: undefined };
       throw err;
     }
   },
 
   plan(ctx, live) {
-    ctx.facts.image = live.resolved ?? imageRef(ctx);
-    return { changes: [] };
+    const ref = imageRef(ctx.config);
+    return { changes: [], decision: { ref, live }, facts: { image: live.resolved ?? ref } };
   },
 
-  async apply(ctx, live) {
+  async apply(ctx, { ref, live }) {
     let reference = live.resolved;
     let digest = live.digest;
-    const ref = imageRef(ctx);
-    if (!reference && needsResolution(ref)) {
-      ({ reference, digest } = await resolve(ctx, ref));
-    }
+    if (!reference && needsResolution(ref)) ({ reference, digest } = await resolve(ctx, ref));
     reference ??= ref;
-    if (!reference.includes('@sha256:') && needsResolution(ref)) {
-      throw new OperationError(`could not resolve ${ref} to a digest`);
-    }
-    ctx.facts.image = reference;
+    if (!reference.includes('@sha256:') && needsResolution(ref)) throw new OperationError(`could not resolve ${ref} to a digest`);
+    const source = ctx.config.image.strategy === 'upstream' ? `${UPSTREAM_IMAGE}:${ctx.config.atlantis.version}` : ref;
     return {
-      record: {
-        image: {
-          reference,
-          ...(digest ? { digest } : {}),
-          source: ctx.config.image.strategy === 'upstream' ? `ghcr.io/runatlantis/atlantis:${ctx.config.atlantis.version}` : ref,
-        },
-      },
+      record: { reference, ...(digest ? { digest } : {}), source },
+      facts: { image: reference },
       summary: reference.replace(/^.*@/, ''),
     };
+  },
+
+  // Nothing to delete (the image lives in the repository); the record goes with the service.
+  teardown: {
+    read: () => Promise.resolve(undefined),
+    plan: () => ({ steps: [] }),
   },
 });

@@ -1,16 +1,18 @@
-// Every phase, in a stable order (the runner orders them by `needs`).
-import type { Phase } from '../engine/phase.js';
+// Every phase, in a stable order (the runner orders them by `needs`). Adding a phase is a new file
+// in this folder and one entry here (ARCHITECTURE.md, "Adding a phase").
+import type { AtlantisRunConfig } from '../config/load.js';
+import { requirementsOf } from '../engine/phase.js';
 import { apisPhase } from './apis.js';
 import { bindingsPhase } from './bindings.js';
 import { domainPhase } from './domain.js';
 import { identityPhase } from './identity.js';
 import { imagePhase } from './image.js';
 import { preflightPhase } from './preflight.js';
-import { registryPhase } from './registry.js';
+import { registryPhase } from './repository.js';
 import { secretsPhase } from './secrets.js';
 import { servicePhase } from './service.js';
 
-export const PHASES: Phase<any>[] = [
+export const PHASES = [
   preflightPhase,
   apisPhase,
   registryPhase,
@@ -20,4 +22,11 @@ export const PHASES: Phase<any>[] = [
   imagePhase,
   servicePhase,
   domainPhase,
-];
+] as const;
+
+export type PhaseName = (typeof PHASES)[number]['name'];
+
+/** The APIs, permissions and clients a deploy of `config` needs, as its phases declare them. */
+export function deployRequirements(config: AtlantisRunConfig) {
+  return requirementsOf(PHASES, config);
+}

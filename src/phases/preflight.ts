@@ -1,8 +1,9 @@
 // Preflight: credentials, the project and its number, every permission the run will use (all
-// missing ones listed at once), and the deterministic URL's DNS label — before any change.
+// missing ones listed at once: the permissions every enabled phase declares), and the
+// deterministic URL's DNS label — before any change.
 import { ConfigError, OperationError } from '../errors.js';
 import { DNS_LABEL_MAX } from '../config/names.js';
-import { definePhase, type PhaseContext } from '../engine/phase.js';
+import { definePhase } from '../engine/phase.js';
 import { getProject, testProjectPermissions, type ProjectInfo } from '../gcp/apis/resource-manager.js';
 import { GcpError } from '../gcp/errors.js';
 
@@ -12,50 +13,20 @@ interface Live {
   required: string[];
 }
 
-/** Permissions a deploy of this configuration uses, on the project. */
-export function requiredPermissions(ctx: PhaseContext): string[] {
-  const config = ctx.config;
-  const perms = [
-    'resourcemanager.projects.get',
-    'serviceusage.services.get',
-    'serviceusage.services.enable',
-    'secretmanager.secrets.get',
-    'secretmanager.secrets.create',
-    'secretmanager.secrets.update',
-    'secretmanager.secrets.getIamPolicy',
-    'secretmanager.secrets.setIamPolicy',
-    'secretmanager.versions.list',
-    'secretmanager.versions.add',
-    'iam.serviceAccounts.get',
-    'iam.serviceAccounts.create',
-    'iam.serviceAccounts.actAs',
-    'run.services.get',
-    'run.services.create',
-    'run.services.update',
-    // invokerIamDisabled is an IAM decision: Cloud Run asks for setIamPolicy to turn the check off.
-    'run.services.setIamPolicy',
-    'run.operations.get',
-    'run.revisions.get',
-  ];
-  if (config.image.strategy === 'upstream') {
-    perms.push(
-      'artifactregistry.repositories.get',
-      'artifactregistry.repositories.create',
-      'artifactregistry.repositories.downloadArtifacts',
-    );
-  }
-  if (config.serviceAccount.roles.length > 0) perms.push('resourcemanager.projects.getIamPolicy', 'resourcemanager.projects.setIamPolicy');
-  return perms;
-}
+export const PERMISSION_HINT =
+  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles)';
 
-export const preflightPhase = definePhase<Live>({
+export const preflightPhase = definePhase({
   name: 'preflight',
   title: 'Checking credentials, project and permissions',
   needs: [],
   enabled: () => true,
+  apis: () => [],
+  permissions: () => ['resourcemanager.projects.get'],
+  clients: ['projects'],
 
-  async read(ctx) {
-    const required = requiredPermissions(ctx);
+  async read(ctx): Promise<Live> {
+    const required = ctx.requirements.permissions;
     try {
       const [project, granted] = await Promise.all([
         getProject(ctx.gcp, ctx.config.project),
@@ -74,7 +45,6 @@ export const preflightPhase = definePhase<Live>({
   },
 
   plan(ctx, live) {
-    ctx.facts.projectNumber = live.project.projectNumber;
     const blockers: Error[] = [];
     const warnings: { message: string; hint?: string }[] = [];
     if (live.project.state !== 'ACTIVE') {
@@ -86,25 +56,22 @@ export const preflightPhase = definePhase<Live>({
         new ConfigError(
           'service',
           `"${label}" is ${label.length} characters, longer than the 63 of a DNS label, so Cloud Run gives no deterministic URL`,
-          {
-            hint: `shorten the service name to at most ${DNS_LABEL_MAX - 1 - live.project.projectNumber.length} characters`,
-          },
+          { hint: `shorten the service name to at most ${DNS_LABEL_MAX - 1 - live.project.projectNumber.length} characters` },
         ),
       );
     }
     const missing = live.required.filter((p) => !live.granted.has(p));
     if (missing.length > 0) {
       const message = `the caller lacks ${missing.length} permission${missing.length > 1 ? 's' : ''} on project ${ctx.config.project}: ${missing.join(', ')}`;
-      const hint =
-        'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles)';
       // A plan only reads; a deploy would fail half-way, so it stops here with the full list.
-      if (ctx.mode === 'deploy') blockers.push(new OperationError(message, { hint }));
-      else warnings.push({ message: `deploy would fail: ${message}`, hint });
+      if (ctx.mode === 'deploy') blockers.push(new OperationError(message, { hint: PERMISSION_HINT }));
+      else warnings.push({ message: `deploy would fail: ${message}`, hint: PERMISSION_HINT });
     }
-    return { changes: [], blockers, warnings };
+    const projectNumber = live.project.projectNumber;
+    return { changes: [], blockers, warnings, decision: { projectNumber }, facts: { projectNumber } };
   },
 
-  async apply(ctx, live) {
-    return { summary: `project ${ctx.config.project} (${live.project.projectNumber})` };
+  async apply(ctx, decision) {
+    return { summary: `project ${ctx.config.project} (${decision.projectNumber})` };
   },
 });

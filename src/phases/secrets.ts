@@ -2,132 +2,42 @@
 // (SHA-256 compared with what the lockfile recorded for the version in use, or with the live
 // version's payload when the lockfile cannot vouch for it); generated values are created once and
 // never regenerated. The service is then pinned to version numbers, never `latest`.
-import type { DesiredSecret } from '../desired/index.js';
-import { UsageError } from '../errors.js';
+import type { SecretName } from '../atlantis/catalog.js';
 import { definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
-import {
-  accessVersion,
-  addVersion,
-  createSecret,
-  getSecret,
-  listVersions,
-  updateSecretLabels,
-  type SecretInfo,
-  type VersionInfo,
-} from '../gcp/apis/secret-manager.js';
+import { desiredState, type DesiredSecret } from '../desired/index.js';
+import { addVersion, createSecret, deleteSecret, getSecret, updateSecretLabels } from '../gcp/apis/secret-manager.js';
+import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
-import type { LockedSecret } from '../state/lockfile.js';
-import { generateValue, readConfiguredValue, sha256, shortDigest, type SecretValue } from '../secrets/values.js';
-import { unlessApiDisabled } from './read-helpers.js';
-
-export interface LiveSecret {
-  desired: DesiredSecret;
-  secret: SecretInfo | undefined;
-  versions: VersionInfo[];
-  /** Newest ENABLED version. */
-  latest: VersionInfo | undefined;
-  /** The value from the configured source, when it has one now. */
-  value: SecretValue | undefined;
-  /** SHA-256 of the latest version's payload, if known (lockfile record or access). */
-  latestSha: string | undefined;
-  /** Where latestSha comes from; `assumed`: the payload could not be read, taken as equal to the value. */
-  latestShaFrom?: 'lockfile' | 'payload' | 'assumed';
-}
+import { lockRecord } from '../state/lockfile.js';
+import { decideSecret, missingValueError, readSecret, type LiveSecret, type SecretDecision } from '../secret-values/live.js';
+import { SECRETS_RECORD, type LockedSecret } from '../secret-values/record.js';
+import { generateValue, shortDigest } from '../secret-values/values.js';
 
 interface Live {
   secrets: LiveSecret[];
 }
 
-/** What the secrets phase decided for one secret: the version the service will pin. */
-interface Decision {
-  live: LiveSecret;
-  createSecret: boolean;
-  labelDrift: boolean;
-  /** A version to add: the user's changed value, or a first generated value. */
-  add: 'value' | 'generated' | undefined;
-}
+/** The number the next version of a secret will get (Secret Manager numbers them 1, 2, 3…). */
+const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0]!.version) + 1 : 1);
 
-const decisions = new WeakMap<object, Decision[]>();
-
-/**
- * `given`: a value from elsewhere (`secrets push --from-file`, a prompt) compared instead of the
- * configured source's, which is then not read at all.
- */
-export async function readSecret(
-  ctx: PhaseContext,
-  desired: DesiredSecret,
-  lockRecord: LockedSecret | undefined,
-  given?: SecretValue,
-): Promise<LiveSecret> {
-  const [secret, versions, value] = await Promise.all([
-    unlessApiDisabled(ctx, getSecret(ctx.gcp, desired.resourceName), undefined),
-    unlessApiDisabled(ctx, listVersions(ctx.gcp, desired.resourceName), [] as VersionInfo[]),
-    given ? Promise.resolve(given) : desired.spec.origin === 'user' ? readConfiguredValue(desired, ctx.env) : Promise.resolve(undefined),
-  ]);
-  const latest = versions.find((v) => v.state === 'ENABLED');
-  let latestSha: string | undefined;
-  let latestShaFrom: LiveSecret['latestShaFrom'];
-  // The lockfile vouches for a payload only for the exact version whose digest it recorded: the
-  // version last pushed (a staged one when there is one, else the one in use).
-  if (latest && lockRecord?.sha256 && (lockRecord.stagedVersion ?? lockRecord.version) === latest.version) {
-    latestSha = lockRecord.sha256;
-    latestShaFrom = 'lockfile';
-  } else if (latest && value) {
-    // No record to trust (fresh CI runner, or a run killed after adding a version): compare payloads.
-    try {
-      latestSha = sha256(await accessVersion(ctx.gcp, latest.name));
-      latestShaFrom = 'payload';
-    } catch (err) {
-      if (!(err instanceof GcpError && err.code === 'PERMISSION_DENIED')) throw err;
-      ctx.emit({
-        type: 'warning',
-        phase: 'secrets',
-        message: `cannot read ${desired.secretId} to compare it (no secretmanager.versions.access); keeping version ${latest.version}`,
-        hint: `run \`atlantis-run secrets push ${desired.name}\` to force a new version`,
-      });
-      latestSha = value.sha256;
-      latestShaFrom = 'assumed';
-    }
-  }
-  return { desired, secret, versions, latest, value, latestSha, ...(latestShaFrom ? { latestShaFrom } : {}) };
-}
-
-export function decideSecret(live: LiveSecret): Decision {
-  const d = live.desired;
-  const labelDrift = Boolean(live.secret && Object.entries(d.labels).some(([k, v]) => live.secret!.labels[k] !== v));
-  let add: Decision['add'];
-  if (d.spec.origin === 'generated') add = live.latest ? undefined : 'generated';
-  else if (live.value && (!live.latest || live.latestSha !== live.value.sha256)) add = 'value';
-  return { live, createSecret: !live.secret, labelDrift, add };
-}
-
-export function missingValueError(d: DesiredSecret): UsageError {
-  const source = d.source;
-  const how =
-    source.kind === 'env'
-      ? `export ${source.variable}=…`
-      : source.kind === 'file'
-        ? `create ${source.path}`
-        : `configure secrets.${d.name}: {fromEnv: VARIABLE} or {fromFile: path}`;
-  const why =
-    source.kind === 'env'
-      ? `$${source.variable} is not set`
-      : source.kind === 'file'
-        ? `${source.path} does not exist`
-        : 'no source is configured';
-  return new UsageError(`secret ${d.name} (${d.spec.description}) has no value yet: ${d.secretId} has no enabled version and ${why}`, {
-    hint: `${how}, or run: atlantis-run secrets push ${d.name} --from-file PATH`,
-  });
-}
-
-export const secretsPhase = definePhase<Live>({
+export const secretsPhase = definePhase({
   name: 'secrets',
   title: 'Secrets',
   needs: ['apis'],
   enabled: () => true,
+  apis: () => ['secretmanager.googleapis.com'],
+  permissions: () => [
+    'secretmanager.secrets.get',
+    'secretmanager.secrets.create',
+    'secretmanager.secrets.update',
+    'secretmanager.versions.list',
+    'secretmanager.versions.add',
+  ],
+  clients: ['secretManager'],
+  record: SECRETS_RECORD,
 
-  async read(ctx) {
-    const records = ctx.lock?.resources.secrets ?? {};
+  async read(ctx): Promise<Live> {
+    const records = lockRecord(ctx.lock, SECRETS_RECORD) ?? {};
     return { secrets: await Promise.all(ctx.desired().secrets.map((d) => readSecret(ctx, d, records[d.name]))) };
   },
 
@@ -135,11 +45,11 @@ export const secretsPhase = definePhase<Live>({
     const changes: PlannedChange[] = [];
     const blockers: Error[] = [];
     const warnings: { message: string }[] = [];
-    const list = live.secrets.map(decideSecret);
-    decisions.set(live, list);
-    const versions: Record<string, string> = {};
-    const fresh = new Set<string>();
-    for (const decision of list) {
+    const decisions = live.secrets.map(decideSecret);
+    // The versions the service will pin: the newest for unchanged secrets, the next number for new
+    // ones (confirmed at apply, when the versions exist).
+    const versions: Partial<Record<SecretName, string>> = {};
+    for (const decision of decisions) {
       const { live: s } = decision;
       const d = s.desired;
       if (decision.createSecret)
@@ -157,12 +67,12 @@ export const secretsPhase = definePhase<Live>({
       // Said when the value is about to be stored, not on every run that merely compares it.
       if (decision.add === 'value') for (const note of s.value?.notes ?? []) warnings.push({ message: `${d.name}: ${note}` });
       if (decision.add) {
-        fresh.add(d.name);
+        versions[d.name] = nextVersion(s);
         const from = shortDigest(s.latestSha);
         const to = decision.add === 'generated' ? '(generated)' : shortDigest(s.value!.sha256);
         changes.push({
           kind: 'secret version',
-          resource: `${d.secretId}/versions/${s.latest ? Number(s.latest.version) + 1 : 1}`,
+          resource: `${d.secretId}/versions/${versions[d.name]}`,
           action: 'create',
           fields: [{ path: 'value', ...(from ? { from } : {}), to }],
           reason: decision.add === 'generated' ? 'generated once, never regenerated' : s.latest ? 'the value changed' : 'first value',
@@ -173,59 +83,83 @@ export const secretsPhase = definePhase<Live>({
         blockers.push(missingValueError(d));
       }
     }
-    ctx.facts.secretVersions = { ...versions };
-    ctx.facts.newSecretVersions = fresh;
-    return { changes, blockers, warnings };
+    return { changes, blockers, warnings, decision: { secrets: decisions }, facts: { secretVersions: versions } };
   },
 
-  async apply(ctx, live) {
-    const list = decisions.get(live) ?? live.secrets.map(decideSecret);
+  async apply(ctx, decision) {
     const records: Record<string, LockedSecret> = {};
+    const versions: Partial<Record<SecretName, string>> = {};
     const now = new Date().toISOString();
     await Promise.all(
-      list.map(async (decision) => {
-        const s = decision.live;
-        const d = s.desired;
-        if (decision.createSecret) {
-          try {
-            await createSecret(ctx.gcp, ctx.config.project, d.secretId, d.labels);
-          } catch (err) {
-            if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
-          }
-          ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: d.secretId, action: 'create' });
-        } else if (decision.labelDrift) {
-          await updateSecretLabels(ctx.gcp, d.resourceName, { ...s.secret!.labels, ...d.labels });
-          ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: d.secretId, action: 'update' });
-        }
-        let version = s.latest?.version;
-        let digest = s.latestSha;
-        if (decision.add) {
-          const value = decision.add === 'generated' ? generateValue() : s.value!;
-          version = await addVersion(ctx.gcp, d.resourceName, value.data);
-          digest = value.sha256;
-          ctx.emit({
-            type: 'resource-changed',
-            phase: 'secrets',
-            kind: 'secret version',
-            resource: `${d.secretId}/versions/${version}`,
-            action: 'create',
-          });
-        }
-        ctx.facts.secretVersions = { ...ctx.facts.secretVersions, [d.name]: version! };
-        records[d.name] = {
-          name: d.resourceName,
-          version: version!,
+      decision.secrets.map(async (one) => {
+        const { version, digest } = await applySecret(ctx, one);
+        versions[one.live.desired.name] = version;
+        records[one.live.desired.name] = {
+          name: one.live.desired.resourceName,
+          version,
           ...(digest ? { sha256: digest } : {}),
-          generated: d.spec.origin === 'generated',
+          generated: one.live.desired.spec.origin === 'generated',
           updatedAt: now,
         };
       }),
     );
-    ctx.facts.newSecretVersions = new Set();
-    const added = list.filter((d) => d.add).length;
+    const added = decision.secrets.filter((d) => d.add).length;
     return {
-      record: { secrets: records },
-      summary: `${list.length} secrets${added ? `, ${added} new version${added > 1 ? 's' : ''}` : ', unchanged'}`,
+      record: records,
+      facts: { secretVersions: versions },
+      summary: `${decision.secrets.length} secrets${added ? `, ${added} new version${added > 1 ? 's' : ''}` : ', unchanged'}`,
     };
   },
+
+  teardown: {
+    async read(ctx) {
+      const found = await Promise.all(
+        desiredState(ctx.config).secrets.map(async (d) => ((await existing(getSecret(ctx.gcp, d.resourceName))) ? d : undefined)),
+      );
+      return found.filter((d): d is DesiredSecret => d !== undefined);
+    },
+    plan: (ctx, found, { purgeSecrets }) =>
+      purgeSecrets
+        ? {
+            steps: found.map((d) => ({
+              kind: 'secret',
+              resource: d.secretId,
+              id: d.name,
+              run: async () => void (await deleteSecret(ctx.gcp, d.resourceName)),
+            })),
+          }
+        : { steps: [], kept: found.map((d) => d.secretId) },
+    forget(record, step) {
+      const { [step.id!]: _gone, ...rest } = record;
+      return Object.keys(rest).length > 0 ? rest : undefined;
+    },
+  },
 });
+
+/** Creates the secret, fixes its labels and adds its version as decided; returns the version in use now. */
+async function applySecret(ctx: PhaseContext, decision: SecretDecision): Promise<{ version: string; digest: string | undefined }> {
+  const s = decision.live;
+  const d = s.desired;
+  if (decision.createSecret) {
+    try {
+      await createSecret(ctx.gcp, ctx.config.project, d.secretId, d.labels);
+    } catch (err) {
+      if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+    }
+    ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: d.secretId, action: 'create' });
+  } else if (decision.labelDrift) {
+    await updateSecretLabels(ctx.gcp, d.resourceName, { ...s.secret!.labels, ...d.labels });
+    ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: d.secretId, action: 'update' });
+  }
+  if (!decision.add) return { version: s.latest!.version, digest: s.latestSha };
+  const value = decision.add === 'generated' ? generateValue() : s.value!;
+  const version = await addVersion(ctx.gcp, d.resourceName, value.data);
+  ctx.emit({
+    type: 'resource-changed',
+    phase: 'secrets',
+    kind: 'secret version',
+    resource: `${d.secretId}/versions/${version}`,
+    action: 'create',
+  });
+  return { version, digest: value.sha256 };
+}

@@ -2,203 +2,132 @@
 // when any field the tool manages differs, then awaited until its new revision is Ready. A failed
 // revision is reported with its condition message and where its logs are; Cloud Run keeps serving
 // the previous Ready revision, and the next deploy simply tries again.
-import { OperationError } from '../errors.js';
+import { absentIfDisabled, progress } from '../engine/context.js';
 import { definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
 import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
-import { createService, getRevision, getService, updateService, type ServiceJson } from '../gcp/apis/run.js';
-import { GcpError } from '../gcp/errors.js';
-import { progress, unlessApiDisabled } from './read-helpers.js';
+import { createService, deleteService, getService, shortName, updateService, type RunService } from '../gcp/apis/run.js';
+import { existing } from '../gcp/call.js';
+import { settledService, writeAndSettle } from '../cloudrun/rollout.js';
+import { failedRevision, RETRY_ANNOTATION, SERVICE_RECORD, serviceRecord } from '../cloudrun/service.js';
 
 interface Live {
-  service: ServiceJson | undefined;
+  service: RunService | undefined;
 }
 
-/** Set on the template to make Cloud Run try a failed revision again when nothing else changed. */
-export const RETRY_ANNOTATION = 'atlantis-run.dev/retry';
-
-export function failedRevision(service: ServiceJson | undefined): string | undefined {
-  if (!service) return undefined;
-  const created = service.latestCreatedRevision as string | undefined;
-  const ready = service.latestReadyRevision as string | undefined;
-  const state = service.terminalCondition?.state as string | undefined;
-  if (state === 'CONDITION_FAILED' || (created && created !== ready && !service.reconciling)) return created;
-  return undefined;
+interface Decision {
+  live: RunService | undefined;
+  /** The service to write, as the desired state has it. */
+  body: RunService;
+  fields: FieldChange[];
+  /** A failed revision to try again (nothing else differs). */
+  retry: string | undefined;
 }
 
-function desiredService(ctx: PhaseContext): ServiceJson {
-  return ctx.desired().service;
+/** The diff of the live service against the desired one, with the facts known now. */
+function decide(ctx: PhaseContext, live: RunService | undefined): Decision {
+  const body = ctx.desired().service;
+  if (!live) return { live, body, fields: [], retry: undefined };
+  const fields = diffFields(body, live);
+  return { live, body, fields, retry: fields.length === 0 ? failedRevision(live) : undefined };
 }
 
-function serviceChanges(ctx: PhaseContext, live: ServiceJson | undefined): { fields: FieldChange[]; retry: string | undefined } {
-  if (!live) return { fields: [], retry: undefined };
-  const fields = diffFields(desiredService(ctx), live);
-  return { fields, retry: fields.length === 0 ? failedRevision(live) : undefined };
-}
-
-export function loggingQuery(project: string, service: string, revision: string): { url: string; command: string } {
-  const query = `resource.type="cloud_run_revision"\nresource.labels.service_name="${service}"\nresource.labels.revision_name="${revision}"`;
-  return {
-    url: `https://console.cloud.google.com/logs/query;query=${encodeURIComponent(query)}?project=${project}`,
-    command: `gcloud logging read '${query.replace(/\n/g, ' AND ')}' --project ${project} --limit 50`,
-  };
-}
-
-export async function revisionFailure(ctx: PhaseContext, service: ServiceJson, cause?: unknown): Promise<OperationError> {
-  const revisionName = (service.latestCreatedRevision as string | undefined) ?? '';
-  const revision = revisionName ? await getRevision(ctx.gcp, revisionName).catch(() => undefined) : undefined;
-  const condition = (revision?.conditions as { type?: string; state?: string; message?: string }[] | undefined)?.find(
-    (c) => c.type === 'Ready' && c.state !== 'CONDITION_SUCCEEDED',
-  );
-  const message =
-    condition?.message ??
-    service.terminalCondition?.message ??
-    (cause instanceof Error ? cause.message : 'the revision did not become ready');
-  const short = revisionName.split('/').pop() ?? revisionName;
-  const logs = loggingQuery(ctx.config.project, ctx.config.service, short);
-  const serving = (service.latestReadyRevision as string | undefined)?.split('/').pop();
-  return new OperationError(`revision ${short} failed: ${message}`, {
-    hint: `${serving ? `${serving} keeps serving. ` : ''}Logs: ${logs.url} (or: ${logs.command}). Fix the cause and run deploy again.`,
-    cause,
-  });
-}
-
-export const servicePhase = definePhase<Live>({
+export const servicePhase = definePhase({
   name: 'service',
   title: 'Cloud Run service',
   needs: ['image', 'secrets', 'bindings'],
   enabled: () => true,
+  apis: () => ['run.googleapis.com'],
+  permissions: () => [
+    'run.services.get',
+    'run.services.create',
+    'run.services.update',
+    // invokerIamDisabled is an IAM decision: Cloud Run asks for setIamPolicy to turn the check off.
+    'run.services.setIamPolicy',
+    'run.operations.get',
+    'run.revisions.get',
+    // The revision runs as the runtime service account.
+    'iam.serviceAccounts.actAs',
+  ],
+  clients: ['services'],
+  record: SERVICE_RECORD,
 
-  async read(ctx) {
-    return { service: await unlessApiDisabled(ctx, getService(ctx.gcp, ctx.config.names.serviceName), undefined) };
+  async read(ctx): Promise<Live> {
+    return { service: await absentIfDisabled(ctx, getService(ctx.gcp, ctx.config.names.serviceName), undefined) };
   },
 
   plan(ctx, live) {
+    const decision = decide(ctx, live.service);
     const changes: PlannedChange[] = [];
-    if (!live.service) {
-      changes.push({ kind: 'Cloud Run service', resource: ctx.config.service, action: 'create' });
-    } else {
-      const { fields, retry } = serviceChanges(ctx, live.service);
-      if (fields.length > 0) changes.push({ kind: 'Cloud Run service', resource: ctx.config.service, action: 'update', fields });
-      else if (retry)
-        changes.push({
-          kind: 'Cloud Run service',
-          resource: ctx.config.service,
-          action: 'update',
-          reason: `retry failed revision ${retry.split('/').pop()}`,
-          fields: [{ path: `template.annotations.${RETRY_ANNOTATION}`, to: '(now)' }],
-        });
+    const resource = ctx.config.service;
+    if (!live.service) changes.push({ kind: 'Cloud Run service', resource, action: 'create' });
+    else if (decision.fields.length > 0) changes.push({ kind: 'Cloud Run service', resource, action: 'update', fields: decision.fields });
+    else if (decision.retry) {
+      changes.push({
+        kind: 'Cloud Run service',
+        resource,
+        action: 'update',
+        reason: `retry failed revision ${shortName(decision.retry)}`,
+        fields: [{ path: `template.annotations.${RETRY_ANNOTATION}`, to: '(now)' }],
+      });
     }
-    return { changes };
+    return { changes, decision };
   },
 
-  async apply(ctx, live) {
-    const name = ctx.config.names.serviceName;
-    const desired = desiredService(ctx);
-    const onProgress = progress(ctx, 'service', 'waiting for the revision of', ctx.config.service);
-    const emitChange = (action: 'create' | 'update', fields?: FieldChange[]) =>
+  // The plan pinned the secret versions it predicted; the secrets phase has now added them.
+  refresh: (ctx, decision) => decide(ctx, decision.live),
+
+  async apply(ctx, { live, body, fields, retry }) {
+    const onProgress = progress(ctx.emit, 'service', 'waiting for the revision of', ctx.config.service);
+    const emitChange = (action: 'create' | 'update', changed?: FieldChange[]) =>
       ctx.emit({
         type: 'resource-changed',
         phase: 'service',
         kind: 'Cloud Run service',
         resource: ctx.config.service,
         action,
-        ...(fields ? { fields } : {}),
+        ...(changed ? { fields: changed } : {}),
       });
-    const { fields, retry } = serviceChanges(ctx, live.service);
-    let current: ServiceJson;
-    if (!live.service) {
+    const write = { timeoutMs: ctx.waitTimeoutMs, onProgress };
+    let current: RunService;
+    if (!live) {
       current = await writeAndSettle(ctx, onProgress, async () => {
-        await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, desired, {
-          timeoutMs: ctx.waitTimeoutMs,
-          onProgress,
-        });
+        await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, body, write);
         emitChange('create');
       });
     } else if (fields.length > 0 || retry) {
-      const body = retry
-        ? { ...desired, template: { ...(desired.template as object), annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } }
-        : desired;
+      const sent = retry
+        ? { ...body, template: { ...body.template, annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } }
+        : body;
       current = await writeAndSettle(ctx, onProgress, async () => {
-        await updateService(ctx.gcp, body, { timeoutMs: ctx.waitTimeoutMs, onProgress });
+        await updateService(ctx.gcp, sent, write);
         emitChange('update', fields);
       });
-    } else if (live.service.reconciling) {
+    } else if (live.reconciling) {
       // A run killed mid-rollout left the service reconciling: wait for that rollout to settle.
       current = await settledService(ctx, onProgress);
     } else {
       // Nothing differs and nothing failed (a failed latest revision is retried above).
-      current = live.service;
+      current = live;
     }
-    const ready = (current.latestReadyRevision as string | undefined)?.split('/').pop();
-    return {
-      record: {
-        service: {
-          name,
-          ...(current.uri ? { uri: String(current.uri) } : {}),
-          ...(current.generation ? { generation: String(current.generation) } : {}),
-          ...(current.etag ? { etag: String(current.etag) } : {}),
-          ...(ready ? { readyRevision: ready } : {}),
-          image: String((current.template as { containers?: { image?: string }[] } | undefined)?.containers?.[0]?.image ?? ''),
-        },
-      },
-      summary: ready ? `revision ${ready} ready` : 'no ready revision',
-    };
+    const record = serviceRecord(current, ctx.config.names.serviceName);
+    return { record, summary: record.readyRevision ? `revision ${record.readyRevision} ready` : 'no ready revision' };
+  },
+
+  teardown: {
+    async read(ctx) {
+      return (await existing(getService(ctx.gcp, ctx.config.names.serviceName))) !== undefined;
+    },
+    plan: (ctx, exists) => ({
+      steps: exists
+        ? [
+            {
+              kind: 'Cloud Run service',
+              resource: ctx.config.service,
+              run: async () => void (await deleteService(ctx.gcp, ctx.config.names.serviceName, ctx.waitTimeoutMs)),
+            },
+          ]
+        : [],
+    }),
   },
 });
-
-/**
- * Writes the service (`write`: a create or an update that waits for its operation), then waits until
- * Cloud Run has settled it and returns it — or throws the failed revision's reason, with where its
- * logs are. Deploy and `secrets push` both roll out through here.
- */
-export async function writeAndSettle(
-  ctx: PhaseContext,
-  onProgress: (ms: number) => void,
-  write: () => Promise<void>,
-): Promise<ServiceJson> {
-  try {
-    await write();
-  } catch (err) {
-    // A revision that cannot become ready ends the operation with an error; say why it failed.
-    if (err instanceof GcpError && err.method !== 'CreateService' && err.method !== 'UpdateService') {
-      const now = await getService(ctx.gcp, ctx.config.names.serviceName);
-      if (now && failedRevision(now)) throw await revisionFailure(ctx, now, err);
-    }
-    throw err;
-  }
-  return settledService(ctx, onProgress);
-}
-
-/** The service once Cloud Run is done reconciling it; its failed revision, if any, as an error. */
-export async function settledService(ctx: PhaseContext, onProgress: (ms: number) => void): Promise<ServiceJson> {
-  const current = await waitUntilSettled(ctx, ctx.config.names.serviceName, onProgress);
-  if (!current) throw new OperationError(`service ${ctx.config.service} disappeared while it was being rolled out`);
-  if (failedRevision(current)) throw await revisionFailure(ctx, current);
-  return current;
-}
-
-export async function waitUntilSettled(
-  ctx: PhaseContext,
-  name: string,
-  onProgress: (ms: number) => void,
-): Promise<ServiceJson | undefined> {
-  const started = Date.now();
-  let delay = 250;
-  for (;;) {
-    const service = await getService(ctx.gcp, name);
-    if (!service || !service.reconciling) return service;
-    const elapsed = Date.now() - started;
-    if (elapsed > ctx.waitTimeoutMs) {
-      throw new OperationError(
-        `timed out waiting for service ${ctx.config.service} to finish rolling out (${Math.round(elapsed / 1000)}s)`,
-        {
-          hint: 'the rollout goes on in Cloud Run; run deploy again later, or raise --wait-timeout',
-        },
-      );
-    }
-    onProgress(elapsed);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 1.5, 5_000);
-  }
-}

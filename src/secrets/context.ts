@@ -1,34 +1,9 @@
-// What the secrets commands work with, and the names they accept. They reuse the deploy phases'
-// reading helpers (readSecret, the revision checks), which take a PhaseContext: one is built here
-// from the same parts the engine would use.
+// The secrets the configuration uses, and the logical names the secrets commands accept.
 import { SECRET_NAMES, type SecretName } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState, type DesiredSecret } from '../desired/index.js';
-import { createPhaseContext, type PhaseContext } from '../engine/phase.js';
-import type { EventSink } from '../engine/events.js';
 import { UsageError } from '../errors.js';
-import type { Gcp } from '../gcp/call.js';
-import type { LockedResources, LockfileData } from '../state/lockfile.js';
 import { closest } from '../util/suggest.js';
-
-export interface SecretsRun {
-  config: AtlantisRunConfig;
-  gcp: Gcp;
-  emit: EventSink;
-  /** The lockfile as read at the start (a cache: live state wins). */
-  lock: LockfileData | undefined;
-  env: NodeJS.ProcessEnv;
-  waitTimeoutMs: number;
-  /** Edits the lockfile's resources and writes it (atomically, refusing any secret value). */
-  updateLock(edit: (resources: LockedResources) => LockedResources): Promise<void>;
-}
-
-export function phaseContext(run: SecretsRun, emit: EventSink = run.emit): PhaseContext {
-  return createPhaseContext(
-    { config: run.config, gcp: run.gcp, emit, lock: run.lock, env: run.env, waitTimeoutMs: run.waitTimeoutMs, mode: 'deploy' },
-    { projectNumber: run.lock?.projectNumber },
-  );
-}
 
 /** The secrets this configuration uses, with their Secret Manager ids and sources. */
 export function managedSecrets(config: AtlantisRunConfig): DesiredSecret[] {

@@ -4,13 +4,16 @@
 // the payload read here when the caller may read it (the payload itself goes no further).
 import type { SecretName } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
+import { absentIfDisabled, type RunContext } from '../engine/context.js';
 import { getService } from '../gcp/apis/run.js';
 import { accessVersion, getSecret, listVersions, type VersionInfo } from '../gcp/apis/secret-manager.js';
 import { GcpError } from '../gcp/errors.js';
-import { unlessApiDisabled } from '../phases/read-helpers.js';
-import { managedSecrets, phaseContext, type SecretsRun } from './context.js';
-import { pinnedVersions } from './pins.js';
-import { sha256, shortDigest } from './values.js';
+import { lockRecord } from '../state/lockfile.js';
+import { pinnedVersions } from '../cloudrun/pins.js';
+import { SECRETS_RECORD } from '../secret-values/record.js';
+import { describeSource } from '../secret-values/source.js';
+import { sha256, shortDigest } from '../secret-values/values.js';
+import { managedSecrets } from './context.js';
 
 export interface ListedVersion {
   version: string;
@@ -44,22 +47,20 @@ export interface ListResult {
   secrets: ListedSecret[];
 }
 
-export async function listSecrets(run: SecretsRun): Promise<ListResult> {
-  const pctx = phaseContext(run);
-  const service = await unlessApiDisabled(pctx, getService(run.gcp, run.config.names.serviceName), undefined);
+export async function listSecrets(run: RunContext): Promise<ListResult> {
+  const service = await absentIfDisabled(run, getService(run.gcp, run.config.names.serviceName), undefined);
   const pins = pinnedVersions(service);
   const secrets = await Promise.all(managedSecrets(run.config).map((d) => listOne(run, d, pins[d.secretId])));
   return { deployed: Boolean(service), secrets };
 }
 
-async function listOne(run: SecretsRun, d: DesiredSecret, inUse: string | undefined): Promise<ListedSecret> {
-  const pctx = phaseContext(run);
+async function listOne(run: RunContext, d: DesiredSecret, inUse: string | undefined): Promise<ListedSecret> {
   const [secret, versions] = await Promise.all([
-    unlessApiDisabled(pctx, getSecret(run.gcp, d.resourceName), undefined),
-    unlessApiDisabled(pctx, listVersions(run.gcp, d.resourceName), [] as VersionInfo[]),
+    absentIfDisabled(run, getSecret(run.gcp, d.resourceName), undefined),
+    absentIfDisabled(run, listVersions(run.gcp, d.resourceName), [] as VersionInfo[]),
   ]);
   const newest = versions.find((v) => v.state === 'ENABLED');
-  const record = run.lock?.resources.secrets?.[d.name];
+  const record = lockRecord(run.lock, SECRETS_RECORD)?.[d.name];
   // Only the versions shown get a checksum: the one in use and the newest.
   const wanted = new Set([inUse, newest?.version].filter((v): v is string => v !== undefined));
   const checksums = new Map<string, string>();
@@ -86,7 +87,7 @@ async function listOne(run: SecretsRun, d: DesiredSecret, inUse: string | undefi
   }
   const shown = inUse ?? newest?.version;
   const shownInfo = versions.find((v) => v.version === shown);
-  const source = d.source.kind === 'env' ? `$${d.source.variable}` : d.source.kind === 'file' ? `file ${d.source.path}` : d.source.kind;
+  const source = describeSource(d.source);
   return {
     name: d.name,
     secretId: d.secretId,

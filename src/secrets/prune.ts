@@ -6,8 +6,8 @@ import type { SecretName } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
 import { listRevisions } from '../gcp/apis/run.js';
 import { disableVersion, listVersions, type VersionInfo } from '../gcp/apis/secret-manager.js';
-import type { SecretsRun } from './context.js';
-import { revisionPins } from './pins.js';
+import type { RunContext } from '../engine/context.js';
+import { revisionPins } from '../cloudrun/pins.js';
 
 export interface DisabledVersion {
   name: SecretName;
@@ -21,7 +21,7 @@ export function versionsToDisable(versions: VersionInfo[], used: ReadonlySet<str
   return enabled.slice(keep).filter((v) => !used.has(v.version));
 }
 
-export async function pruneVersions(run: SecretsRun, secrets: DesiredSecret[], keep: number): Promise<DisabledVersion[]> {
+export async function pruneVersions(run: RunContext, secrets: DesiredSecret[], keep: number): Promise<DisabledVersion[]> {
   if (secrets.length === 0) return [];
   const revisions = await listRevisions(run.gcp, run.config.names.serviceName);
   const used = revisionPins(revisions);

@@ -8,19 +8,20 @@
 //   rollout-only  add nothing; pin the newest enabled version of each secret, prune
 import type { SecretName } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
-import type { EngineEvent } from '../engine/events.js';
+import { absentIfDisabled, type RunContext } from '../engine/context.js';
+import { withSpan, type EngineEvent } from '../engine/events.js';
 import { OperationError } from '../errors.js';
-import { getService, type ServiceJson } from '../gcp/apis/run.js';
+import { getService, type RunService } from '../gcp/apis/run.js';
 import { addVersion, createSecret, listVersions } from '../gcp/apis/secret-manager.js';
 import { GcpError } from '../gcp/errors.js';
-import { unlessApiDisabled } from '../phases/read-helpers.js';
-import { readSecret } from '../phases/secrets.js';
-import type { LockedResources, LockedSecret } from '../state/lockfile.js';
-import { phaseContext, type SecretsRun } from './context.js';
-import { pinnedVersions } from './pins.js';
+import { lockRecord } from '../state/lockfile.js';
+import { pinnedVersions } from '../cloudrun/pins.js';
+import { SERVICE_RECORD, serviceRecord, serviceUrl } from '../cloudrun/service.js';
+import { readSecret } from '../secret-values/live.js';
+import { SECRETS_RECORD, type LockedSecret } from '../secret-values/record.js';
+import { shortDigest, type SecretValue } from '../secret-values/values.js';
 import { pruneVersions, type DisabledVersion } from './prune.js';
 import { rollOut, type RolloutResult, type RolloutTarget } from './rollout.js';
-import { shortDigest, type SecretValue } from './values.js';
 
 export type PushMode = 'rollout' | 'stage' | 'rollout-only';
 
@@ -76,35 +77,28 @@ interface Added {
   sha256: string;
 }
 
-export async function pushSecrets(run: SecretsRun, request: PushRequest): Promise<PushResult> {
+export async function pushSecrets(run: RunContext, request: PushRequest): Promise<PushResult> {
   // 1. Versions (nothing for rollout-only).
   const added: Added[] = [];
   if (request.items.length > 0) {
-    const started = Date.now();
-    run.emit({ type: 'phase-start', phase: 'secrets', title: `Pushing ${request.items.map((i) => i.desired.name).join(', ')}` });
-    try {
-      added.push(
-        ...(await Promise.all(
-          request.items.map(async (item) => {
-            const result = await addIfChanged(run, item.desired, item.value);
-            if (result.pushed.action === 'added') await request.afterAdd?.(item.desired, result.pushed.version);
-            return result;
-          }),
-        )),
-      );
-    } catch (err) {
-      run.emit({ type: 'phase-end', phase: 'secrets', status: 'failed', changed: 0, elapsedMs: Date.now() - started });
-      throw err;
-    }
-    const count = added.filter((a) => a.pushed.action === 'added').length;
-    run.emit({
-      type: 'phase-end',
-      phase: 'secrets',
-      status: 'ok',
-      changed: count,
-      elapsedMs: Date.now() - started,
-      summary: count ? `${count} new version${count > 1 ? 's' : ''}` : 'unchanged',
-    });
+    added.push(
+      ...(await withSpan(
+        run.emit,
+        { phase: 'secrets', title: `Pushing ${request.items.map((i) => i.desired.name).join(', ')}` },
+        () =>
+          Promise.all(
+            request.items.map(async (item) => {
+              const result = await addIfChanged(run, item.desired, item.value);
+              if (result.pushed.action === 'added') await request.afterAdd?.(item.desired, result.pushed.version);
+              return result;
+            }),
+          ),
+        (all) => {
+          const count = all.filter((a) => a.pushed.action === 'added').length;
+          return { changed: count, summary: count ? `${count} new version${count > 1 ? 's' : ''}` : 'unchanged' };
+        },
+      )),
+    );
   }
 
   // 2. What to pin.
@@ -115,12 +109,12 @@ export async function pushSecrets(run: SecretsRun, request: PushRequest): Promis
 
   // 3. Roll out (or, with --stage, only read which versions the service uses).
   let rollout: RolloutResult | undefined;
-  let live: ServiceJson | undefined;
+  let live: RunService | undefined;
   if (request.mode !== 'stage' && targets.length > 0) {
     rollout = await rollOut(run, targets);
     live = rollout.service;
   } else if (request.mode === 'stage' && targets.length > 0) {
-    live = await unlessApiDisabled(phaseContext(run), getService(run.gcp, run.config.names.serviceName), undefined);
+    live = await absentIfDisabled(run, getService(run.gcp, run.config.names.serviceName), undefined);
   }
   const inUse = pinnedVersions(live);
 
@@ -153,7 +147,7 @@ export async function pushSecrets(run: SecretsRun, request: PushRequest): Promis
     }
   }
 
-  const url = (live?.urls as string[] | undefined)?.[0] ?? (live?.uri as string | undefined);
+  const url = serviceUrl(live);
   return {
     mode: request.mode,
     secrets: added.map((a) => a.pushed),
@@ -172,13 +166,13 @@ export async function pushSecrets(run: SecretsRun, request: PushRequest): Promis
   };
 }
 
-async function addIfChanged(run: SecretsRun, desired: DesiredSecret, value: SecretValue): Promise<Added> {
+async function addIfChanged(run: RunContext, desired: DesiredSecret, value: SecretValue): Promise<Added> {
   // readSecret warns when it cannot read the payload to compare; here that means "add anyway",
   // which this function says itself, so its events are held back until the outcome is known.
   const held: EngineEvent[] = [];
-  const pctx = phaseContext(run, (event) => held.push(event));
-  const live = await readSecret(pctx, desired, run.lock?.resources.secrets?.[desired.name], value);
-  if (pctx.facts.disabledApis?.size) {
+  const reader = { ...run, emit: (event: EngineEvent) => held.push(event), disabledApis: new Set<string>() };
+  const live = await readSecret(reader, desired, lockRecord(run.lock, SECRETS_RECORD)?.[desired.name], value);
+  if (reader.disabledApis.size) {
     throw new OperationError(`cannot push ${desired.name}: the Secret Manager API is not enabled in ${run.config.project}`, {
       hint: 'run `atlantis-run deploy` first: it enables the APIs and creates every secret',
     });
@@ -244,10 +238,10 @@ async function addIfChanged(run: SecretsRun, desired: DesiredSecret, value: Secr
 }
 
 /** rollout-only: the newest ENABLED version of each secret (as deploy pins). */
-async function newestEnabled(run: SecretsRun, secrets: DesiredSecret[]): Promise<RolloutTarget[]> {
+async function newestEnabled(run: RunContext, secrets: DesiredSecret[]): Promise<RolloutTarget[]> {
   const found = await Promise.all(
     secrets.map(async (desired) => {
-      const versions = await unlessApiDisabled(phaseContext(run), listVersions(run.gcp, desired.resourceName), []);
+      const versions = await absentIfDisabled(run, listVersions(run.gcp, desired.resourceName), []);
       const newest = versions.find((v) => v.state === 'ENABLED');
       if (!newest) {
         run.emit({
@@ -266,13 +260,13 @@ async function newestEnabled(run: SecretsRun, secrets: DesiredSecret[]): Promise
 
 /** `inUse`: the live service's pins, or undefined when there is no service (or it was not read). */
 async function recordLock(
-  run: SecretsRun,
+  run: RunContext,
   targets: RolloutTarget[],
   added: Added[],
   inUse: Record<string, string> | undefined,
   rollout: RolloutResult | undefined,
 ): Promise<void> {
-  const previous = run.lock?.resources.secrets ?? {};
+  const previous = lockRecord(run.lock, SECRETS_RECORD) ?? {};
   const now = new Date().toISOString();
   const updates: Record<string, LockedSecret> = {};
   for (const t of targets) {
@@ -298,21 +292,11 @@ async function recordLock(
   }
   const service = rollout?.status === 'rolled-out' ? rollout.service : undefined;
   if (Object.keys(updates).length === 0 && !service) return;
-  await run.updateLock((resources): LockedResources => {
-    const next: LockedResources = { ...resources, secrets: { ...resources.secrets, ...updates } };
-    if (service) {
-      const ready = (service.latestReadyRevision as string | undefined)?.split('/').pop();
-      next.service = {
-        ...(resources.service ?? {}),
-        name: String(service.name ?? run.config.names.serviceName),
-        ...(service.uri ? { uri: String(service.uri) } : {}),
-        ...(service.generation ? { generation: String(service.generation) } : {}),
-        ...(service.etag ? { etag: String(service.etag) } : {}),
-        ...(ready ? { readyRevision: ready } : {}),
-        updatedAt: now,
-      };
-    }
-    return next;
+  await run.rewrite((data) => {
+    const resources = { ...data.resources, [SECRETS_RECORD.key]: { ...lockRecord(data, SECRETS_RECORD), ...updates } };
+    if (service)
+      resources[SERVICE_RECORD.key] = { ...lockRecord(data, SERVICE_RECORD), ...serviceRecord(service, run.config.names.serviceName) };
+    return { ...data, resources };
   });
 }
 

@@ -6,13 +6,13 @@
 // reported as deploy reports it.
 import type { SecretName } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
+import { absentIfDisabled, progress, type RunContext } from '../engine/context.js';
+import { withSpan } from '../engine/events.js';
 import { hasBinding, readModifyWrite, withBinding } from '../gcp/apis/iam-policy.js';
-import { getService, updateService, type ServiceJson } from '../gcp/apis/run.js';
+import { getService, shortName, updateService, type RunService } from '../gcp/apis/run.js';
 import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
-import { progress, unlessApiDisabled } from '../phases/read-helpers.js';
-import { waitUntilSettled, writeAndSettle } from '../phases/service.js';
-import { phaseContext, type SecretsRun } from './context.js';
-import { withPinnedVersions, writableService, type PinChange } from './pins.js';
+import { withPinnedVersions, writableService, type PinChange } from '../cloudrun/pins.js';
+import { waitUntilSettled, writeAndSettle } from '../cloudrun/rollout.js';
 
 export const ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
 
@@ -32,21 +32,18 @@ export interface RolloutResult {
   /** Secrets the live service does not use at all: deploy adds them. */
   unreferenced: DesiredSecret[];
   /** The live service after the rollout (or as read, when nothing was written). */
-  service: ServiceJson | undefined;
+  service: RunService | undefined;
   /** Short name of the ready revision afterwards. */
   revision: string | undefined;
 }
 
-const short = (name: unknown) => (typeof name === 'string' ? name.split('/').pop() : undefined);
-
-export async function rollOut(run: SecretsRun, targets: RolloutTarget[]): Promise<RolloutResult> {
-  const pctx = phaseContext(run);
+export async function rollOut(run: RunContext, targets: RolloutTarget[]): Promise<RolloutResult> {
   const name = run.config.names.serviceName;
-  const onProgress = progress(pctx, 'rollout', 'waiting for the new revision of', run.config.service);
-  let live = await unlessApiDisabled(pctx, getService(run.gcp, name), undefined);
+  const onProgress = progress(run.emit, 'rollout', 'waiting for the new revision of', run.config.service);
+  let live = await absentIfDisabled(run, getService(run.gcp, name), undefined);
   // A rollout already in progress (another run, the console) settles first: updating on top of it
   // would race it.
-  if (live?.reconciling) live = await waitUntilSettled(pctx, name, onProgress);
+  if (live?.reconciling) live = await waitUntilSettled(run, onProgress);
   if (!live) return { status: 'not-deployed', changes: [], unreferenced: [], service: undefined, revision: undefined };
 
   const bySecretId = new Map(targets.map((t) => [t.desired.secretId, t]));
@@ -54,48 +51,38 @@ export async function rollOut(run: SecretsRun, targets: RolloutTarget[]): Promis
   const changes = pinned.changes.map((c) => ({ ...c, name: bySecretId.get(c.secretId)!.desired.name }));
   const unreferenced = pinned.unreferenced.map((id) => bySecretId.get(id)!.desired);
   if (changes.length === 0)
-    return { status: 'already-pinned', changes, unreferenced, service: live, revision: short(live.latestReadyRevision) };
+    return { status: 'already-pinned', changes, unreferenced, service: live, revision: shortName(live.latestReadyRevision) };
 
-  const started = Date.now();
-  run.emit({
-    type: 'phase-start',
-    phase: 'rollout',
-    title: `Rolling out ${changes.map((c) => `${c.secretId} version ${c.to}`).join(', ')}`,
-  });
-  try {
-    // The revision runs as the live template's account; that is who must read the secrets.
-    const account = (live.template as { serviceAccount?: string } | undefined)?.serviceAccount ?? run.config.names.serviceAccountEmail;
-    await Promise.all(changes.map((c) => ensureAccessor(run, bySecretId.get(c.secretId)!.desired, `serviceAccount:${account}`)));
-
-    const current = await writeAndSettle(pctx, onProgress, () =>
-      updateService(run.gcp, writableService(pinned.service), { timeoutMs: run.waitTimeoutMs, onProgress }),
-    );
-    run.emit({
-      type: 'resource-changed',
-      phase: 'rollout',
-      kind: 'Cloud Run service',
-      resource: run.config.service,
-      action: 'update',
-      fields: changes.map((c) => ({ path: `secret ${c.secretId} version`, ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
-    });
-    const revision = short(current.latestReadyRevision);
-    run.emit({
-      type: 'phase-end',
-      phase: 'rollout',
-      status: 'ok',
+  const account = live.template?.serviceAccount ?? run.config.names.serviceAccountEmail;
+  const current = await withSpan(
+    run.emit,
+    { phase: 'rollout', title: `Rolling out ${changes.map((c) => `${c.secretId} version ${c.to}`).join(', ')}` },
+    async () => {
+      // The revision runs as the live template's account; that is who must read the secrets.
+      await Promise.all(changes.map((c) => ensureAccessor(run, bySecretId.get(c.secretId)!.desired, `serviceAccount:${account}`)));
+      const settled = await writeAndSettle(run, onProgress, () =>
+        updateService(run.gcp, writableService(pinned.service), { timeoutMs: run.waitTimeoutMs, onProgress }),
+      );
+      run.emit({
+        type: 'resource-changed',
+        phase: 'rollout',
+        kind: 'Cloud Run service',
+        resource: run.config.service,
+        action: 'update',
+        fields: changes.map((c) => ({ path: `secret ${c.secretId} version`, ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
+      });
+      return settled;
+    },
+    (settled) => ({
       changed: 1,
-      elapsedMs: Date.now() - started,
-      ...(revision ? { summary: `revision ${revision} ready` } : {}),
-    });
-    return { status: 'rolled-out', changes, unreferenced, service: current, revision };
-  } catch (err) {
-    run.emit({ type: 'phase-end', phase: 'rollout', status: 'failed', changed: 0, elapsedMs: Date.now() - started });
-    throw err;
-  }
+      summary: settled.latestReadyRevision ? `revision ${shortName(settled.latestReadyRevision)} ready` : undefined,
+    }),
+  );
+  return { status: 'rolled-out', changes, unreferenced, service: current, revision: shortName(current.latestReadyRevision) };
 }
 
 /** roles/secretmanager.secretAccessor for `member` on one secret: read-modify-write, only when missing. */
-async function ensureAccessor(run: SecretsRun, secret: DesiredSecret, member: string): Promise<void> {
+async function ensureAccessor(run: RunContext, secret: DesiredSecret, member: string): Promise<void> {
   const resource = secret.resourceName;
   const added = await readModifyWrite(
     { get: () => getSecretPolicy(run.gcp, resource), set: (policy) => setSecretPolicy(run.gcp, resource, policy) },

@@ -5,9 +5,10 @@ import { PROVIDERS, SECRET_NAMES, type SecretName } from '../atlantis/catalog.js
 import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState, PROJECT_NUMBER_PLACEHOLDER, type DesiredSecret } from '../desired/index.js';
 import { UsageError } from '../errors.js';
-import { managedSecrets, selectSecret, type SecretsRun } from './context.js';
+import type { RunContext } from '../engine/context.js';
+import { generateValue, type SecretValue } from '../secret-values/values.js';
+import { selectSecret } from './context.js';
 import { pushSecrets, type PushResult } from './push.js';
-import { generateValue, type SecretValue } from './values.js';
 
 /** Only generated values can be rotated by the tool; the others are the user's to change. */
 export const ROTATABLE: readonly SecretName[] = ['webhook-secret', 'web-password'];
@@ -21,15 +22,9 @@ export function selectRotatable(config: AtlantisRunConfig, name: string): Desire
   return selectSecret(config, name, ROTATABLE);
 }
 
-export function rotatableNames(config: AtlantisRunConfig): string[] {
-  return managedSecrets(config)
-    .filter((s) => ROTATABLE.includes(s.name))
-    .map((s) => s.name);
-}
-
 /** `save`: called with the new value as soon as its version exists, before the rollout. */
 export async function rotateSecret(
-  run: SecretsRun,
+  run: RunContext,
   d: DesiredSecret,
   keep: number,
   save?: (value: SecretValue, version: string) => Promise<void>,

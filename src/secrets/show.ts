@@ -5,11 +5,10 @@
 import type { SecretName } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
 import { OperationError } from '../errors.js';
+import { absentIfDisabled, type RunContext } from '../engine/context.js';
 import { getService } from '../gcp/apis/run.js';
 import { accessVersion, listVersions } from '../gcp/apis/secret-manager.js';
-import { unlessApiDisabled } from '../phases/read-helpers.js';
-import { phaseContext, type SecretsRun } from './context.js';
-import { pinnedVersions } from './pins.js';
+import { pinnedVersions } from '../cloudrun/pins.js';
 
 export interface RevealedValue {
   name: SecretName;
@@ -20,10 +19,9 @@ export interface RevealedValue {
   data: Buffer;
 }
 
-export async function revealValue(run: SecretsRun, d: DesiredSecret): Promise<RevealedValue> {
-  const pctx = phaseContext(run);
+export async function revealValue(run: RunContext, d: DesiredSecret): Promise<RevealedValue> {
   const [service, versions] = await Promise.all([
-    unlessApiDisabled(pctx, getService(run.gcp, run.config.names.serviceName), undefined),
+    absentIfDisabled(run, getService(run.gcp, run.config.names.serviceName), undefined),
     listVersions(run.gcp, d.resourceName),
   ]);
   const pinned = pinnedVersions(service)[d.secretId];

@@ -1,4 +1,4 @@
-// atlantis-run.lock: JSON the tool owns (DESIGN §4). A record and a cache, never the only truth:
+// atlantis-run.lock: JSON the tool owns (ARCHITECTURE.md, "The lockfile"). A record and a cache, never the only truth:
 // every phase reads live state first, so a missing, stale or corrupt lockfile still converges.
 // It holds no secret values by construction: no field carries one, and every write is checked.
 import { readFile } from 'node:fs/promises';
@@ -7,40 +7,28 @@ import { redact } from '../util/redact.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const LOCKFILE_SCHEMA_VERSION = 1;
-export const DEFAULT_LOCKFILE = 'atlantis-run.lock';
 
-interface Stamped {
-  updatedAt?: string;
+/**
+ * The lockfile's record of one phase, keyed by the phase's record key. The lockfile layer knows no
+ * phase: each phase (or the domain module it shares with a command) declares its key and the type
+ * of its record with `recordKey`, and reads it back with `lockRecord`.
+ */
+export interface RecordKey<T> {
+  readonly key: string;
+  /** Phantom: carries the record's type; never set. */
+  readonly record?: T;
 }
 
-export interface LockedSecret extends Stamped {
-  /** projects/P/secrets/ID */
-  name: string;
-  /** The version number the service is pinned to. */
-  version?: string;
-  /** The newest version added by the tool and not yet rolled out (secrets push --stage). */
-  stagedVersion?: string;
-  /** SHA-256 (hex) of the value last pushed: how the tool knows a value changed without storing it. */
-  sha256?: string;
-  generated?: boolean;
+export function recordKey<T>(key: string): RecordKey<T> {
+  return { key };
 }
 
-export interface LockedResources {
-  apis?: Stamped & { enabled: string[] };
-  repository?: Stamped & { name: string; mode?: string };
-  secrets?: Record<string, LockedSecret>;
-  serviceAccount?: Stamped & { email: string; uniqueId?: string };
-  bindings?: Stamped & { items: { resource: string; role: string; member: string }[] };
-  image?: Stamped & { reference: string; digest?: string; source?: string };
-  service?: Stamped & {
-    name: string;
-    uri?: string;
-    generation?: string;
-    etag?: string;
-    readyRevision?: string;
-    image?: string;
-  };
-  domain?: Stamped & { name: string; records?: { type: string; name: string; rrdata: string }[] };
+/** Every phase's record, by key. */
+export type LockedResources = Record<string, unknown>;
+
+/** A phase's record in a lockfile (as read, or being written), typed by its key. */
+export function lockRecord<T>(data: { resources: LockedResources } | undefined, key: RecordKey<T>): T | undefined {
+  return data?.resources[key.key] as T | undefined;
 }
 
 export interface LockfileData {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtImageDigest, registerImage } from '../../src/emulator/apis/artifact-registry.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GcpError } from '../../src/gcp/errors.js';
-import { RegistryClient } from '../../src/gcp/registry.js';
+import { RegistryClient } from '../../src/gcp/docker-registry-client.js';
 import { artifactRegistryClient, FAST_POLLING } from './clients.js';
 
 const API = 'artifactregistry.googleapis.com';

@@ -1,57 +1,27 @@
 // `atlantis-run deploy`: plan, confirm (on a terminal, unless -y), apply every phase, report.
-import { UsageError } from '../../errors.js';
-import { runEngine, type EnginePlan } from '../../engine/runner.js';
-import { buildReport, formatReport } from '../../engine/report.js';
+import { runEngine } from '../../engine/runner.js';
+import { buildReport, formatReport } from '../../deployment/report.js';
 import { PHASES } from '../../phases/index.js';
-import type { CommandContext } from '../context.js';
-import type { CommandHandler } from '../command.js';
-import { openSession, parseDuration } from '../session.js';
+import type { Handler } from '../command.js';
+import type { deployOptions } from '../command-table.js';
+import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
 
-export const DEFAULT_WAIT_TIMEOUT = '10m';
-
-export function waitTimeout(options: Record<string, unknown>): number {
-  const raw = options.waitTimeout as string | undefined;
-  const ms = parseDuration(raw, 10 * 60_000);
-  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--wait-timeout: expected a duration such as 90s or 10m, got "${raw}"`);
-  return ms;
-}
-
-async function confirmChanges(ctx: CommandContext, plan: EnginePlan, verb: string): Promise<boolean> {
-  if (ctx.globals.yes) return true;
-  const summary = `${verb} ${plan.changeCount} change${plan.changeCount === 1 ? '' : 's'}`;
-  if (!ctx.host.canPrompt) {
-    throw new UsageError(`${summary}: confirmation required and not running interactively`, {
-      hint: 'review `atlantis-run plan`, then pass --yes (-y)',
-    });
-  }
-  return ctx.host.confirm({ message: `${summary}?`, flag: '--yes', default: false });
-}
-
-export const handler: CommandHandler = async (ctx, input) => {
-  const timeoutMs = waitTimeout(input.options);
-  const session = await openSession(ctx);
-  const result = await runEngine(PHASES, {
-    config: session.config,
-    gcp: session.gcp,
-    emit: ctx.host.emit,
-    lock: session.lock,
-    env: ctx.env,
-    waitTimeoutMs: timeoutMs,
+export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
+  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
+  const result = await runEngine(PHASES, run, {
     mode: 'deploy',
-    confirm: (plan) => confirmChanges(ctx, plan, 'Apply'),
-    onRecord: (_phase, record, facts) => session.record(record, facts),
+    confirm: (plan) =>
+      confirmOrRequireYes(ctx, {
+        question: `Apply ${plan.changeCount} change${plan.changeCount === 1 ? '' : 's'}`,
+        hint: 'review `atlantis-run plan`, then pass --yes (-y)',
+      }),
   });
-  if (result.cancelled) {
-    ctx.host.print('Nothing was changed.');
-    ctx.host.result({ ok: true, command: 'deploy', cancelled: true, changes: 0 });
-    return 0;
-  }
+  if (result.cancelled) return cancelled(ctx, 'deploy', 'Nothing was changed.', { changes: 0 });
   const flags = `${ctx.globals.config ? ` --config ${ctx.globals.config}` : ''}${ctx.globals.emulator ? ' --emulator' : ''}`;
-  const report = buildReport(session.config, result, { flags, emulated: ctx.globals.emulator || session.gcp.factory.usingEmulator });
-  ctx.log.write('calls', { ...session.gcp.caller.stats });
+  const report = buildReport(run.config, result, { flags, emulated: ctx.globals.emulator || run.gcp.factory.usingEmulator });
   if (ctx.globals.json) ctx.host.result({ ok: true, command: 'deploy', ...report });
   else ctx.host.print(formatReport(report));
   return 0;
 };
-
-export { confirmChanges };

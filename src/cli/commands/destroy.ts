@@ -1,26 +1,20 @@
 // `atlantis-run destroy`: removes what deploy created, in reverse order; secrets are kept unless
 // --purge-secrets. Running it twice is fine (not found counts as removed).
-import { planDestroy, runDestroy } from '../../engine/destroy.js';
-import { UsageError } from '../../errors.js';
-import type { LockedResources } from '../../state/lockfile.js';
-import type { CommandHandler } from '../command.js';
-import { openSession } from '../session.js';
-import { waitTimeout } from './deploy.js';
+import { withSpan } from '../../engine/events.js';
+import { planDestroy, runDestroy } from '../../deployment/destroy.js';
+import type { Handler } from '../command.js';
+import type { destroyOptions } from '../command-table.js';
+import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const session = await openSession(ctx);
-  const purgeSecrets = Boolean(input.options.purgeSecrets);
-  ctx.host.emit({ type: 'phase-start', phase: 'destroy', title: 'Reading what exists' });
-  const started = Date.now();
-  const plan = await planDestroy({
-    config: session.config,
-    gcp: session.gcp,
-    lock: session.lock,
-    purgeSecrets,
-    waitTimeoutMs: waitTimeout(input.options),
-  });
-  const steps = plan.stages.flat();
-  for (const step of steps)
+export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
+  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
+  const { config } = run;
+  const plan = await withSpan(ctx.host.emit, { phase: 'destroy', title: 'Reading what exists' }, () =>
+    planDestroy(run, Boolean(input.options.purgeSecrets)),
+  );
+  for (const step of plan.steps) {
     ctx.host.emit({
       type: 'resource-changed',
       phase: 'destroy',
@@ -29,36 +23,22 @@ export const handler: CommandHandler = async (ctx, input) => {
       action: 'delete',
       planned: true,
     });
-  if (steps.length > 0 && !ctx.globals.yes) {
-    const question = `Delete ${steps.length} resource${steps.length === 1 ? '' : 's'} of ${session.config.service} in ${session.config.project}`;
-    if (!ctx.host.canPrompt)
-      throw new UsageError(`${question}: confirmation required and not running interactively`, { hint: 'pass --yes (-y)' });
-    if (!(await ctx.host.confirm({ message: `${question}?`, flag: '--yes', default: false }))) {
-      ctx.host.print('Nothing was deleted.');
-      ctx.host.result({ ok: true, command: 'destroy', cancelled: true, deleted: [] });
-      return 0;
-    }
   }
-  const done = await runDestroy(plan, ctx.host.emit, async (step) => {
-    if (!step.lockKey) return;
-    const key: keyof LockedResources = step.lockKey;
-    await session.rewrite((data) => {
-      const resources = { ...data.resources };
-      if (key === 'secrets') {
-        const secrets = { ...resources.secrets };
-        for (const [name, s] of Object.entries(secrets)) if (s.name.endsWith(`/${step.resource}`)) delete secrets[name];
-        resources.secrets = secrets;
-        if (Object.keys(secrets).length === 0) delete resources.secrets;
-      } else {
-        delete resources[key];
-      }
-      if (key === 'service') delete resources.image;
-      return { ...data, resources };
-    });
-  });
-  // Nothing left to record (APIs stay enabled but are not ours to remove): drop the lockfile.
-  await session.rewrite((data) => (Object.keys(data.resources).filter((k) => k !== 'apis').length === 0 ? undefined : data));
-  ctx.host.emit({ type: 'phase-end', phase: 'destroy', status: 'ok', changed: done.length, elapsedMs: Date.now() - started });
+  const count = plan.steps.length;
+  if (
+    count > 0 &&
+    !(await confirmOrRequireYes(ctx, {
+      question: `Delete ${count} resource${count === 1 ? '' : 's'} of ${config.service} in ${config.project}`,
+    }))
+  ) {
+    return cancelled(ctx, 'destroy', 'Nothing was deleted.', { deleted: [] });
+  }
+  const done = await withSpan(
+    ctx.host.emit,
+    { phase: 'destroy', title: `Deleting ${count} resource${count === 1 ? '' : 's'}` },
+    () => runDestroy(run, plan),
+    (steps) => ({ changed: steps.length }),
+  );
   const deleted = done.map((s) => ({ kind: s.kind, resource: s.resource }));
   if (ctx.globals.json) {
     ctx.host.result({ ok: true, command: 'destroy', deleted, kept: plan.kept });

@@ -2,38 +2,34 @@
 // line on stdout is the `export` that points every atlantis-run (and any Google client set up the
 // same way) at it; it serves until SIGINT/SIGTERM and then exits 0.
 import { UsageError } from '../../errors.js';
-import type { CommandHandler } from '../command.js';
+import type { Handler } from '../command.js';
+import type { emulatorOptions } from '../command-table.js';
+import { wholeNumber } from '../options.js';
 
-function intOption(options: Record<string, unknown>, name: string, flag: string): number | undefined {
-  const raw = options[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: expected a whole number ≥ 0, got "${String(raw)}"`);
-  return n;
-}
-
-export const handler: CommandHandler = async (ctx, input) => {
+export const handler: Handler<typeof emulatorOptions> = async (ctx, input) => {
   const o = input.options;
   const { startEmulator, validateEmulatorOptions, EMULATOR_HOST_ENV } = await import('../../emulator/index.js');
+  const latencyMs = wholeNumber(o.latency, '--latency');
+  const operationDelayMs = wholeNumber(o.operationDelay, '--operation-delay');
+  const iamPropagationDelayMs = wholeNumber(o.iamPropagationDelay, '--iam-propagation-delay');
+  const seed = wholeNumber(o.seed, '--seed');
   const options = {
-    port: intOption(o, 'port', '--port') ?? 0,
-    ...(o.latency !== undefined ? { latencyMs: intOption(o, 'latency', '--latency')! } : {}),
-    ...(o.operationDelay !== undefined ? { operationDelayMs: intOption(o, 'operationDelay', '--operation-delay')! } : {}),
-    ...(o.iamPropagationDelay !== undefined
-      ? { iamPropagationDelayMs: intOption(o, 'iamPropagationDelay', '--iam-propagation-delay')! }
-      : {}),
-    ...(o.seed !== undefined ? { seed: intOption(o, 'seed', '--seed')! } : {}),
-    ...(typeof o.faults === 'string' ? { faults: o.faults } : {}),
-    ...(Array.isArray(o.deny)
+    port: wholeNumber(o.port, '--port') ?? 0,
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(operationDelayMs !== undefined ? { operationDelayMs } : {}),
+    ...(iamPropagationDelayMs !== undefined ? { iamPropagationDelayMs } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(o.faults !== undefined ? { faults: o.faults } : {}),
+    ...(o.deny
       ? {
-          deny: (o.deny as string[])
+          deny: o.deny
             .flatMap((d) => d.split(','))
             .map((d) => d.trim())
             .filter(Boolean),
         }
       : {}),
-    ...(typeof o.requestLog === 'string' ? { requestLogFile: o.requestLog } : {}),
-    ...(typeof o.state === 'string' ? { stateFile: o.state } : {}),
+    ...(o.requestLog !== undefined ? { requestLogFile: o.requestLog } : {}),
+    ...(o.state !== undefined ? { stateFile: o.state } : {}),
   };
   try {
     validateEmulatorOptions(options);

@@ -2,15 +2,20 @@
 import path from 'node:path';
 import { runInit } from '../../init/run.js';
 import type { InitFlags } from '../../init/wizard.js';
-import type { CommandHandler } from '../command.js';
+import type { Handler } from '../command.js';
+import type { initOptions } from '../command-table.js';
+import { openRun } from '../session.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const flags: InitFlags = { ...(input.options as InitFlags) };
+export const handler: Handler<typeof initOptions> = async (ctx, input) => {
+  const flags: InitFlags = { ...input.options };
   // The global --project / --region answer the first two questions.
   if (ctx.globals.project !== undefined) flags.project = ctx.globals.project;
   if (ctx.globals.region !== undefined) flags.region = ctx.globals.region;
 
-  const result = await runInit(ctx, flags);
+  const result = await runInit(
+    { ...ctx, configFlag: ctx.globals.config, onCleanup: ctx.onCleanup, openRun: (waitTimeoutMs) => openRun(ctx, { waitTimeoutMs }) },
+    flags,
+  );
   const shown = (file: string) => path.relative(ctx.cwd, file) || file;
 
   if (ctx.globals.json) {

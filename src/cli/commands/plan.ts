@@ -2,25 +2,21 @@
 import { runEngine } from '../../engine/runner.js';
 import { formatPlan } from '../../ui/plan-format.js';
 import { PHASES } from '../../phases/index.js';
-import type { CommandHandler } from '../command.js';
-import { openSession } from '../session.js';
-import { waitTimeout } from './deploy.js';
+import type { Handler } from '../command.js';
+import type { planOptions } from '../command-table.js';
+import { waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const session = await openSession(ctx);
-  const result = await runEngine(PHASES, {
-    config: session.config,
-    gcp: session.gcp,
+export const handler: Handler<typeof planOptions> = async (ctx, input) => {
+  const run = await openRun(ctx, {
+    waitTimeoutMs: waitTimeout(input.options.waitTimeout),
     // The plan itself is this command's output (stdout); progress events stay on stderr.
     emit: (event) => {
       if (event.type === 'resource-changed' && event.planned && !ctx.globals.json) return;
       ctx.host.emit(event);
     },
-    lock: session.lock,
-    env: ctx.env,
-    waitTimeoutMs: waitTimeout(input.options),
-    mode: 'plan',
   });
+  const result = await runEngine(PHASES, run, { mode: 'plan' });
   const changes = result.plan.phases.flatMap((p) => p.plan.changes.map((c) => ({ phase: p.name, ...c })));
   const count = (action: string) => changes.filter((c) => c.action === action).length;
   const counts = { create: count('create'), update: count('update'), delete: count('delete') };

@@ -1,41 +1,36 @@
 // `atlantis-run render`: the desired state, offline. Facts only the cloud knows (project number,
 // pinned secret versions, the image digest) come from the lockfile when it has them.
 import { stringify } from 'yaml';
-import { desiredState, type DesiredState, type Facts } from '../../desired/index.js';
+import { desiredState, type DesiredState } from '../../desired/index.js';
+import { factsFromLock } from '../../deployment/facts.js';
+import { deployRequirements } from '../../phases/index.js';
+import { describeSource } from '../../secret-values/source.js';
 import { readLockfile } from '../../state/lockfile.js';
-import type { CommandHandler } from '../command.js';
+import type { Handler } from '../command.js';
 
-export const handler: CommandHandler = async (ctx) => {
+export const handler: Handler = async (ctx) => {
   const config = await ctx.config();
   const lock = await readLockfile(ctx.lockfilePath, { project: config.project, region: config.region, service: config.service });
-  const facts: Facts = {};
-  if (lock.status === 'ok') {
-    const r = lock.data.resources;
-    facts.projectNumber = lock.data.projectNumber;
-    facts.image = r.image?.digest ? r.image.reference : undefined;
-    facts.secretVersions = Object.fromEntries(
-      Object.entries(r.secrets ?? {}).flatMap(([name, s]) => (s.version ? [[name, s.version]] : [])),
-    );
-  } else if (lock.status === 'ignored') {
-    ctx.host.emit({ type: 'warning', message: lock.reason });
-  }
-  const desired = desiredState(config, facts);
+  if (lock.status === 'ignored') ctx.host.emit({ type: 'warning', message: lock.reason });
+  const desired = desiredState(config, factsFromLock(lock.status === 'ok' ? lock.data : undefined));
+  // The APIs are what the enabled phases declare, as deploy will enable them.
+  const apis = deployRequirements(config).apis;
   if (ctx.globals.json) {
-    ctx.host.result({ ok: true, command: 'render', ...renderable(desired) });
+    ctx.host.result({ ok: true, command: 'render', ...renderable(desired, apis) });
   } else {
-    ctx.host.print(humanRender(desired));
+    ctx.host.print(humanRender(desired, apis));
   }
 };
 
 /** The desired state without internals: secret sources by kind, never a value (there is none here). */
-function renderable(d: DesiredState): Record<string, unknown> {
+function renderable(d: DesiredState, apis: string[]): Record<string, unknown> {
   return {
     project: d.project,
     region: d.region,
     projectNumber: d.projectNumber,
     url: d.url,
     webhookUrl: d.webhookUrl,
-    apis: d.apis,
+    apis,
     repository: d.repository ?? null,
     secrets: d.secrets.map((s) => ({
       name: s.name,
@@ -55,13 +50,13 @@ function renderable(d: DesiredState): Record<string, unknown> {
   };
 }
 
-function humanRender(d: DesiredState): string {
+function humanRender(d: DesiredState, apis: string[]): string {
   const lines: string[] = [];
   const section = (title: string) => lines.push('', `# ${title}`);
   lines.push(`# atlantis-run render — ${d.project} / ${d.region}`);
   lines.push(`# URL:         ${d.url}`, `# Webhook URL: ${d.webhookUrl}`);
   section('APIs to enable');
-  for (const api of d.apis) lines.push(`- ${api}`);
+  for (const api of apis) lines.push(`- ${api}`);
   if (d.repository) {
     section(`Artifact Registry repository ${d.repository.name}`);
     lines.push(stringify(d.repository.body).trimEnd());
@@ -69,13 +64,11 @@ function humanRender(d: DesiredState): string {
   section('Secrets (Secret Manager)');
   for (const s of d.secrets) {
     const from =
-      s.source.kind === 'env'
-        ? `from $${s.source.variable}`
-        : s.source.kind === 'file'
-          ? `from file ${s.source.path}`
-          : s.source.kind === 'generated'
-            ? 'generated once'
-            : 'no source configured';
+      s.source.kind === 'generated'
+        ? 'generated once'
+        : s.source.kind === 'none'
+          ? 'no source configured'
+          : `from ${describeSource(s.source)}`;
     lines.push(`- ${s.secretId}: ${s.spec.description} (${from})`);
   }
   section('Runtime service account');

@@ -1,11 +1,12 @@
 // `atlantis-run secrets list`: names, ids, versions in use and newest, checksums — never a value.
 import { formatList, listSecrets } from '../../secrets/list.js';
-import type { CommandHandler } from '../command.js';
-import { waitTimeout } from './deploy.js';
-import { openSecretsRun } from './secrets-common.js';
+import type { Handler } from '../command.js';
+import type { secretsListOptions } from '../command-table.js';
+import { waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const run = await openSecretsRun(ctx, waitTimeout(input.options));
+export const handler: Handler<typeof secretsListOptions> = async (ctx, input) => {
+  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
   const result = await listSecrets(run);
   if (ctx.globals.json) ctx.host.result({ ok: true, command: 'secrets list', service: run.config.service, ...result });
   else ctx.host.print(formatList(result, run.config.service));

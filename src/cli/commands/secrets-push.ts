@@ -3,24 +3,17 @@
 import { UsageError } from '../../errors.js';
 import { managedSecrets, selectSecret } from '../../secrets/context.js';
 import { formatPushResult, pushSecrets, type PushMode, type PushRequest } from '../../secrets/push.js';
-import { configuredConflict, sourceStatus, valueFor } from '../../secrets/source.js';
-import { readConfiguredValue } from '../../secrets/values.js';
-import type { CommandHandler } from '../command.js';
-import { waitTimeout } from './deploy.js';
-import { openSecretsRun, parseKeep } from './secrets-common.js';
+import { configuredConflict, sourceStatus, valueFor } from '../../secret-values/source.js';
+import { readConfiguredValue } from '../../secret-values/values.js';
+import type { Handler } from '../command.js';
+import type { secretsPushOptions } from '../command-table.js';
+import { parseKeep, waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
 
-interface Options {
-  fromFile?: string;
-  stage?: boolean;
-  rolloutOnly?: boolean;
-  keep?: string;
-  waitTimeout?: string;
-}
-
-export const handler: CommandHandler = async (ctx, input) => {
-  const o = input.options as Options;
+export const handler: Handler<typeof secretsPushOptions> = async (ctx, input) => {
+  const o = input.options;
   const keep = parseKeep(o.keep);
-  const timeoutMs = waitTimeout(input.options);
+  const timeoutMs = waitTimeout(o.waitTimeout);
   if (o.stage && o.rolloutOnly)
     throw new UsageError('--stage and --rollout-only exclude each other', {
       hint: '--stage adds versions without rolling out; --rollout-only rolls out without adding',
@@ -67,9 +60,8 @@ export const handler: CommandHandler = async (ctx, input) => {
     for (const line of skipped) ctx.host.emit({ type: 'info', phase: 'secrets', message: `skipped ${line}` });
   }
 
-  const run = await openSecretsRun(ctx, timeoutMs);
+  const run = await openRun(ctx, { waitTimeoutMs: timeoutMs });
   const result = await pushSecrets(run, request);
-  ctx.log.write('calls', { ...run.gcp.caller.stats });
   if (ctx.globals.json) ctx.host.result({ ok: true, command: 'secrets push', ...result });
   else ctx.host.print(formatPushResult(result, config.service));
   return 0;

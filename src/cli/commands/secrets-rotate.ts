@@ -4,22 +4,17 @@ import { UsageError } from '../../errors.js';
 import { checkOutputPath, writeValueFile, writeValueToTerminal } from '../../secrets/output.js';
 import { formatPushResult } from '../../secrets/push.js';
 import { rotateSecret, rotationSteps, selectRotatable, webhookUrl } from '../../secrets/rotate.js';
-import type { CommandHandler } from '../command.js';
-import { waitTimeout } from './deploy.js';
-import { openSecretsRun, parseKeep, stdoutIsTerminal } from './secrets-common.js';
+import type { Handler } from '../command.js';
+import type { secretsRotateOptions } from '../command-table.js';
+import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { parseKeep, waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
+import { stdoutIsTerminal } from './secrets-common.js';
 
-interface Options {
-  show?: boolean;
-  output?: string;
-  force?: boolean;
-  keep?: string;
-  waitTimeout?: string;
-}
-
-export const handler: CommandHandler = async (ctx, input) => {
-  const o = input.options as Options;
+export const handler: Handler<typeof secretsRotateOptions> = async (ctx, input) => {
+  const o = input.options;
   const keep = parseKeep(o.keep);
-  const timeoutMs = waitTimeout(input.options);
+  const timeoutMs = waitTimeout(o.waitTimeout);
   const config = await ctx.config();
   const d = selectRotatable(config, input.arg ?? '');
   if (o.show && !stdoutIsTerminal(ctx)) {
@@ -30,22 +25,16 @@ export const handler: CommandHandler = async (ctx, input) => {
   // Checked before anything changes: a rotation whose value has nowhere to go is refused up front.
   const output = o.output === undefined ? undefined : await checkOutputPath(o.output, Boolean(o.force), ctx.cwd);
 
-  if (!ctx.globals.yes) {
-    const consequence =
-      d.name === 'webhook-secret' ? 'webhooks are refused until the VCS side has the new value' : 'the web UI asks for the new password';
-    if (!ctx.host.canPrompt) {
-      throw new UsageError(`rotating ${d.name} needs confirmation (${consequence}) and this run is not interactive`, {
-        hint: 'pass --yes (-y)',
-      });
-    }
-    if (!(await ctx.host.confirm({ message: `Rotate ${d.name}? Once rolled out, ${consequence}.`, flag: '--yes', default: false }))) {
-      ctx.host.print('Nothing was changed.');
-      ctx.host.result({ ok: true, command: 'secrets rotate', cancelled: true });
-      return 0;
-    }
-  }
+  const consequence =
+    d.name === 'webhook-secret' ? 'webhooks are refused until the VCS side has the new value' : 'the web UI asks for the new password';
+  const go = await confirmOrRequireYes(ctx, {
+    question: `Rotate ${d.name}`,
+    detail: `Once rolled out, ${consequence}.`,
+    refusal: `rotating ${d.name} needs confirmation (${consequence}) and this run is not interactive`,
+  });
+  if (!go) return cancelled(ctx, 'secrets rotate', 'Nothing was changed.');
 
-  const run = await openSecretsRun(ctx, timeoutMs);
+  const run = await openRun(ctx, { waitTimeoutMs: timeoutMs });
   const { result, value } = await rotateSecret(run, d, keep, output ? (v) => writeValueFile(output, v.data, Boolean(o.force)) : undefined);
   const url = webhookUrl(config, result.url, run.lock?.projectNumber);
   const reveal = o.show

@@ -4,12 +4,14 @@ import { UsageError } from '../../errors.js';
 import { selectSecret } from '../../secrets/context.js';
 import { checkOutputPath, writeValueFile, writeValueToTerminal } from '../../secrets/output.js';
 import { revealValue } from '../../secrets/show.js';
-import type { CommandHandler } from '../command.js';
-import { waitTimeout } from './deploy.js';
-import { openSecretsRun, stdoutIsTerminal } from './secrets-common.js';
+import type { Handler } from '../command.js';
+import type { secretsShowOptions } from '../command-table.js';
+import { waitTimeout } from '../options.js';
+import { openRun } from '../session.js';
+import { stdoutIsTerminal } from './secrets-common.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const o = input.options as { output?: string; force?: boolean };
+export const handler: Handler<typeof secretsShowOptions> = async (ctx, input) => {
+  const o = input.options;
   const config = await ctx.config();
   const d = selectSecret(config, input.arg ?? '');
   if (o.output === undefined) {
@@ -23,7 +25,7 @@ export const handler: CommandHandler = async (ctx, input) => {
   }
   const output = o.output === undefined ? undefined : await checkOutputPath(o.output, Boolean(o.force), ctx.cwd);
 
-  const run = await openSecretsRun(ctx, waitTimeout(input.options));
+  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(o.waitTimeout) });
   const revealed = await revealValue(run, d);
   const what = `${revealed.secretId} version ${revealed.version} (${revealed.which === 'in use' ? 'in use' : `newest; ${config.service} does not pin it yet`})`;
   if (output) {

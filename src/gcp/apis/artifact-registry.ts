@@ -1,5 +1,4 @@
 // Artifact Registry v1: the docker repository (a remote proxy of ghcr.io by default).
-import { NO_GAX_RETRY } from '../retry.js';
 import { orMissing, type Gcp } from '../call.js';
 import { waitForOperation } from '../operations.js';
 
@@ -30,9 +29,9 @@ function toInfo(repo: Record<string, any>): RepositoryInfo {
 }
 
 export async function getRepository(gcp: Gcp, name: string): Promise<RepositoryInfo | undefined> {
-  const client = await gcp.factory.artifactRegistry();
+  const client = await gcp.factory.client('artifactRegistry');
   const repo = await orMissing(
-    gcp.caller.run({ api: API, method: 'GetRepository', resource: name }, () => client.getRepository({ name }, NO_GAX_RETRY)),
+    gcp.caller.run({ api: API, method: 'GetRepository', resource: name }, (o) => client.getRepository({ name }, o)),
   );
   return repo ? toInfo(repo[0] as Record<string, any>) : undefined;
 }
@@ -44,10 +43,10 @@ export async function createRepository(
   body: Record<string, unknown>,
   timeoutMs: number,
 ): Promise<void> {
-  const client = await gcp.factory.artifactRegistry();
+  const client = await gcp.factory.client('artifactRegistry');
   const resource = `${parent}/repositories/${repositoryId}`;
-  const [operation] = await gcp.caller.run({ api: API, method: 'CreateRepository', resource, mutating: true }, () =>
-    client.createRepository({ parent, repositoryId, repository: body }, NO_GAX_RETRY),
+  const [operation] = await gcp.caller.run({ api: API, method: 'CreateRepository', resource, mutating: true }, (o) =>
+    client.createRepository({ parent, repositoryId, repository: body }, o),
   );
   await waitForOperation(gcp, operation, { api: API, label: `create repository ${repositoryId}`, resource, timeoutMs });
 }
@@ -57,19 +56,17 @@ export async function updateRepository(
   name: string,
   fields: { description?: string; labels?: Record<string, string> },
 ): Promise<void> {
-  const client = await gcp.factory.artifactRegistry();
+  const client = await gcp.factory.client('artifactRegistry');
   const paths = Object.keys(fields);
-  await gcp.caller.run({ api: API, method: 'UpdateRepository', resource: name, mutating: true }, () =>
-    client.updateRepository({ repository: { name, ...fields }, updateMask: { paths } }, NO_GAX_RETRY),
+  await gcp.caller.run({ api: API, method: 'UpdateRepository', resource: name, mutating: true }, (o) =>
+    client.updateRepository({ repository: { name, ...fields }, updateMask: { paths } }, o),
   );
 }
 
 export async function deleteRepository(gcp: Gcp, name: string, timeoutMs: number): Promise<boolean> {
-  const client = await gcp.factory.artifactRegistry();
+  const client = await gcp.factory.client('artifactRegistry');
   const started = await orMissing(
-    gcp.caller.run({ api: API, method: 'DeleteRepository', resource: name, mutating: true }, () =>
-      client.deleteRepository({ name }, NO_GAX_RETRY),
-    ),
+    gcp.caller.run({ api: API, method: 'DeleteRepository', resource: name, mutating: true }, (o) => client.deleteRepository({ name }, o)),
   );
   if (!started) return false;
   await waitForOperation(gcp, started[0], { api: API, label: `delete repository ${name}`, resource: name, timeoutMs });

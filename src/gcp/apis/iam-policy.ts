@@ -1,6 +1,6 @@
 // IAM policies as the clients return them, the pure edits the tool makes to them, and the
 // read-modify-write loop that applies an edit despite concurrent writers.
-import { isEtagConflict, TRANSIENT, withRetry } from '../retry.js';
+import { isEtagConflict, withRetry } from '../retry.js';
 
 export interface IamBinding {
   role?: string | null;
@@ -45,8 +45,10 @@ export interface PolicyAccess {
 
 /**
  * Applies `edit` to the live policy: get (etag), edit, set. When someone else wrote in between, the
- * set fails with an etag conflict and the whole read-modify-write runs again. `known` saves the
- * first read when the caller already holds a fresh policy. Returns false when no write was needed.
+ * set fails with an etag conflict and the whole read-modify-write runs again — that is the only
+ * condition retried here; transient failures and IAM propagation are retried per call by ApiCaller.
+ * `known` saves the first read when the caller already holds a fresh policy. Returns false when no
+ * write was needed.
  */
 export async function readModifyWrite(
   access: PolicyAccess,
@@ -63,6 +65,6 @@ export async function readModifyWrite(
       return true;
     },
     // A conflict means someone else just wrote: read again soon (jittered), not after a long wait.
-    { predicates: [...TRANSIENT, isEtagConflict], retries: 8, minDelayMs: baseDelayMs, maxDelayMs: Math.max(baseDelayMs, 4_000) },
+    { predicates: [isEtagConflict], retries: 8, minDelayMs: baseDelayMs, maxDelayMs: Math.max(baseDelayMs, 4_000) },
   );
 }

@@ -3,6 +3,8 @@
 // diffs speak proto3 JSON ("3600s", RFC 3339 times, absent = unset). These two functions translate
 // the little that differs for the resources the tool manages.
 
+import type { RunService } from './run-types.js';
+
 type Json = unknown;
 
 const TIME_KEY = /Time$/;
@@ -34,10 +36,11 @@ export function fromObjectForm(value: Json, key = ''): Json {
 }
 
 /** proto3 JSON → object form for the fields of a Cloud Run Service the tool sets (Durations). */
-export function serviceToObjectForm(service: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(service) as Record<string, any>;
-  if (copy.template && typeof copy.template.timeout === 'string') copy.template.timeout = durationObject(copy.template.timeout);
-  return copy;
+export function serviceToObjectForm(service: RunService): Record<string, unknown> {
+  const { template, ...rest } = structuredClone(service);
+  if (!template) return rest;
+  const { timeout, ...others } = template;
+  return { ...rest, template: { ...others, ...(timeout !== undefined ? { timeout: durationObject(timeout) } : {}) } };
 }
 
 export function durationObject(text: string): { seconds: number; nanos: number } {

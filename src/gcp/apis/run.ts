@@ -1,90 +1,79 @@
 // Cloud Run Admin API v2: the service and its revisions.
-import { NO_GAX_RETRY } from '../retry.js';
 import { orMissing, type Gcp } from '../call.js';
 import { waitForOperation } from '../operations.js';
 import { fromObjectForm, serviceToObjectForm } from './proto-json.js';
+import type { RunRevision, RunService } from './run-types.js';
+
+export type { RunRevision, RunService } from './run-types.js';
 
 const API = 'run.googleapis.com';
 
-export type ServiceJson = Record<string, any>;
+/** The last path segment of a resource name: projects/P/locations/R/services/S → S. */
+export function shortName(name: string): string;
+export function shortName(name: string | undefined): string | undefined;
+export function shortName(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : name.slice(name.lastIndexOf('/') + 1);
+}
 
-export async function getService(gcp: Gcp, name: string): Promise<ServiceJson | undefined> {
-  const client = await gcp.factory.services();
-  const found = await orMissing(
-    gcp.caller.run({ api: API, method: 'GetService', resource: name }, () => client.getService({ name }, NO_GAX_RETRY)),
-  );
-  return found ? (fromObjectForm(found[0]) as ServiceJson) : undefined;
+export async function getService(gcp: Gcp, name: string): Promise<RunService | undefined> {
+  const client = await gcp.factory.client('services');
+  const found = await orMissing(gcp.caller.run({ api: API, method: 'GetService', resource: name }, (o) => client.getService({ name }, o)));
+  return found ? (fromObjectForm(found[0]) as RunService) : undefined;
 }
 
 export interface ServiceWriteOptions {
   timeoutMs: number;
-  onProgress?: (elapsedMs: number) => void;
+  onProgress?: ((elapsedMs: number) => void) | undefined;
 }
 
 export async function createService(
   gcp: Gcp,
   parent: string,
   serviceId: string,
-  service: ServiceJson,
+  service: RunService,
   options: ServiceWriteOptions,
 ): Promise<void> {
-  const client = await gcp.factory.services();
+  const client = await gcp.factory.client('services');
   const { name: _name, ...body } = serviceToObjectForm(service);
   const resource = `${parent}/services/${serviceId}`;
-  const [operation] = await gcp.caller.run({ api: API, method: 'CreateService', resource, mutating: true }, () =>
-    client.createService({ parent, serviceId, service: body }, NO_GAX_RETRY),
+  const [operation] = await gcp.caller.run({ api: API, method: 'CreateService', resource, mutating: true }, (o) =>
+    client.createService({ parent, serviceId, service: body as never }, o),
   );
-  await waitForOperation(gcp, operation, {
-    api: API,
-    label: `create service ${serviceId}`,
-    resource,
-    timeoutMs: options.timeoutMs,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  await waitForOperation(gcp, operation, { api: API, label: `create service ${serviceId}`, resource, ...options });
 }
 
-export async function updateService(gcp: Gcp, service: ServiceJson, options: ServiceWriteOptions): Promise<void> {
-  const client = await gcp.factory.services();
+export async function updateService(gcp: Gcp, service: RunService, options: ServiceWriteOptions): Promise<void> {
+  const client = await gcp.factory.client('services');
   const resource = String(service.name);
-  const [operation] = await gcp.caller.run({ api: API, method: 'UpdateService', resource, mutating: true }, () =>
-    client.updateService({ service: serviceToObjectForm(service) }, NO_GAX_RETRY),
+  const [operation] = await gcp.caller.run({ api: API, method: 'UpdateService', resource, mutating: true }, (o) =>
+    client.updateService({ service: serviceToObjectForm(service) as never }, o),
   );
-  await waitForOperation(gcp, operation, {
-    api: API,
-    label: `update service ${resource.split('/').pop()}`,
-    resource,
-    timeoutMs: options.timeoutMs,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  await waitForOperation(gcp, operation, { api: API, label: `update service ${shortName(resource)}`, resource, ...options });
 }
 
 export async function deleteService(gcp: Gcp, name: string, timeoutMs: number): Promise<boolean> {
-  const client = await gcp.factory.services();
+  const client = await gcp.factory.client('services');
   const started = await orMissing(
-    gcp.caller.run({ api: API, method: 'DeleteService', resource: name, mutating: true }, () =>
-      client.deleteService({ name }, NO_GAX_RETRY),
-    ),
+    gcp.caller.run({ api: API, method: 'DeleteService', resource: name, mutating: true }, (o) => client.deleteService({ name }, o)),
   );
   if (!started) return false;
-  await orMissing(
-    waitForOperation(gcp, started[0], { api: API, label: `delete service ${name.split('/').pop()}`, resource: name, timeoutMs }),
-  );
+  await orMissing(waitForOperation(gcp, started[0], { api: API, label: `delete service ${shortName(name)}`, resource: name, timeoutMs }));
   return true;
 }
 
-export async function getRevision(gcp: Gcp, name: string): Promise<ServiceJson | undefined> {
-  const client = await gcp.factory.revisions();
+export async function getRevision(gcp: Gcp, name: string): Promise<RunRevision | undefined> {
+  const client = await gcp.factory.client('revisions');
   const found = await orMissing(
-    gcp.caller.run({ api: API, method: 'GetRevision', resource: name }, () => client.getRevision({ name }, NO_GAX_RETRY)),
+    gcp.caller.run({ api: API, method: 'GetRevision', resource: name }, (o) => client.getRevision({ name }, o)),
   );
-  return found ? (fromObjectForm(found[0]) as ServiceJson) : undefined;
+  return found ? (fromObjectForm(found[0]) as RunRevision) : undefined;
 }
 
 /** Every revision of a service (Cloud Run keeps them until deleted), newest first as Google lists them. */
-export async function listRevisions(gcp: Gcp, serviceName: string): Promise<ServiceJson[]> {
-  const client = await gcp.factory.revisions();
-  const [revisions] = await gcp.caller.run({ api: API, method: 'ListRevisions', resource: serviceName }, () =>
-    client.listRevisions({ parent: serviceName }, { ...NO_GAX_RETRY, autoPaginate: true }),
+export async function listRevisions(gcp: Gcp, serviceName: string): Promise<RunRevision[]> {
+  const client = await gcp.factory.client('revisions');
+  const [revisions] = await gcp.caller.run({ api: API, method: 'ListRevisions', resource: serviceName }, (o) =>
+    client.listRevisions({ parent: serviceName }, { ...o, autoPaginate: true }),
   );
-  return revisions.map((r) => fromObjectForm(r) as ServiceJson);
+  return revisions.map((r) => fromObjectForm(r) as RunRevision);
 }

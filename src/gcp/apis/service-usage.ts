@@ -1,5 +1,4 @@
 // Service Usage v1: which APIs are enabled, and enabling the missing ones in one batch.
-import { NO_GAX_RETRY } from '../retry.js';
 import type { Gcp } from '../call.js';
 import { waitForOperation } from '../operations.js';
 
@@ -8,9 +7,9 @@ const API = 'serviceusage.googleapis.com';
 /** State of each service (ENABLED / DISABLED), by service name (run.googleapis.com). */
 export async function serviceStates(gcp: Gcp, projectId: string, services: string[]): Promise<Record<string, string>> {
   const parent = `projects/${projectId}`;
-  const client = await gcp.factory.serviceUsage();
-  const [response] = await gcp.caller.run({ api: API, method: 'BatchGetServices', resource: parent }, () =>
-    client.batchGetServices({ parent, names: services.map((s) => `${parent}/services/${s}`) }, NO_GAX_RETRY),
+  const client = await gcp.factory.client('serviceUsage');
+  const [response] = await gcp.caller.run({ api: API, method: 'BatchGetServices', resource: parent }, (o) =>
+    client.batchGetServices({ parent, names: services.map((s) => `${parent}/services/${s}`) }, o),
   );
   const states: Record<string, string> = {};
   for (const s of response.services ?? []) {
@@ -30,9 +29,9 @@ export async function enableServices(
   onProgress?: (ms: number) => void,
 ): Promise<void> {
   const parent = `projects/${projectId}`;
-  const client = await gcp.factory.serviceUsage();
-  const [operation] = await gcp.caller.run({ api: API, method: 'BatchEnableServices', resource: parent, mutating: true }, () =>
-    client.batchEnableServices({ parent, serviceIds: services }, NO_GAX_RETRY),
+  const client = await gcp.factory.client('serviceUsage');
+  const [operation] = await gcp.caller.run({ api: API, method: 'BatchEnableServices', resource: parent, mutating: true }, (o) =>
+    client.batchEnableServices({ parent, serviceIds: services }, o),
   );
   await waitForOperation(gcp, operation, {
     api: API,

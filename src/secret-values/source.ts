@@ -2,7 +2,7 @@
 // the source atlantis-run.yaml configures, a hidden prompt on a terminal. Never an argument (see
 // cli/value-arguments.ts). Every value is validated for its kind and registered for redaction by
 // checkedValue() the moment it is read.
-import type { DesiredSecret } from '../desired/index.js';
+import type { DesiredSecret, SecretValueSource } from '../desired/index.js';
 import { UsageError } from '../errors.js';
 import { checkedValue, readConfiguredValue, readValueFrom, type SecretValue } from './values.js';
 
@@ -14,6 +14,13 @@ export interface ValueSources {
   env: NodeJS.ProcessEnv;
   /** Asks with hidden input; undefined when prompting is not allowed (no TTY, CI, --json). */
   ask?: ((message: string, validate: (raw: string) => true | string) => Promise<string>) | undefined;
+}
+
+/** Where a value comes from, in one phrasing for every listing: `$VAR`, `file PATH`, `generated`, `none`. */
+export function describeSource(source: SecretValueSource): string {
+  if (source.kind === 'env') return `$${source.variable}`;
+  if (source.kind === 'file') return `file ${source.path}`;
+  return source.kind;
 }
 
 /** Why the configured source gives nothing right now, for messages ("$GITHUB_TOKEN is not set"). */

@@ -106,7 +106,10 @@ export interface RegistryClientOptions {
   registryHost?: string;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
-  /** Retry tuning for transient failures (429, 5xx, unreachable, timeouts). */
+  /**
+   * Retries of transient failures (429, 5xx, unreachable, timeouts) inside the client. Off by
+   * default: the tool calls it through ApiCaller.run(), which retries — one retry layer, not two.
+   */
   retry?: Omit<RetryOptions, 'predicates' | 'signal'>;
   /**
    * The Bearer challenge when it is known in advance (Artifact Registry's token endpoint is always
@@ -219,6 +222,7 @@ export class RegistryClient {
   }
 
   private retrying<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!this.options.retry) return fn();
     return withRetry(fn, { ...this.options.retry, predicates: TRANSIENT, ...(signal ? { signal } : {}) });
   }
 

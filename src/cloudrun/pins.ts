@@ -1,19 +1,14 @@
 // Which secret versions a Cloud Run spec pins, and the same spec with other versions pinned. A spec
 // is a service's `template` or a revision (both carry `containers` and `volumes`). Secrets reach
 // Atlantis as env vars (`valueSource.secretKeyRef`) or as files in secret volumes (`items[].version`).
-import type { ServiceJson } from '../gcp/apis/run.js';
+import { shortName, type RunRevision, type RunService } from '../gcp/apis/run.js';
+import type { RunRevisionTemplate } from '../gcp/apis/run-types.js';
 
-interface SecretKeyRef {
-  secret?: string;
-  version?: string;
-}
-interface Spec {
-  containers?: { env?: { valueSource?: { secretKeyRef?: SecretKeyRef } }[] }[];
-  volumes?: { secret?: { secret?: string; items?: { version?: string }[] } }[];
-}
+/** A service's template or a revision: both carry `containers` and `volumes`. */
+type Spec = Pick<RunRevisionTemplate, 'containers' | 'volumes'>;
 
 /** `projects/P/secrets/ID` or `ID` → `ID`. */
-const idOf = (secret: string) => secret.split('/').pop()!;
+const idOf = (secret: string) => shortName(secret);
 
 /** Every (secret id, version) a spec pins, as a map of id → versions. */
 export function specPins(spec: Spec | undefined): Map<string, Set<string>> {
@@ -30,9 +25,9 @@ export function specPins(spec: Spec | undefined): Map<string, Set<string>> {
 }
 
 /** Version numbers the service's template pins, by secret id (one per secret: the tool pins each once). */
-export function pinnedVersions(service: ServiceJson | undefined): Record<string, string> {
+export function pinnedVersions(service: RunService | undefined): Record<string, string> {
   const pinned: Record<string, string> = {};
-  for (const [id, versions] of specPins(service?.template as Spec | undefined)) {
+  for (const [id, versions] of specPins(service?.template)) {
     // Two different pins of one secret only happen when edited by hand; report the newest.
     pinned[id] = [...versions].sort((a, b) => Number(b) - Number(a))[0]!;
   }
@@ -40,7 +35,7 @@ export function pinnedVersions(service: ServiceJson | undefined): Record<string,
 }
 
 /** Versions used by any of these revisions, by secret id. */
-export function revisionPins(revisions: ServiceJson[]): Map<string, Set<string>> {
+export function revisionPins(revisions: RunRevision[]): Map<string, Set<string>> {
   const all = new Map<string, Set<string>>();
   for (const revision of revisions) {
     for (const [id, versions] of specPins(revision)) {
@@ -63,11 +58,11 @@ export interface PinChange {
  * (adding a secret to the service is deploy's work, not a pin change).
  */
 export function withPinnedVersions(
-  service: ServiceJson,
+  service: RunService,
   pins: Map<string, string>,
-): { service: ServiceJson; changes: PinChange[]; unreferenced: string[] } {
+): { service: RunService; changes: PinChange[]; unreferenced: string[] } {
   const copy = structuredClone(service);
-  const template = (copy.template ?? {}) as Spec;
+  const template: Spec = copy.template ?? {};
   const seen = new Set<string>();
   const changes = new Map<string, PinChange>();
   const pin = (secret: string | undefined, current: string | undefined, set: (v: string) => void) => {
@@ -117,12 +112,12 @@ const OUTPUT_ONLY = [
 ] as const;
 
 /** The live service as an update body: output-only fields and a fixed revision name removed. */
-export function writableService(service: ServiceJson): ServiceJson {
-  const body: ServiceJson = { ...service };
+export function writableService(service: RunService): RunService {
+  const body: RunService = { ...service };
   for (const key of OUTPUT_ONLY) delete body[key];
-  if (body.template && typeof body.template === 'object') {
+  if (body.template) {
     // A revision name given in the template would collide with the existing revision of that name.
-    const { revision: _revision, ...template } = body.template as Record<string, unknown>;
+    const { revision: _revision, ...template } = body.template;
     body.template = template;
   }
   return body;

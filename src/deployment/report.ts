@@ -3,7 +3,8 @@
 import { PROVIDERS } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState } from '../desired/index.js';
-import type { EngineResult } from './runner.js';
+import { resultOf, type EngineResult } from '../engine/runner.js';
+import { servicePhase } from '../phases/service.js';
 
 export interface ReportOptions {
   /** Flags to repeat in suggested commands (" --config other.yaml --emulator"). */
@@ -32,7 +33,7 @@ export function buildReport(
   options: ReportOptions = { flags: '', emulated: false },
 ): DeployReport {
   const desired = desiredState(config, result.facts);
-  const revision = result.results.service?.record?.service?.readyRevision;
+  const revision = resultOf(result, servicePhase)?.record?.readyRevision;
   const webhook = desired.secrets.find((s) => s.name === 'webhook-secret');
   const version = result.facts.secretVersions?.['webhook-secret'];
   const show = (name: string) => `atlantis-run secrets show ${name}${options.flags}`;

@@ -1,0 +1,31 @@
+// The one confirmation rule: with --yes, go; on a terminal, ask; anywhere else (CI, a pipe, --json)
+// refuse with exit 2 and say which flag answers. And the one "cancelled" outcome when the answer is no.
+import { UsageError } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+export interface Confirmation {
+  /** The question, without "?": "Apply 3 changes". */
+  question: string;
+  /** Said after the question on a terminal: "Once rolled out, …". */
+  detail?: string;
+  /** The refusal without a terminal, when it should say more than "<question>: confirmation required". */
+  refusal?: string;
+  hint?: string;
+}
+
+export async function confirmOrRequireYes(ctx: CommandContext, c: Confirmation): Promise<boolean> {
+  if (ctx.globals.yes) return true;
+  if (!ctx.host.canPrompt) {
+    throw new UsageError(c.refusal ?? `${c.question}: confirmation required and not running interactively`, {
+      hint: c.hint ?? 'pass --yes (-y)',
+    });
+  }
+  return ctx.host.confirm({ message: `${c.question}?${c.detail ? ` ${c.detail}` : ''}`, flag: '--yes', default: false });
+}
+
+/** The answer was no: say that nothing happened, and end with a `cancelled` result. */
+export function cancelled(ctx: CommandContext, command: string, message: string, extra: Record<string, unknown> = {}): number {
+  ctx.host.print(message);
+  ctx.host.result({ ok: true, command, cancelled: true, ...extra });
+  return 0;
+}

@@ -1,0 +1,155 @@
+// `status` as a use case: the live deployment (URL, ready revision, image, instance settings), the
+// secret versions in use against the newest, and drift against the configuration (what deploy would
+// change) and against the lockfile (what changed since this tool last recorded it). Built from one
+// read-only engine run; formatted separately so both halves can be tested without a terminal.
+import type { RunContext } from '../engine/context.js';
+import type { PlannedChange } from '../engine/phase.js';
+import { liveOf, runEngine } from '../engine/runner.js';
+import { shortName } from '../gcp/apis/run.js';
+import { lockRecord } from '../state/lockfile.js';
+import { pinnedVersions } from '../cloudrun/pins.js';
+import { SERVICE_RECORD, serviceUrl } from '../cloudrun/service.js';
+import { SECRETS_RECORD } from '../secret-values/record.js';
+import { PHASES } from '../phases/index.js';
+import { formatPlan } from '../ui/plan-format.js';
+import { secretsPhase } from '../phases/secrets.js';
+import { servicePhase } from '../phases/service.js';
+
+export interface SecretStatus {
+  name: string;
+  secretId: string;
+  inUse: string | undefined;
+  latest: string | undefined;
+  staged: boolean;
+}
+
+export interface ServiceSettings {
+  minInstances: number;
+  maxInstances: number | undefined;
+  cpu: string | undefined;
+  memory: string | undefined;
+  cpuIdle: boolean;
+  executionEnvironment: string | undefined;
+  serviceAccount: string | undefined;
+}
+
+export interface DeploymentStatus {
+  project: string;
+  region: string;
+  service: string;
+  deployed: boolean;
+  url: string | undefined;
+  webhookUrl: string | undefined;
+  ready: boolean;
+  readyRevision: string | undefined;
+  latestCreatedRevision: string | undefined;
+  condition: string | undefined;
+  image: string | undefined;
+  settings: ServiceSettings | undefined;
+  secrets: SecretStatus[];
+  drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
+}
+
+export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
+  const { config } = run;
+  const result = await runEngine(PHASES, run, { mode: 'plan' });
+  const service = liveOf(result, servicePhase)?.service;
+  const pinned = pinnedVersions(service);
+  const secrets: SecretStatus[] = (liveOf(result, secretsPhase)?.secrets ?? []).map((s) => ({
+    name: s.desired.name,
+    secretId: s.desired.secretId,
+    inUse: pinned[s.desired.secretId],
+    latest: s.latest?.version,
+    staged: Boolean(s.latest && pinned[s.desired.secretId] && s.latest.version !== pinned[s.desired.secretId]),
+  }));
+  const drift = result.plan.phases.flatMap((p) => p.plan.changes.map((c) => ({ phase: p.name, ...c })));
+
+  const template = service?.template;
+  const container = template?.containers?.[0];
+  const readyRevision = shortName(service?.latestReadyRevision);
+  const createdRevision = shortName(service?.latestCreatedRevision);
+  const recordedService = lockRecord(run.lock, SERVICE_RECORD);
+  const recordedSecrets = lockRecord(run.lock, SECRETS_RECORD) ?? {};
+  const lockDrift: string[] = [];
+  if (recordedService?.readyRevision && readyRevision && recordedService.readyRevision !== readyRevision) {
+    lockDrift.push(`ready revision is ${readyRevision}, the lockfile recorded ${recordedService.readyRevision}`);
+  }
+  if (recordedService?.image && container?.image && recordedService.image !== container.image) {
+    lockDrift.push(`image is ${container.image}, the lockfile recorded ${recordedService.image}`);
+  }
+  for (const s of secrets) {
+    const version = recordedSecrets[s.name]?.version;
+    if (version && s.inUse && version !== s.inUse)
+      lockDrift.push(`${s.secretId} is pinned to version ${s.inUse}, the lockfile recorded ${version}`);
+  }
+  if (recordedService && !service) lockDrift.push('the service the lockfile records no longer exists');
+
+  const url = serviceUrl(service);
+  return {
+    project: config.project,
+    region: config.region,
+    service: config.service,
+    deployed: Boolean(service),
+    url,
+    webhookUrl: url ? `${url}/events` : undefined,
+    ready: Boolean(service && service.terminalCondition?.state === 'CONDITION_SUCCEEDED' && readyRevision === createdRevision),
+    readyRevision,
+    latestCreatedRevision: createdRevision,
+    condition: service?.terminalCondition?.message,
+    image: container?.image,
+    settings: service
+      ? {
+          minInstances: template?.scaling?.minInstanceCount ?? 0,
+          maxInstances: template?.scaling?.maxInstanceCount,
+          cpu: container?.resources?.limits?.cpu,
+          memory: container?.resources?.limits?.memory,
+          cpuIdle: Boolean(container?.resources?.cpuIdle),
+          executionEnvironment: template?.executionEnvironment,
+          serviceAccount: template?.serviceAccount,
+        }
+      : undefined,
+    secrets,
+    drift: { config: drift, lockfile: lockDrift },
+  };
+}
+
+/** The status for a terminal. `configFile`: the file drift is measured against. */
+export function formatStatus(status: DeploymentStatus, options: { configFile: string; hasLockfile: boolean }): string {
+  const lines: string[] = [];
+  if (!status.deployed) {
+    lines.push(`${status.service} is not deployed in ${status.project}/${status.region}. Run \`atlantis-run deploy\`.`);
+  } else {
+    const s = status.settings!;
+    const created = status.latestCreatedRevision;
+    lines.push(
+      `Service:        ${status.service} (${status.project}, ${status.region}) — ${status.ready ? 'ready' : 'NOT READY'}`,
+      `URL:            ${status.url}`,
+      `Webhook URL:    ${status.webhookUrl}`,
+      `Ready revision: ${status.readyRevision ?? '(none)'}${created && created !== status.readyRevision ? `  (latest created ${created} is not ready${status.condition ? `: ${status.condition}` : ''})` : ''}`,
+      `Image:          ${status.image}`,
+      `Instances:      min ${s.minInstances}, max ${s.maxInstances ?? '-'} · ${s.cpu} CPU, ${s.memory} · ${s.cpuIdle ? 'CPU only during requests (cpuIdle true!)' : 'CPU always allocated'} · ${s.executionEnvironment ?? ''}`,
+      `Runs as:        ${s.serviceAccount}`,
+    );
+  }
+  if (status.secrets.length) {
+    lines.push('Secrets:');
+    for (const s of status.secrets) {
+      lines.push(
+        `  ${s.name.padEnd(15)} ${s.secretId.padEnd(32)} in use: ${s.inUse ?? '-'}  latest: ${s.latest ?? '-'}${s.staged ? '  (newer version staged: deploy rolls it out)' : ''}`,
+      );
+    }
+  }
+  const drift = status.drift.config;
+  lines.push(
+    drift.length
+      ? `Drift against ${options.configFile}: ${drift.length} change${drift.length === 1 ? '' : 's'} (deploy would apply them)\n${formatPlan(drift)}`
+      : 'Drift against the configuration: none',
+  );
+  const lockDrift = status.drift.lockfile;
+  lines.push(
+    lockDrift.length
+      ? `Drift against the lockfile:\n${lockDrift.map((d) => `  - ${d}`).join('\n')}`
+      : `Drift against the lockfile: ${options.hasLockfile ? 'none' : 'no lockfile'}`,
+  );
+  return lines.join('\n');
+}

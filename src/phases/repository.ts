@@ -1,0 +1,158 @@
+// Registry: the Artifact Registry docker repository — by default a remote repository that proxies
+// ghcr.io, so Cloud Run can pull the stock Atlantis image without any build.
+import { ConfigError, OperationError } from '../errors.js';
+import { absentIfDisabled, type RunContext } from '../engine/context.js';
+import { definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import type { FieldChange } from '../engine/events.js';
+import { createRepository, deleteRepository, getRepository, updateRepository, type RepositoryInfo } from '../gcp/apis/artifact-registry.js';
+import { GcpError } from '../gcp/errors.js';
+import { existing } from '../gcp/call.js';
+import { poll, seconds } from '../gcp/poll.js';
+import { desiredState, UPSTREAM_REGISTRY, type DesiredRepository } from '../desired/index.js';
+import { recordKey } from '../state/lockfile.js';
+
+interface Live {
+  repository: RepositoryInfo | undefined;
+}
+
+type Decision =
+  | { action: 'create'; desired: DesiredRepository }
+  | { action: 'update'; desired: DesiredRepository; labels: Record<string, string>; fields: FieldChange[] }
+  | { action: 'none'; desired: DesiredRepository };
+
+export const REPOSITORY_RECORD = recordKey<{ name: string; mode?: string }>('repository');
+
+interface Body {
+  description: string;
+  labels: Record<string, string>;
+}
+
+/** A repository created by a run that was killed before recording it: wait until it is really there. */
+function waitUntilVisible(ctx: PhaseContext, name: string): Promise<void> {
+  return poll<void>(
+    {
+      timeoutMs: ctx.waitTimeoutMs,
+      firstDelayMs: Math.min(100, ctx.gcp.caller.timing.pollMs),
+      maxDelayMs: 2_000,
+      timeoutError: (elapsed) =>
+        new OperationError(`repository ${name} is still being created by an earlier run after ${seconds(elapsed)}s`, {
+          hint: 'run deploy again in a minute',
+        }),
+    },
+    async () => ((await getRepository(ctx.gcp, name)) ? { done: true, value: undefined } : { done: false }),
+  );
+}
+
+const desiredOf = (ctx: PhaseContext): DesiredRepository => ctx.desired().repository!;
+
+export const registryPhase = definePhase({
+  name: 'registry',
+  title: 'Artifact Registry repository',
+  needs: ['apis'],
+  enabled: (config) => config.image.strategy === 'upstream',
+  apis: () => ['artifactregistry.googleapis.com'],
+  permissions: () => ['artifactregistry.repositories.get', 'artifactregistry.repositories.create', 'artifactregistry.repositories.update'],
+  clients: ['artifactRegistry'],
+  record: REPOSITORY_RECORD,
+
+  async read(ctx): Promise<Live> {
+    return { repository: await absentIfDisabled(ctx, getRepository(ctx.gcp, desiredOf(ctx).name), undefined) };
+  },
+
+  plan(ctx, live): PhasePlan<Decision> {
+    const desired = desiredOf(ctx);
+    const body = desired.body as unknown as Body;
+    if (!live.repository) {
+      return {
+        changes: [
+          {
+            kind: 'repository',
+            resource: desired.repositoryId,
+            action: 'create',
+            fields: [
+              { path: 'mode', to: 'REMOTE_REPOSITORY' },
+              { path: 'upstream', to: UPSTREAM_REGISTRY },
+            ],
+          },
+        ],
+        decision: { action: 'create', desired },
+      };
+    }
+    const repo = live.repository;
+    if (repo.mode !== 'REMOTE_REPOSITORY' || repo.format !== 'DOCKER' || repo.remoteUri?.replace(/\/+$/, '') !== UPSTREAM_REGISTRY) {
+      return {
+        changes: [],
+        blockers: [
+          new ConfigError(
+            'image.repository',
+            `repository ${desired.repositoryId} exists in ${ctx.config.region} but is not a docker remote repository of ${UPSTREAM_REGISTRY} (mode ${repo.mode}, upstream ${repo.remoteUri ?? 'none'})`,
+            { hint: 'set image.repository to another id, or image: {strategy: reference, reference: …}' },
+          ),
+        ],
+        decision: { action: 'none', desired },
+      };
+    }
+    const fields: FieldChange[] = [];
+    if (repo.description !== body.description) fields.push({ path: 'description', from: repo.description, to: body.description });
+    for (const [k, v] of Object.entries(body.labels))
+      if (repo.labels[k] !== v) fields.push({ path: `labels.${k}`, from: repo.labels[k], to: v });
+    if (fields.length === 0) return { changes: [], decision: { action: 'none', desired } };
+    return {
+      changes: [{ kind: 'repository', resource: desired.repositoryId, action: 'update', fields }],
+      // Labels someone else added stay.
+      decision: { action: 'update', desired, labels: { ...repo.labels, ...body.labels }, fields },
+    };
+  },
+
+  async apply(ctx, decision) {
+    const { desired } = decision;
+    if (decision.action === 'create') {
+      try {
+        await createRepository(
+          ctx.gcp,
+          `projects/${ctx.config.project}/locations/${ctx.config.region}`,
+          desired.repositoryId,
+          desired.body,
+          ctx.waitTimeoutMs,
+        );
+      } catch (err) {
+        // Created (or still being created) by a run that was killed before it could record it:
+        // fine, it is ours — but wait until it is really there, the image is resolved through it next.
+        if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+        await waitUntilVisible(ctx, desired.name);
+      }
+      ctx.emit({ type: 'resource-changed', phase: 'registry', kind: 'repository', resource: desired.repositoryId, action: 'create' });
+    } else if (decision.action === 'update') {
+      const body = desired.body as unknown as Body;
+      await updateRepository(ctx.gcp, desired.name, { description: body.description, labels: decision.labels });
+      ctx.emit({
+        type: 'resource-changed',
+        phase: 'registry',
+        kind: 'repository',
+        resource: desired.repositoryId,
+        action: 'update',
+        fields: decision.fields,
+      });
+    }
+    return { record: { name: desired.name, mode: 'REMOTE_REPOSITORY' }, summary: `${desired.repositoryId} → ${UPSTREAM_REGISTRY}` };
+  },
+
+  teardown: {
+    async read(ctx: RunContext) {
+      const desired = desiredState(ctx.config).repository;
+      if (!desired) return undefined;
+      return (await existing(getRepository(ctx.gcp, desired.name))) ? desired : undefined;
+    },
+    plan: (ctx, found) => ({
+      steps: found
+        ? [
+            {
+              kind: 'repository',
+              resource: found.repositoryId,
+              run: async () => void (await deleteRepository(ctx.gcp, found.name, ctx.waitTimeoutMs)),
+            },
+          ]
+        : [],
+    }),
+  },
+});
