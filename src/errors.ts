@@ -1,4 +1,4 @@
-// The error types every layer throws, and the exit codes they map to (DESIGN §2).
+// The error types every layer throws, and the exit codes they map to (README.md and ARCHITECTURE.md, "Exit codes").
 // The CLI's central handler is the only place that turns these into text and an exit status.
 
 export const ExitCode = {

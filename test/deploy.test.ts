@@ -2,7 +2,7 @@
 // and over REST: empty project → deploy → no-op deploy → lockfile-less deploy → drift repair →
 // destroy. Assertions look at the result object, the emulator's request log and live state read
 // back through the real client libraries.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServicesClient } from '@google-cloud/run';

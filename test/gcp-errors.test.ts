@@ -59,9 +59,12 @@ beforeAll(async () => {
   const handler = (_call: unknown, callback: (err: grpc.ServiceError | null) => void) => {
     const metadata = new grpc.Metadata();
     if (grpcReply.statusBin) metadata.set('grpc-status-details-bin', grpcReply.statusBin);
-    callback(
-      Object.assign(new Error(grpcReply.details), { code: grpcReply.code, details: grpcReply.details, metadata }) as grpc.ServiceError,
-    );
+    const error: grpc.ServiceError = Object.assign(new Error(grpcReply.details), {
+      code: grpcReply.code,
+      details: grpcReply.details,
+      metadata,
+    });
+    callback(error);
   };
   for (const method of ['GetService', 'EnableService']) {
     (grpcServer as unknown as { register: (...a: unknown[]) => boolean }).register(

@@ -116,7 +116,7 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     }
     cmd.action((...args: unknown[]) => {
       const self = args.at(-1) as Command;
-      const globals = self.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const globals = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
       const input: CommandInput = {
         arg: definition.argument ? (args[0] as string | undefined) : undefined,
         options: self.opts(),

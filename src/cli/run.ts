@@ -147,7 +147,7 @@ function stackWithCauses(err: Error): string {
   const parts: string[] = [err.stack ?? String(err)];
   let cause = err.cause;
   for (let depth = 0; cause && depth < 5; depth++) {
-    parts.push(`Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+    parts.push(`Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : JSON.stringify(cause)}`);
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   return parts.join('\n');

@@ -174,7 +174,7 @@ function shapeOf(schema: unknown): Record<string, unknown> | undefined {
     const def = s._zod?.def;
     if (def?.innerType) s = def.innerType;
     else if (def?.options) {
-      return Object.assign({}, ...def.options.map((o) => shapeOf(o) ?? {}));
+      return Object.assign({}, ...def.options.map((o) => shapeOf(o) ?? {})) as Record<string, unknown>;
     } else break;
   }
   return s?.shape;

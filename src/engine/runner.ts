@@ -139,18 +139,18 @@ export async function walkGraph<P extends AnyPhase>(
 ): Promise<void> {
   const byName = new Map(phases.map((p) => [p.name, p]));
   const done = new Map<string, Promise<void>>();
-  let firstFailure: unknown;
+  let firstFailure: { error: unknown } | undefined;
   const start = (phase: P): Promise<void> => {
     let running = done.get(phase.name);
     if (running) return running;
     const before = [...waitsFor(phase)].flatMap((n) => (byName.has(n) ? [start(byName.get(n)!)] : []));
     running = Promise.all(before).then(async () => {
       run.gcp.caller.throwIfAborted();
-      if (firstFailure) throw firstFailure;
+      if (firstFailure) throw firstFailure.error;
       try {
         await step(phase);
       } catch (err) {
-        firstFailure ??= err;
+        firstFailure ??= { error: err };
         throw err;
       }
     });
@@ -158,15 +158,15 @@ export async function walkGraph<P extends AnyPhase>(
     return running;
   };
   const outcomes = await Promise.allSettled(phases.map(start));
-  if (firstFailure) throw firstFailure;
+  if (firstFailure) throw firstFailure.error;
   const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (rejected) throw rejected.reason;
 }
 
 function combineBlockers(blockers: Error[]): Error {
-  if (blockers.length === 1) return blockers[0]!;
+  if (blockers.length === 1) return blockers[0];
   // Report every problem at once; keep the first one's exit code (usage problems exit 2).
-  const first = blockers[0]!;
+  const first = blockers[0];
   const exitCode = first instanceof AtlantisRunError ? first.exitCode : 1;
   const message = `${blockers.length} problems stop this run before any change:\n${blockers.map((b) => `  - ${b.message}`).join('\n')}`;
   return new AtlantisRunError(message, exitCode, first instanceof AtlantisRunError && first.hint ? { hint: first.hint } : {});

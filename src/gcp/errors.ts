@@ -92,7 +92,7 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
     const body = data?.error;
     const code = codeFromStatus(body?.status) ?? CODE_OF_HTTP[raw.response.status] ?? 'UNKNOWN';
     const info = findErrorInfo(body?.details);
-    return new GcpError(code, body?.message ?? String(raw.message ?? `HTTP ${raw.response.status}`), {
+    return new GcpError(code, body?.message ?? (typeof raw.message === 'string' ? raw.message : `HTTP ${raw.response.status}`), {
       httpStatus: raw.response.status,
       reason: info?.reason,
       metadata: info?.metadata ?? {},
@@ -117,7 +117,8 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
       typeof raw.reason === 'string'
         ? { reason: raw.reason, metadata: (raw.errorInfoMetadata as Record<string, string> | undefined) ?? {} }
         : findErrorInfo(raw.statusDetails);
-    const message = typeof raw.details === 'string' && raw.details ? raw.details : stripCodePrefix(String(raw.message ?? code));
+    const message =
+      typeof raw.details === 'string' && raw.details ? raw.details : stripCodePrefix(typeof raw.message === 'string' ? raw.message : code);
     return new GcpError(code, message, {
       ...(httpStatus !== undefined ? { httpStatus } : {}),
       reason: info?.reason,

@@ -171,10 +171,12 @@ export class ClientFactory {
 
   /** Closes every client created (gRPC channels keep the process alive otherwise). */
   async close(): Promise<void> {
-    const clients = await Promise.allSettled(this.cache.values());
+    const clients = await Promise.allSettled([...this.cache.values()]);
     this.cache.clear();
     await Promise.allSettled(
-      clients.map((c) => (c.status === 'fulfilled' ? (c.value as { close?: () => Promise<void> }).close?.() : undefined)),
+      clients.map(async (c) => {
+        if (c.status === 'fulfilled') await (c.value as { close?: () => Promise<void> }).close?.();
+      }),
     );
   }
 }

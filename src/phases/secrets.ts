@@ -18,7 +18,7 @@ interface Live {
 }
 
 /** The number the next version of a secret will get (Secret Manager numbers them 1, 2, 3…). */
-const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0]!.version) + 1 : 1);
+const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0].version) + 1 : 1);
 
 export const secretsPhase = definePhase({
   name: 'secrets',

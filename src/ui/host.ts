@@ -16,8 +16,6 @@ export interface Reporter {
   data(text: string): void;
   /** The final result: the last line of --json output; ignored by human reporters. */
   result(payload: Record<string, unknown>): void;
-  /** Error text for humans (stderr); JSON mode puts it in the result instead. */
-  error(text: string): void;
   /** Pause live output (spinners) while a prompt owns the terminal. */
   pause(): void;
   resume(): void;
@@ -93,9 +91,6 @@ export class IoHost {
     this.reporter.result(payload);
   }
 
-  error(text: string): void {
-    this.reporter.error(redact(text));
-  }
 
   /** Fails in non-interactive mode, naming what answers the question instead. */
   requirePrompt(question: Question): void {
@@ -187,7 +182,7 @@ export class IoHost {
     );
   }
 
-  // Prompts read the host's stdin and draw on stderr: stdout stays for data (DESIGN §2).
+  // Prompts read the host's stdin and draw on stderr: stdout stays for data (ARCHITECTURE.md, "Output").
   private promptContext(): { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } {
     return { input: this.streams.stdin, output: this.streams.stderr };
   }

@@ -13,7 +13,12 @@ export const handler: Handler<typeof initOptions> = async (ctx, input) => {
   if (ctx.globals.region !== undefined) flags.region = ctx.globals.region;
 
   const result = await runInit(
-    { ...ctx, configFlag: ctx.globals.config, onCleanup: ctx.onCleanup, openRun: (waitTimeoutMs) => openRun(ctx, { waitTimeoutMs }) },
+    {
+      ...ctx,
+      configFlag: ctx.globals.config,
+      onCleanup: (fn) => ctx.onCleanup(fn),
+      openRun: (waitTimeoutMs) => openRun(ctx, { waitTimeoutMs }),
+    },
     flags,
   );
   const shown = (file: string) => path.relative(ctx.cwd, file) || file;

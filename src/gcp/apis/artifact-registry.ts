@@ -13,18 +13,32 @@ export interface RepositoryInfo {
   remoteUri: string | undefined;
 }
 
-function toInfo(repo: Record<string, any>): RepositoryInfo {
+/** The fields of the client's Repository the tool reads (enums arrive as their names). */
+interface RepositoryResource {
+  name?: string | null;
+  format?: string | number | null;
+  mode?: string | number | null;
+  description?: string | null;
+  labels?: Record<string, string> | null;
+  remoteRepositoryConfig?: {
+    dockerRepository?: { customRepository?: { uri?: string | null } | null; publicRepository?: string | number | null } | null;
+    commonRepository?: { uri?: string | null } | null;
+  } | null;
+}
+
+function toInfo(repo: RepositoryResource): RepositoryInfo {
   const remote = repo.remoteRepositoryConfig ?? {};
+  const docker = remote.dockerRepository;
   return {
-    name: String(repo.name),
+    name: repo.name ?? '',
     format: String(repo.format ?? ''),
     mode: String(repo.mode ?? ''),
-    description: String(repo.description ?? ''),
+    description: repo.description ?? '',
     labels: { ...(repo.labels ?? {}) },
     remoteUri:
-      remote.dockerRepository?.customRepository?.uri ??
+      docker?.customRepository?.uri ??
       remote.commonRepository?.uri ??
-      (remote.dockerRepository?.publicRepository ? String(remote.dockerRepository.publicRepository) : undefined),
+      (docker?.publicRepository ? String(docker.publicRepository) : undefined),
   };
 }
 
@@ -33,7 +47,7 @@ export async function getRepository(gcp: Gcp, name: string): Promise<RepositoryI
   const repo = await orMissing(
     gcp.caller.run({ api: API, method: 'GetRepository', resource: name }, (o) => client.getRepository({ name }, o)),
   );
-  return repo ? toInfo(repo[0] as Record<string, any>) : undefined;
+  return repo ? toInfo(repo[0]) : undefined;
 }
 
 export async function createRepository(

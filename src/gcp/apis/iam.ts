@@ -12,12 +12,21 @@ export interface ServiceAccountInfo {
   disabled: boolean;
 }
 
-function toInfo(sa: Record<string, unknown>): ServiceAccountInfo {
+/** The REST resource, as IAM returns it (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts). */
+interface ServiceAccountResource {
+  email: string;
+  uniqueId?: string;
+  displayName?: string;
+  description?: string;
+  disabled?: boolean;
+}
+
+function toInfo(sa: ServiceAccountResource): ServiceAccountInfo {
   return {
-    email: String(sa.email),
-    uniqueId: String(sa.uniqueId ?? ''),
-    displayName: String(sa.displayName ?? ''),
-    description: String(sa.description ?? ''),
+    email: sa.email,
+    uniqueId: sa.uniqueId ?? '',
+    displayName: sa.displayName ?? '',
+    description: sa.description ?? '',
     disabled: Boolean(sa.disabled),
   };
 }
@@ -25,7 +34,7 @@ function toInfo(sa: Record<string, unknown>): ServiceAccountInfo {
 export async function getServiceAccount(gcp: Gcp, project: string, email: string): Promise<ServiceAccountInfo | undefined> {
   const url = `${gcp.factory.restBase('iam')}/v1/projects/${project}/serviceAccounts/${encodeURIComponent(email)}`;
   const sa = await orMissing(
-    gcp.caller.run({ api: API, method: 'GetServiceAccount', resource: email }, () => gcp.factory.request<Record<string, unknown>>({ url })),
+    gcp.caller.run({ api: API, method: 'GetServiceAccount', resource: email }, () => gcp.factory.request<ServiceAccountResource>({ url })),
   );
   return sa ? toInfo(sa) : undefined;
 }
@@ -39,7 +48,7 @@ export async function createServiceAccount(
   const url = `${gcp.factory.restBase('iam')}/v1/projects/${project}/serviceAccounts`;
   const sa = await gcp.caller.run(
     { api: API, method: 'CreateServiceAccount', resource: `${accountId}@${project}.iam.gserviceaccount.com`, mutating: true },
-    () => gcp.factory.request<Record<string, unknown>>({ url, method: 'POST', body: { accountId, serviceAccount: fields } }),
+    () => gcp.factory.request<ServiceAccountResource>({ url, method: 'POST', body: { accountId, serviceAccount: fields } }),
   );
   return toInfo(sa);
 }

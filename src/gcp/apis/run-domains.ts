@@ -15,14 +15,24 @@ function base(gcp: Gcp, region: string, project: string): string {
   return `${gcp.factory.restBase('run-v1', region)}/apis/domains.cloudrun.com/v1/namespaces/${project}/domainmappings`;
 }
 
-function toInfo(mapping: Record<string, any>): DomainMappingInfo {
-  const ready = (mapping.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'Ready');
+/** The v1 DomainMapping (Knative style): https://cloud.google.com/run/docs/reference/rest/v1/namespaces.domainmappings */
+interface DomainMappingResource {
+  metadata?: { name?: string };
+  spec?: { routeName?: string };
+  status?: {
+    conditions?: { type?: string; status?: string; message?: string }[];
+    resourceRecords?: { type: string; name?: string; rrdata: string }[];
+  };
+}
+
+function toInfo(mapping: DomainMappingResource): DomainMappingInfo {
+  const ready = (mapping.status?.conditions ?? []).find((c) => c.type === 'Ready');
   return {
-    name: String(mapping.metadata?.name),
-    routeName: String(mapping.spec?.routeName ?? ''),
+    name: mapping.metadata?.name ?? '',
+    routeName: mapping.spec?.routeName ?? '',
     ready: ready?.status,
     message: ready?.message,
-    records: (mapping.status?.resourceRecords ?? []).map((r: Record<string, string>) => ({
+    records: (mapping.status?.resourceRecords ?? []).map((r) => ({
       type: r.type,
       name: r.name ?? '',
       rrdata: r.rrdata,
@@ -33,7 +43,7 @@ function toInfo(mapping: Record<string, any>): DomainMappingInfo {
 export async function getDomainMapping(gcp: Gcp, region: string, project: string, domain: string): Promise<DomainMappingInfo | undefined> {
   const url = `${base(gcp, region, project)}/${domain}`;
   const found = await orMissing(
-    gcp.caller.run({ api: API, method: 'GetDomainMapping', resource: domain }, () => gcp.factory.request<Record<string, any>>({ url })),
+    gcp.caller.run({ api: API, method: 'GetDomainMapping', resource: domain }, () => gcp.factory.request<DomainMappingResource>({ url })),
   );
   return found ? toInfo(found) : undefined;
 }
@@ -52,7 +62,7 @@ export async function createDomainMapping(
     spec: { routeName, certificateMode: 'AUTOMATIC' },
   };
   const created = await gcp.caller.run({ api: API, method: 'CreateDomainMapping', resource: domain, mutating: true }, () =>
-    gcp.factory.request<Record<string, any>>({ url: base(gcp, region, project), method: 'POST', body }),
+    gcp.factory.request<DomainMappingResource>({ url: base(gcp, region, project), method: 'POST', body }),
   );
   return toInfo(created);
 }

@@ -37,7 +37,7 @@ export async function createService(
   const { name: _name, ...body } = serviceToObjectForm(service);
   const resource = `${parent}/services/${serviceId}`;
   const [operation] = await gcp.caller.run({ api: API, method: 'CreateService', resource, mutating: true }, (o) =>
-    client.createService({ parent, serviceId, service: body as never }, o),
+    client.createService({ parent, serviceId, service: body }, o),
   );
   await waitForOperation(gcp, operation, { api: API, label: `create service ${serviceId}`, resource, ...options });
 }
@@ -46,7 +46,7 @@ export async function updateService(gcp: Gcp, service: RunService, options: Serv
   const client = await gcp.factory.client('services');
   const resource = String(service.name);
   const [operation] = await gcp.caller.run({ api: API, method: 'UpdateService', resource, mutating: true }, (o) =>
-    client.updateService({ service: serviceToObjectForm(service) as never }, o),
+    client.updateService({ service: serviceToObjectForm(service) }, o),
   );
   await waitForOperation(gcp, operation, { api: API, label: `update service ${shortName(resource)}`, resource, ...options });
 }

@@ -85,10 +85,6 @@ export class InteractiveReporter implements Reporter {
 
   result(): void {}
 
-  error(text: string): void {
-    this.spinner?.stop();
-    this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
 
   pause(): void {
     this.paused = true;

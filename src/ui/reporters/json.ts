@@ -23,10 +23,6 @@ export class JsonReporter implements Reporter {
     this.line({ type: 'result', ...payload });
   }
 
-  error(): void {
-    // Errors travel in the result object ({ok: false, error}); the central handler sends it.
-  }
-
   pause(): void {}
   resume(): void {}
   close(): void {}

@@ -27,9 +27,6 @@ export class PlainReporter implements Reporter {
 
   result(): void {}
 
-  error(text: string): void {
-    this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
 
   pause(): void {}
   resume(): void {}
