@@ -2,6 +2,8 @@
 // refuse with exit 2 and say which flag answers. And the one "cancelled" outcome when the answer is no.
 import { UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
+import { emitResult } from './emit-result.js';
+import type { ResultCommand, ResultOf } from './results.js';
 
 export interface Confirmation {
   /** The question, without "?": "Apply 3 changes". */
@@ -23,9 +25,9 @@ export async function confirmOrRequireYes(ctx: CommandContext, c: Confirmation):
   return ctx.host.confirm({ message: `${c.question}?${c.detail ? ` ${c.detail}` : ''}`, flag: '--yes', default: false });
 }
 
-/** The answer was no: say that nothing happened, and end with a `cancelled` result. */
-export function cancelled(ctx: CommandContext, command: string, message: string, extra: Record<string, unknown> = {}): number {
+/** The answer was no: say that nothing happened, and end with the command's `cancelled` result. */
+export function cancelled<C extends ResultCommand>(ctx: CommandContext, command: C, message: string, result: ResultOf<C>): number {
   ctx.host.print(message);
-  ctx.host.result({ ok: true, command, cancelled: true, ...extra });
+  emitResult(ctx, command, result);
   return 0;
 }

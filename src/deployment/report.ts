@@ -16,14 +16,14 @@ export interface DeployReport {
   emulated: boolean;
   url: string;
   webhookUrl: string;
-  revision: string | undefined;
-  image: string | undefined;
+  revision?: string;
+  image?: string;
   changes: number;
   project: string;
   region: string;
   service: string;
-  webhookSecret: { secret: string; version: string | undefined; command: string } | undefined;
-  uiUser: string | undefined;
+  webhookSecret?: { secret: string; version?: string; command: string };
+  uiUser?: string;
   nextSteps: string[];
 }
 

@@ -18,19 +18,19 @@ import { servicePhase } from '../phases/service.js';
 export interface SecretStatus {
   name: string;
   secretId: string;
-  inUse: string | undefined;
-  latest: string | undefined;
+  inUse?: string;
+  latest?: string;
   staged: boolean;
 }
 
 export interface ServiceSettings {
   minInstances: number;
-  maxInstances: number | undefined;
-  cpu: string | undefined;
-  memory: string | undefined;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
   cpuIdle: boolean;
-  executionEnvironment: string | undefined;
-  serviceAccount: string | undefined;
+  executionEnvironment?: string;
+  serviceAccount?: string;
 }
 
 export interface DeploymentStatus {
@@ -38,14 +38,14 @@ export interface DeploymentStatus {
   region: string;
   service: string;
   deployed: boolean;
-  url: string | undefined;
-  webhookUrl: string | undefined;
+  url?: string;
+  webhookUrl?: string;
   ready: boolean;
-  readyRevision: string | undefined;
-  latestCreatedRevision: string | undefined;
-  condition: string | undefined;
-  image: string | undefined;
-  settings: ServiceSettings | undefined;
+  readyRevision?: string;
+  latestCreatedRevision?: string;
+  condition?: string;
+  image?: string;
+  settings?: ServiceSettings;
   secrets: SecretStatus[];
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
 }

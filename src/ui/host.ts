@@ -91,7 +91,6 @@ export class IoHost {
     this.reporter.result(payload);
   }
 
-
   /** Fails in non-interactive mode, naming what answers the question instead. */
   requirePrompt(question: Question): void {
     if (!this.canPrompt) {

@@ -5,6 +5,7 @@ import { PHASES } from '../../phases/index.js';
 import type { Handler } from '../command.js';
 import type { deployOptions } from '../command-table.js';
 import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 
@@ -18,10 +19,10 @@ export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
         hint: 'review `atlantis-run plan`, then pass --yes (-y)',
       }),
   });
-  if (result.cancelled) return cancelled(ctx, 'deploy', 'Nothing was changed.', { changes: 0 });
+  if (result.cancelled) return cancelled(ctx, 'deploy', 'Nothing was changed.', { cancelled: true, changes: 0 });
   const flags = `${ctx.globals.config ? ` --config ${ctx.globals.config}` : ''}${ctx.globals.emulator ? ' --emulator' : ''}`;
   const report = buildReport(run.config, result, { flags, emulated: ctx.globals.emulator || run.gcp.factory.usingEmulator });
-  if (ctx.globals.json) ctx.host.result({ ok: true, command: 'deploy', ...report });
+  if (ctx.globals.json) emitResult(ctx, 'deploy', report);
   else ctx.host.print(formatReport(report));
   return 0;
 };

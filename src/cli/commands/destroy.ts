@@ -5,6 +5,7 @@ import { planDestroy, runDestroy } from '../../deployment/destroy.js';
 import type { Handler } from '../command.js';
 import type { destroyOptions } from '../command-table.js';
 import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 
@@ -31,7 +32,7 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
       question: `Delete ${count} resource${count === 1 ? '' : 's'} of ${config.service} in ${config.project}`,
     }))
   ) {
-    return cancelled(ctx, 'destroy', 'Nothing was deleted.', { deleted: [] });
+    return cancelled(ctx, 'destroy', 'Nothing was deleted.', { cancelled: true, deleted: [] });
   }
   const done = await withSpan(
     ctx.host.emit,
@@ -41,7 +42,7 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
   );
   const deleted = done.map((s) => ({ kind: s.kind, resource: s.resource }));
   if (ctx.globals.json) {
-    ctx.host.result({ ok: true, command: 'destroy', deleted, kept: plan.kept });
+    emitResult(ctx, 'destroy', { deleted, kept: plan.kept });
   } else {
     ctx.host.print(done.length ? `Deleted ${done.length} resource${done.length === 1 ? '' : 's'}.` : 'Nothing to delete.');
     if (plan.kept.length) ctx.host.print(`Kept secrets (delete them with --purge-secrets): ${plan.kept.join(', ')}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runInit } from '../../init/run.js';
 import type { InitFlags } from '../../init/wizard.js';
 import type { Handler } from '../command.js';
+import { emitResult } from '../emit-result.js';
 import type { initOptions } from '../command-table.js';
 import { openRun } from '../session.js';
 
@@ -24,9 +25,7 @@ export const handler: Handler<typeof initOptions> = async (ctx, input) => {
   const shown = (file: string) => path.relative(ctx.cwd, file) || file;
 
   if (ctx.globals.json) {
-    ctx.host.result({
-      ok: true,
-      command: 'init',
+    emitResult(ctx, 'init', {
       configPath: result.configPath,
       files: result.files,
       project: result.config.project,

@@ -4,6 +4,7 @@ import { formatPlan } from '../../ui/plan-format.js';
 import { PHASES } from '../../phases/index.js';
 import type { Handler } from '../command.js';
 import type { planOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 
@@ -21,7 +22,7 @@ export const handler: Handler<typeof planOptions> = async (ctx, input) => {
   const count = (action: string) => changes.filter((c) => c.action === action).length;
   const counts = { create: count('create'), update: count('update'), delete: count('delete') };
   if (ctx.globals.json) {
-    ctx.host.result({ ok: true, command: 'plan', changes, counts, changeCount: changes.length });
+    emitResult(ctx, 'plan', { changes, counts, changeCount: changes.length });
   } else if (changes.length === 0) {
     ctx.host.print('No changes: the deployment matches atlantis-run.yaml.');
   } else {

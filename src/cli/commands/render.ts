@@ -7,6 +7,8 @@ import { deployRequirements } from '../../phases/index.js';
 import { describeSource } from '../../secret-values/source.js';
 import { readLockfile } from '../../state/lockfile.js';
 import type { Handler } from '../command.js';
+import { emitResult } from '../emit-result.js';
+import type { ResultOf } from '../results.js';
 
 export const handler: Handler = async (ctx) => {
   const config = await ctx.config();
@@ -16,14 +18,14 @@ export const handler: Handler = async (ctx) => {
   // The APIs are what the enabled phases declare, as deploy will enable them.
   const apis = deployRequirements(config).apis;
   if (ctx.globals.json) {
-    ctx.host.result({ ok: true, command: 'render', ...renderable(desired, apis) });
+    emitResult(ctx, 'render', renderable(desired, apis));
   } else {
     ctx.host.print(humanRender(desired, apis));
   }
 };
 
 /** The desired state without internals: secret sources by kind, never a value (there is none here). */
-function renderable(d: DesiredState, apis: string[]): Record<string, unknown> {
+function renderable(d: DesiredState, apis: string[]): ResultOf<'render'> {
   return {
     project: d.project,
     region: d.region,

@@ -7,6 +7,7 @@ import { configuredConflict, sourceStatus, valueFor } from '../../secret-values/
 import { readConfiguredValue } from '../../secret-values/values.js';
 import type { Handler } from '../command.js';
 import type { secretsPushOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 import { parseKeep, waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 
@@ -62,7 +63,7 @@ export const handler: Handler<typeof secretsPushOptions> = async (ctx, input) =>
 
   const run = await openRun(ctx, { waitTimeoutMs: timeoutMs });
   const result = await pushSecrets(run, request);
-  if (ctx.globals.json) ctx.host.result({ ok: true, command: 'secrets push', ...result });
+  if (ctx.globals.json) emitResult(ctx, 'secrets push', result);
   else ctx.host.print(formatPushResult(result, config.service));
   return 0;
 };

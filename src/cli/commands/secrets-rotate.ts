@@ -7,6 +7,7 @@ import { rotateSecret, rotationSteps, selectRotatable, webhookUrl } from '../../
 import type { Handler } from '../command.js';
 import type { secretsRotateOptions } from '../command-table.js';
 import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { emitResult } from '../emit-result.js';
 import { parseKeep, waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 import { stdoutIsTerminal } from './secrets-common.js';
@@ -32,7 +33,7 @@ export const handler: Handler<typeof secretsRotateOptions> = async (ctx, input) 
     detail: `Once rolled out, ${consequence}.`,
     refusal: `rotating ${d.name} needs confirmation (${consequence}) and this run is not interactive`,
   });
-  if (!go) return cancelled(ctx, 'secrets rotate', 'Nothing was changed.');
+  if (!go) return cancelled(ctx, 'secrets rotate', 'Nothing was changed.', { cancelled: true });
 
   const run = await openRun(ctx, { waitTimeoutMs: timeoutMs });
   const { result, value } = await rotateSecret(run, d, keep, output ? (v) => writeValueFile(output, v.data, Boolean(o.force)) : undefined);
@@ -45,9 +46,7 @@ export const handler: Handler<typeof secretsRotateOptions> = async (ctx, input) 
   const steps = rotationSteps(config, d.name, url, reveal, result.rollout === 'rolled-out' || result.rollout === 'already-pinned');
   const pushed = result.secrets[0];
   if (ctx.globals.json) {
-    ctx.host.result({
-      ok: true,
-      command: 'secrets rotate',
+    emitResult(ctx, 'secrets rotate', {
       name: d.name,
       secretId: d.secretId,
       version: pushed.version,

@@ -6,6 +6,7 @@ import { checkOutputPath, writeValueFile, writeValueToTerminal } from '../../sec
 import { revealValue } from '../../secrets/show.js';
 import type { Handler } from '../command.js';
 import type { secretsShowOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 import { stdoutIsTerminal } from './secrets-common.js';
@@ -31,9 +32,7 @@ export const handler: Handler<typeof secretsShowOptions> = async (ctx, input) =>
   if (output) {
     await writeValueFile(output, revealed.data, Boolean(o.force));
     if (ctx.globals.json)
-      ctx.host.result({
-        ok: true,
-        command: 'secrets show',
+      emitResult(ctx, 'secrets show', {
         name: d.name,
         secretId: d.secretId,
         version: revealed.version,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildStatus, formatStatus } from '../../deployment/status.js';
 import type { Handler } from '../command.js';
 import type { statusOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 
@@ -17,7 +18,7 @@ export const handler: Handler<typeof statusOptions> = async (ctx, input) => {
     },
   });
   const status = await buildStatus(run);
-  if (ctx.globals.json) ctx.host.result({ ok: true, command: 'status', ...status });
+  if (ctx.globals.json) emitResult(ctx, 'status', status);
   else ctx.host.print(formatStatus(status, { configFile: path.basename(run.config.configPath), hasLockfile: run.lock !== undefined }));
   return 0;
 };

@@ -85,7 +85,6 @@ export class InteractiveReporter implements Reporter {
 
   result(): void {}
 
-
   pause(): void {
     this.paused = true;
     this.spinner?.stop();

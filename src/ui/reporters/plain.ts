@@ -27,7 +27,6 @@ export class PlainReporter implements Reporter {
 
   result(): void {}
 
-
   pause(): void {}
   resume(): void {}
   close(): void {}

@@ -1,0 +1,259 @@
+// The --json contract: every line on stdout is an event or, last, the command's result. These zod
+// schemas describe each command's result and the event lines; `npm run schema` turns them into
+// schema/atlantis-run.output.schema.json for the CI scripts that parse them, and the compile-time
+// checks at the bottom keep them equal to the types the commands actually print. Handlers import
+// only the types (`emitResult`), so zod is not loaded to print a result.
+import { z } from 'zod';
+import type { DeployReport } from '../deployment/report.js';
+import type { DeploymentStatus } from '../deployment/status.js';
+import type { EngineEvent, PlannedChange } from '../engine/events.js';
+import type { ListResult } from '../secrets/list.js';
+import type { PushResult } from '../secrets/push.js';
+
+const fieldChange = z.object({ path: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
+const action = z.enum(['create', 'update', 'delete', 'noop']);
+const plannedChange = z.object({
+  kind: z.string(),
+  resource: z.string(),
+  action,
+  fields: z.array(fieldChange).optional(),
+  reason: z.string().optional(),
+});
+const phaseChange = plannedChange.extend({ phase: z.string() });
+
+/** One event line: what a reporter shows as progress, with the time it happened. */
+export const eventLine = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('phase-start'), phase: z.string(), title: z.string(), time: z.string() }),
+  z.object({
+    type: z.literal('phase-end'),
+    phase: z.string(),
+    status: z.enum(['ok', 'failed', 'skipped']),
+    changed: z.number(),
+    elapsedMs: z.number(),
+    summary: z.string().optional(),
+    time: z.string(),
+  }),
+  plannedChange.extend({ type: z.literal('resource-changed'), phase: z.string(), planned: z.boolean().optional(), time: z.string() }),
+  z.object({
+    type: z.literal('operation-progress'),
+    phase: z.string(),
+    resource: z.string(),
+    operation: z.string(),
+    elapsedMs: z.number(),
+    message: z.string().optional(),
+    time: z.string(),
+  }),
+  z.object({ type: z.literal('info'), message: z.string(), phase: z.string().optional(), time: z.string() }),
+  z.object({
+    type: z.literal('warning'),
+    message: z.string(),
+    hint: z.string().optional(),
+    phase: z.string().optional(),
+    time: z.string(),
+  }),
+]);
+
+const secretName = z.enum(['vcs-token', 'github-app-key', 'webhook-secret', 'web-password', 'repo-config', 'server-config']);
+
+const deployReport = z.object({
+  emulated: z.boolean(),
+  url: z.string(),
+  webhookUrl: z.string(),
+  revision: z.string().optional(),
+  image: z.string().optional(),
+  changes: z.number(),
+  project: z.string(),
+  region: z.string(),
+  service: z.string(),
+  webhookSecret: z.object({ secret: z.string(), version: z.string().optional(), command: z.string() }).optional(),
+  uiUser: z.string().optional(),
+  nextSteps: z.array(z.string()),
+});
+
+const deploymentStatus = z.object({
+  project: z.string(),
+  region: z.string(),
+  service: z.string(),
+  deployed: z.boolean(),
+  url: z.string().optional(),
+  webhookUrl: z.string().optional(),
+  ready: z.boolean(),
+  readyRevision: z.string().optional(),
+  latestCreatedRevision: z.string().optional(),
+  condition: z.string().optional(),
+  image: z.string().optional(),
+  settings: z
+    .object({
+      minInstances: z.number(),
+      maxInstances: z.number().optional(),
+      cpu: z.string().optional(),
+      memory: z.string().optional(),
+      cpuIdle: z.boolean(),
+      executionEnvironment: z.string().optional(),
+      serviceAccount: z.string().optional(),
+    })
+    .optional(),
+  secrets: z.array(
+    z.object({ name: z.string(), secretId: z.string(), inUse: z.string().optional(), latest: z.string().optional(), staged: z.boolean() }),
+  ),
+  drift: z.object({ config: z.array(phaseChange), lockfile: z.array(z.string()) }),
+});
+
+const pushResult = z.object({
+  mode: z.enum(['rollout', 'stage', 'rollout-only']),
+  secrets: z.array(
+    z.object({
+      name: secretName,
+      secretId: z.string(),
+      action: z.enum(['added', 'unchanged']),
+      version: z.string(),
+      previous: z.string().optional(),
+      secretCreated: z.boolean(),
+      checksum: z.string(),
+      origin: z.string(),
+      notes: z.array(z.string()),
+    }),
+  ),
+  rollout: z.enum(['rolled-out', 'already-pinned', 'not-deployed', 'staged', 'none']),
+  revision: z.string().optional(),
+  pinned: z.array(z.object({ name: secretName, secretId: z.string(), from: z.string().optional(), to: z.string() })),
+  staged: z.array(z.object({ name: secretName, secretId: z.string(), version: z.string(), reason: z.string() })),
+  disabled: z.array(z.object({ name: secretName, secretId: z.string(), version: z.string() })),
+  pruneNote: z.string().optional(),
+  url: z.string().optional(),
+});
+
+const listResult = z.object({
+  deployed: z.boolean(),
+  secrets: z.array(
+    z.object({
+      name: secretName,
+      secretId: z.string(),
+      source: z.string(),
+      exists: z.boolean(),
+      inUse: z.string().optional(),
+      newest: z.string().optional(),
+      staged: z.boolean(),
+      created: z.string().optional(),
+      checksum: z.string().optional(),
+      versions: z.array(
+        z.object({ version: z.string(), state: z.string(), createTime: z.string().optional(), checksum: z.string().optional() }),
+      ),
+    }),
+  ),
+});
+
+const cancelledResult = z.object({ cancelled: z.literal(true) });
+
+/** Each command's result, without the `ok` and `command` every result carries. */
+export const RESULTS = {
+  init: z.object({
+    configPath: z.string(),
+    files: z.array(z.string()),
+    project: z.string(),
+    region: z.string(),
+    service: z.string(),
+    provider: z.string(),
+    secrets: z.array(
+      z.object({
+        name: z.string(),
+        secretId: z.string(),
+        source: z.object({ kind: z.string() }).loose(),
+        status: z.enum(['to-supply', 'pushed']),
+      }),
+    ),
+    nextSteps: z.array(z.string()),
+  }),
+  render: z.object({
+    project: z.string(),
+    region: z.string(),
+    projectNumber: z.string(),
+    url: z.string(),
+    webhookUrl: z.string(),
+    apis: z.array(z.string()),
+    repository: z
+      .object({ name: z.string(), repositoryId: z.string(), location: z.string(), body: z.record(z.string(), z.unknown()) })
+      .nullable(),
+    secrets: z.array(
+      z.object({
+        name: secretName,
+        secretId: z.string(),
+        resource: z.string(),
+        origin: z.enum(['user', 'generated']),
+        description: z.string(),
+        source: z.object({ kind: z.enum(['env', 'file', 'generated', 'none']) }).loose(),
+        delivery: z.record(z.string(), z.unknown()),
+        labels: z.record(z.string(), z.string()),
+      }),
+    ),
+    serviceAccount: z.object({ accountId: z.string(), email: z.string(), displayName: z.string(), description: z.string() }),
+    bindings: z.array(z.object({ resource: z.string(), role: z.string(), member: z.string() })),
+    image: z.object({ reference: z.string(), upstream: z.string().optional(), resolved: z.boolean() }),
+    /** The Cloud Run v2 Service as it would be sent (proto3 JSON). */
+    service: z.record(z.string(), z.unknown()),
+    domain: z.object({ name: z.string(), routeName: z.string() }).nullable(),
+  }),
+  plan: z.object({
+    changes: z.array(phaseChange),
+    counts: z.object({ create: z.number(), update: z.number(), delete: z.number() }),
+    changeCount: z.number(),
+  }),
+  deploy: z.union([deployReport, cancelledResult.extend({ changes: z.literal(0) })]),
+  status: deploymentStatus,
+  destroy: z.union([
+    z.object({ deleted: z.array(z.object({ kind: z.string(), resource: z.string() })), kept: z.array(z.string()) }),
+    cancelledResult.extend({ deleted: z.array(z.never()) }),
+  ]),
+  'secrets push': pushResult,
+  'secrets list': listResult.extend({ service: z.string() }),
+  'secrets rotate': z.union([
+    pushResult.extend({
+      name: secretName,
+      secretId: z.string(),
+      version: z.string(),
+      output: z.string().optional(),
+      webhookUrl: z.string().optional(),
+      steps: z.array(z.string()),
+    }),
+    cancelledResult,
+  ]),
+  'secrets show': z.object({
+    name: secretName,
+    secretId: z.string(),
+    version: z.string(),
+    which: z.enum(['in use', 'newest']),
+    output: z.string(),
+  }),
+} as const;
+
+export type ResultCommand = keyof typeof RESULTS;
+export type ResultOf<C extends ResultCommand> = z.infer<(typeof RESULTS)[C]>;
+
+/** What a failed command's last line carries. */
+export const errorResult = z.object({
+  type: z.literal('result'),
+  ok: z.literal(false),
+  command: z.string(),
+  error: z.object({ message: z.string(), hint: z.string().optional(), exitCode: z.number(), debugLog: z.string().optional() }),
+});
+
+/** A result line: `type: "result"`, `ok`, `command`, and the command's fields. */
+export function resultLine<C extends ResultCommand>(command: C) {
+  const base = z.object({ type: z.literal('result'), ok: z.literal(true), command: z.literal(command) });
+  const schema: z.ZodType = RESULTS[command];
+  return z.intersection(base, schema);
+}
+
+// ─── Compile-time checks: the schemas say exactly what the commands print ────────────────────
+// Mutual assignability: a field missing on either side, or of another type, fails the build (JSON
+// does not tell `x?: T` from `x: T | undefined`, so neither does this).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ResultChecks = [
+  Assert<Same<z.infer<typeof deployReport>, DeployReport>>,
+  Assert<Same<z.infer<typeof deploymentStatus>, DeploymentStatus>>,
+  Assert<Same<z.infer<typeof pushResult>, PushResult>>,
+  Assert<Same<z.infer<typeof listResult>, ListResult>>,
+  Assert<Same<z.infer<typeof plannedChange>, PlannedChange>>,
+  Assert<Same<z.infer<typeof eventLine>['type'], EngineEvent['type']>>,
+];
