@@ -105,7 +105,7 @@ describe('deploy resilience', () => {
           revoked = true;
           emu.mutate((services) => {
             const policy = services.iamPolicies.get(resource);
-            services.iamPolicies.set(resource, { ...policy, bindings: [] });
+            services.iamPolicies.set(resource, { ...policy, bindings: [] }, undefined, Date.now());
           });
         }
       },

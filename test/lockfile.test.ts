@@ -27,7 +27,7 @@ describe('lockfile', () => {
     expect(read.status).toBe('ok');
     if (read.status === 'ok') {
       expect(read.data.schemaVersion).toBe(1);
-      expect(read.data.resources.secrets?.['vcs-token']?.version).toBe('2');
+      expect((read.data.resources.secrets as Record<string, { version?: string }> | undefined)?.['vcs-token']?.version).toBe('2');
     }
   });
 

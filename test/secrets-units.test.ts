@@ -59,7 +59,7 @@ describe('pins', () => {
     expect(pinnedVersions(service())).toEqual({ 'atlantis-vcs-token': '1', 'atlantis-webhook-secret': '2', 'atlantis-repo-config': '4' });
     const pins = revisionPins([
       service().template,
-      { containers: [{ env: [{ valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version: '7' } } }] }] },
+      { containers: [{ env: [{ name: 'GH_TOKEN', valueSource: { secretKeyRef: { secret: 'atlantis-vcs-token', version: '7' } } }] }] },
     ]);
     expect([...pins.get('atlantis-vcs-token')!].sort()).toEqual(['1', '7']);
   });
@@ -93,8 +93,8 @@ describe('pins', () => {
   it('sends the live service back without output-only fields or a fixed revision name, keeping the etag', () => {
     const body = writableService(service());
     expect(Object.keys(body).sort()).toEqual(['etag', 'name', 'template']);
-    expect(body.template.revision).toBeUndefined();
-    expect(body.template.serviceAccount).toBe('sa@p.iam.gserviceaccount.com');
+    expect(body.template?.revision).toBeUndefined();
+    expect(body.template?.serviceAccount).toBe('sa@p.iam.gserviceaccount.com');
   });
 });
 

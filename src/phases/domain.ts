@@ -24,7 +24,9 @@ export const domainPhase = definePhase({
   needs: ['service'],
   enabled: (config) => Boolean(config.domain),
   apis: () => ['run.googleapis.com'],
-  permissions: () => ['run.domainmappings.get', 'run.domainmappings.create'],
+  // Cloud Run has no IAM permissions for domain mappings (they need project-level access:
+  // https://cloud.google.com/run/docs/reference/iam/permissions); testIamPermissions would refuse the names.
+  permissions: () => [],
   clients: ['token'],
   record: DOMAIN_RECORD,
 
