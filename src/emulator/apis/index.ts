@@ -4,6 +4,7 @@ import { artifactRegistryApi } from './artifact-registry.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
+import { loggingApi } from './logging.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
@@ -16,4 +17,5 @@ export const ALL_APIS: ApiDefinition[] = [
   artifactRegistryApi,
   cloudBuildApi,
   cloudRunApi,
+  loggingApi,
 ];
