@@ -1,6 +1,7 @@
 // Every API the emulator serves. Adding an API = a new file exporting a `defineApi(...)` and a line here.
 import type { ApiDefinition } from '../core/api.js';
 import { artifactRegistryApi } from './artifact-registry.js';
+import { billingCatalogApi } from './billing-catalog.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
@@ -18,4 +19,5 @@ export const ALL_APIS: ApiDefinition[] = [
   cloudBuildApi,
   cloudRunApi,
   loggingApi,
+  billingCatalogApi,
 ];
