@@ -19,6 +19,7 @@ import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
 import { isUserManagedServiceAccountEmail } from '../core/service-accounts.js';
 import { builtImageDigest, registerImage } from './artifact-registry.js';
+import { buildLogEntries } from './logging-entries.js';
 
 const API = 'cloudbuild.googleapis.com';
 const SERVICE = 'google.devtools.cloudbuild.v1.CloudBuild';
@@ -360,6 +361,27 @@ function repositoryOf(image: string): string {
   return image.split('/')[2]?.split(/[:@]/)[0] ?? image;
 }
 
+/** Cloud Build's own lines for the finished build, in Cloud Logging (`logs/cloudbuild`, resource type `build`). */
+function logBuild(build: BuildRecord, services: EmulatorServices): void {
+  const outcome = build.outcome!;
+  const steps = (Array.isArray(build.spec.steps) ? build.spec.steps : []).filter(isJsonObject);
+  const entries = buildLogEntries({
+    projectId: build.projectId,
+    buildId: build.id,
+    tags: Array.isArray(build.spec.tags) ? build.spec.tags.map(String) : [],
+    steps: steps.map((step) => ({
+      name: typeof step.name === 'string' ? step.name : '',
+      ...(typeof step.id === 'string' && step.id ? { id: step.id } : {}),
+    })),
+    pushed: outcome.images ?? [],
+    hasSource: isJsonObject(build.spec.source),
+    ...(outcome.status === 'FAILURE' ? { failure: outcome.statusDetail ?? 'build failed' } : {}),
+    startTime: build.startTime,
+    finishTime: outcome.finishTime,
+  });
+  services.logs.write(entries, outcome.finishTime);
+}
+
 function completeBuild(payload: JsonValue, services: EmulatorServices): { response?: JsonObject; metadata?: JsonObject } {
   const key = isJsonObject(payload) ? String(payload.build) : '';
   const build = builds(services).get(key);
@@ -390,6 +412,7 @@ function completeBuild(payload: JsonValue, services: EmulatorServices): { respon
         : `failed to push image "${image}": ${apiError.message}`;
     build.outcome = { status: 'FAILURE', finishTime, statusDetail: detail, failureInfo: { type: 'PUSH_FAILED', detail } };
     builds(services).set(key, build);
+    logBuild(build, services);
     // The operation fails, but its metadata still shows the finished build (the completer's
     // metadata is only applied on success, so it is written onto the operation here).
     const operation = services.operations.peek(build.operationName);
@@ -398,6 +421,7 @@ function completeBuild(payload: JsonValue, services: EmulatorServices): { respon
   }
   build.outcome = { status: 'SUCCESS', finishTime, images: pushed };
   builds(services).set(key, build);
+  logBuild(build, services);
   return {
     metadata: metadataOf(build, finishTime),
     response: { '@type': typeUrlOf('google.devtools.cloudbuild.v1.Build'), ...buildJson(build, finishTime) },

@@ -30,6 +30,13 @@ import { imageStatus } from './artifact-registry.js';
 import { domainMappingRoutes } from './cloud-run-domains.js';
 import { readinessProblems } from './cloud-run-readiness.js';
 import { checkServiceId, settableFields, throwViolations, validateAndDefault } from './cloud-run-validation.js';
+import {
+  revisionOutcomeEntries,
+  serviceAuditEntry,
+  serviceOutcomeEntry,
+  type RunServiceRef,
+  type ServiceMethod,
+} from './logging-entries.js';
 
 export const RUN_API = 'run.googleapis.com';
 const SERVICES = 'google.cloud.run.v2.Services';
@@ -498,6 +505,60 @@ function settleRevision(revision: RevisionRecord, services: EmulatorServices, no
     ];
   }
   revisionsOf(services).set(revisionKey(revision), revision);
+  logRevisionOutcome(revision, services, now);
+}
+
+// -------------------------------------------------------------------------------------------
+// Cloud Logging: what Cloud Run writes about deploys (logging-entries.ts has the shapes)
+
+function logRefOf(record: Pick<ServiceRecord, 'projectId' | 'location' | 'serviceId'>, services: EmulatorServices): RunServiceRef {
+  return { ...record, projectNumber: projectNumberOf(services, record.projectId) };
+}
+
+function textOf(value: JsonValue | undefined): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** `CONTAINER_MISSING` → `ContainerMissing`: the v1 (Knative) reason the system event carries. */
+function knativeReason(reason: string): string {
+  return reason.toLowerCase().replace(/(^|_)([a-z])/g, (_, __: string, letter: string) => letter.toUpperCase());
+}
+
+function logRevisionOutcome(revision: RevisionRecord, services: EmulatorServices, now: number): void {
+  const ready = revision.conditions.find((item) => item.type === 'Ready');
+  const failed = ready?.state === 'CONDITION_FAILED';
+  const containers = (Array.isArray(revision.template.containers) ? revision.template.containers : []).filter(isJsonObject);
+  services.logs.write(
+    revisionOutcomeEntries(
+      logRefOf(revision, services),
+      {
+        revisionId: revision.revisionId,
+        created: revision.serviceGeneration === 1,
+        createTime: revision.createTime,
+        containers: containers.map((container, index) => {
+          const ports = Array.isArray(container.ports) ? container.ports.filter(isJsonObject) : [];
+          // A single container without ports listens on 8080 (Cloud Run's default PORT).
+          const port = ports.length > 0 ? Number(ports[0].containerPort ?? 8080) : containers.length === 1 ? 8080 : 0;
+          const name = typeof container.name === 'string' && container.name ? container.name : `${revision.serviceId}-${index + 1}`;
+          return { name, port };
+        }),
+        ...(failed ? { failure: { reason: knativeReason(textOf(ready.reason)), message: textOf(ready.message) } } : {}),
+      },
+      now,
+    ),
+    now,
+  );
+}
+
+function logServiceCall(
+  record: ServiceRecord,
+  method: ServiceMethod,
+  operation: JsonObject,
+  services: EmulatorServices,
+  now: number,
+): JsonObject {
+  services.logs.write([serviceAuditEntry(logRefOf(record, services), method, textOf(operation.name), EMULATED_CALLER, now)], now);
+  return operation;
 }
 
 function failureMessageOf(revision: RevisionRecord): string {
@@ -569,6 +630,9 @@ function reconcile(record: ServiceRecord, services: EmulatorServices, now: numbe
     record.conditions = [routes, condition('ConfigurationsReady', 'CONDITION_FAILED', now, failed)];
   }
   servicesOf(services).set(keyOfService(record), record);
+  // On failure Cloud Run's service event repeats the revision's own message.
+  const logged = failure && latest && !revisionIsReady(latest) ? failureMessageOf(latest) : failure;
+  services.logs.write([serviceOutcomeEntry(logRefOf(record, services), record.generation === 1, logged, now)], now);
 }
 
 function isFailed(record: ServiceRecord): boolean {
@@ -700,7 +764,13 @@ function createService(
   const revision = newRevision(record, ctx);
   record.latestCreatedRevision = revision.revisionId;
   servicesOf(ctx).set(key, record);
-  return startServiceOperation(ctx, record, 'reconcileService', { key, generation: record.generation });
+  return logServiceCall(
+    record,
+    'CreateService',
+    startServiceOperation(ctx, record, 'reconcileService', { key, generation: record.generation }),
+    ctx,
+    ctx.now,
+  );
 }
 
 /** `update_mask` paths (snake_case or camelCase, dotted) → a spec with only those fields taken from the request. */
@@ -780,7 +850,8 @@ function updateService(
     }
   }
   servicesOf(ctx).set(parsed.key, record);
-  return startServiceOperation(ctx, record, 'reconcileService', { key: parsed.key, generation: record.generation });
+  const operation = startServiceOperation(ctx, record, 'reconcileService', { key: parsed.key, generation: record.generation });
+  return logServiceCall(record, 'UpdateService', operation, ctx, ctx.now);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -906,7 +977,13 @@ export const cloudRunApi = defineApi({
           );
         }
         if (request.validateOnly) return validateOnlyOperation(ctx, record);
-        return startServiceOperation(ctx, record, 'deleteService', { key: parsed.key });
+        return logServiceCall(
+          record,
+          'DeleteService',
+          startServiceOperation(ctx, record, 'deleteService', { key: parsed.key }),
+          ctx,
+          ctx.now,
+        );
       },
     }),
 

@@ -1,9 +1,11 @@
 // Every API the emulator serves. Adding an API = a new file exporting a `defineApi(...)` and a line here.
 import type { ApiDefinition } from '../core/api.js';
 import { artifactRegistryApi } from './artifact-registry.js';
+import { billingCatalogApi } from './billing-catalog.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
+import { loggingApi } from './logging.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
@@ -16,4 +18,6 @@ export const ALL_APIS: ApiDefinition[] = [
   artifactRegistryApi,
   cloudBuildApi,
   cloudRunApi,
+  loggingApi,
+  billingCatalogApi,
 ];

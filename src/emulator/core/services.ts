@@ -1,6 +1,7 @@
 // The shared services every handler and operation completer works with.
 import type { OperationCompleter } from './api.js';
 import { IamPolicyStore } from './iam-policy.js';
+import { LogEntryStore } from './log-entries.js';
 import { OperationStore } from './operations.js';
 import type { ResolvedOptions } from './options.js';
 import { ProjectDirectory } from './projects.js';
@@ -15,6 +16,8 @@ export interface EmulatorServices {
   readonly operations: OperationStore;
   readonly iamPolicies: IamPolicyStore;
   readonly serviceAccounts: ServiceAccountDirectory;
+  /** Cloud Logging entries written by the emulated services (read by apis/logging.ts). */
+  readonly logs: LogEntryStore;
 }
 
 export function createServices(
@@ -30,6 +33,7 @@ export function createServices(
     operations: new OperationStore(store, options.operationDelayMs, completerOf, () => services),
     iamPolicies: new IamPolicyStore(store, serviceAccounts, options),
     serviceAccounts,
+    logs: new LogEntryStore(store),
   };
   return services;
 }
