@@ -3,7 +3,7 @@ import type { ApiDefinition } from '../core/api.js';
 import { artifactRegistryApi } from './artifact-registry.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
-import { iamServiceAccountsApi } from './iam-service-accounts.js';
+import { iamApi } from './iam.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
@@ -11,7 +11,7 @@ import { serviceUsageApi } from './service-usage.js';
 export const ALL_APIS: ApiDefinition[] = [
   serviceUsageApi,
   resourceManagerApi,
-  iamServiceAccountsApi,
+  iamApi,
   secretManagerApi,
   artifactRegistryApi,
   cloudBuildApi,
