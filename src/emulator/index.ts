@@ -24,7 +24,9 @@
  *   denyAllExcept(granted: Iterable<string>): Promise<string[]>
  *     The `deny` list for a caller that holds exactly `granted` (e.g. a custom role's
  *     includedPermissions): emulatedPermissions() minus `granted` (aliases such as
- *     `iam.googleapis.com/workloadIdentityPools.create` / `iam.workloadIdentityPools.create` count as one).
+ *     `iam.googleapis.com/workloadIdentityPools.create` / `iam.workloadIdentityPools.create` count as
+ *     one), and minus the few names the emulator checks that Google's catalogue lacks (no role
+ *     could hold them; see README "Least privilege").
  *
  * This module is cheap to import: the proto descriptors and servers load on startEmulator().
  */
@@ -69,9 +71,9 @@ export async function emulatedPermissions(): Promise<string[]> {
 }
 
 export async function denyAllExcept(granted: Iterable<string>): Promise<string[]> {
-  const [checked, { withAliases }] = await Promise.all([emulatedPermissions(), import('./core/iam-catalog.js')]);
+  const [checked, { permissionInfo, withAliases }] = await Promise.all([emulatedPermissions(), import('./core/iam-catalog.js')]);
   const held = withAliases(granted);
-  return checked.filter((permission) => !held.has(permission));
+  return checked.filter((permission) => !held.has(permission) && permissionInfo(permission) !== undefined);
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {

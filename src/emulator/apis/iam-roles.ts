@@ -13,6 +13,7 @@ import {
   type RoleStage,
 } from '../core/custom-roles.js';
 import { ApiError, unknownFieldError } from '../core/errors.js';
+import { sameEtag } from '../core/iam-policy.js';
 import { permissionInfo, predefinedRole, predefinedRoles, projectPermissions, type PredefinedRole } from '../core/iam-catalog.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
@@ -120,7 +121,7 @@ function checkSizes(role: Pick<CustomRoleRecord, 'title' | 'description' | 'incl
 }
 
 function checkEtag(requested: unknown, role: CustomRoleRecord): void {
-  if (typeof requested === 'string' && requested !== '' && requested !== role.etag) {
+  if (typeof requested === 'string' && requested !== '' && !sameEtag(requested, role.etag)) {
     throw new ApiError(
       'ABORTED',
       'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
@@ -348,7 +349,8 @@ function predefinedRoleRoutes(): RestRoute[] {
       resource: (request) => request.fullResourceName ?? '',
       project: () => undefined,
       handle(request, ctx) {
-        const match = /^\/\/cloudresourcemanager\.googleapis\.com\/projects\/([^/]+)$/.exec(request.fullResourceName ?? '');
+        // The service part is not checked: gcloud builds it from its endpoint override (`//127.0.0.1:PORT/projects/P`).
+        const match = /^\/\/[^/]+\/projects\/([^/]+)$/.exec(request.fullResourceName ?? '');
         if (!match) {
           throw invalid(
             `Testable permissions are emulated for projects only (//cloudresourcemanager.googleapis.com/projects/P), not ${request.fullResourceName ?? '(none)'}.`,

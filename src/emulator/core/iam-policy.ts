@@ -59,6 +59,14 @@ const ROLE = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/]+\/roles\/[A
 /** `service.resource.verb`, or the `iam.googleapis.com/resource.verb` form some IAM permissions have. */
 const PERMISSION = /^([a-zA-Z0-9-]+(\.[a-zA-Z0-9]+){2,}|[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com\/[a-zA-Z0-9]+\.[a-zA-Z0-9]+)$/;
 
+/**
+ * Etags are `bytes` in the protos: a client may send back the standard base64 it was given or the
+ * URL-safe form of the same bytes (gcloud does), so they are compared as bytes.
+ */
+export function sameEtag(a: string, b: string): boolean {
+  return Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'));
+}
+
 /** 8 random bytes, base64: the shape of Google's policy etags (`BwYd3dWlqAk=`). */
 export function newEtag(): string {
   return randomBytes(8).toString('base64');
@@ -124,7 +132,7 @@ export class IamPolicyStore {
     const requested = policyJson ?? {};
     const mask = new Set((updateMask ?? 'bindings,etag').split(',').map((path) => path.trim()));
     const requestedEtag = requested.etag;
-    if (typeof requestedEtag === 'string' && requestedEtag !== '' && requestedEtag !== current.etag) {
+    if (typeof requestedEtag === 'string' && requestedEtag !== '' && !sameEtag(requestedEtag, current.etag)) {
       throw new ApiError(
         'ABORTED',
         'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
