@@ -32,13 +32,19 @@ describe('the permissions the emulator checks', () => {
   });
 
   test('are real Google permissions (custom roles can hold them), apart from the documented exceptions', async () => {
-    const unknown = (await emulatedPermissions()).filter((permission) => !permissionInfo(permission) && !NOT_GOOGLE_PERMISSIONS.test(permission));
+    const unknown = (await emulatedPermissions()).filter(
+      (permission) => !permissionInfo(permission) && !NOT_GOOGLE_PERMISSIONS.test(permission),
+    );
     expect(unknown).toEqual([]);
   });
 
   test('denyAllExcept keeps a role’s permissions (aliases count as one) and denies the rest', async () => {
     const all = await emulatedPermissions();
-    const deny = await denyAllExcept(['secretmanager.secrets.create', 'iam.googleapis.com/workloadIdentityPools.create', 'not.a.permission']);
+    const deny = await denyAllExcept([
+      'secretmanager.secrets.create',
+      'iam.googleapis.com/workloadIdentityPools.create',
+      'not.a.permission',
+    ]);
     expect(deny).not.toContain('secretmanager.secrets.create');
     expect(deny).not.toContain('iam.workloadIdentityPools.create');
     expect(deny).toContain('secretmanager.secrets.delete');

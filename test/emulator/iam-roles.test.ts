@@ -63,7 +63,13 @@ describe('IAM roles', () => {
     // TESTING permissions are accepted (gcloud warns about them); aliases too.
     const testing = await restCall(emulator, 'POST', base, {
       roleId: 'testingPerms',
-      role: { includedPermissions: ['runtimeconfig.configs.get', 'iam.workloadIdentityPools.create', 'iam.googleapis.com/workloadIdentityPools.get'] },
+      role: {
+        includedPermissions: [
+          'runtimeconfig.configs.get',
+          'iam.workloadIdentityPools.create',
+          'iam.googleapis.com/workloadIdentityPools.get',
+        ],
+      },
     });
     expect(testing.status).toBe(200);
   });
@@ -72,7 +78,11 @@ describe('IAM roles', () => {
     const read = await restCall(emulator, 'GET', `${base}/atlantisDeployer`);
     expect(read.body.includedPermissions).toEqual(DEPLOYER);
     const basic = await restCall(emulator, 'GET', base);
-    expect(basic.body.roles.map((role: { name: string }) => role.name.split('/').pop())).toEqual(['atlantisDeployer', 'gaRole', 'testingPerms']);
+    expect(basic.body.roles.map((role: { name: string }) => role.name.split('/').pop())).toEqual([
+      'atlantisDeployer',
+      'gaRole',
+      'testingPerms',
+    ]);
     expect(basic.body.roles.every((role: Record<string, unknown>) => role.includedPermissions === undefined)).toBe(true);
     const full = await restCall(emulator, 'GET', `${base}?view=FULL&pageSize=1`);
     expect(full.body.roles[0].includedPermissions).toEqual(DEPLOYER);
@@ -137,7 +147,11 @@ describe('IAM roles', () => {
     const resource = `/v1/projects/${projectId}:setIamPolicy`;
     const bound = await restCall(emulator, 'POST', resource, policy(`projects/${projectId}/roles/atlantisDeployer`));
     expect(bound.status).toBe(200);
-    for (const role of [`projects/${projectId}/roles/nobody`, 'projects/other-project-1/roles/atlantisDeployer', 'organizations/1/roles/x']) {
+    for (const role of [
+      `projects/${projectId}/roles/nobody`,
+      'projects/other-project-1/roles/atlantisDeployer',
+      'organizations/1/roles/x',
+    ]) {
       const refused = await restCall(emulator, 'POST', resource, policy(role));
       expect(refused.status, role).toBe(400);
       expect(refused.body.error.message).toBe(`Role (${role}) does not exist in the resource's hierarchy.`);
@@ -152,7 +166,12 @@ describe('IAM roles', () => {
       name: 'roles/iam.workloadIdentityUser',
       title: 'Workload Identity User',
       description: 'Impersonate service accounts from federated workloads.',
-      includedPermissions: ['iam.serviceAccounts.get', 'iam.serviceAccounts.getAccessToken', 'iam.serviceAccounts.getOpenIdToken', 'iam.serviceAccounts.list'],
+      includedPermissions: [
+        'iam.serviceAccounts.get',
+        'iam.serviceAccounts.getAccessToken',
+        'iam.serviceAccounts.getOpenIdToken',
+        'iam.serviceAccounts.list',
+      ],
       stage: 'GA',
       etag: 'AA==',
     });

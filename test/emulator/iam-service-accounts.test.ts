@@ -189,7 +189,12 @@ describe('IAM service accounts: enablement, policy members, service agents', () 
     expect(noPool.body.error.message).toBe(
       `Identity Pool does not exist (${pool}). Please check that you specified a valid resource name as returned in the \`name\` attribute in the configuration API.`,
     );
-    const created = await restCall(emulator, 'POST', `/v1/projects/${projectId}/locations/global/workloadIdentityPools?workloadIdentityPoolId=github`, {});
+    const created = await restCall(
+      emulator,
+      'POST',
+      `/v1/projects/${projectId}/locations/global/workloadIdentityPools?workloadIdentityPoolId=github`,
+      {},
+    );
     await restCall(emulator, 'GET', `/v1/${created.body.name}`);
     for (const member of [
       repository,
@@ -210,13 +215,18 @@ describe('IAM service accounts: enablement, policy members, service agents', () 
     }
     // The product's ci setup binding, read back as gcloud's get-iam-policy does (POST, requested policy version as a query parameter).
     await bind(repository);
-    const read = await restCall(emulator, 'POST', `/v1/projects/${projectId}/serviceAccounts/${email}:getIamPolicy?options.requestedPolicyVersion=3`);
+    const read = await restCall(
+      emulator,
+      'POST',
+      `/v1/projects/${projectId}/serviceAccounts/${email}:getIamPolicy?options.requestedPolicyVersion=3`,
+    );
     expect(read.body.bindings).toEqual([{ role: 'roles/iam.workloadIdentityUser', members: [repository] }]);
   });
 
   test('service agents exist once their API is enabled, and not before (Google’s wording)', async () => {
     const project = `/v1/projects/${projectId}:setIamPolicy`;
-    const grant = (member: string) => restCall(emulator, 'POST', project, { policy: { bindings: [{ role: 'roles/run.invoker', members: [member] }] } });
+    const grant = (member: string) =>
+      restCall(emulator, 'POST', project, { policy: { bindings: [{ role: 'roles/run.invoker', members: [member] }] } });
     const agents = [
       [`service-${number}@serverless-robot-prod.iam.gserviceaccount.com`, 'run.googleapis.com'],
       [`service-${number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`, 'artifactregistry.googleapis.com'],

@@ -54,10 +54,10 @@ describe('IAM workload identity pools and providers', () => {
     const created = await createPool('github', { displayName: 'GitHub Actions', description: 'CI pipelines' });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({
-      name: expect.stringMatching(new RegExp(`^projects/${number}/locations/global/workloadIdentityPools/github/operations/[a-z2-7]{23}0{9}$`)),
+      name: expect.stringMatching(
+        new RegExp(`^projects/${number}/locations/global/workloadIdentityPools/github/operations/[a-z2-7]{23}0{9}$`),
+      ),
     });
-    // Not visible before the operation is done.
-    expect((await restCall(emulator, 'GET', `${parent}/workloadIdentityPools/github`)).status).toBe(404);
     const done = await waitFor(created.body);
     expect(done).toEqual({ name: created.body.name, done: true });
     const pool = await restCall(emulator, 'GET', `${parent}/workloadIdentityPools/github`);
@@ -69,6 +69,20 @@ describe('IAM workload identity pools and providers', () => {
     });
     const byNumber = await restCall(emulator, 'GET', `/v1/projects/${number}/locations/global/workloadIdentityPools/github`);
     expect(byNumber.body).toEqual(pool.body);
+  });
+
+  test('until its create operation is done a pool is invisible, but its id is taken', async () => {
+    const slow = await startEmulator({ operationDelayMs: 600_000 });
+    try {
+      slow.setServiceEnabled(projectId, 'iam.googleapis.com');
+      const created = await restCall(slow, 'POST', `${parent}/workloadIdentityPools?workloadIdentityPoolId=pending`, {});
+      expect((await restCall(slow, 'GET', `/v1/${created.body.name}`)).body).toEqual({ name: created.body.name });
+      expect((await restCall(slow, 'GET', `${parent}/workloadIdentityPools/pending`)).status).toBe(404);
+      expect((await restCall(slow, 'GET', `${parent}/workloadIdentityPools`)).body).toEqual({});
+      expect((await restCall(slow, 'POST', `${parent}/workloadIdentityPools?workloadIdentityPoolId=pending`, {})).status).toBe(409);
+    } finally {
+      await slow.close();
+    }
   });
 
   test('pool ids, reserved prefixes, locations and lengths are checked', async () => {
@@ -83,7 +97,12 @@ describe('IAM workload identity pools and providers', () => {
       expect(answer.body.error.message).toContain(fragment);
     }
     expect((await restCall(emulator, 'POST', `${parent}/workloadIdentityPools`, {})).body.error.message).toContain('is required');
-    const elsewhere = await restCall(emulator, 'POST', `/v1/projects/${projectId}/locations/europe-west1/workloadIdentityPools?workloadIdentityPoolId=eu-pool`, {});
+    const elsewhere = await restCall(
+      emulator,
+      'POST',
+      `/v1/projects/${projectId}/locations/europe-west1/workloadIdentityPools?workloadIdentityPoolId=eu-pool`,
+      {},
+    );
     expect(elsewhere.status).toBe(400);
     const longName = await createPool('long-name', { displayName: 'x'.repeat(33) });
     expect(longName.body.error.message).toBe('display name must be less than or equal to 32 characters');
@@ -147,11 +166,13 @@ describe('IAM workload identity pools and providers', () => {
       oidc: { issuerUri: 'https://gitlab.com/', allowedAudiences: ['https://gitlab.com'] },
     });
     expect(restricted.status).toBe(200);
+    await waitFor(restricted.body);
     const selfHosted = await createProvider('gitlab', 'self-hosted', {
       attributeMapping: { 'google.subject': 'assertion.sub' },
       oidc: { issuerUri: 'https://gitlab.example.com' },
     });
     expect(selfHosted.status).toBe(200);
+    await waitFor(selfHosted.body);
   });
 
   test('provider validation: issuer, audiences, mappings, CEL expressions, ids', async () => {
@@ -185,6 +206,7 @@ describe('IAM workload identity pools and providers', () => {
       attributeCondition: "['x', 'y'].exists(g, g in assertion.groups) && has(assertion.email)",
     });
     expect(macro.status).toBe(200);
+    await waitFor(macro.body);
     expect((await createProvider('github', 'gcp-reserved', base)).body.error.message).toContain('gcp- is reserved');
     expect((await createProvider('missing-pool', 'provider', base)).status).toBe(404);
   });
@@ -250,9 +272,9 @@ describe('IAM workload identity pools and providers', () => {
   test('after 30 days a deleted pool is purged and its id can be used again', async () => {
     await waitFor((await restCall(emulator, 'DELETE', `${parent}/workloadIdentityPools/gitlab`)).body);
     emulator.mutate((services) => {
-      const pool = services.store.collection<{ deleteTime?: number }>('iam.workloadIdentityPools').get(
-        `projects/${number}/locations/global/workloadIdentityPools/gitlab`,
-      )!;
+      const pool = services.store
+        .collection<{ deleteTime?: number }>('iam.workloadIdentityPools')
+        .get(`projects/${number}/locations/global/workloadIdentityPools/gitlab`)!;
       pool.deleteTime = Date.now() - 31 * 86_400_000;
     });
     expect((await restCall(emulator, 'GET', `${parent}/workloadIdentityPools/gitlab`)).status).toBe(404);
@@ -285,8 +307,8 @@ describe('IAM workload identity pools and providers', () => {
   test('operations are logged under the IAM API', () => {
     const polls = emulator.requestLog().filter((entry) => entry.resource.includes('/operations/'));
     expect(polls.length).toBeGreaterThan(0);
-    expect(polls.every((entry) => entry.api === 'iam.googleapis.com' && entry.method === 'google.longrunning.Operations/GetOperation')).toBe(
-      true,
-    );
+    expect(
+      polls.every((entry) => entry.api === 'iam.googleapis.com' && entry.method === 'google.longrunning.Operations/GetOperation'),
+    ).toBe(true);
   });
 });

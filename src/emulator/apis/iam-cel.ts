@@ -11,7 +11,32 @@ interface Token {
   at: number;
 }
 
-const PUNCTUATION = ['&&', '||', '==', '!=', '<=', '>=', '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '.', ',', '(', ')', '[', ']', '{', '}'];
+const PUNCTUATION = [
+  '&&',
+  '||',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  '!',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '?',
+  ':',
+  '.',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+];
 const OPENING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 /** CEL's literals and keywords, and the global functions and macros a provider expression may call. */
 const GLOBALS = new Set(['true', 'false', 'null', 'in', 'has', 'size', 'int', 'uint', 'double', 'string', 'bytes', 'bool', 'type', 'dyn']);

@@ -110,7 +110,8 @@ function validPermissions(value: unknown): string[] {
 
 function validStage(value: unknown): RoleStage {
   if (value === undefined || value === null || value === '') return 'ALPHA';
-  if (!STAGES.has(value as RoleStage)) throw invalid(`Invalid value at 'role.stage' (TYPE_ENUM), "${String(value)}"`);
+  if (typeof value !== 'string' || !STAGES.has(value as RoleStage))
+    throw invalid(`Invalid value at 'role.stage' (TYPE_ENUM), ${JSON.stringify(value)}`);
   return value as RoleStage;
 }
 
@@ -161,9 +162,7 @@ function createRole(request: { parent: string; roleId?: string; role?: JsonObjec
   const project = projectOfParent(request.parent, ctx);
   const roleId = request.roleId ?? '';
   if (!ROLE_ID.test(roleId)) {
-    throw invalid(
-      `The role ID "${roleId}" is invalid: it must be 3 to 64 characters of letters, digits, underscores (_) and periods (.).`,
-    );
+    throw invalid(`The role ID "${roleId}" is invalid: it must be 3 to 64 characters of letters, digits, underscores (_) and periods (.).`);
   }
   const body = request.role ?? {};
   if (!isJsonObject(body)) throw invalid('role must be an object.');
@@ -203,11 +202,15 @@ function patchRole(request: { name: string; updateMask?: string; role?: JsonObje
   const updated: CustomRoleRecord = { ...role, includedPermissions: [...role.includedPermissions] };
   for (const path of fields) {
     const field = ROLE_MASK.get(path);
-    if (!field) throw invalid(`Invalid update_mask path "${path}": a role's title, description, included_permissions and stage can be updated.`);
+    if (!field)
+      throw invalid(`Invalid update_mask path "${path}": a role's title, description, included_permissions and stage can be updated.`);
     if (field === 'includedPermissions') updated.includedPermissions = validPermissions(body.includedPermissions);
     else if (field === 'stage') updated.stage = validStage(body.stage);
-    else if (typeof body[field] === 'string' && body[field] !== '') updated[field as 'title' | 'description'] = body[field] as string;
-    else delete updated[field as 'title' | 'description'];
+    else {
+      const text = body[field];
+      if (typeof text === 'string' && text !== '') updated[field as 'title' | 'description'] = text;
+      else delete updated[field as 'title' | 'description'];
+    }
   }
   checkSizes(updated);
   updated.etag = newEtag();

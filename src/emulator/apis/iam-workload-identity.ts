@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { restRoute, type CallContext, type OperationCompleter, type RestRoute } from '../core/api.js';
 import { ApiError, ENTITY_NOT_FOUND, unknownFieldError } from '../core/errors.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { isJsonObject, type JsonObject } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -232,7 +232,7 @@ function checkSessionDuration(value: unknown): void {
 function poolFields(body: JsonObject): Partial<PoolRecord> {
   checkKnownFields(body, POOL_FIELDS, 'workload_identity_pool');
   if (body.mode !== undefined && body.mode !== 'FEDERATION_ONLY' && body.mode !== 'MODE_UNSPECIFIED') {
-    throw new ApiError('UNIMPLEMENTED', `Workload identity pools in mode ${String(body.mode)} are not emulated.`);
+    throw new ApiError('UNIMPLEMENTED', `Workload identity pools in mode ${JSON.stringify(body.mode)} are not emulated.`);
   }
   if (body.inlineCertificateIssuanceConfig !== undefined || body.inlineTrustConfig !== undefined) {
     throw new ApiError('UNIMPLEMENTED', 'Managed workload identity (inline trust and certificate issuance configs) is not emulated.');
@@ -288,7 +288,7 @@ function checkOidc(oidc: JsonObject): void {
   if (oidc.jwksJson !== undefined) {
     let keys: unknown;
     try {
-      keys = (JSON.parse(String(oidc.jwksJson)) as { keys?: unknown }).keys;
+      keys = typeof oidc.jwksJson === 'string' ? (JSON.parse(oidc.jwksJson) as { keys?: unknown }).keys : undefined;
     } catch {
       keys = undefined;
     }
@@ -298,7 +298,8 @@ function checkOidc(oidc: JsonObject): void {
 
 function checkAws(aws: JsonObject): void {
   checkKnownFields(aws, KIND_FIELDS.aws, 'workload_identity_pool_provider.aws');
-  if (typeof aws.accountId !== 'string' || !/^\d{12}$/.test(aws.accountId)) throw invalid('aws.account_id must be a 12-digit AWS account id.');
+  if (typeof aws.accountId !== 'string' || !/^\d{12}$/.test(aws.accountId))
+    throw invalid('aws.account_id must be a 12-digit AWS account id.');
 }
 
 function checkSaml(saml: JsonObject): void {
@@ -312,10 +313,10 @@ function checkKind(provider: Partial<ProviderRecord>): 'oidc' | 'aws' | 'saml' {
   if (kinds.length !== 1) throw invalid('A provider must have exactly one of oidc, aws, saml or x509.');
   const kind = kinds[0];
   const config = provider[kind];
-  if (!isJsonObject(config as JsonValue)) throw invalid(`${kind} must be an object.`);
-  if (kind === 'oidc') checkOidc(config as JsonObject);
-  else if (kind === 'aws') checkAws(config as JsonObject);
-  else checkSaml(config as JsonObject);
+  if (!isJsonObject(config)) throw invalid(`${kind} must be an object.`);
+  if (kind === 'oidc') checkOidc(config);
+  else if (kind === 'aws') checkAws(config);
+  else checkSaml(config);
   return kind;
 }
 
@@ -416,7 +417,7 @@ function completer<T extends { pending?: boolean; state: string; deleteTime?: nu
       get(key: string): T | undefined;
       set(key: string, value: T): void;
     };
-    const key = String((payload as JsonObject).key);
+    const key = (payload as JsonObject).key as string;
     const record = records.get(key);
     if (record) {
       change(record, payload as JsonObject);
@@ -547,7 +548,7 @@ function poolRoutes(): RestRoute[] {
       const fields = poolFields(request.workloadIdentityPool ?? {});
       const paths = maskPaths(request.updateMask, POOL_MASK, 'workload identity pool');
       const key = poolKey(pool.projectNumber, pool.poolId);
-      return startOperation(ctx, key, 'poolPatched', { key, paths, fields: fields as unknown as JsonObject });
+      return startOperation(ctx, key, 'poolPatched', { key, paths, fields: fields });
     },
   });
 
@@ -594,7 +595,8 @@ function providerRoutes(): RestRoute[] {
     handle(request, ctx) {
       const pool = findPoolRecord(parsePoolName(request.parent, ctx), ctx, ctx.now);
       const providerId = checkId(request.workloadIdentityPoolProviderId, 'provider');
-      if (pool.state === 'DELETED') throw new ApiError('FAILED_PRECONDITION', 'Cannot create a provider in a deleted workload identity pool.');
+      if (pool.state === 'DELETED')
+        throw new ApiError('FAILED_PRECONDITION', 'Cannot create a provider in a deleted workload identity pool.');
       const fields = providerFields(request.workloadIdentityPoolProvider ?? {});
       checkProvider(fields);
       const key = providerKey(pool.projectNumber, pool.poolId, providerId);
@@ -658,7 +660,8 @@ function providerRoutes(): RestRoute[] {
     resource: (request) => request.name,
     handle(request, ctx) {
       const provider = findProviderRecord(parseProviderName(request.name, ctx), ctx, ctx.now);
-      if (provider.state === 'DELETED') throw new ApiError('FAILED_PRECONDITION', 'Cannot update a deleted workload identity pool provider.');
+      if (provider.state === 'DELETED')
+        throw new ApiError('FAILED_PRECONDITION', 'Cannot update a deleted workload identity pool provider.');
       const fields = providerFields(request.workloadIdentityPoolProvider ?? {});
       const paths = maskPaths(request.updateMask, PROVIDER_MASK, 'workload identity pool provider');
       const before = (['oidc', 'aws', 'saml'] as const).find((kind) => provider[kind] !== undefined);
@@ -680,7 +683,8 @@ function providerRoutes(): RestRoute[] {
     resource: (request) => request.name,
     handle(request, ctx) {
       const provider = findProviderRecord(parseProviderName(request.name, ctx), ctx, ctx.now);
-      if (provider.state === 'DELETED') throw new ApiError('FAILED_PRECONDITION', 'The workload identity pool provider is already deleted.');
+      if (provider.state === 'DELETED')
+        throw new ApiError('FAILED_PRECONDITION', 'The workload identity pool provider is already deleted.');
       const key = providerKey(provider.projectNumber, provider.poolId, provider.providerId);
       return startOperation(ctx, key, 'providerDeleted', { key, at: ctx.now });
     },

@@ -75,7 +75,8 @@ function buildCatalogue(): Map<string, PermissionInfo> {
       built.set(name, { name, customRolesSupportLevel: supportLevelOf(name), service });
       if (name.startsWith(IAM_DOMAIN_PREFIX)) {
         const alias = `iam.${name.slice(IAM_DOMAIN_PREFIX.length)}`;
-        if (!built.has(alias)) built.set(alias, { name: alias, customRolesSupportLevel: supportLevelOf(name), primaryPermission: name, service });
+        if (!built.has(alias))
+          built.set(alias, { name: alias, customRolesSupportLevel: supportLevelOf(name), primaryPermission: name, service });
       }
     }
   }
