@@ -43,6 +43,16 @@ describe('IAM workload identity pools and providers', () => {
   });
   afterAll(() => emulator.close());
 
+  test('the APIs keyless CI needs can be enabled (IAM, IAM Credentials, Security Token Service)', async () => {
+    const enable = await restCall(emulator, 'POST', `/v1/projects/${projectId}/services:batchEnable`, {
+      serviceIds: ['iamcredentials.googleapis.com', 'sts.googleapis.com'],
+    });
+    expect(enable.status).toBe(200);
+    await waitFor(enable.body);
+    expect(emulator.isServiceEnabled(projectId, 'sts.googleapis.com')).toBe(true);
+    expect(emulator.isServiceEnabled(projectId, 'iamcredentials.googleapis.com')).toBe(true);
+  });
+
   test('the IAM API must be enabled', async () => {
     const answer = await createPool('github');
     expect(answer.status).toBe(403);
