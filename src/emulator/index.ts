@@ -17,6 +17,17 @@
  *   EMULATOR_HOST_ENV = 'ATLANTIS_RUN_EMULATOR_HOST'
  *     The variable that points the tool at an emulator (`127.0.0.1:PORT`).
  *
+ *   emulatedPermissions(): Promise<string[]>
+ *     Every IAM permission the emulator's methods check (what `--deny` can take away), read off the
+ *     API definitions.
+ *
+ *   denyAllExcept(granted: Iterable<string>): Promise<string[]>
+ *     The `deny` list for a caller that holds exactly `granted` (e.g. a custom role's
+ *     includedPermissions): emulatedPermissions() minus `granted` (aliases such as
+ *     `iam.googleapis.com/workloadIdentityPools.create` / `iam.workloadIdentityPools.create` count as
+ *     one), and minus the few names the emulator checks that Google's catalogue lacks (no role
+ *     could hold them; see README "Least privilege").
+ *
  * This module is cheap to import: the proto descriptors and servers load on startEmulator().
  */
 import type { EmulatorServices } from './core/services.js';
@@ -52,6 +63,17 @@ export interface RunningEmulator {
   mutate(change: (services: EmulatorServices) => void): void;
   /** Stops serving, closing open connections; saves the state. */
   close(): Promise<void>;
+}
+
+export async function emulatedPermissions(): Promise<string[]> {
+  const [{ ALL_APIS }, { permissionsCheckedBy }] = await Promise.all([import('./apis/index.js'), import('./core/checked-permissions.js')]);
+  return permissionsCheckedBy(ALL_APIS);
+}
+
+export async function denyAllExcept(granted: Iterable<string>): Promise<string[]> {
+  const [checked, { permissionInfo, withAliases }] = await Promise.all([emulatedPermissions(), import('./core/iam-catalog.js')]);
+  const held = withAliases(granted);
+  return checked.filter((permission) => !held.has(permission) && permissionInfo(permission) !== undefined);
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {

@@ -136,3 +136,116 @@ describe('IAM service accounts', () => {
     expect(tested.body).toEqual({ permissions: ['iam.serviceAccounts.actAs'] });
   });
 });
+
+describe('IAM service accounts: enablement, policy members, service agents', () => {
+  let emulator: RunningEmulator;
+  let number: string;
+  const email = `deployer-account@${projectId}.iam.gserviceaccount.com`;
+  const account = `${base}/${email}`;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    emulator.setServiceEnabled(projectId, 'iam.googleapis.com');
+    number = emulator.projectNumber(projectId);
+    await restCall(emulator, 'POST', base, { accountId: 'deployer-account' });
+  });
+  afterAll(() => emulator.close());
+
+  test(':disable and :enable answer {} and show in the account (recorded shapes)', async () => {
+    const disabled = await restCall(emulator, 'POST', `${account}:disable`, {});
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toEqual({});
+    expect((await restCall(emulator, 'GET', account)).body.disabled).toBe(true);
+    expect((await restCall(emulator, 'POST', `/v1/projects/-/serviceAccounts/${email}:enable`, {})).body).toEqual({});
+    expect((await restCall(emulator, 'GET', account)).body.disabled).toBeUndefined();
+    expect((await restCall(emulator, 'POST', `${base}/ghost-account@${projectId}.iam.gserviceaccount.com:disable`, {})).status).toBe(404);
+    const methods = emulator.requestLog().map((entry) => entry.method);
+    expect(methods).toContain('google.iam.admin.v1.IAM/DisableServiceAccount');
+    expect(methods).toContain('google.iam.admin.v1.IAM/EnableServiceAccount');
+  });
+
+  test('the IAM policy of a missing account answers PERMISSION_DENIED, as gcloud documents', async () => {
+    const missing = `/v1/projects/-/serviceAccounts/ghost-account@${projectId}.iam.gserviceaccount.com`;
+    const get = await restCall(emulator, 'POST', `${missing}:getIamPolicy`, {});
+    expect(get.status).toBe(403);
+    expect(get.body.error).toMatchObject({
+      message: "Permission 'iam.serviceAccounts.getIamPolicy' denied on resource (or it may not exist).",
+      status: 'PERMISSION_DENIED',
+      details: [{ reason: 'IAM_PERMISSION_DENIED', metadata: { permission: 'iam.serviceAccounts.getIamPolicy' } }],
+    });
+    const set = await restCall(emulator, 'POST', `${missing}:setIamPolicy`, { policy: {} });
+    expect(set.body.error.message).toBe("Permission 'iam.serviceAccounts.setIamPolicy' denied on resource (or it may not exist).");
+  });
+
+  test('workload identity principals must name an existing pool, by project number', async () => {
+    const pool = `projects/${number}/locations/global/workloadIdentityPools/github`;
+    const repository = `principalSet://iam.googleapis.com/${pool}/attribute.repository/my-org/infra`;
+    const bind = (member: string) =>
+      restCall(emulator, 'POST', `/v1/projects/-/serviceAccounts/${email}:setIamPolicy`, {
+        policy: { bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [member] }] },
+      });
+    const noPool = await bind(repository);
+    expect(noPool.status).toBe(400);
+    expect(noPool.body.error.message).toBe(
+      `Identity Pool does not exist (${pool}). Please check that you specified a valid resource name as returned in the \`name\` attribute in the configuration API.`,
+    );
+    const created = await restCall(
+      emulator,
+      'POST',
+      `/v1/projects/${projectId}/locations/global/workloadIdentityPools?workloadIdentityPoolId=github`,
+      {},
+    );
+    await restCall(emulator, 'GET', `/v1/${created.body.name}`);
+    for (const member of [
+      repository,
+      `principal://iam.googleapis.com/${pool}/subject/repo:my-org/infra:ref:refs/heads/main`,
+      `principalSet://iam.googleapis.com/${pool}/group/admins`,
+      `principalSet://iam.googleapis.com/${pool}/*`,
+    ]) {
+      expect((await bind(member)).status, member).toBe(200);
+    }
+    for (const member of [
+      `principalSet://iam.googleapis.com/projects/${projectId}/locations/global/workloadIdentityPools/github/*`,
+      `principal://iam.googleapis.com/${pool}/attribute.repository/x`,
+      `principalSet://iam.googleapis.com/${pool}/attribute.Repo/x`,
+    ]) {
+      const refused = await bind(member);
+      expect(refused.status, member).toBe(400);
+      expect(refused.body.error.message).toBe(`Invalid principal: ${member}`);
+    }
+    // The product's ci setup binding, read back as gcloud's get-iam-policy does (POST, requested policy version as a query parameter).
+    await bind(repository);
+    const read = await restCall(
+      emulator,
+      'POST',
+      `/v1/projects/${projectId}/serviceAccounts/${email}:getIamPolicy?options.requestedPolicyVersion=3`,
+    );
+    expect(read.body.bindings).toEqual([{ role: 'roles/iam.workloadIdentityUser', members: [repository] }]);
+  });
+
+  test('service agents exist once their API is enabled, and not before (Google’s wording)', async () => {
+    const project = `/v1/projects/${projectId}:setIamPolicy`;
+    const grant = (member: string) =>
+      restCall(emulator, 'POST', project, { policy: { bindings: [{ role: 'roles/run.invoker', members: [member] }] } });
+    const agents = [
+      [`service-${number}@serverless-robot-prod.iam.gserviceaccount.com`, 'run.googleapis.com'],
+      [`service-${number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`, 'artifactregistry.googleapis.com'],
+      [`service-${number}@gcp-sa-cloudbuild.iam.gserviceaccount.com`, 'cloudbuild.googleapis.com'],
+      [`service-${number}@compute-system.iam.gserviceaccount.com`, 'compute.googleapis.com'],
+      [`service-${number}@gcp-sa-secretmanager.iam.gserviceaccount.com`, 'secretmanager.googleapis.com'],
+    ] as const;
+    for (const [agent, service] of agents) {
+      const before = await grant(`serviceAccount:${agent}`);
+      expect(before.status, agent).toBe(400);
+      expect(before.body.error.message).toBe(`Service account ${agent} does not exist.`);
+      emulator.setServiceEnabled(projectId, service);
+      expect((await grant(`serviceAccount:${agent}`)).status, agent).toBe(200);
+    }
+    // An agent domain the emulator does not know, and an agent of another (unknown) project number, never exist.
+    expect((await grant(`serviceAccount:service-${number}@gcp-sa-madeup.iam.gserviceaccount.com`)).status).toBe(400);
+    expect((await grant('serviceAccount:service-999999999999@serverless-robot-prod.iam.gserviceaccount.com')).status).toBe(400);
+    // The default compute and Cloud Build accounts are still always accepted.
+    expect((await grant(`serviceAccount:${number}-compute@developer.gserviceaccount.com`)).status).toBe(200);
+    expect((await grant(`serviceAccount:${number}@cloudbuild.gserviceaccount.com`)).status).toBe(200);
+  });
+});

@@ -53,6 +53,7 @@ describe('recorded Google exchanges replayed against the emulator', () => {
       vars: { ...vars, projectNumber: emulator.projectNumber(projectId) },
       skip: skipNotEmulated,
       ignore,
+      statusOnly: (exchange) => exchange.response.body === 'fake error message',
     });
     expect(formatDifferences(results)).toBe('');
     expect(results.filter((result) => !result.skipped).length).toBeGreaterThan(0);
@@ -84,6 +85,19 @@ describe('recorded Google exchanges replayed against the emulator', () => {
   test('iam-service-account-gcloud: create, describe, patch, delete as gcloud does', async () => {
     emulator.setServiceEnabled('iam-gcloud-project', 'iam.googleapis.com');
     await replay('iam-service-account-gcloud.http.log', 'iam-gcloud-project', { projectId: 'iam-gcloud-project', uniqueId: 'sarec1' });
+  });
+
+  test('iam-service-account-disabled: create, :disable, get shows disabled, delete', async () => {
+    emulator.setServiceEnabled('iam-disabled-project', 'iam.googleapis.com');
+    await replay('iam-service-account-disabled.http.log', 'iam-disabled-project', {
+      projectId: 'iam-disabled-project',
+      uniqueId: 'sarec3',
+    });
+  });
+
+  test('iam-workload-identity-pool-provider: pool and OIDC provider create, operations, patch with updateMask, delete', async () => {
+    emulator.setServiceEnabled('wif-rec-project', 'iam.googleapis.com');
+    await replay('iam-workload-identity-pool-provider.http.log', 'wif-rec-project', { projectId: 'wif-rec-project', uniqueId: 'wifrec1' });
   });
 
   test('iam-service-account: 404 with the legacy errors array, create, get, patch, delete', async () => {

@@ -88,7 +88,7 @@ describe.each(TRANSPORTS)('Resource Manager v3 over %s', (transport) => {
     expect(Buffer.from(read.etag as Uint8Array)).toEqual(Buffer.from(overwritten.etag as Uint8Array));
   });
 
-  test('IAM policy: members must exist; Google-managed service accounts always do', async () => {
+  test('IAM policy: members must exist; service agents once their API is enabled; default accounts always', async () => {
     const resource = `projects/${projectId}`;
     const missing = `ghost-account@${projectId}.iam.gserviceaccount.com`;
     const error = await failureOf(() =>
@@ -98,7 +98,13 @@ describe.each(TRANSPORTS)('Resource Manager v3 over %s', (transport) => {
     expect(messageOf(error)).toBe(`Service account ${missing} does not exist.`);
 
     const email = await createServiceAccount(emulator, projectId, 'real-account');
-    const agent = `service-${emulator.projectNumber(projectId)}@gcp-sa-run.iam.gserviceaccount.com`;
+    // Cloud Run's service agent exists once the Cloud Run API is enabled.
+    const agent = `service-${emulator.projectNumber(projectId)}@serverless-robot-prod.iam.gserviceaccount.com`;
+    const early = await failureOf(() =>
+      client.setIamPolicy({ resource, policy: { bindings: [{ role: 'roles/run.invoker', members: [`serviceAccount:${agent}`] }] } }),
+    );
+    expect(messageOf(early)).toBe(`Service account ${agent} does not exist.`);
+    emulator.setServiceEnabled(projectId, 'run.googleapis.com');
     const compute = `${emulator.projectNumber(projectId)}-compute@developer.gserviceaccount.com`;
     const [policy] = await client.setIamPolicy({
       resource,

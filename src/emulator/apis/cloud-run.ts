@@ -688,7 +688,7 @@ function outcomeOf(record: ServiceRecord, services: EmulatorServices): { respons
 
 function checkInvokerIamPermission(service: JsonObject, ctx: CallContext, resource: string): void {
   // Disabling the invoker check also needs run.services.setIamPolicy (Cloud Run docs, "Allowing public access").
-  if (service.invokerIamDisabled === true && ctx.options.deny.has('run.services.setIamPolicy')) {
+  if (service.invokerIamDisabled === true && ctx.isDenied('run.services.setIamPolicy')) {
     throw permissionDeniedError('run.services.setIamPolicy', resource);
   }
 }
@@ -712,7 +712,7 @@ function checkImagePaths(spec: JsonObject, ctx: CallContext): void {
 function checkActAs(spec: JsonObject, ctx: CallContext): void {
   const account = String((spec.template as JsonObject).serviceAccount ?? '');
   // Deploying as a service account needs iam.serviceAccounts.actAs on it (Google's wording).
-  if (ctx.options.deny.has('iam.serviceAccounts.actAs')) {
+  if (ctx.isDenied('iam.serviceAccounts.actAs')) {
     throw new ApiError(
       'PERMISSION_DENIED',
       `Permission 'iam.serviceaccounts.actAs' denied on service account ${account} (or it may not exist).`,
@@ -808,7 +808,7 @@ function updateService(
   if (!current) {
     if (!request.allowMissing) throw serviceNotFound(name);
     // allow_missing creates, and then needs run.services.create as well (UpdateServiceRequest docs).
-    if (ctx.options.deny.has('run.services.create')) throw permissionDeniedError('run.services.create', parsed.key);
+    if (ctx.isDenied('run.services.create')) throw permissionDeniedError('run.services.create', parsed.key);
     return createService(parsed, request.service, request.validateOnly === true, ctx);
   }
   const requestedEtag = typeof request.service.etag === 'string' ? request.service.etag : '';
@@ -920,6 +920,7 @@ export const cloudRunApi = defineApi({
   methods: {
     [`${SERVICES}/CreateService`]: method<{ parent: string; service?: JsonObject; serviceId?: string; validateOnly?: boolean }>({
       permission: 'run.services.create',
+      alsoChecks: ['run.services.setIamPolicy', 'iam.serviceAccounts.actAs'],
       resource: (request) => `${request.parent}/services/${request.serviceId ?? ''}`,
       handle(request, ctx) {
         const parent = parseParent(request.parent, ctx);
@@ -958,6 +959,8 @@ export const cloudRunApi = defineApi({
 
     [`${SERVICES}/UpdateService`]: method<{ service?: JsonObject; updateMask?: string; validateOnly?: boolean; allowMissing?: boolean }>({
       permission: 'run.services.update',
+      // allow_missing creates, which also needs run.services.create.
+      alsoChecks: ['run.services.setIamPolicy', 'iam.serviceAccounts.actAs', 'run.services.create'],
       resource: (request) => String(request.service?.name ?? ''),
       handle(request, ctx) {
         if (!request.service) throwViolations([{ field: 'service', description: 'Required field is missing.' }]);

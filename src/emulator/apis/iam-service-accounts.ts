@@ -1,16 +1,15 @@
-// IAM v1 service accounts: REST only (no Node client exists; the tool calls it through
-// google-auth-library's authClient.request()). Shapes and errors follow
-// reference/gcp-recordings/iam-service-account*.http.log, including the legacy `errors` array
-// in IAM's error bodies and PATCH answering only the changed fields.
+// IAM v1 service accounts (part of the IAM API, assembled in ./iam.ts): REST only (no Node client
+// exists; the tool calls it through google-auth-library's authClient.request()). Shapes and errors
+// follow test/emulator/recordings/iam-service-account*.http.log, including the legacy `errors` array
+// in IAM's error bodies, PATCH answering only the changed fields, and :disable/:enable answering {}.
 import { randomInt } from 'node:crypto';
-import { defineApi, restRoute, type RestRoute } from '../core/api.js';
-import { ApiError, debugInfo } from '../core/errors.js';
+import { restRoute, type RestRoute } from '../core/api.js';
+import { ApiError, debugInfo, errorInfo } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { EmulatorServices } from '../core/services.js';
 import { projectOfServiceAccountEmail, serviceAccountEmail, type ServiceAccountRecord } from '../core/service-accounts.js';
 
-const API = 'iam.googleapis.com';
 const RPC = 'google.iam.admin.v1.IAM';
 
 /** Google gives every service account this etag (it is base64 for "01021920"). */
@@ -90,6 +89,22 @@ const PATCHABLE = new Map([
   ['description', 'description'],
 ]);
 
+/**
+ * The account whose IAM policy is asked for. A missing account answers PERMISSION_DENIED, as gcloud
+ * documents ("If the service account does not exist, this command returns a PERMISSION_DENIED error")
+ * and as Google words it (the resource is not named).
+ */
+function policyAccount(name: string, permission: string, services: EmulatorServices): ServiceAccountRecord {
+  try {
+    return findAccount(name, services);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'NOT_FOUND') throw error;
+    throw new ApiError('PERMISSION_DENIED', `Permission '${permission}' denied on resource (or it may not exist).`, [
+      errorInfo('IAM_PERMISSION_DENIED', 'iam.googleapis.com', { permission }),
+    ]);
+  }
+}
+
 // IAM policies on a service account (who may act as it): the shared IAM policy rules apply.
 function accountPolicyRoutes(): RestRoute[] {
   const resourceOf = (request: { resource: string }) => request.resource;
@@ -105,7 +120,7 @@ function accountPolicyRoutes(): RestRoute[] {
     permission: 'iam.serviceAccounts.getIamPolicy',
     resource: resourceOf,
     project,
-    handle: (request, ctx) => ctx.iamPolicies.get(policyKey(findAccount(request.resource, ctx))),
+    handle: (request, ctx) => ctx.iamPolicies.get(policyKey(policyAccount(request.resource, 'iam.serviceAccounts.getIamPolicy', ctx))),
   });
   const set = restRoute<{ resource: string; policy?: JsonObject; updateMask?: string }>({
     ...common,
@@ -117,7 +132,12 @@ function accountPolicyRoutes(): RestRoute[] {
     resource: resourceOf,
     project,
     handle: (request, ctx) =>
-      ctx.iamPolicies.set(policyKey(findAccount(request.resource, ctx)), request.policy, request.updateMask, ctx.now),
+      ctx.iamPolicies.set(
+        policyKey(policyAccount(request.resource, 'iam.serviceAccounts.setIamPolicy', ctx)),
+        request.policy,
+        request.updateMask,
+        ctx.now,
+      ),
   });
   const test = restRoute<{ resource: string; permissions?: string[] }>({
     ...common,
@@ -137,14 +157,32 @@ function accountPolicyRoutes(): RestRoute[] {
   return [get, set, test];
 }
 
-export const iamServiceAccountsApi = defineApi({
-  service: API,
-  title: 'Identity and Access Management (IAM) API',
-  // No IAM admin client package exists; this one carries current google.iam.v1 types for the policy routes.
-  protoPackage: '@google-cloud/resource-manager',
-  legacyRestErrors: true,
+/** :disable and :enable (body `{}`, answer `{}`, as recorded); enabling an enabled account changes nothing. */
+function enablementRoutes(): RestRoute[] {
+  return (['disable', 'enable'] as const).map((verb) =>
+    restRoute<{ name: string }>({
+      verb: 'POST',
+      path: `/v1/{name=projects/*/serviceAccounts/*}:${verb}`,
+      body: '*',
+      rpcName: `${RPC}/${verb === 'disable' ? 'Disable' : 'Enable'}ServiceAccount`,
+      permission: `iam.serviceAccounts.${verb}`,
+      resource: (request) => request.name,
+      project: (request, services) => projectOfAccountName(request.name, services),
+      handle(request, ctx) {
+        const account = findAccount(request.name, ctx);
+        const updated: ServiceAccountRecord = { ...account };
+        if (verb === 'disable') updated.disabled = true;
+        else delete updated.disabled;
+        ctx.serviceAccounts.save(updated);
+        return {};
+      },
+    }),
+  );
+}
 
-  restRoutes: [
+/** The service-account routes of the IAM API. */
+export function serviceAccountRoutes(): RestRoute[] {
+  return [
     restRoute<{ name: string; accountId?: string; serviceAccount?: { displayName?: string; description?: string } }>({
       verb: 'POST',
       path: '/v1/{name=projects/*}/serviceAccounts',
@@ -262,6 +300,7 @@ export const iamServiceAccountsApi = defineApi({
       },
     }),
 
+    ...enablementRoutes(),
     ...accountPolicyRoutes(),
-  ],
-});
+  ];
+}

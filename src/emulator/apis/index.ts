@@ -4,7 +4,7 @@ import { artifactRegistryApi } from './artifact-registry.js';
 import { billingCatalogApi } from './billing-catalog.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
-import { iamServiceAccountsApi } from './iam-service-accounts.js';
+import { iamApi } from './iam.js';
 import { loggingApi } from './logging.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
@@ -13,7 +13,7 @@ import { serviceUsageApi } from './service-usage.js';
 export const ALL_APIS: ApiDefinition[] = [
   serviceUsageApi,
   resourceManagerApi,
-  iamServiceAccountsApi,
+  iamApi,
   secretManagerApi,
   artifactRegistryApi,
   cloudBuildApi,

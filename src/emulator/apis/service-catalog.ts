@@ -42,6 +42,7 @@ export const SERVICE_CATALOG: Readonly<Record<string, string>> = {
   'storage-api.googleapis.com': 'Google Cloud Storage JSON API',
   'storage-component.googleapis.com': 'Cloud Storage',
   'storage.googleapis.com': 'Cloud Storage API',
+  'sts.googleapis.com': 'Security Token Service API',
   'vpcaccess.googleapis.com': 'Serverless VPC Access API',
   'workflows.googleapis.com': 'Workflows API',
 };

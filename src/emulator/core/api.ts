@@ -16,6 +16,13 @@ export interface CallContext extends EmulatorServices {
   readonly rpcName: string;
   /** When the call arrived (ms since epoch); use it for createTime/updateTime. */
   readonly now: number;
+  /**
+   * Whether `--deny` takes `permission` from the caller, for checks a handler makes itself (beyond the
+   * method's `permission`, which the pipeline checks). The permission must be one the method declares
+   * (`permission` or `alsoChecks`): an undeclared one is an emulator bug and fails the call INTERNAL, so
+   * the list of permissions the emulator checks (`permissionsCheckedBy`) cannot fall behind the code.
+   */
+  isDenied(permission: string): boolean;
 }
 
 // Handlers get parsed proto3 JSON; typing each request precisely buys little, so requests are
@@ -26,6 +33,11 @@ export type Request = Record<string, any>;
 export interface MethodBehaviour<Req extends Request = Request> {
   /** The IAM permission the call needs (checked against `--deny`), e.g. `serviceusage.services.enable`. */
   permission?: string | ((request: Req) => string | undefined);
+  /**
+   * Other permissions the handler may check in some cases (with `ctx.isDenied`), e.g. `iam.serviceAccounts.actAs`
+   * when a deploy names a service account. A `permission` given as a function lists its possible values here.
+   */
+  alsoChecks?: readonly string[];
   /** The resource the call is about, for the request log and error messages. */
   resource: (request: Req) => string;
   /**
@@ -99,6 +111,8 @@ export interface RawHttpRoute {
   /** The stable synthetic RPC name for the request log and fault specs, e.g. `docker.registry.v2/GetManifest`. */
   rpcName: string;
   permission?: string | ((request: RawHttpRequest) => string | undefined);
+  /** As for other methods: further permissions the handler may check, and the possible values of a `permission` function. */
+  alsoChecks?: readonly string[];
   /** The resource the call is about; its `projects/X` segment decides API enablement unless `project` says otherwise. */
   resource: (request: RawHttpRequest) => string;
   project?: (request: RawHttpRequest, services: EmulatorServices) => string | undefined;

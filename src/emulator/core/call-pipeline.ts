@@ -1,7 +1,8 @@
 // Every call, whatever its transport, goes through the same steps in the order Google applies
 // them: latency → authentication (REST) → decode → injected faults → API enablement →
 // permission → handler → render; then the state is saved if it changed and the call is logged.
-import type { CallContext } from './api.js';
+import type { CallContext, MethodBehaviour } from './api.js';
+import { declaredPermissionsOf } from './checked-permissions.js';
 import { ApiError, asApiError, errorInfo, help, localizedMessage, type CodeName } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import type { JsonObject, JsonValue } from './json.js';
@@ -53,6 +54,17 @@ export function permissionDeniedError(permission: string, resource: string): Api
   ]);
 }
 
+/** `ctx.isDenied` for one call: `--deny` for the permissions the method declares, an emulator bug for any other. */
+function deniedCheck(rpcName: string, behaviour: MethodBehaviour, deny: ReadonlySet<string>): (permission: string) => boolean {
+  const declared = new Set(declaredPermissionsOf(behaviour));
+  return (permission) => {
+    if (!declared.has(permission)) {
+      throw new Error(`${rpcName} checks ${permission}, which its definition does not declare (add it to alsoChecks)`);
+    }
+    return deny.has(permission);
+  };
+}
+
 export class CallPipeline {
   constructor(
     private readonly services: EmulatorServices,
@@ -84,7 +96,14 @@ export class CallPipeline {
       this.checkEnabled(binding, behaviour.project ? behaviour.project(request, this.services) : projectSegmentOf(resource));
       const permission = typeof behaviour.permission === 'function' ? behaviour.permission(request) : behaviour.permission;
       if (permission && this.services.options.deny.has(permission)) throw permissionDeniedError(permission, resource);
-      const ctx: CallContext = { ...this.services, transport: input.transport, api: binding.api, rpcName: binding.rpcName, now: start };
+      const ctx: CallContext = {
+        ...this.services,
+        transport: input.transport,
+        api: binding.api,
+        rpcName: binding.rpcName,
+        now: start,
+        isDenied: deniedCheck(binding.rpcName, behaviour, this.services.options.deny),
+      };
       const response = await behaviour.handle(request, ctx);
       return input.render(response);
     } catch (error) {

@@ -44,7 +44,8 @@ export interface ResolvedOptions {
 }
 
 const FAULT_ENTRY = /^([A-Za-z0-9_.*/-]+)=([A-Z_]+):([0-9]*\.?[0-9]+)$/;
-const PERMISSION = /^[a-zA-Z0-9-]+(\.[a-zA-Z0-9]+){2,}$/;
+/** `service.resource.verb`, or the `iam.googleapis.com/resource.verb` form some IAM permissions have. */
+const PERMISSION = /^([a-zA-Z0-9-]+(\.[a-zA-Z0-9]+){2,}|[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com\/[a-zA-Z0-9]+\.[a-zA-Z0-9]+)$/;
 
 /**
  * Parses `METHOD=CODE:RATE[,METHOD=CODE:RATE…]`, e.g.

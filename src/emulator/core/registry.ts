@@ -170,6 +170,7 @@ export class ApiRegistry {
                 : (request) => (route.permission as (r: never) => string | undefined)(request as never),
           }
         : {}),
+      ...(route.alsoChecks ? { alsoChecks: route.alsoChecks } : {}),
       ...(route.project ? { project: (request, services) => route.project!(request as never, services) } : {}),
       ...(route.mutating !== undefined ? { mutating: route.mutating } : {}),
       handle: async (request, ctx) => await route.handle(request as never, ctx),
