@@ -24,7 +24,7 @@ export interface HttpClientOptions {
   label: string;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Debug log: method, URL without query secrets, status and timing (never headers or bodies). */
+  /** Debug log: method, URL, status and timing (never headers or bodies). */
   log?: (kind: string, data: Record<string, unknown>) => void;
   /** For tests: another fetch implementation. */
   fetch?: typeof fetch;
