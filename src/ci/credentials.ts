@@ -4,15 +4,19 @@
 // job's ID token is and which service account to impersonate; it holds no secret.
 import { UsageError } from '../errors.js';
 
-export const PROVIDER_PATTERN = /^projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]{4,32})\/providers\/([a-z0-9-]{4,32})$/;
+export const PROVIDER_PATTERN =
+  /^projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]{4,32})\/providers\/([a-z0-9-]{4,32})$/;
 export const SERVICE_ACCOUNT_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
 
 export function checkProvider(value: string): string {
   const v = value.trim().replace(/^\/\/iam\.googleapis\.com\//, '');
   if (!PROVIDER_PATTERN.test(v)) {
-    throw new UsageError(`--workload-identity-provider: expected projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER, got "${value}"`, {
-      hint: '`atlantis-run ci setup` prints it; the project NUMBER, not its id',
-    });
+    throw new UsageError(
+      `--workload-identity-provider: expected projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER, got "${value}"`,
+      {
+        hint: '`atlantis-run ci setup` prints it; the project NUMBER, not its id',
+      },
+    );
   }
   return v;
 }
@@ -20,7 +24,9 @@ export function checkProvider(value: string): string {
 export function checkServiceAccount(value: string): string {
   const v = value.trim();
   if (!SERVICE_ACCOUNT_PATTERN.test(v)) {
-    throw new UsageError(`--service-account: expected a service account e-mail such as atlantis-deployer@my-project.iam.gserviceaccount.com, got "${value}"`);
+    throw new UsageError(
+      `--service-account: expected a service account e-mail such as atlantis-deployer@my-project.iam.gserviceaccount.com, got "${value}"`,
+    );
   }
   return v;
 }

@@ -81,9 +81,12 @@ export function ciFiles(system: CiSystem, options: CiOptions, templates: Record<
     ];
   }
   if (!options.workloadIdentityProvider || !options.serviceAccount) {
-    throw new UsageError('ci init gitlab writes a credential configuration file: it needs --workload-identity-provider and --service-account', {
-      hint: '`atlantis-run ci setup gitlab --repo GROUP/PROJECT` creates both and prints them',
-    });
+    throw new UsageError(
+      'ci init gitlab writes a credential configuration file: it needs --workload-identity-provider and --service-account',
+      {
+        hint: '`atlantis-run ci setup gitlab --repo GROUP/PROJECT` creates both and prints them',
+      },
+    );
   }
   const credentialsFile = safeWord('--credentials-file', options.credentialsFile, '.gitlab/atlantis-run-credentials.json');
   const values = {
@@ -133,6 +136,7 @@ function checkNode(value: string): string {
 }
 
 function checkAudience(value: string): string {
-  if (!/^https:\/\/[^\s'"]+$/.test(value)) throw new UsageError(`--audience: expected an https:// URL such as https://gitlab.com, got "${value}"`);
+  if (!/^https:\/\/[^\s'"]+$/.test(value))
+    throw new UsageError(`--audience: expected an https:// URL such as https://gitlab.com, got "${value}"`);
   return value;
 }

@@ -6,7 +6,14 @@ import { bodyMessage, HttpClient, type HttpResponse } from './http.js';
 import type { DesiredHook, HookTarget, HooksApi, LiveHook } from './types.js';
 
 /** Atlantis' docs for Gitea. */
-export const GITEA_EVENTS = ['issue_comment', 'pull_request', 'pull_request_comment', 'pull_request_review', 'pull_request_sync', 'push'] as const;
+export const GITEA_EVENTS = [
+  'issue_comment',
+  'pull_request',
+  'pull_request_comment',
+  'pull_request_review',
+  'pull_request_sync',
+  'push',
+] as const;
 
 // What Gitea turns on for `pull_request` and `pull_request_review`, across versions (1.17 split
 // reviews into approved/rejected/comment; later versions have pull_request_review and _request).
@@ -23,7 +30,12 @@ const PULL_REQUEST_FAMILY = [
   'pull_request_review_request',
   'pull_request_sync',
 ];
-const REVIEW_FAMILY = ['pull_request_review', 'pull_request_review_approved', 'pull_request_review_rejected', 'pull_request_review_comment'];
+const REVIEW_FAMILY = [
+  'pull_request_review',
+  'pull_request_review_approved',
+  'pull_request_review_rejected',
+  'pull_request_review_comment',
+];
 
 /** The event names a Gitea hook may report for these requested events. */
 export function giteaEventClosure(events: readonly string[]): Set<string> {
@@ -77,7 +89,8 @@ export function giteaHooks(options: GiteaOptions): HooksApi {
     throw new Error(`Gitea has no ${t.kind} hooks`);
   };
   const config = (d: DesiredHook) => ({ url: d.url, content_type: 'json', ...(d.secret !== undefined ? { secret: d.secret } : {}) });
-  const what = (t: HookTarget) => (t.kind === 'repository' ? `repository ${t.owner}/${t.name}` : t.kind === 'organization' ? `organisation ${t.org}` : t.path);
+  const what = (t: HookTarget) =>
+    t.kind === 'repository' ? `repository ${t.owner}/${t.name}` : t.kind === 'organization' ? `organisation ${t.org}` : t.path;
   return {
     provider: 'gitea',
     label: options.label,
@@ -131,14 +144,23 @@ export function describeGiteaFailure(r: HttpResponse, call: { method: string; wh
     : 'the token needs the write:repository scope and its user admin rights on the repository';
   switch (r.status) {
     case 401:
-      return { message: `Gitea refused the token: could not ${call.what}${detail}`, hint: 'the token is invalid or was deleted: create a new one and export it again' };
+      return {
+        message: `Gitea refused the token: could not ${call.what}${detail}`,
+        hint: 'the token is invalid or was deleted: create a new one and export it again',
+      };
     case 403:
       return { message: `Gitea denied access: could not ${call.what}${detail}`, hint: scope };
     case 404:
-      return { message: `not found on Gitea: could not ${call.what}${detail}`, hint: `check the name and the base URL; Gitea answers 404 when the token's user cannot see it (${scope})` };
+      return {
+        message: `not found on Gitea: could not ${call.what}${detail}`,
+        hint: `check the name and the base URL; Gitea answers 404 when the token's user cannot see it (${scope})`,
+      };
     case 422:
       return { message: `Gitea rejected the request: could not ${call.what}${detail}` };
     default:
-      return { message: `Gitea answered HTTP ${r.status}: could not ${call.what}${detail}`, ...(r.status >= 500 ? { hint: 'Gitea had a problem: try again shortly' } : {}) };
+      return {
+        message: `Gitea answered HTTP ${r.status}: could not ${call.what}${detail}`,
+        ...(r.status >= 500 ? { hint: 'Gitea had a problem: try again shortly' } : {}),
+      };
   }
 }

@@ -61,7 +61,10 @@ export function githubHooks(options: GitHubOptions): HooksApi {
     atlantisEvents: GITHUB_EVENTS,
     targetKinds: ['repository', 'organization'],
     async list(target) {
-      const hooks = await http.listAll<GitHubHook>(base(target), { query: { per_page: 100 }, what: `list the webhooks of ${what(target)}` });
+      const hooks = await http.listAll<GitHubHook>(base(target), {
+        query: { per_page: 100 },
+        what: `list the webhooks of ${what(target)}`,
+      });
       return hooks.map(toLive);
     },
     async create(target, desired) {
@@ -98,7 +101,8 @@ function toLive(h: GitHubHook): LiveHook {
 }
 
 const enc = encodeURIComponent;
-const what = (t: HookTarget) => (t.kind === 'repository' ? `repository ${t.owner}/${t.name}` : t.kind === 'organization' ? `organisation ${t.org}` : t.path);
+const what = (t: HookTarget) =>
+  t.kind === 'repository' ? `repository ${t.owner}/${t.name}` : t.kind === 'organization' ? `organisation ${t.org}` : t.path;
 
 /**
  * GitHub answers 404 (not 403) when the token may not see the repository's hooks, and tells which
@@ -116,7 +120,10 @@ export function describeGitHubFailure(r: HttpResponse, call: { method: string; w
   const has = scopes !== null ? ` This token has: ${scopes || 'no scopes'}${accepted ? `; the call accepts: ${accepted}` : ''}.` : '';
   switch (r.status) {
     case 401:
-      return { message: `GitHub refused the token: could not ${call.what}${detail}`, hint: 'the token is invalid or expired: create a new one and export it again' };
+      return {
+        message: `GitHub refused the token: could not ${call.what}${detail}`,
+        hint: 'the token is invalid or expired: create a new one and export it again',
+      };
     case 403:
       if (r.headers.get('x-ratelimit-remaining') === '0') {
         return { message: `GitHub rate limit reached: could not ${call.what}`, hint: `wait until ${resetTime(r)} and run it again` };
@@ -130,7 +137,10 @@ export function describeGitHubFailure(r: HttpResponse, call: { method: string; w
     case 422:
       return { message: `GitHub rejected the request: could not ${call.what}${validationDetail(r.body) || detail}` };
     default:
-      return { message: `GitHub answered HTTP ${r.status}: could not ${call.what}${detail}`, ...(r.status >= 500 ? { hint: 'GitHub had a problem: try again shortly' } : {}) };
+      return {
+        message: `GitHub answered HTTP ${r.status}: could not ${call.what}${detail}`,
+        ...(r.status >= 500 ? { hint: 'GitHub had a problem: try again shortly' } : {}),
+      };
   }
 }
 

@@ -69,7 +69,10 @@ export function gitlabHooks(options: GitLabOptions): HooksApi {
     atlantisEvents: GITLAB_EVENTS,
     targetKinds: ['project', 'group'],
     async list(target) {
-      const hooks = await http.listAll<GitLabHook>(base(target), { query: { per_page: 100 }, what: `list the webhooks of ${what(target)}` });
+      const hooks = await http.listAll<GitLabHook>(base(target), {
+        query: { per_page: 100 },
+        what: `list the webhooks of ${what(target)}`,
+      });
       return hooks.map(toLive);
     },
     async create(target, desired) {
@@ -77,7 +80,10 @@ export function gitlabHooks(options: GitLabOptions): HooksApi {
       return toLive(r.body as GitLabHook);
     },
     async update(target, id, desired) {
-      const r = await http.request('PUT', `${base(target)}/${id}`, { body: body(desired), what: `update webhook ${id} of ${what(target)}` });
+      const r = await http.request('PUT', `${base(target)}/${id}`, {
+        body: body(desired),
+        what: `update webhook ${id} of ${what(target)}`,
+      });
       return toLive(r.body as GitLabHook);
     },
     async delete(target, id) {
@@ -104,9 +110,15 @@ export function describeGitLabFailure(r: HttpResponse, call: { method: string; w
   const role = group ? 'the Owner role on the group' : 'at least the Maintainer role on the project';
   switch (r.status) {
     case 401:
-      return { message: `GitLab refused the token: could not ${call.what}${detail}`, hint: 'the token is invalid, expired or revoked: create a new one and export it again' };
+      return {
+        message: `GitLab refused the token: could not ${call.what}${detail}`,
+        hint: 'the token is invalid, expired or revoked: create a new one and export it again',
+      };
     case 403:
-      return { message: `GitLab denied access: could not ${call.what}${detail}`, hint: `the token needs the api scope, and its user ${role}` };
+      return {
+        message: `GitLab denied access: could not ${call.what}${detail}`,
+        hint: `the token needs the api scope, and its user ${role}`,
+      };
     case 404:
       return {
         message: `not found on GitLab: could not ${call.what}${detail}`,
@@ -115,8 +127,14 @@ export function describeGitLabFailure(r: HttpResponse, call: { method: string; w
           : `check the project path (group/subgroup/project); GitLab answers 404 when the token cannot see the project (it needs the api scope and ${role})`,
       };
     case 422:
-      return { message: `GitLab rejected the request: could not ${call.what}${detail}`, hint: 'GitLab refuses URLs it considers local or blocked unless an administrator allows them' };
+      return {
+        message: `GitLab rejected the request: could not ${call.what}${detail}`,
+        hint: 'GitLab refuses URLs it considers local or blocked unless an administrator allows them',
+      };
     default:
-      return { message: `GitLab answered HTTP ${r.status}: could not ${call.what}${detail}`, ...(r.status >= 500 ? { hint: 'GitLab had a problem: try again shortly' } : {}) };
+      return {
+        message: `GitLab answered HTTP ${r.status}: could not ${call.what}${detail}`,
+        ...(r.status >= 500 ? { hint: 'GitLab had a problem: try again shortly' } : {}),
+      };
   }
 }

@@ -138,7 +138,8 @@ function networkReason(err: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET') return 'connection reset';
-  if (code?.startsWith('CERT_') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') return `TLS certificate not trusted (${code})`;
+  if (code?.startsWith('CERT_') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT')
+    return `TLS certificate not trusted (${code})`;
   return redact(cause?.message ?? (err instanceof Error ? err.message : String(err)));
 }
 

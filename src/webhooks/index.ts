@@ -31,7 +31,11 @@ export function webhookSettings(vcs: VcsConfig, apiUrl?: string): WebhookSetting
         apiUrl: override ?? githubApiUrl(vcs.hostname),
       };
     case 'gitlab':
-      return { provider: 'gitlab', label: vcs.hostname ? `GitLab (${vcs.hostname})` : 'GitLab', apiUrl: override ?? gitlabApiUrl(vcs.hostname) };
+      return {
+        provider: 'gitlab',
+        label: vcs.hostname ? `GitLab (${vcs.hostname})` : 'GitLab',
+        apiUrl: override ?? gitlabApiUrl(vcs.hostname),
+      };
     case 'gitea':
       return { provider: 'gitea', label: `Gitea (${vcs.baseUrl})`, apiUrl: override ?? giteaApiUrl(vcs.baseUrl) };
     case 'github-app':
@@ -39,9 +43,12 @@ export function webhookSettings(vcs: VcsConfig, apiUrl?: string): WebhookSetting
         hint: PROVIDERS['github-app'].webhookHelp,
       });
     default:
-      throw new UsageError(`atlantis-run registers webhooks on GitHub, GitLab and Gitea; for ${PROVIDERS[vcs.provider].label} add it by hand`, {
-        hint: PROVIDERS[vcs.provider].webhookHelp,
-      });
+      throw new UsageError(
+        `atlantis-run registers webhooks on GitHub, GitLab and Gitea; for ${PROVIDERS[vcs.provider].label} add it by hand`,
+        {
+          hint: PROVIDERS[vcs.provider].webhookHelp,
+        },
+      );
   }
 }
 
@@ -76,11 +83,15 @@ export function parseTarget(provider: WebhookProvider, o: TargetOptions): HookTa
     const which = provider === 'gitlab' ? '--repo GROUP/PROJECT or --group GROUP' : '--repo OWNER/NAME or --org ORG';
     throw new UsageError(given.length === 0 ? `which hook? give ${which}` : `give only one of ${which}`);
   }
-  const value = String(o[given[0]]).trim().replace(/^\/+|\/+$/g, '');
+  const value = String(o[given[0]])
+    .trim()
+    .replace(/^\/+|\/+$/g, '');
   if (provider === 'gitlab') {
-    if (given[0] === 'org') throw new UsageError('GitLab has groups, not organisations: use --group GROUP (a group path, e.g. acme/platform)');
+    if (given[0] === 'org')
+      throw new UsageError('GitLab has groups, not organisations: use --group GROUP (a group path, e.g. acme/platform)');
     const segments = value.split('/');
-    if (!segments.every((s) => GITLAB_SEGMENT.test(s))) throw new UsageError(`--${given[0]}: "${value}" is not a GitLab path such as acme/platform/infra`);
+    if (!segments.every((s) => GITLAB_SEGMENT.test(s)))
+      throw new UsageError(`--${given[0]}: "${value}" is not a GitLab path such as acme/platform/infra`);
     if (given[0] === 'repo') {
       if (segments.length < 2) throw new UsageError(`--repo: expected the project path GROUP/PROJECT (subgroups allowed), got "${value}"`);
       return { kind: 'project', path: value };
@@ -119,7 +130,9 @@ export function readAdminToken(env: NodeJS.ProcessEnv, name: string | undefined,
   }
   const value = env[name]?.trim();
   if (!value) {
-    throw new UsageError(`--token-env ${name}: the variable is not set or empty`, { hint: `export ${name}=<a ${label} token allowed to manage webhooks>` });
+    throw new UsageError(`--token-env ${name}: the variable is not set or empty`, {
+      hint: `export ${name}=<a ${label} token allowed to manage webhooks>`,
+    });
   }
   registerSecret(value);
   return value;

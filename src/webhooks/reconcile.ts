@@ -43,8 +43,7 @@ export async function findHooks(api: HooksApi, target: HookTarget, url: string):
 /** What differs between a live hook and the desired one, as far as the provider lets us read. */
 export function hookDifferences(api: Pick<HooksApi, 'provider'>, live: LiveHook, desired: DesiredHook): string[] {
   const changes: string[] = [];
-  const eventsOk =
-    api.provider === 'gitea' ? giteaEventsMatch(desired.events, live.events) : sameSet(live.events, desired.events);
+  const eventsOk = api.provider === 'gitea' ? giteaEventsMatch(desired.events, live.events) : sameSet(live.events, desired.events);
   if (!eventsOk) changes.push('events');
   // GitLab has no active switch (a failing hook is disabled by GitLab for a while); the others do.
   if (api.provider !== 'gitlab' && !live.active) changes.push('inactive');

@@ -90,7 +90,15 @@ describe('ci init github', () => {
   });
 
   it('takes the provider and service account literally when given', () => {
-    const [d] = ciFiles('github', options({ workloadIdentityProvider: PROVIDER, serviceAccount: ACCOUNT, install: 'git+https://github.com/acme/atlantis-run.git#v0.1.0' }), templates);
+    const [d] = ciFiles(
+      'github',
+      options({
+        workloadIdentityProvider: PROVIDER,
+        serviceAccount: ACCOUNT,
+        install: 'git+https://github.com/acme/atlantis-run.git#v0.1.0',
+      }),
+      templates,
+    );
     const auth = (parse(d.content).jobs.deploy.steps as Step[]).find((s) => s.uses?.startsWith('google-github-actions/auth'))!;
     expect(auth.with).toEqual({ workload_identity_provider: PROVIDER, service_account: ACCOUNT });
     expect(d.content).toContain("'git+https://github.com/acme/atlantis-run.git#v0.1.0'");
@@ -105,7 +113,10 @@ describe('ci init github', () => {
     expect(r.stdout).toContain('| webhook URL | https://atlantis-abc-ew.a.run.app/events |');
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain('| revision | atlantis-00002-xyz |');
 
-    writeFileSync(path.join(dir, 'atlantis-run-deploy.jsonl'), '{"type":"result","ok":false,"command":"deploy","error":{"message":"permission denied","hint":"grant roles/run.admin","exitCode":1}}\n');
+    writeFileSync(
+      path.join(dir, 'atlantis-run-deploy.jsonl'),
+      '{"type":"result","ok":false,"command":"deploy","error":{"message":"permission denied","hint":"grant roles/run.admin","exitCode":1}}\n',
+    );
     expect(runStep(summary.run!, dir, summary.env).stdout).toMatch(/Deploy failed: permission denied\nhint: grant roles\/run.admin/);
     writeFileSync(path.join(dir, 'atlantis-run-deploy.jsonl'), '');
     expect(runStep(summary.run!, dir, summary.env).stdout).toMatch(/did not finish/);
@@ -169,7 +180,11 @@ describe('ci init gitlab', () => {
     expect(doc.deploy.script.join('\n')).toContain('atlantis-run deploy -y --json --config "$ATLANTIS_RUN_CONFIG"');
     expect(doc.drift.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
     expect(doc.drift.script).toEqual(['atlantis-run plan --detailed-exitcode --config "$ATLANTIS_RUN_CONFIG"']);
-    const selfManaged = ciFiles('gitlab', { ...defaultCiOptions('atlantis-run.yaml', 'gitlab.acme.com'), workloadIdentityProvider: PROVIDER, serviceAccount: ACCOUNT }, templates);
+    const selfManaged = ciFiles(
+      'gitlab',
+      { ...defaultCiOptions('atlantis-run.yaml', 'gitlab.acme.com'), workloadIdentityProvider: PROVIDER, serviceAccount: ACCOUNT },
+      templates,
+    );
     expect(parse(selfManaged[0].content)['.atlantis-run'].id_tokens.GITLAB_OIDC_TOKEN.aud).toBe('https://gitlab.acme.com');
   });
 
@@ -186,7 +201,10 @@ describe('ci init gitlab', () => {
     });
     const dir = tempDir();
     writeFileSync(path.join(dir, 'creds.json'), credentials.content);
-    const client = await new GoogleAuth({ keyFilename: path.join(dir, 'creds.json'), scopes: ['https://www.googleapis.com/auth/cloud-platform'] }).getClient();
+    const client = await new GoogleAuth({
+      keyFilename: path.join(dir, 'creds.json'),
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    }).getClient();
     expect(client).toBeInstanceOf(IdentityPoolClient);
     expect((client as IdentityPoolClient).getServiceAccountEmail()).toBe(ACCOUNT);
     expect(credentials.content).not.toMatch(/private_key|client_secret|refresh_token/);
@@ -203,7 +221,16 @@ describe('ci init gitlab', () => {
 
   it('needs the provider and the service account for the credential file', () => {
     expect(() => ciFiles('gitlab', options(), templates)).toThrow(/--workload-identity-provider and --service-account/);
-    expect(() => ciFiles('gitlab', options({ workloadIdentityProvider: 'projects/my-project/locations/global/workloadIdentityPools/x/providers/y', serviceAccount: ACCOUNT }), templates)).toThrow(/NUMBER/);
+    expect(() =>
+      ciFiles(
+        'gitlab',
+        options({
+          workloadIdentityProvider: 'projects/my-project/locations/global/workloadIdentityPools/x/providers/y',
+          serviceAccount: ACCOUNT,
+        }),
+        templates,
+      ),
+    ).toThrow(/NUMBER/);
   });
 });
 

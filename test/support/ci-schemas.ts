@@ -31,7 +31,7 @@ export function gitlabCiErrors(pipeline: unknown): string[] {
   return gitlabValidate(pipeline);
 }
 
-export function gitlabCiSchema(): Record<string, any> {
+export function gitlabCiSchema(): Record<string, unknown> {
   const bundle = readFileSync(require.resolve('gitlab-ci-local/dist/index.js'), 'utf8');
   const at = bundle.indexOf('$id:"https://gitlab.com/.gitlab-ci.yml"');
   const start = bundle.lastIndexOf('{$schema:', at);
@@ -51,7 +51,7 @@ export function gitlabCiSchema(): Record<string, any> {
     else if ((c === '}' || c === ']') && --depth === 0) break;
   }
   // A literal of objects, arrays, strings, numbers and booleans: evaluated in an empty context.
-  return vm.runInNewContext(`(${bundle.slice(start, end + 1)})`, Object.create(null), { timeout: 2000 }) as Record<string, any>;
+  return vm.runInNewContext(`(${bundle.slice(start, end + 1)})`, Object.create(null), { timeout: 2000 }) as Record<string, unknown>;
 }
 
 function compileGitlabSchema(): (data: unknown) => string[] {

@@ -7,10 +7,15 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-// ajv-formats is CommonJS with a default export.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+type AddFormats = (ajv: Ajv) => Ajv;
+// ajv-formats is CommonJS: under ESM its function is the default export's `default`, or the default itself.
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
-type Json = Record<string, any>;
+/** A JSON object of the description, walked by key. */
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export interface Operation {
   method: string;
@@ -46,11 +51,11 @@ export class ApiDescription {
     this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
     addFormats(this.ajv);
     this.ajv.addSchema(doc, id);
-    const prefix = (basePath ?? (this.version === 'swagger2' ? (doc.basePath ?? '') : '')).replace(/\/+$/, '');
-    for (const [template, item] of Object.entries(doc.paths as Json)) {
-      for (const [method, raw] of Object.entries(item as Json)) {
+    const prefix = (basePath ?? (this.version === 'swagger2' ? (str(doc.basePath) ?? '') : '')).replace(/\/+$/, '');
+    for (const [template, item] of Object.entries(obj(doc.paths) ?? {})) {
+      for (const [method, raw] of Object.entries(obj(item) ?? {})) {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-        const op = this.operation(template, method, raw as Json, (item as Json).parameters ?? []);
+        const op = this.operation(template, method, obj(raw) ?? {}, arr(obj(item)?.parameters));
         const names: string[] = [];
         const regex = new RegExp(
           '^' +
@@ -66,49 +71,55 @@ export class ApiDescription {
   }
 
   /** Resolves a local `$ref` (`#/components/…`, `#/definitions/…`, `#/responses/…`). */
-  resolve(node: Json | undefined): Json | undefined {
-    let current = node;
+  resolve(node: unknown): Json | undefined {
+    let current = obj(node);
     for (let i = 0; current && typeof current.$ref === 'string' && i < 20; i++) current = this.at(current.$ref.slice(1));
     return current;
   }
 
   private at(pointer: string): Json | undefined {
-    let node: any = this.doc;
-    for (const raw of pointer.split('/').slice(1)) node = node?.[decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~')];
-    return node as Json | undefined;
+    let node: unknown = this.doc;
+    for (const raw of pointer.split('/').slice(1)) {
+      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      node = Array.isArray(node) ? (node as unknown[])[Number(key)] : obj(node)?.[key];
+    }
+    return obj(node);
   }
 
   private operation(template: string, method: string, raw: Json, shared: Json[]): Operation {
     const pointer = `/paths/${escapePointer(template)}/${method}`;
-    const params = [...shared, ...(raw.parameters ?? [])].map((p: Json) => this.resolve(p)!);
+    const own = arr(raw.parameters);
+    const params = [...shared, ...own].map((p) => this.resolve(p) ?? {});
     const op: Operation = {
       method: method.toUpperCase(),
       template,
-      operationId: raw.operationId,
+      operationId: str(raw.operationId),
       pathParams: new Map(),
       queryParams: new Map(),
       body: undefined,
       responses: new Map(),
     };
     params.forEach((p) => {
-      const schema = p.schema ?? { type: p.type, ...(p.format ? { format: p.format } : {}), ...(p.enum ? { enum: p.enum } : {}) };
-      if (p.in === 'path') op.pathParams.set(p.name, schema);
-      if (p.in === 'query') op.queryParams.set(p.name, schema);
+      const schema = obj(p.schema) ?? { type: p.type, ...(p.format ? { format: p.format } : {}), ...(p.enum ? { enum: p.enum } : {}) };
+      const name = str(p.name) ?? '';
+      if (p.in === 'path') op.pathParams.set(name, schema);
+      if (p.in === 'query') op.queryParams.set(name, schema);
     });
     if (this.version === 'openapi3') {
       const rb = this.resolve(raw.requestBody);
-      if (rb?.content?.['application/json']) {
-        const base = raw.requestBody?.$ref ? raw.requestBody.$ref.slice(1) : `${pointer}/requestBody`;
-        op.body = { required: Boolean(rb.required), pointer: `${base}/content/application~1json/schema` };
+      if (obj(rb?.content)?.['application/json']) {
+        const ref = str(obj(raw.requestBody)?.$ref);
+        const base = ref ? ref.slice(1) : `${pointer}/requestBody`;
+        op.body = { required: Boolean(rb?.required), pointer: `${base}/content/application~1json/schema` };
       }
     } else {
-      const all = [...shared, ...(raw.parameters ?? [])];
-      const index = (raw.parameters ?? []).findIndex((p: Json) => this.resolve(p)?.in === 'body');
-      if (index >= 0) op.body = { required: Boolean(this.resolve(raw.parameters[index])?.required), pointer: `${pointer}/parameters/${index}/schema` };
-      else if (all.some((p: Json) => this.resolve(p)?.in === 'body')) throw new Error(`${template}: body parameter at path level is not supported`);
+      const index = own.findIndex((p) => this.resolve(p)?.in === 'body');
+      if (index >= 0) op.body = { required: Boolean(this.resolve(own[index])?.required), pointer: `${pointer}/parameters/${index}/schema` };
+      else if (shared.some((p) => this.resolve(p)?.in === 'body'))
+        throw new Error(`${template}: body parameter at path level is not supported`);
     }
-    for (const [status, response] of Object.entries((raw.responses ?? {}) as Json)) {
-      op.responses.set(status, this.responseSchemaPointer(response as Json, `${pointer}/responses/${status}`));
+    for (const [status, response] of Object.entries(obj(raw.responses) ?? {})) {
+      op.responses.set(status, this.responseSchemaPointer(obj(response) ?? {}, `${pointer}/responses/${status}`));
     }
     return op;
   }
@@ -116,13 +127,15 @@ export class ApiDescription {
   private responseSchemaPointer(response: Json, pointer: string): string | undefined {
     let where = pointer;
     let node: Json | undefined = response;
-    for (let i = 0; node?.$ref && i < 10; i++) {
+    for (let i = 0; node && typeof node.$ref === 'string' && i < 10; i++) {
       where = node.$ref.slice(1);
       node = this.at(where);
     }
     if (!node) return undefined;
-    if (this.version === 'openapi3') return node.content?.['application/json']?.schema ? `${where}/content/application~1json/schema` : undefined;
-    return node.schema ? `${where}/schema` : undefined;
+    if (this.version === 'openapi3') {
+      return obj(obj(obj(node.content)?.['application/json'])?.schema) ? `${where}/content/application~1json/schema` : undefined;
+    }
+    return obj(node.schema) ? `${where}/schema` : undefined;
   }
 
   match(method: string, pathname: string): Matched | undefined {
@@ -182,7 +195,10 @@ export class ApiDescription {
       this.compiled.set(pointer, fn);
     }
     if (fn(value)) return [];
-    return (fn.errors ?? []).map((e) => `${what}${e.instancePath || ''}: ${e.message ?? 'invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`);
+    return (fn.errors ?? []).map(
+      (e) =>
+        `${what}${e.instancePath || ''}: ${e.message ?? 'invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`,
+    );
   }
 
   private checkScalar(what: string, value: string | undefined, schema: Json): string[] {
@@ -190,17 +206,18 @@ export class ApiDescription {
     const s = this.resolve(schema) ?? {};
     if (s.type === 'integer' && !/^-?\d+$/.test(value)) return [`${what} must be an integer, got "${value}"`];
     if (s.type === 'boolean' && !['true', 'false'].includes(value)) return [`${what} must be true or false`];
-    if (Array.isArray(s.enum) && !s.enum.map(String).includes(value)) return [`${what} must be one of ${s.enum.join(', ')}`];
+    const allowed = Array.isArray(s.enum) ? (s.enum as unknown[]).map(String) : undefined;
+    if (allowed && !allowed.includes(value)) return [`${what} must be one of ${allowed.join(', ')}`];
     return [];
   }
 
   /** Body fields the description does not declare (objects with `properties` and no additionalProperties). */
-  private undeclared(schemaNode: Json | undefined, value: unknown, where: string): string[] {
+  private undeclared(schemaNode: unknown, value: unknown, where: string): string[] {
     const schema = this.resolve(schemaNode);
     if (!schema || value === null || typeof value !== 'object') return [];
     if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => this.undeclared(schema.items, v, `${where}[${i}]`)) : [];
-    const properties: Json = { ...(schema.properties ?? {}) };
-    for (const part of schema.allOf ?? []) Object.assign(properties, this.resolve(part)?.properties ?? {});
+    const properties: Json = { ...(obj(schema.properties) ?? {}) };
+    for (const part of arr(schema.allOf)) Object.assign(properties, obj(this.resolve(part)?.properties) ?? {});
     if (schema.oneOf || schema.anyOf) return [];
     const extra = schema.additionalProperties;
     const problems: string[] = [];

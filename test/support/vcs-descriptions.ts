@@ -34,6 +34,6 @@ function load(name: DescriptionName): ApiDescription {
   }
 }
 
-function json(path: string | URL): Record<string, any> {
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+function json(path: string | URL): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }

@@ -119,7 +119,8 @@ export async function startVcsServer(options: VcsServerOptions): Promise<Running
     }
     let body: unknown;
     if (raw.length > 0) {
-      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) violations.push(`${method} ${url.pathname}: body sent without content-type application/json`);
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? ''))
+        violations.push(`${method} ${url.pathname}: body sent without content-type application/json`);
       try {
         body = JSON.parse(raw);
       } catch {
@@ -152,7 +153,7 @@ export async function startVcsServer(options: VcsServerOptions): Promise<Running
       return send(matched, 200, items, links);
     }
     if (!isItem && method === 'POST') {
-      const created = create(options.provider, body as Record<string, any>, hooks, now, () => nextId++);
+      const created = create(options.provider, body as HookBody, hooks, now, () => nextId++);
       if ('error' in created) return send(matched, created.status, created.error);
       hooks.push(created.hook);
       return send(matched, 201, present(api, created.hook));
@@ -164,7 +165,7 @@ export async function startVcsServer(options: VcsServerOptions): Promise<Running
       hooks.splice(hooks.indexOf(hook), 1);
       return send(matched, 204, undefined);
     }
-    const error = update(options.provider, hook, body as Record<string, any>, now);
+    const error = update(options.provider, hook, body as HookBody, now);
     if (error) return send(matched, error.status, error.error);
     return send(matched, 200, present(api, hook));
   }
@@ -178,7 +179,19 @@ export async function startVcsServer(options: VcsServerOptions): Promise<Running
       const hooks = store.get(target)!;
       for (const h of list) {
         const now = '2024-01-01T00:00:00Z';
-        hooks.push({ id: nextId++, url: 'https://example.com/hook', events: ['push'], active: true, contentType: 'json', secret: undefined, insecureSsl: '0', branchFilter: '*', createdAt: now, updatedAt: now, ...h });
+        hooks.push({
+          id: nextId++,
+          url: 'https://example.com/hook',
+          events: ['push'],
+          active: true,
+          contentType: 'json',
+          secret: undefined,
+          insecureSsl: '0',
+          branchFilter: '*',
+          createdAt: now,
+          updatedAt: now,
+          ...h,
+        });
       }
     },
     requests,
@@ -230,17 +243,32 @@ function forbidden(provider: Provider, target: string): [number, unknown, Record
   if (provider === 'github') {
     return [
       403,
-      { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/repos/webhooks', status: '403' },
-      { 'x-oauth-scopes': 'repo', 'x-accepted-oauth-scopes': target.startsWith('org:') ? 'admin:org_hook' : 'admin:repo_hook, read:repo_hook, write:repo_hook' },
+      {
+        message: 'Resource not accessible by personal access token',
+        documentation_url: 'https://docs.github.com/rest/repos/webhooks',
+        status: '403',
+      },
+      {
+        'x-oauth-scopes': 'repo',
+        'x-accepted-oauth-scopes': target.startsWith('org:') ? 'admin:org_hook' : 'admin:repo_hook, read:repo_hook, write:repo_hook',
+      },
     ];
   }
   if (provider === 'gitlab') return [403, { message: '403 Forbidden' }];
-  return [403, { message: `token does not have at least one of required scope(s): [write:${target.startsWith('org:') ? 'organization' : 'repository'}]`, url: 'https://gitea.example/api/swagger' }];
+  return [
+    403,
+    {
+      message: `token does not have at least one of required scope(s): [write:${target.startsWith('org:') ? 'organization' : 'repository'}]`,
+      url: 'https://gitea.example/api/swagger',
+    },
+  ];
 }
 
 function notFound(provider: Provider, target: string, hook = false): unknown {
-  if (provider === 'github') return { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/webhooks', status: '404' };
-  if (provider === 'gitlab') return { message: hook ? '404 Not found' : `404 ${target.startsWith('group:') ? 'Group' : 'Project'} Not Found` };
+  if (provider === 'github')
+    return { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/webhooks', status: '404' };
+  if (provider === 'gitlab')
+    return { message: hook ? '404 Not found' : `404 ${target.startsWith('group:') ? 'Group' : 'Project'} Not Found` };
   return { message: "The target couldn't be found.", url: 'https://gitea.example/api/swagger' };
 }
 
@@ -262,22 +290,60 @@ function paginate(provider: Provider, url: URL, total: number): { page: number; 
   if (page < last) parts.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
   if (page > 1) parts.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`);
   const headers: Record<string, string> = parts.length ? { link: parts.join(', ') } : {};
-  if (provider === 'gitlab') Object.assign(headers, { 'x-page': String(page), 'x-per-page': String(size), 'x-total': String(total), 'x-next-page': page < last ? String(page + 1) : '' });
+  if (provider === 'gitlab')
+    Object.assign(headers, {
+      'x-page': String(page),
+      'x-per-page': String(size),
+      'x-total': String(total),
+      'x-next-page': page < last ? String(page + 1) : '',
+    });
   if (provider === 'gitea') headers['x-total-count'] = String(total);
   return { page, size, links: headers };
 }
 
 type Created = { hook: StoredHook } | { status: number; error: unknown };
 
-function create(provider: Provider, body: Record<string, any>, hooks: StoredHook[], now: string, id: () => number): Created {
-  const base = { active: true, contentType: 'json', secret: undefined as string | undefined, insecureSsl: '0', branchFilter: '*', createdAt: now, updatedAt: now };
+/** A hook request body as the three APIs shape it (already checked against the description). */
+interface HookBody {
+  name?: string;
+  type?: string;
+  active?: boolean;
+  events?: string[];
+  add_events?: string[];
+  remove_events?: string[];
+  config?: Record<string, string>;
+  url?: string;
+  token?: string;
+  enable_ssl_verification?: boolean;
+  branch_filter?: string;
+  [flag: string]: unknown;
+}
+
+function create(provider: Provider, body: HookBody, hooks: StoredHook[], now: string, id: () => number): Created {
+  const base = {
+    active: true,
+    contentType: 'json',
+    secret: undefined as string | undefined,
+    insecureSsl: '0',
+    branchFilter: '*',
+    createdAt: now,
+    updatedAt: now,
+  };
   if (provider === 'github') {
-    const config = (body.config ?? {}) as Record<string, string>;
+    const config = body.config ?? {};
     if (body.name !== undefined && body.name !== 'web') return { status: 422, error: validation('name', 'invalid') };
     if (!config.url) return { status: 422, error: validation('url', 'missing_field') };
     // GitHub refuses a second hook with the same URL on one repository or organisation.
     if (hooks.some((h) => h.url === config.url)) {
-      return { status: 422, error: { message: 'Validation Failed', errors: [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }], documentation_url: 'https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook', status: '422' } };
+      return {
+        status: 422,
+        error: {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }],
+          documentation_url: 'https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook',
+          status: '422',
+        },
+      };
     }
     return {
       hook: {
@@ -297,45 +363,66 @@ function create(provider: Provider, body: Record<string, any>, hooks: StoredHook
     // GitLab turns push events on unless told otherwise (push_events defaults to true in the model).
     const flags = Object.fromEntries(GITLAB_FLAGS.map((f) => [f, body[f] ?? f === 'push_events']));
     return {
-      hook: { ...base, id: id(), url: body.url, events: GITLAB_FLAGS.filter((f) => flags[f]), secret: body.token || undefined, insecureSsl: body.enable_ssl_verification === false ? '1' : '0' },
+      hook: {
+        ...base,
+        id: id(),
+        url: String(body.url),
+        events: GITLAB_FLAGS.filter((f) => flags[f]),
+        secret: body.token || undefined,
+        insecureSsl: body.enable_ssl_verification === false ? '1' : '0',
+      },
     };
   }
   // Gitea: checkCreateHookOption wants config url and content_type; content_type json or form (routers/api/v1/utils/hook.go).
-  const config = (body.config ?? {}) as Record<string, string>;
-  for (const name of ['url', 'content_type']) if (!config[name]) return { status: 422, error: { message: `Missing config option: ${name}`, url: '' } };
+  const config = body.config ?? {};
+  for (const name of ['url', 'content_type'])
+    if (!config[name]) return { status: 422, error: { message: `Missing config option: ${name}`, url: '' } };
   if (!['json', 'form'].includes(config.content_type)) return { status: 422, error: { message: 'Invalid content type', url: '' } };
   return {
-    hook: { ...base, id: id(), url: config.url, events: giteaEvents(body.events), active: body.active ?? false, contentType: config.content_type, secret: config.secret || undefined, branchFilter: body.branch_filter ?? '' },
+    hook: {
+      ...base,
+      id: id(),
+      url: config.url,
+      events: giteaEvents(body.events),
+      active: body.active ?? false,
+      contentType: config.content_type,
+      secret: config.secret || undefined,
+      branchFilter: body.branch_filter ?? '',
+    },
   };
 }
 
-function update(provider: Provider, hook: StoredHook, body: Record<string, any>, now: string): { status: number; error: unknown } | undefined {
+function update(provider: Provider, hook: StoredHook, body: HookBody, now: string): { status: number; error: unknown } | undefined {
   hook.updatedAt = now;
   if (provider === 'github') {
-    const config = (body.config ?? {}) as Record<string, string>;
+    const config = body.config ?? {};
     if (config.url !== undefined) hook.url = config.url;
     if (config.content_type !== undefined) hook.contentType = config.content_type;
     if (config.secret !== undefined) hook.secret = config.secret || undefined;
     if (config.insecure_ssl !== undefined) hook.insecureSsl = String(config.insecure_ssl);
-    if (body.events !== undefined) hook.events = [...(body.events as string[])];
-    for (const e of (body.add_events as string[] | undefined) ?? []) if (!hook.events.includes(e)) hook.events.push(e);
-    if (body.remove_events) hook.events = hook.events.filter((e) => !(body.remove_events as string[]).includes(e));
+    if (body.events !== undefined) hook.events = [...body.events];
+    for (const e of body.add_events ?? []) if (!hook.events.includes(e)) hook.events.push(e);
+    const removed = body.remove_events;
+    if (removed) hook.events = hook.events.filter((e) => !removed.includes(e));
     if (body.active !== undefined) hook.active = body.active;
     return undefined;
   }
   if (provider === 'gitlab') {
     if (!/^https?:\/\/[^\s/]+/.test(String(body.url))) return { status: 422, error: { message: 'Invalid url given' } };
-    hook.url = body.url;
+    hook.url = String(body.url);
     // Only the parameters given change (declared_params(include_missing: false)).
     const flags = new Set(hook.events);
-    for (const f of GITLAB_FLAGS) if (body[f] !== undefined) (body[f] ? flags.add(f) : flags.delete(f));
+    for (const f of GITLAB_FLAGS) {
+      if (body[f] === true) flags.add(f);
+      else if (body[f] === false) flags.delete(f);
+    }
     hook.events = GITLAB_FLAGS.filter((f) => flags.has(f));
     if (body.token !== undefined) hook.secret = body.token || undefined;
     if (body.enable_ssl_verification !== undefined) hook.insecureSsl = body.enable_ssl_verification ? '0' : '1';
     return undefined;
   }
   // Gitea editHook: config keys given replace; events and branch_filter are plain fields (reset when omitted); active is a pointer.
-  const config = (body.config ?? {}) as Record<string, string>;
+  const config = body.config ?? {};
   if (config.url !== undefined) hook.url = config.url;
   if (config.content_type !== undefined) {
     if (!['json', 'form'].includes(config.content_type)) return { status: 422, error: { message: 'Invalid content type', url: '' } };
@@ -357,7 +444,12 @@ function giteaEvents(events: string[] | undefined): string[] {
 }
 
 function validation(field: string, code: string): unknown {
-  return { message: 'Validation Failed', errors: [{ resource: 'Hook', field, code }], documentation_url: 'https://docs.github.com/rest/repos/webhooks', status: '422' };
+  return {
+    message: 'Validation Failed',
+    errors: [{ resource: 'Hook', field, code }],
+    documentation_url: 'https://docs.github.com/rest/repos/webhooks',
+    status: '422',
+  };
 }
 
 interface PresentContext {
@@ -374,7 +466,18 @@ function present(c: PresentContext, h: StoredHook): Record<string, unknown> {
     const self = `${c.origin}${c.prefix}/${org ? `orgs/${c.target.slice(4)}` : `repos/${c.target.slice(5)}`}/hooks/${h.id}`;
     const config: Record<string, string> = { url: h.url, content_type: h.contentType, insecure_ssl: h.insecureSsl };
     if (h.secret) config.secret = '********';
-    const common = { id: h.id, url: self, ping_url: `${self}/pings`, deliveries_url: `${self}/deliveries`, name: 'web', events: h.events, active: h.active, config, updated_at: h.updatedAt, created_at: h.createdAt };
+    const common = {
+      id: h.id,
+      url: self,
+      ping_url: `${self}/pings`,
+      deliveries_url: `${self}/deliveries`,
+      name: 'web',
+      events: h.events,
+      active: h.active,
+      config,
+      updated_at: h.updatedAt,
+      created_at: h.createdAt,
+    };
     return org
       ? { ...common, type: 'Organization' }
       : { ...common, type: 'Repository', test_url: `${self}/test`, last_response: { code: null, status: 'unused', message: null } };

@@ -163,7 +163,10 @@ describe.each(CASES)('$provider webhooks', (c) => {
   });
 
   it('finds the hook past the first page (no duplicate), and reports existing duplicates', async () => {
-    server.seed(c.repoKey, Array.from({ length: 120 }, (_, i) => ({ url: `https://other.example.com/${i}` })));
+    server.seed(
+      c.repoKey,
+      Array.from({ length: 120 }, (_, i) => ({ url: `https://other.example.com/${i}` })),
+    );
     await reconcileHook(api, c.repo, desired());
     const again = await reconcileHook(api, c.repo, desired());
     expect(again.action).toBe('updated');
@@ -191,7 +194,8 @@ describe.each(CASES)('$provider webhooks', (c) => {
     const weakOrg = await catchError(reconcileHook(open(WEAK), c.org, desired()));
     expect(weakOrg.hint).toMatch({ github: /admin:org_hook/, gitlab: /Owner role on the group/, gitea: /write:organization/ }[c.provider]);
 
-    const missing: HookTarget = c.provider === 'gitlab' ? { kind: 'project', path: 'acme/nope' } : { kind: 'repository', owner: 'acme', name: 'nope' };
+    const missing: HookTarget =
+      c.provider === 'gitlab' ? { kind: 'project', path: 'acme/nope' } : { kind: 'repository', owner: 'acme', name: 'nope' };
     const notFound = await catchError(reconcileHook(api, missing, desired()));
     expect(notFound.message).toMatch(/not found/);
     expect(notFound.message).toContain('nope');
@@ -207,7 +211,13 @@ describe.each(CASES)('$provider webhooks', (c) => {
   it('an unreachable host is named', async () => {
     const url = server.apiUrl;
     await server.close();
-    server = await startVcsServer({ provider: c.provider, description: description(c.provider), tokens: {}, targets: [], apiPrefix: c.prefix });
+    server = await startVcsServer({
+      provider: c.provider,
+      description: description(c.provider),
+      tokens: {},
+      targets: [],
+      apiPrefix: c.prefix,
+    });
     const dead = openHooksApi({ provider: c.provider, label: c.provider, apiUrl: url }, ADMIN);
     const e = await catchError(dead.list(c.repo));
     expect(e.message).toMatch(new RegExp(`could not reach ${c.provider} at 127\\.0\\.0\\.1:\\d+ .*connection refused`));
@@ -217,13 +227,25 @@ describe.each(CASES)('$provider webhooks', (c) => {
 
 describe('the local servers check requests against the description', () => {
   it('refuses what GitHub would not accept: an undeclared field, a wrong type, a missing body', async () => {
-    const server = await startVcsServer({ provider: 'github', description: description('github'), tokens: { [ADMIN]: 'admin' }, targets: ['repo:acme/infra'] });
+    const server = await startVcsServer({
+      provider: 'github',
+      description: description('github'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['repo:acme/infra'],
+    });
     const post = (body: unknown) =>
-      fetch(`${server.apiUrl}/repos/acme/infra/hooks`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${server.apiUrl}/repos/acme/infra/hooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post({ name: 'web', config: { url: URL_EVENTS }, event: ['push'] })).status).toBe(400);
     expect((await post({ name: 'web', config: { url: URL_EVENTS }, events: 'push' })).status).toBe(400);
     expect((await post({ name: 'web', config: { url: URL_EVENTS, content_type: 'json' }, events: ['push'] })).status).toBe(201);
-    const patch = await fetch(`${server.apiUrl}/repos/acme/infra/hooks/1000`, { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN}` } });
+    const patch = await fetch(`${server.apiUrl}/repos/acme/infra/hooks/1000`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(patch.status).toBe(400);
     const wrongPath = await fetch(`${server.apiUrl}/repos/acme/infra/webhooks`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(wrongPath.status).toBe(404);
@@ -235,12 +257,28 @@ describe('the local servers check requests against the description', () => {
   });
 
   it('refuses a GitLab hook without url, and a Gitea hook type outside the enum', async () => {
-    const gitlab = await startVcsServer({ provider: 'gitlab', description: description('gitlab'), tokens: { [ADMIN]: 'admin' }, targets: ['project:a/b'], apiPrefix: '/api/v4' });
-    const r1 = await fetch(`${gitlab.apiUrl}/projects/a%2Fb/hooks`, { method: 'POST', headers: { 'private-token': ADMIN, 'content-type': 'application/json' }, body: '{"push_events":true}' });
+    const gitlab = await startVcsServer({
+      provider: 'gitlab',
+      description: description('gitlab'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['project:a/b'],
+      apiPrefix: '/api/v4',
+    });
+    const r1 = await fetch(`${gitlab.apiUrl}/projects/a%2Fb/hooks`, {
+      method: 'POST',
+      headers: { 'private-token': ADMIN, 'content-type': 'application/json' },
+      body: '{"push_events":true}',
+    });
     expect(r1.status).toBe(400);
     expect(gitlab.violations.join('\n')).toMatch(/must have required property 'url'/);
     await gitlab.close();
-    const gitea = await startVcsServer({ provider: 'gitea', description: description('gitea'), tokens: { [ADMIN]: 'admin' }, targets: ['repo:a/b'], apiPrefix: '/api/v1' });
+    const gitea = await startVcsServer({
+      provider: 'gitea',
+      description: description('gitea'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['repo:a/b'],
+      apiPrefix: '/api/v1',
+    });
     const r2 = await fetch(`${gitea.apiUrl}/repos/a/b/hooks`, {
       method: 'POST',
       headers: { authorization: `token ${ADMIN}`, 'content-type': 'application/json' },
@@ -259,13 +297,27 @@ describe('GitHub Enterprise Server', () => {
       label: 'GitHub Enterprise (git.acme.com)',
       apiUrl: 'https://git.acme.com/api/v3',
     });
-    expect(webhookSettings({ provider: 'gitlab', user: 'atlantis', hostname: 'gitlab.acme.com' }).apiUrl).toBe('https://gitlab.acme.com/api/v4');
-    expect(webhookSettings({ provider: 'gitea', user: 'atlantis', baseUrl: 'https://gitea.acme.com' }).apiUrl).toBe('https://gitea.acme.com/api/v1');
-    const server = await startVcsServer({ provider: 'github', description: description('ghes'), tokens: { [ADMIN]: 'admin' }, targets: ['repo:acme/infra'], apiPrefix: '/api/v3' });
+    expect(webhookSettings({ provider: 'gitlab', user: 'atlantis', hostname: 'gitlab.acme.com' }).apiUrl).toBe(
+      'https://gitlab.acme.com/api/v4',
+    );
+    expect(webhookSettings({ provider: 'gitea', user: 'atlantis', baseUrl: 'https://gitea.acme.com' }).apiUrl).toBe(
+      'https://gitea.acme.com/api/v1',
+    );
+    const server = await startVcsServer({
+      provider: 'github',
+      description: description('ghes'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['repo:acme/infra'],
+      apiPrefix: '/api/v3',
+    });
     const api = openHooksApi({ provider: 'github', label: 'GitHub Enterprise', apiUrl: server.apiUrl }, ADMIN);
     const target: HookTarget = { kind: 'repository', owner: 'acme', name: 'infra' };
-    expect((await reconcileHook(api, target, { url: URL_EVENTS, events: [...api.atlantisEvents], secret: SECRET_1 })).action).toBe('created');
-    expect((await reconcileHook(api, target, { url: URL_EVENTS, events: [...api.atlantisEvents], secret: SECRET_1 })).action).toBe('updated');
+    expect((await reconcileHook(api, target, { url: URL_EVENTS, events: [...api.atlantisEvents], secret: SECRET_1 })).action).toBe(
+      'created',
+    );
+    expect((await reconcileHook(api, target, { url: URL_EVENTS, events: [...api.atlantisEvents], secret: SECRET_1 })).action).toBe(
+      'updated',
+    );
     expect(server.hooks('repo:acme/infra')).toHaveLength(1);
     expect(server.requests[0].path).toMatch(/^\/api\/v3\/repos\/acme\/infra\/hooks/);
     expect(server.violations).toEqual([]);
