@@ -61,7 +61,7 @@ export class HttpClient {
     const started = Date.now();
     let response: Response;
     try {
-      response = await (this.options.fetch ?? fetch)(url, { method, headers, body: payload, signal: this.signal(), redirect: 'error' });
+      response = await (this.options.fetch ?? fetch)(url, { method, headers, body: payload, signal: this.signal(), redirect: 'manual' });
     } catch (err) {
       this.options.log?.('vcs-http-error', { method, url, ms: Date.now() - started, error: networkReason(err) });
       throw new OperationError(`could not reach ${this.options.label} at ${this.host} to ${options.what}: ${networkReason(err)}`, {
@@ -72,6 +72,12 @@ export class HttpClient {
     const result: HttpResponse = { status: response.status, headers: response.headers, body: parseJson(text) };
     this.options.log?.('vcs-http', { method, url, status: response.status, ms: Date.now() - started });
     if (response.status >= 200 && response.status < 300) return result;
+    if (response.status >= 300 && response.status < 400) {
+      // Not followed: the token must not travel to wherever a redirect points.
+      throw new OperationError(`${this.options.label} answered HTTP ${response.status} (moved) to ${options.what}`, {
+        hint: 'the repository, organisation or group was probably renamed or transferred: use its new name',
+      });
+    }
     const { message, hint } = this.options.describeFailure(result, { method, what: options.what });
     throw new OperationError(redact(message), hint === undefined ? {} : { hint: redact(hint) });
   }

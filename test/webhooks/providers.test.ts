@@ -324,3 +324,22 @@ describe('GitHub Enterprise Server', () => {
     await server.close();
   });
 });
+
+describe('redirects', () => {
+  it('are not followed (the token stays where it was sent) and say the name moved', async () => {
+    const { createServer } = await import('node:http');
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(301, { location: 'https://elsewhere.example/repos/acme/renamed/hooks' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const api = openHooksApi({ provider: 'github', label: 'GitHub', apiUrl: `http://127.0.0.1:${port}` }, ADMIN);
+    const e = await catchError(api.list({ kind: 'repository', owner: 'acme', name: 'infra' }));
+    expect(e.message).toMatch(/answered HTTP 301 \(moved\)/);
+    expect(e.hint).toMatch(/renamed or transferred/);
+    expect(seen).toHaveLength(1);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
