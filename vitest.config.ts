@@ -11,5 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // GitHub's workflow parser imports its schema JSON without an import attribute, which Node's own
+    // loader refuses: let Vite transform it (test/ci validates generated workflows with it).
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });
