@@ -12,6 +12,12 @@ export interface OptionDefinition {
   /** Repeatable option collecting values into an array. */
   readonly repeatable?: boolean;
   readonly hidden?: boolean;
+  /**
+   * The value names an environment variable (`--token-env GH_ADMIN_TOKEN`). A value that is not a
+   * variable name may be the secret itself, typed by mistake: it is registered for redaction before
+   * the command line reaches the debug log.
+   */
+  readonly envName?: boolean;
 }
 
 export interface ArgumentDefinition {

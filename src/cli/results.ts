@@ -9,6 +9,7 @@ import type { DeploymentStatus } from '../deployment/status.js';
 import type { EngineEvent, PlannedChange } from '../engine/events.js';
 import type { ListResult } from '../secrets/list.js';
 import type { PushResult } from '../secrets/push.js';
+import type { LiveHook } from '../webhooks/types.js';
 
 const fieldChange = z.object({ path: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
 const action = z.enum(['create', 'update', 'delete', 'noop']);
@@ -145,6 +146,17 @@ const listResult = z.object({
 
 const cancelledResult = z.object({ cancelled: z.literal(true) });
 
+const webhookProvider = z.enum(['github', 'gitlab', 'gitea']);
+const liveHook = z.object({
+  id: z.number(),
+  url: z.string(),
+  events: z.array(z.string()),
+  active: z.boolean(),
+  contentType: z.string().optional(),
+  tlsVerification: z.boolean().optional(),
+  secretSet: z.boolean().optional(),
+});
+
 /** Each command's result, without the `ok` and `command` every result carries. */
 export const RESULTS = {
   init: z.object({
@@ -224,6 +236,32 @@ export const RESULTS = {
     which: z.enum(['in use', 'newest']),
     output: z.string(),
   }),
+  'webhook add': z.object({
+    provider: webhookProvider,
+    target: z.string(),
+    url: z.string(),
+    action: z.enum(['created', 'updated', 'unchanged']),
+    hookId: z.number(),
+    events: z.array(z.string()),
+    changes: z.array(z.string()),
+    duplicates: z.array(z.number()),
+    secret: z.object({ secretId: z.string(), version: z.string() }),
+  }),
+  'webhook list': z.object({
+    provider: webhookProvider,
+    target: z.string(),
+    atlantisUrl: z.string().nullable(),
+    hooks: z.array(liveHook.extend({ atlantis: z.boolean() })),
+  }),
+  'webhook remove': z.union([
+    z.object({ provider: webhookProvider, target: z.string(), url: z.string(), removed: z.array(z.number()) }),
+    cancelledResult,
+  ]),
+  'ci init': z.object({
+    system: z.enum(['github', 'gitlab']),
+    files: z.array(z.object({ path: z.string(), action: z.enum(['created', 'replaced']), description: z.string() })),
+    nextSteps: z.array(z.string()),
+  }),
 } as const;
 
 export type ResultCommand = keyof typeof RESULTS;
@@ -255,5 +293,6 @@ export type ResultChecks = [
   Assert<Same<z.infer<typeof pushResult>, PushResult>>,
   Assert<Same<z.infer<typeof listResult>, ListResult>>,
   Assert<Same<z.infer<typeof plannedChange>, PlannedChange>>,
+  Assert<Same<z.infer<typeof liveHook>, LiveHook>>,
   Assert<Same<z.infer<typeof eventLine>['type'], EngineEvent['type']>>,
 ];

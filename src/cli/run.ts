@@ -9,7 +9,7 @@ import { redact } from '../util/redact.js';
 import { IoHost } from '../ui/host.js';
 import type { CommandDefinition, CommandInput } from './command.js';
 import { resolvePaths, type CommandContext, type GlobalOptions } from './context.js';
-import { screenValueArguments } from './value-arguments.js';
+import { screenEnvNameOptions, screenValueArguments } from './value-arguments.js';
 import type { CliIo } from './main.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 
@@ -22,6 +22,7 @@ export async function runCommand(
   // Before the first log line: arguments that may be secret values are registered for redaction.
   const screened = definition.refuseValueArguments ? screenValueArguments(definition, rawInput) : { input: rawInput };
   const input = screened.input;
+  screenEnvNameOptions(definition, input.options);
   const { configPath, lockfilePath } = resolvePaths(globals, io.env, io.cwd);
   const stateDir = safeStateDir(definition.usesConfig ? path.dirname(configPath) : io.cwd);
   const log = stateDir ? DebugLog.create(stateDir, definition.name) : DebugLog.disabled();

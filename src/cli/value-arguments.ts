@@ -9,6 +9,22 @@ import { closest } from '../util/suggest.js';
 import { registerSecret } from '../util/redact.js';
 import type { CommandDefinition, CommandInput } from './command.js';
 
+/** What an environment variable's name looks like. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Options that name an environment variable (`envName`): a value that is not a name may be the
+ * secret itself, typed by mistake — registered for redaction before anything is logged.
+ */
+export function screenEnvNameOptions(definition: CommandDefinition, options: Record<string, unknown>): void {
+  for (const option of definition.options ?? []) {
+    if (!option.envName) continue;
+    const key = option.flags.match(/--([a-z0-9-]+)/)?.[1]?.replace(/-([a-z0-9])/g, (_m: string, c: string) => c.toUpperCase());
+    const value = key === undefined ? undefined : options[key];
+    if (typeof value === 'string' && !ENV_NAME.test(value)) registerSecret(value);
+  }
+}
+
 /** What a logical name looks like (`vcs-token`); anything else given as NAME may be a value. */
 const NAME_LIKE = /^[a-z][a-z0-9-]{0,39}$/;
 

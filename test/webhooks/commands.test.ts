@@ -5,9 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { webhookCiCommands } from '../../src/cli/registry-webhook-ci.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { runCliWith } from '../support/cli-extra.js';
 import { emulator, emulatorEnv } from '../support/emulator.js';
 import { projectDir } from '../support/fixtures.js';
 import { description } from '../support/vcs-descriptions.js';
@@ -65,7 +63,7 @@ describe('webhook commands', () => {
     const secret = await webhookSecretValue(dir, env);
     const flags = ['--repo', 'acme/infra', '--token-env', 'GH_ADMIN', '--api-url', server.apiUrl];
 
-    const first = await runCliWith(webhookCiCommands, ['webhook', 'add', ...flags], { cwd: dir, env });
+    const first = await runCli(['webhook', 'add', ...flags], { cwd: dir, env });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Created the Atlantis webhook on repository acme\/infra \(GitHub, hook \d+\)/);
@@ -76,7 +74,7 @@ describe('webhook commands', () => {
     expect(hooks[0].events.sort()).toEqual(['issue_comment', 'pull_request', 'pull_request_review', 'push']);
     expect(first.stdout).toContain(hooks[0].url);
 
-    const second = await runCliWith(webhookCiCommands, ['--json', 'webhook', 'add', ...flags], { cwd: dir, env });
+    const second = await runCli(['--json', 'webhook', 'add', ...flags], { cwd: dir, env });
     expect(second.code).toBe(0);
     expect(lastJson(second)).toMatchObject({
       ok: true,
@@ -86,23 +84,23 @@ describe('webhook commands', () => {
       url: hooks[0].url,
     });
     expect(server.hooks('repo:acme/infra')).toHaveLength(1);
-    const third = await runCliWith(webhookCiCommands, ['--json', 'webhook', 'add', ...flags, '--if-changed'], { cwd: dir, env });
+    const third = await runCli(['--json', 'webhook', 'add', ...flags, '--if-changed'], { cwd: dir, env });
     expect(lastJson(third).action).toBe('unchanged');
 
     server.seed('repo:acme/infra', [{ url: 'https://ci.example.com/hook' }]);
-    const list = await runCliWith(webhookCiCommands, ['--json', 'webhook', 'list', ...flags], { cwd: dir, env });
+    const list = await runCli(['--json', 'webhook', 'list', ...flags], { cwd: dir, env });
     expect(list.code).toBe(0);
     expect((lastJson(list).hooks as { atlantis: boolean; url: string }[]).map((h) => [h.url, h.atlantis])).toEqual([
       [hooks[0].url, true],
       ['https://ci.example.com/hook', false],
     ]);
-    const text = await runCliWith(webhookCiCommands, ['webhook', 'list', ...flags], { cwd: dir, env });
+    const text = await runCli(['webhook', 'list', ...flags], { cwd: dir, env });
     expect(text.stdout).toMatch(/\* \d+\s+https:\/\/.+\/events/);
 
-    const refused = await runCliWith(webhookCiCommands, ['webhook', 'remove', ...flags], { cwd: dir, env });
+    const refused = await runCli(['webhook', 'remove', ...flags], { cwd: dir, env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/needs confirmation/);
-    const removed = await runCliWith(webhookCiCommands, ['webhook', 'remove', '-y', ...flags], { cwd: dir, env });
+    const removed = await runCli(['webhook', 'remove', '-y', ...flags], { cwd: dir, env });
     expect(removed.code).toBe(0);
     expect(server.hooks('repo:acme/infra').map((h) => h.url)).toEqual(['https://ci.example.com/hook']);
 
@@ -125,38 +123,36 @@ describe('webhook commands', () => {
     const env = emulatorEnv(emu, 'grpc', { GITLAB_TOKEN: 'glpat-testtoken00000000000000', GL_ADMIN: ADMIN });
     expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
     const secret = await webhookSecretValue(dir, env);
-    const add = await runCliWith(
-      webhookCiCommands,
-      ['webhook', 'add', '--group', 'platform', '--token-env', 'GL_ADMIN', '--api-url', server.apiUrl],
-      { cwd: dir, env },
-    );
+    const add = await runCli(['webhook', 'add', '--group', 'platform', '--token-env', 'GL_ADMIN', '--api-url', server.apiUrl], {
+      cwd: dir,
+      env,
+    });
     expect(add.code).toBe(0);
     expect(server.hooks('group:platform')).toHaveLength(1);
     expect(server.hooks('group:platform')[0]).toMatchObject({ secret, events: ['push_events', 'merge_requests_events', 'note_events'] });
 
-    const noToken = await runCliWith(
-      webhookCiCommands,
-      ['webhook', 'add', '--group', 'platform', '--token-env', 'UNSET_VAR', '--api-url', server.apiUrl],
-      { cwd: dir, env },
-    );
+    const noToken = await runCli(['webhook', 'add', '--group', 'platform', '--token-env', 'UNSET_VAR', '--api-url', server.apiUrl], {
+      cwd: dir,
+      env,
+    });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toMatch(/--token-env UNSET_VAR: the variable is not set/);
-    const typed = await runCliWith(
-      webhookCiCommands,
+    const typed = await runCli(
       ['webhook', 'list', '--group', 'platform', '--token-env', 'glpat-typedByMistake000000000', '--api-url', server.apiUrl],
       { cwd: dir, env },
     );
     expect(typed.code).toBe(2);
     expect(typed.stderr).toMatch(/takes the NAME of an environment variable, not a token/);
     expect(typed.stderr).not.toContain('glpat-typedByMistake');
-    const org = await runCliWith(webhookCiCommands, ['webhook', 'list', '--org', 'platform', '--token-env', 'GL_ADMIN'], { cwd: dir, env });
+    // Registered before the command line reached the debug log.
+    expect(debugLogs(dir)).not.toContain('glpat-typedByMistake');
+    const org = await runCli(['webhook', 'list', '--org', 'platform', '--token-env', 'GL_ADMIN'], { cwd: dir, env });
     expect(org.code).toBe(2);
     expect(org.stderr).toMatch(/GitLab has groups, not organisations/);
-    const denied = await runCliWith(
-      webhookCiCommands,
-      ['webhook', 'list', '--group', 'platform', '--token-env', 'GITLAB_TOKEN', '--api-url', server.apiUrl],
-      { cwd: dir, env },
-    );
+    const denied = await runCli(['webhook', 'list', '--group', 'platform', '--token-env', 'GITLAB_TOKEN', '--api-url', server.apiUrl], {
+      cwd: dir,
+      env,
+    });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/GitLab refused the token/);
     for (const r of [add, noToken, typed, org, denied]) {
@@ -172,7 +168,7 @@ atlantis:
   repoAllowlist: ["bitbucket.org/acme/*"]
   vcs: {provider: bitbucket, user: atlantis-bot}
 `);
-    const r = await runCliWith(webhookCiCommands, ['webhook', 'add', '--repo', 'acme/infra', '--token-env', 'X'], { cwd: dir, env: {} });
+    const r = await runCli(['webhook', 'add', '--repo', 'acme/infra', '--token-env', 'X'], { cwd: dir, env: {} });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/for Bitbucket add it by hand/);
     expect(r.stderr).toMatch(/repository settings → Webhooks/);
@@ -182,7 +178,7 @@ atlantis:
 describe('ci init command', () => {
   it('writes the GitHub workflows once; again only with --force', async () => {
     const dir = projectDir();
-    const first = await runCliWith(webhookCiCommands, ['--json', 'ci', 'init', 'github'], { cwd: dir });
+    const first = await runCli(['--json', 'ci', 'init', 'github'], { cwd: dir });
     expect(first.code).toBe(0);
     const result = lastJson(first);
     expect((result.files as { path: string; action: string }[]).map((f) => `${f.action} ${f.path}`)).toEqual([
@@ -191,10 +187,10 @@ describe('ci init command', () => {
     ]);
     expect((result.nextSteps as string[]).join('\n')).toMatch(/ATLANTIS_RUN_WORKLOAD_IDENTITY_PROVIDER/);
     expect(readFileSync(path.join(dir, '.github/workflows/atlantis-run-deploy.yml'), 'utf8')).toContain("--config 'atlantis-run.yaml'");
-    const again = await runCliWith(webhookCiCommands, ['ci', 'init', 'github'], { cwd: dir });
+    const again = await runCli(['ci', 'init', 'github'], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exist: nothing was written/);
-    const forced = await runCliWith(webhookCiCommands, ['ci', 'init', 'github', '--force', '--drift-schedule', '0 5 * * 1-5'], {
+    const forced = await runCli(['ci', 'init', 'github', '--force', '--drift-schedule', '0 5 * * 1-5'], {
       cwd: dir,
     });
     expect(forced.code).toBe(0);
@@ -204,10 +200,9 @@ describe('ci init command', () => {
 
   it('gitlab needs the provider and account, then writes the pipeline and the credential file', async () => {
     const dir = projectDir(GITLAB_CONFIG);
-    const missing = await runCliWith(webhookCiCommands, ['ci', 'init', 'gitlab'], { cwd: dir });
+    const missing = await runCli(['ci', 'init', 'gitlab'], { cwd: dir });
     expect(missing.code).toBe(2);
-    const ok = await runCliWith(
-      webhookCiCommands,
+    const ok = await runCli(
       [
         'ci',
         'init',

@@ -14,25 +14,14 @@ import {
 } from '../../ci/generate.js';
 import { loadCiTemplates } from '../../ci/render.js';
 import { writeCiFiles } from '../../ci/write.js';
-import type { CommandHandler } from '../command.js';
+import type { Handler } from '../command.js';
+import type { ciInitOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 
-interface Options {
-  workloadIdentityProvider?: string;
-  serviceAccount?: string;
-  install?: string;
-  branch?: string;
-  nodeVersion?: string;
-  driftSchedule?: string;
-  audience?: string;
-  output?: string;
-  credentialsFile?: string;
-  force?: boolean;
-}
-
-export const handler: CommandHandler = async (ctx, input) => {
+export const handler: Handler<typeof ciInitOptions> = async (ctx, input) => {
   const system = (input.arg ?? '').trim();
   if (!(CI_SYSTEMS as readonly string[]).includes(system)) throw new UsageError(`ci init: expected github or gitlab, got "${system}"`);
-  const o = input.options as Options;
+  const o = input.options;
   const config = await ctx.config();
   const configPath = path.relative(ctx.cwd, ctx.configPath).split(path.sep).join('/');
   if (configPath.startsWith('..') || path.isAbsolute(configPath)) {
@@ -56,10 +45,8 @@ export const handler: CommandHandler = async (ctx, input) => {
   const written = await writeCiFiles(ctx.cwd, files, Boolean(o.force));
   const steps = nextSteps(system as CiSystem, options, defaults.install);
   if (ctx.globals.json) {
-    ctx.host.result({
-      ok: true,
-      command: 'ci init',
-      system,
+    emitResult(ctx, 'ci init', {
+      system: system as CiSystem,
       files: written.map(({ path: p, action, description }) => ({ path: p, action, description })),
       nextSteps: steps,
     });

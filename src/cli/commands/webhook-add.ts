@@ -3,13 +3,15 @@
 // found by its URL and updated, never duplicated. The secret comes from Secret Manager, the admin
 // token from the variable --token-env names; neither is printed.
 import { reconcileHook } from '../../webhooks/index.js';
-import type { CommandHandler } from '../command.js';
+import type { Handler } from '../command.js';
+import type { webhookAddOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 import { openWebhookRun, requireWebhookUrl, webhookSecret } from './webhook-common.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const keepSecret = Boolean((input.options as { ifChanged?: boolean }).ifChanged);
-  const w = await openWebhookRun(ctx, input);
-  const url = await requireWebhookUrl(ctx, input, w);
+export const handler: Handler<typeof webhookAddOptions> = async (ctx, input) => {
+  const keepSecret = Boolean(input.options.ifChanged);
+  const w = await openWebhookRun(ctx, input.options);
+  const url = await requireWebhookUrl(ctx, input.options, w);
   const secret = await webhookSecret(ctx, w);
   const result = await reconcileHook(
     w.api,
@@ -27,8 +29,6 @@ export const handler: CommandHandler = async (ctx, input) => {
     });
   }
   const payload = {
-    ok: true,
-    command: 'webhook add',
     provider: w.settings.provider,
     target: w.targetText,
     url,
@@ -40,7 +40,7 @@ export const handler: CommandHandler = async (ctx, input) => {
     secret: { secretId: secret.secretId, version: secret.version },
   };
   if (ctx.globals.json) {
-    ctx.host.result(payload);
+    emitResult(ctx, 'webhook add', payload);
     return 0;
   }
   const verb = { created: 'Created', updated: 'Updated', unchanged: 'Already in place:' }[result.action];

@@ -1,18 +1,18 @@
 // `atlantis-run webhook list`: the webhooks of a repository/organisation/project/group, with the
 // Atlantis one marked (found by its URL). Read-only; secrets are never shown (no API returns them).
 import { sameUrl, type LiveHook } from '../../webhooks/index.js';
-import type { CommandHandler } from '../command.js';
+import type { Handler } from '../command.js';
+import type { webhookTargetOptions } from '../command-table.js';
+import { emitResult } from '../emit-result.js';
 import { atlantisWebhookUrl, openWebhookRun } from './webhook-common.js';
 
-export const handler: CommandHandler = async (ctx, input) => {
-  const w = await openWebhookRun(ctx, input);
-  const url = await atlantisWebhookUrl(ctx, input, w);
+export const handler: Handler<typeof webhookTargetOptions> = async (ctx, input) => {
+  const w = await openWebhookRun(ctx, input.options);
+  const url = await atlantisWebhookUrl(ctx, input.options, w);
   const hooks = await w.api.list(w.target);
   const isAtlantis = (h: LiveHook) => url !== undefined && sameUrl(h.url, url);
   if (ctx.globals.json) {
-    ctx.host.result({
-      ok: true,
-      command: 'webhook list',
+    emitResult(ctx, 'webhook list', {
       provider: w.settings.provider,
       target: w.targetText,
       atlantisUrl: url ?? null,
