@@ -8,6 +8,10 @@ import { errorResult, eventLine, resultLine, RESULTS, type ResultCommand } from 
 import { runCli } from './support/cli.js';
 import { emulator, emulatorEnv } from './support/emulator.js';
 import { projectDir, tempDir } from './support/fixtures.js';
+import { description } from './support/vcs-descriptions.js';
+import { startVcsServer } from './support/vcs-server.js';
+
+const ADMIN = 'ghp_jsonAdminToken0000000000000000000000000';
 
 /** Parses every line; checks the events and the result against the schemas; returns the result. */
 function checkLines(stdout: string, command: ResultCommand | 'error'): Record<string, unknown> {
@@ -51,6 +55,22 @@ describe('--json output', () => {
     await expectOk('secrets push', ['secrets', 'push', 'vcs-token', '--from-file', 'token.txt']);
     await expectOk('secrets rotate', ['secrets', 'rotate', 'web-password', '-y', '--output', 'pw.txt']);
     await expectOk('secrets show', ['secrets', 'show', 'webhook-secret', '--output', 'hook.txt']);
+
+    const vcs = await startVcsServer({
+      provider: 'github',
+      description: description('github'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['repo:acme/infra'],
+    });
+    try {
+      const hooks = ['--repo', 'acme/infra', '--token-env', 'GH_ADMIN', '--api-url', vcs.apiUrl];
+      await expectOk('webhook add', ['webhook', 'add', ...hooks], { GH_ADMIN: ADMIN });
+      await expectOk('webhook list', ['webhook', 'list', ...hooks], { GH_ADMIN: ADMIN });
+      await expectOk('webhook remove', ['webhook', 'remove', '-y', ...hooks], { GH_ADMIN: ADMIN });
+    } finally {
+      await vcs.close();
+    }
+    await expectOk('ci init', ['ci', 'init', 'github']);
     await expectOk('destroy', ['destroy', '-y', '--purge-secrets']);
 
     const initDir = tempDir();
