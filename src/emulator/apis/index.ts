@@ -7,6 +7,7 @@ import { iamServiceAccountsApi } from './iam-service-accounts.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
+import { storageApi } from './storage.js';
 
 export const ALL_APIS: ApiDefinition[] = [
   serviceUsageApi,
@@ -16,4 +17,5 @@ export const ALL_APIS: ApiDefinition[] = [
   artifactRegistryApi,
   cloudBuildApi,
   cloudRunApi,
+  storageApi,
 ];
