@@ -395,6 +395,19 @@ describe('Cloud Storage JSON API: buckets', () => {
     );
   });
 
+  test('--faults apply to Storage’s methods by short name and answer in Storage’s body', async () => {
+    const faulty = await startEmulator({ faults: 'storage.InsertObject=UNAVAILABLE:1' });
+    try {
+      await createBucket(faulty, project, { name: 'gcs-faulty-1' });
+      const answer = await mediaUpload(faulty, 'gcs-faulty-1', 'x', 'x');
+      expect(answer.status).toBe(503);
+      expect(answer.json).toEqual(storageError(503, 'The service is currently unavailable.', 'backendError'));
+      expect((await gcs(faulty, 'GET', '/storage/v1/b/gcs-faulty-1')).status).toBe(200);
+    } finally {
+      await faulty.close();
+    }
+  });
+
   test('the request log names Storage’s methods; reads are not mutating', async () => {
     emulator.clearRequestLog();
     await createBucket(emulator, project, { name: 'gcs-log-1' });
