@@ -523,7 +523,7 @@ function checkDependencies(containers: JsonObject[], add: Add): void {
   const names = new Set(containers.map((container) => stringAt(container.name)).filter(Boolean));
   const graph = new Map<string, string[]>();
   containers.forEach((container, index) => {
-    const dependsOn = Array.isArray(container.dependsOn) ? container.dependsOn.map((dependency) => String(dependency)) : [];
+    const dependsOn = Array.isArray(container.dependsOn) ? container.dependsOn.map((dependency) => stringAt(dependency)) : [];
     for (const dependency of dependsOn) {
       if (!names.has(dependency)) add(`template.containers[${index}].depends_on`, `Container "${dependency}" does not exist.`);
     }
@@ -635,8 +635,8 @@ function applyDefaults(spec: JsonObject, context: ServiceContext): JsonObject {
     if (limits.memory === undefined) limits.memory = '512Mi';
     resources.limits = limits;
     container.resources = resources;
-    totalCpu += parseQuantity(String(limits.cpu)) ?? 1;
-    smallestMemory = Math.min(smallestMemory, parseQuantity(String(limits.memory)) ?? 512 * MI);
+    totalCpu += parseQuantity(stringAt(limits.cpu)) ?? 1;
+    smallestMemory = Math.min(smallestMemory, parseQuantity(stringAt(limits.memory)) ?? 512 * MI);
   }
   if (!template.maxInstanceRequestConcurrency) template.maxInstanceRequestConcurrency = totalCpu >= 1 ? 80 : 1;
   if (!template.timeout) template.timeout = '300s';
