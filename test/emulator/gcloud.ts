@@ -15,7 +15,7 @@ export interface GcloudResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON, when it is JSON (use `--format=json`). */
-  json?: any;
+  json?: unknown;
 }
 
 export interface Gcloud {
@@ -27,6 +27,13 @@ export interface Gcloud {
 }
 
 let available: boolean | undefined;
+
+/**
+ * The path an override must carry for APIs whose gcloud client has it in its base URL: gcloud's
+ * Storage client (apitools storage_v1) resolves `b/{bucket}` against `https://storage.googleapis.com/storage/v1/`,
+ * and builds upload and download URLs from the host part itself.
+ */
+const ENDPOINT_PATHS: Readonly<Record<string, string>> = { storage: 'storage/v1/' };
 
 /** Whether a `gcloud` binary is on PATH (tests that need it are skipped otherwise). */
 export function gcloudAvailable(): boolean {
@@ -63,7 +70,7 @@ function runGcloud(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): P
 /**
  * A gcloud set up for the emulator at `host` (`127.0.0.1:PORT`), with endpoint overrides for the
  * given APIs (gcloud's API names: `serviceusage`, `cloudresourcemanager`, `iam`, `secretmanager`,
- * `artifactregistry`, …). The overrides are written with `gcloud config set` into the throwaway
+ * `artifactregistry`, `storage`, …). The overrides are written with `gcloud config set` into the throwaway
  * configuration, exactly as a user would do it.
  */
 export async function gcloudFor(emulator: { host: string }, apis: string[], token = 'emulator-token'): Promise<Gcloud> {
@@ -82,15 +89,17 @@ export async function gcloudFor(emulator: { host: string }, apis: string[], toke
     CLOUDSDK_AUTH_ACCESS_TOKEN: token,
   };
   for (const api of apis) {
-    const result = await runGcloud(['config', 'set', `api_endpoint_overrides/${api}`, `http://${emulator.host}/`], env, 60_000);
+    const endpoint = `http://${emulator.host}/${ENDPOINT_PATHS[api] ?? ''}`;
+    const result = await runGcloud(['config', 'set', `api_endpoint_overrides/${api}`, endpoint], env, 60_000);
     if (result.code !== 0) throw new Error(`gcloud config set api_endpoint_overrides/${api} failed: ${result.stderr}`);
   }
   return {
     env,
     configDir,
     run: (args, options = {}) => runGcloud(args, env, options.timeoutMs ?? 60_000),
-    async cleanup() {
+    cleanup() {
       rmSync(configDir, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

@@ -288,7 +288,8 @@ export async function replayRecording(exchanges: RecordedExchange[], options: Re
       ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
-    let actual: unknown = text;
+    // An empty body (204 No Content) is no body, as in the recordings.
+    let actual: unknown = text === '' ? undefined : text;
     try {
       actual = JSON.parse(text);
     } catch {

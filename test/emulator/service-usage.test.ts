@@ -83,6 +83,10 @@ describe.each(TRANSPORTS)('Service Usage over %s', (transport) => {
         'run.googleapis.com',
         'secretmanager.googleapis.com',
         'serviceusage.googleapis.com',
+        // Enabled in every new project, as Google documents.
+        'storage-api.googleapis.com',
+        'storage-component.googleapis.com',
+        'storage.googleapis.com',
       ].sort(),
     );
     const [disabled] = await client.listServices({ parent: `projects/${projectId}`, filter: 'state:DISABLED' });

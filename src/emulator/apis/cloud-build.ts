@@ -20,6 +20,7 @@ import type { EmulatorServices } from '../core/services.js';
 import { isUserManagedServiceAccountEmail } from '../core/service-accounts.js';
 import { builtImageDigest, registerImage } from './artifact-registry.js';
 import { buildLogEntries } from './logging-entries.js';
+import { buildMember, pushDenial, resolveStorageSource } from './cloud-build-access.js';
 
 const API = 'cloudbuild.googleapis.com';
 const SERVICE = 'google.devtools.cloudbuild.v1.CloudBuild';
@@ -79,6 +80,8 @@ interface BuildRecord {
   spec: JsonObject;
   /** The images with substitutions applied, as they are pushed. */
   images: string[];
+  /** `resolvedStorageSource` with the generation the build took (builds from Cloud Storage). */
+  sourceProvenance?: JsonObject;
   operationName: string;
   createTime: number;
   startTime: number;
@@ -321,6 +324,7 @@ function buildJson(build: BuildRecord, now: number): JsonObject {
         ? spec.serviceAccount
         : `projects/${build.projectId}/serviceAccounts/${build.projectNumber}-compute@developer.gserviceaccount.com`,
   };
+  if (build.sourceProvenance) json.sourceProvenance = build.sourceProvenance;
   if (status !== 'QUEUED') json.startTime = iso(build.startTime);
   if (outcome) {
     json.finishTime = iso(outcome.finishTime);
@@ -336,7 +340,7 @@ function buildJson(build: BuildRecord, now: number): JsonObject {
             })),
           }
         : {}),
-      buildStepImages: steps.map((step) => `sha256:${sha256(`builder|${String(step.name)}`)}`),
+      buildStepImages: steps.map((step) => `sha256:${sha256(`builder|${typeof step.name === 'string' ? step.name : ''}`)}`),
     };
     if (outcome.statusDetail) json.statusDetail = outcome.statusDetail;
     if (outcome.failureInfo) json.failureInfo = outcome.failureInfo;
@@ -383,15 +387,19 @@ function logBuild(build: BuildRecord, services: EmulatorServices): void {
 }
 
 function completeBuild(payload: JsonValue, services: EmulatorServices): { response?: JsonObject; metadata?: JsonObject } {
-  const key = isJsonObject(payload) ? String(payload.build) : '';
+  const key = isJsonObject(payload) && typeof payload.build === 'string' ? payload.build : '';
   const build = builds(services).get(key);
   if (!build) throw new ApiError('INTERNAL', `build ${key} vanished`);
   const finishTime = Math.max(Date.now(), build.dueTime);
   const specHash = canonicalJson(build.spec);
   const pushed: Array<{ name: string; digest: string }> = [];
+  const { member } = buildMember(build.spec, build.projectNumber);
   try {
     for (const image of build.images) {
       const reference = withDefaultTag(image);
+      // Pushing is done as the build's service account: it needs write access to the repository.
+      const denial = pushDenial(services, reference, member);
+      if (denial) throw new ApiError('PERMISSION_DENIED', denial);
       // Stable: the same build spec and image always give the same digest.
       const seed = sha256(`${specHash}\n${image}`);
       if (AR_IMAGE.test(reference)) {
@@ -410,7 +418,8 @@ function completeBuild(payload: JsonValue, services: EmulatorServices): { respon
       apiError.code === 'NOT_FOUND'
         ? `failed to push image "${image}": name unknown: Repository "${repositoryOf(image)}" not found`
         : `failed to push image "${image}": ${apiError.message}`;
-    build.outcome = { status: 'FAILURE', finishTime, statusDetail: detail, failureInfo: { type: 'PUSH_FAILED', detail } };
+    const type = apiError.code === 'PERMISSION_DENIED' ? 'PUSH_NOT_AUTHORIZED' : 'PUSH_FAILED';
+    build.outcome = { status: 'FAILURE', finishTime, statusDetail: detail, failureInfo: { type, detail } };
     builds(services).set(key, build);
     logBuild(build, services);
     // The operation fails, but its metadata still shows the finished build (the completer's
@@ -484,6 +493,8 @@ export const cloudBuildApi = defineApi({
         const spec: JsonObject = { ...request.build };
         for (const field of OUTPUT_ONLY) delete spec[field];
         validateSpec(spec, ctx);
+        // The source is resolved (and read access checked) when the build is created, as at Google.
+        const sourceProvenance = resolveStorageSource(ctx, spec, project.projectNumber);
         const id = randomUUID();
         const images = applySubstitutions(spec, substitutionValues(spec, project, id, location));
         const delay = ctx.options.operationDelayMs;
@@ -495,6 +506,7 @@ export const cloudBuildApi = defineApi({
           location,
           spec,
           images,
+          ...(sourceProvenance ? { sourceProvenance } : {}),
           operationName:
             location === GLOBAL
               ? `operations/build/${project.projectId}/${opId}`

@@ -1,7 +1,8 @@
 // Whether a Cloud Run revision can become Ready, checked when its deploy operation completes
 // (so anything fixed while the operation runs counts, as at Google): every container image is
-// pullable, the revision's service account exists, and every referenced secret version exists,
-// is enabled and is readable by that service account. Each problem becomes one line of Google's
+// pullable, the revision's service account exists, every referenced secret version exists,
+// is enabled and is readable by that service account, and every Cloud Storage volume's bucket
+// exists and may be mounted by it. Each problem becomes one line of Google's
 // message; the texts follow real Cloud Run failures:
 //   Revision 'x-00001-abc' is not ready and cannot serve traffic. Image 'gcr.io/p/i:tag' not found.
 //   …spec.template.spec.containers[0].env[12].value_from.secret_key_ref.name: Permission denied on
@@ -16,9 +17,11 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
 import type { EmulatorServices } from '../core/services.js';
 import { isUserManagedServiceAccountEmail } from '../core/service-accounts.js';
 import { parseSecretReference } from './cloud-run-validation.js';
+import { holdsPermission } from './iam-grants.js';
+import { findBucket, missingBucketPermission, storageAccessDenied } from './storage-access.js';
 
 /** google.cloud.run.v2.Condition.CommonReason values used for revision failures. */
-export type FailureReason = 'CONTAINER_MISSING' | 'CONTAINER_PERMISSION_DENIED' | 'SECRETS_ACCESS_CHECK_FAILED';
+export type FailureReason = 'CONTAINER_MISSING' | 'CONTAINER_PERMISSION_DENIED' | 'SECRETS_ACCESS_CHECK_FAILED' | 'UNKNOWN';
 
 export interface ReadinessProblem {
   reason: FailureReason;
@@ -118,6 +121,7 @@ export function readinessProblems(services: EmulatorServices, input: ReadinessIn
   const serviceAccount = text(input.template.serviceAccount);
   const accountProblem = serviceAccountProblem(services, serviceAccount, now);
   if (accountProblem) problems.push(accountProblem);
+  if (!accountProblem) problems.push(...gcsVolumeProblems(services, input, serviceAccount));
   for (const use of secretUses(input.template)) {
     const shown = shownVersionName(use, input.projectNumber);
     const status = secretVersionStatus(services, input.projectId, use.reference, use.version);
@@ -133,5 +137,42 @@ export function readinessProblems(services: EmulatorServices, input: ReadinessIn
       });
     }
   }
+  return problems;
+}
+
+/** What mounting a Cloud Storage volume needs (docs: Storage Object Viewer to read, Storage Object User to write). */
+const GCS_READ = ['storage.objects.get', 'storage.objects.list'];
+const GCS_WRITE = [...GCS_READ, 'storage.objects.create', 'storage.objects.delete'];
+
+/**
+ * Every Cloud Storage volume's bucket exists and the revision's service account may use it as
+ * mounted (read-only or read-write). The lines quote Storage's own errors, which is what the
+ * mount (gcsfuse, running as the service account) gets.
+ */
+function gcsVolumeProblems(services: EmulatorServices, input: ReadinessInput, serviceAccount: string): ReadinessProblem[] {
+  const problems: ReadinessProblem[] = [];
+  const member = `serviceAccount:${serviceAccount}`;
+  list(input.template.volumes).forEach((volume, index) => {
+    const gcs = isJsonObject(volume.gcs) ? volume.gcs : undefined;
+    if (!gcs) return;
+    const needed = gcs.readOnly === true ? GCS_READ : GCS_WRITE;
+    const at = `spec.template.spec.volumes[${index}].csi: Cloud Storage volume "${text(volume.name)}" cannot be mounted`;
+    const bucket = findBucket(services, text(gcs.bucket));
+    let reason: string | undefined;
+    if (!bucket) {
+      // Only a project-level grant lets the account learn that the bucket does not exist.
+      const mayKnow = holdsPermission(services, {
+        member,
+        permission: 'storage.objects.list',
+        resourcePolicies: [],
+        projectNumber: input.projectNumber,
+      });
+      reason = mayKnow ? 'The specified bucket does not exist.' : storageAccessDenied(serviceAccount, 'storage.objects.list', 'bucket');
+    } else {
+      const missing = missingBucketPermission(services, bucket, member, needed);
+      if (missing) reason = storageAccessDenied(serviceAccount, missing, 'bucket');
+    }
+    if (reason) problems.push({ reason: 'UNKNOWN', message: `${at}: ${reason}` });
+  });
   return problems;
 }

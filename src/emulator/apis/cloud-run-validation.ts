@@ -389,11 +389,28 @@ function checkVolume(volume: JsonObject, index: number, environment: string, nam
   if (sizeLimit && parseQuantity(sizeLimit) === undefined)
     add(`${at}.empty_dir.size_limit`, `size_limit: Could not parse Quantity "${sizeLimit}".`);
   const gcs = objectAt(volume.gcs);
-  if (gcs && !stringAt(gcs.bucket)) add(`${at}.gcs.bucket`, 'Bucket name must be specified.');
+  if (gcs) checkGcsVolume(gcs, at, add);
   const kind = objectAt(volume.nfs) ? 'NFS' : gcs ? 'Cloud Storage' : undefined;
   if (kind && environment === 'EXECUTION_ENVIRONMENT_GEN1') {
     add(at, `${kind} volumes are only supported in the second generation execution environment (EXECUTION_ENVIRONMENT_GEN2).`);
   }
+}
+
+/**
+ * A Cloud Storage volume: a bucket, and mount options that are gcsfuse flags "specified without the
+ * leading --" (GCSVolumeSource.mount_options), one flag or `flag=value` per entry.
+ */
+function checkGcsVolume(gcs: JsonObject, at: string, add: Add): void {
+  if (!stringAt(gcs.bucket)) add(`${at}.gcs.bucket`, 'Bucket name must be specified.');
+  const options = Array.isArray(gcs.mountOptions) ? gcs.mountOptions : [];
+  options.forEach((option, index) => {
+    const where = `${at}.gcs.mount_options[${index}]`;
+    const text = typeof option === 'string' ? option : '';
+    if (text.trim() === '') add(where, 'Mount options must not be empty.');
+    else if (text.startsWith('-'))
+      add(where, `Mount option "${text}" must be given without the leading "--" (e.g. "${text.replace(/^-+/, '')}").`);
+    else if (/\s/.test(text)) add(where, `Mount option "${text}" must be a single flag or flag=value, without spaces.`);
+  });
 }
 
 function checkContainer(container: JsonObject, index: number, count: number, volumeNames: Set<string>, names: Set<string>, add: Add): void {
@@ -506,7 +523,7 @@ function checkDependencies(containers: JsonObject[], add: Add): void {
   const names = new Set(containers.map((container) => stringAt(container.name)).filter(Boolean));
   const graph = new Map<string, string[]>();
   containers.forEach((container, index) => {
-    const dependsOn = Array.isArray(container.dependsOn) ? container.dependsOn.map((dependency) => String(dependency)) : [];
+    const dependsOn = Array.isArray(container.dependsOn) ? container.dependsOn.map((dependency) => stringAt(dependency)) : [];
     for (const dependency of dependsOn) {
       if (!names.has(dependency)) add(`template.containers[${index}].depends_on`, `Container "${dependency}" does not exist.`);
     }
@@ -618,16 +635,23 @@ function applyDefaults(spec: JsonObject, context: ServiceContext): JsonObject {
     if (limits.memory === undefined) limits.memory = '512Mi';
     resources.limits = limits;
     container.resources = resources;
-    totalCpu += parseQuantity(String(limits.cpu)) ?? 1;
-    smallestMemory = Math.min(smallestMemory, parseQuantity(String(limits.memory)) ?? 512 * MI);
+    totalCpu += parseQuantity(stringAt(limits.cpu)) ?? 1;
+    smallestMemory = Math.min(smallestMemory, parseQuantity(stringAt(limits.memory)) ?? 512 * MI);
   }
   if (!template.maxInstanceRequestConcurrency) template.maxInstanceRequestConcurrency = totalCpu >= 1 ? 80 : 1;
   if (!template.timeout) template.timeout = '300s';
   if (!template.serviceAccount) template.serviceAccount = `${context.projectNumber}-compute@developer.gserviceaccount.com`;
   // Unspecified: Cloud Run picks the environment. The recordings show GEN2 for the defaults; gen2
-  // needs 512Mi, so smaller revisions get gen1 (an emulator choice, see README).
+  // needs 512Mi, so smaller revisions get gen1 — unless they mount a network file system, which
+  // only gen2 supports (emulator choices, see README).
   if (!template.executionEnvironment || template.executionEnvironment === 'EXECUTION_ENVIRONMENT_UNSPECIFIED') {
-    template.executionEnvironment = smallestMemory < 512 * MI ? 'EXECUTION_ENVIRONMENT_GEN1' : 'EXECUTION_ENVIRONMENT_GEN2';
+    const gen1 = smallestMemory < 512 * MI && !mountsNetworkFileSystem(template);
+    template.executionEnvironment = gen1 ? 'EXECUTION_ENVIRONMENT_GEN1' : 'EXECUTION_ENVIRONMENT_GEN2';
   }
   return result;
+}
+
+/** Cloud Storage and NFS volumes need the second generation execution environment. */
+function mountsNetworkFileSystem(template: JsonObject): boolean {
+  return arrayAt(template.volumes).some((volume) => objectAt(volume.gcs) !== undefined || objectAt(volume.nfs) !== undefined);
 }

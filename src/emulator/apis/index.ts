@@ -9,6 +9,7 @@ import { loggingApi } from './logging.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
+import { storageApi } from './storage.js';
 
 export const ALL_APIS: ApiDefinition[] = [
   serviceUsageApi,
@@ -20,4 +21,5 @@ export const ALL_APIS: ApiDefinition[] = [
   cloudRunApi,
   loggingApi,
   billingCatalogApi,
+  storageApi,
 ];

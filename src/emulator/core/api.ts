@@ -86,7 +86,7 @@ export type RawHttpRequest = {
   /** Query parameters, every value of each. */
   query: Record<string, string[]>;
   headers: Record<string, string>;
-  /** The request body as UTF-8 text ('' when there is none). */
+  /** The request body as UTF-8 text ('' when there is none); base64 of the bytes for a route with `binaryBody`. */
   body: string;
 };
 
@@ -95,6 +95,8 @@ export type RawHttpResponse = {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** `base64`: `body` holds base64 and is sent as the bytes it encodes (media downloads). */
+  bodyEncoding?: 'base64';
 };
 
 /**
@@ -110,6 +112,8 @@ export interface RawHttpRoute {
   path: string;
   /** The stable synthetic RPC name for the request log and fault specs, e.g. `docker.registry.v2/GetManifest`. */
   rpcName: string;
+  /** The body is bytes (media uploads): the handler gets it base64-encoded in `body`. */
+  binaryBody?: boolean;
   permission?: string | ((request: RawHttpRequest) => string | undefined);
   /** As for other methods: further permissions the handler may check, and the possible values of a `permission` function. */
   alsoChecks?: readonly string[];

@@ -16,8 +16,20 @@ export interface ProjectRecord {
   services: Record<string, ServiceState>;
 }
 
-/** Like a brand-new Google Cloud project. */
-export const INITIALLY_ENABLED_SERVICES = ['serviceusage.googleapis.com', 'cloudresourcemanager.googleapis.com'];
+/**
+ * Like a brand-new Google Cloud project: Service Usage and Resource Manager (as the recordings of
+ * projects created through the API show), and Cloud Storage — the "Cloud Storage", "Cloud Storage
+ * API" and "Google Cloud Storage JSON API" services Google lists as enabled by default in a new
+ * project (https://cloud.google.com/service-usage/docs/enabled-service#default). The rest of that
+ * list (BigQuery, Logging, Monitoring, …) names APIs the emulator does not serve.
+ */
+export const INITIALLY_ENABLED_SERVICES = [
+  'serviceusage.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
+  'storage.googleapis.com',
+  'storage-api.googleapis.com',
+  'storage-component.googleapis.com',
+];
 
 /** Google's rule: 6–30 characters, lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;

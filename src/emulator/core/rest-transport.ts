@@ -23,7 +23,7 @@ function notFoundPage(path: string): string {
 `;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,7 +36,7 @@ function readBody(request: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
@@ -67,7 +67,7 @@ function rawRequestOf(request: IncomingMessage, url: URL, pathBindings: Map<stri
 }
 
 function sendRaw(response: ServerResponse, answer: RawHttpResponse): void {
-  const body = Buffer.from(answer.body ?? '', 'utf8');
+  const body = Buffer.from(answer.body ?? '', answer.bodyEncoding === 'base64' ? 'base64' : 'utf8');
   // Content-Length is the body's, also for HEAD (Node sends no body for HEAD itself).
   response.writeHead(answer.status, { ...answer.headers, 'Content-Length': body.length });
   response.end(body);
@@ -83,7 +83,8 @@ async function serveRaw(
   const { route, method } = binding;
   let raw: RawHttpRequest = rawRequestOf(request, url, pathBindings, '');
   try {
-    raw = rawRequestOf(request, url, pathBindings, await readBody(request));
+    const bytes = await readBody(request);
+    raw = rawRequestOf(request, url, pathBindings, bytes.toString(route.binaryBody ? 'base64' : 'utf8'));
     const answer = await pipeline.run({
       transport: 'rest',
       binding: method,
@@ -115,7 +116,7 @@ export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline,
     const { binding: restBinding, pathBindings } = route;
     const binding = restBinding.method;
     try {
-      const rawBody = await readBody(request);
+      const rawBody = (await readBody(request)).toString('utf8');
       const query = splitQuery(url.searchParams);
       const encoding = { numericEnums: query.numericEnums };
       const answer = await pipeline.run({
