@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { testAuthClient } from './clients.js';
+import { restCall, testAuthClient } from './clients.js';
 import { gcloudAvailable, gcloudFor, type Gcloud } from './gcloud.js';
 import { formatDifferences, loadRecording, replayRecording, type RecordedExchange } from './recordings.js';
 
@@ -510,8 +510,16 @@ describe('Cloud Storage JSON API: bucket IAM', () => {
       { role: 'roles/storage.objectViewer', members: ['group:ops@example.com'], condition: { title: 't', expression: 'true' } },
     ]);
     expect(conditional.status).toBe(400);
-    const custom = await put('gcs-iam-fine', [{ role: `projects/${project}/roles/planReader`, members: ['group:ops@example.com'] }]);
-    expect(custom.status).toBe(200);
+    // A project's custom role is bindable once it exists (IAM checks the role's hierarchy).
+    const custom = () => put('gcs-iam-fine', [{ role: `projects/${project}/roles/planReader`, members: ['group:ops@example.com'] }]);
+    expect((await custom()).status).toBe(400);
+    emulator.setServiceEnabled(project, 'iam.googleapis.com');
+    const created = await restCall(emulator, 'POST', `/v1/projects/${project}/roles`, {
+      roleId: 'planReader',
+      role: { title: 'Plan reader', includedPermissions: ['storage.objects.get'] },
+    });
+    expect(created.status).toBe(200);
+    expect((await custom()).status).toBe(200);
   });
 
   test('testPermissions answers the held ones (all but --deny); getIamPolicy needs storage.buckets.getIamPolicy', async () => {

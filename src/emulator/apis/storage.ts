@@ -280,7 +280,7 @@ function setBucketPolicy(request: RawHttpRequest, ctx: CallContext): RawHttpResp
   const bindings = Array.isArray(body.bindings) ? body.bindings : [];
   checkPolicyBindings(bindings, bucket);
   try {
-    ctx.iamPolicies.set(bucketPolicyKey(bucket.name), { bindings }, 'bindings', ctx.now);
+    ctx.iamPolicies.set(bucketPolicyKey(bucket.name), { bindings }, 'bindings', ctx.now, bucket.projectNumber);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'INVALID_ARGUMENT') throw invalid(error.message);
     throw error;

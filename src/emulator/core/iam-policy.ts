@@ -125,9 +125,10 @@ export class IamPolicyStore {
 
   /**
    * setIamPolicy. `updateMask` (proto3 JSON, "bindings,etag") limits which policy fields change;
-   * Google's default is bindings and etag.
+   * Google's default is bindings and etag. `project`: the project (id or number) the resource belongs
+   * to when its name does not say (a bucket: projects/_/buckets/B), for the custom-role rule.
    */
-  set(resource: string, policyJson: JsonObject | undefined, updateMask: string | undefined, now: number): JsonObject {
+  set(resource: string, policyJson: JsonObject | undefined, updateMask: string | undefined, now: number, project?: string): JsonObject {
     const current = this.record(resource);
     const requested = policyJson ?? {};
     const mask = new Set((updateMask ?? 'bindings,etag').split(',').map((path) => path.trim()));
@@ -139,7 +140,7 @@ export class IamPolicyStore {
       );
     }
     const bindings = mask.has('bindings')
-      ? this.validBindings(resource, (requested.bindings as unknown as Binding[] | undefined) ?? [], now)
+      ? this.validBindings(project ? `projects/${project}` : resource, (requested.bindings as unknown as Binding[] | undefined) ?? [], now)
       : current.bindings;
     const next: PolicyRecord = {
       version: bindings.some((binding) => binding.condition) ? 3 : 1,
