@@ -3,6 +3,7 @@ import type { ApiDefinition } from '../core/api.js';
 import { artifactRegistryApi } from './artifact-registry.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
+import { computeApi } from './compute.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
@@ -16,4 +17,5 @@ export const ALL_APIS: ApiDefinition[] = [
   artifactRegistryApi,
   cloudBuildApi,
   cloudRunApi,
+  computeApi,
 ];

@@ -1,6 +1,7 @@
 // The shared services every handler and operation completer works with.
 import type { OperationCompleter } from './api.js';
 import { IamPolicyStore } from './iam-policy.js';
+import { NetworkDirectory } from './networks.js';
 import { OperationStore } from './operations.js';
 import type { ResolvedOptions } from './options.js';
 import { ProjectDirectory } from './projects.js';
@@ -15,6 +16,8 @@ export interface EmulatorServices {
   readonly operations: OperationStore;
   readonly iamPolicies: IamPolicyStore;
   readonly serviceAccounts: ServiceAccountDirectory;
+  /** VPC networks, subnetworks and peered ranges (Compute owns them; Memorystore, Filestore and Cloud Run look them up). */
+  readonly networks: NetworkDirectory;
 }
 
 export function createServices(
@@ -23,13 +26,15 @@ export function createServices(
   completerOf: (api: string, action: string) => OperationCompleter | undefined,
 ): EmulatorServices {
   const serviceAccounts = new ServiceAccountDirectory(store);
+  const projects = new ProjectDirectory(store, () => Date.now());
   const services: EmulatorServices = {
     options,
     store,
-    projects: new ProjectDirectory(store, () => Date.now()),
+    projects,
     operations: new OperationStore(store, options.operationDelayMs, completerOf, () => services),
     iamPolicies: new IamPolicyStore(store, serviceAccounts, options),
     serviceAccounts,
+    networks: new NetworkDirectory(store, projects, () => Date.now()),
   };
   return services;
 }
