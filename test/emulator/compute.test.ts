@@ -44,7 +44,7 @@ describe('Compute Engine networks and subnetworks', () => {
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({ operationDelayMs: 150 });
+    emulator = await startEmulator({ operationDelayMs: 500 });
   });
   afterAll(() => emulator.close());
 

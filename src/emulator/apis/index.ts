@@ -5,6 +5,7 @@ import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
 import { computeApi } from './compute.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
+import { redisApi } from './redis.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
@@ -18,4 +19,5 @@ export const ALL_APIS: ApiDefinition[] = [
   cloudBuildApi,
   cloudRunApi,
   computeApi,
+  redisApi,
 ];
