@@ -4,6 +4,7 @@ import { artifactRegistryApi } from './artifact-registry.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
 import { computeApi } from './compute.js';
+import { filestoreApi } from './filestore.js';
 import { iamServiceAccountsApi } from './iam-service-accounts.js';
 import { redisApi } from './redis.js';
 import { resourceManagerApi } from './resource-manager.js';
@@ -20,4 +21,5 @@ export const ALL_APIS: ApiDefinition[] = [
   cloudRunApi,
   computeApi,
   redisApi,
+  filestoreApi,
 ];
