@@ -1,6 +1,9 @@
 // Compute Engine v1 networks, subnetworks and operations over REST, called the way the tool calls
 // Compute: google-auth-library's authClient.request(). Also the recorded gcloud exchanges replayed,
 // and the network directory other APIs use (services.networks).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { restCall } from './clients.js';
@@ -431,6 +434,49 @@ describe('recorded gcloud compute exchanges replayed against the emulator', () =
       expect(results.filter((result) => !result.skipped)).toHaveLength(10);
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe('the network APIs across an emulator restart (--state FILE)', () => {
+  test('pending Compute, Memorystore and Filestore operations finish on schedule in the next emulator', async () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'emu-network-state-'));
+    const stateFile = path.join(scratch, 'emulator.json');
+    const projectId = 'network-state-project';
+    const at = paths(projectId);
+    const first = await startEmulator({ stateFile, operationDelayMs: 1200 });
+    let networkOperation: string;
+    let redisOperation: string;
+    try {
+      for (const api of [COMPUTE, 'redis.googleapis.com']) first.setServiceEnabled(projectId, api);
+      const inserted = await restCall(first, 'POST', at.networks, { name: 'kept', autoCreateSubnetworks: false });
+      networkOperation = inserted.body.name;
+      const created = await restCall(first, 'POST', `/v1/projects/${projectId}/locations/us-central1/instances?instanceId=kept`, {
+        tier: 'BASIC',
+        memorySizeGb: 1,
+        authEnabled: true,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      redisOperation = created.body.name;
+    } finally {
+      await first.close();
+    }
+    const second = await startEmulator({ stateFile });
+    try {
+      const pending = await restCall(second, 'GET', at.globalOperation(networkOperation));
+      expect(pending.body.status).toBe('RUNNING');
+      const done = await restCall(second, 'POST', `${at.globalOperation(networkOperation)}/wait`);
+      expect(done.body.status).toBe('DONE');
+      expect((await restCall(second, 'GET', at.network('kept'))).status).toBe(200);
+      const operation = await restCall(second, 'GET', `/v1/${redisOperation}`);
+      expect(operation.body.done).toBe(true);
+      const instance = await restCall(second, 'GET', `/v1/projects/${projectId}/locations/us-central1/instances/kept`);
+      expect(instance.body).toMatchObject({ state: 'READY', authorizedNetwork: `projects/${projectId}/global/networks/default` });
+      const auth = await restCall(second, 'GET', `/v1/projects/${projectId}/locations/us-central1/instances/kept/authString`);
+      expect(auth.body.authString).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await second.close();
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });
