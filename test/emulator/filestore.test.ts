@@ -207,6 +207,14 @@ describe('Filestore and Memorystore share REST paths (different hosts at Google)
       expect((await filestore.listInstances({ parent: zoneParent }))[0].map((instance) => instance.name)).toEqual([
         `${zoneParent}/instances/files`,
       ]);
+      // A list in a region is ambiguous by path: the client's x-goog-api-client (gapic/VERSION) decides.
+      expect((await filestore.listInstances({ parent: regionParent }))[0]).toEqual([]);
+      expect((await redis.listInstances({ parent: regionParent }))[0].map((instance) => instance.name)).toEqual([
+        `${regionParent}/instances/cache`,
+      ]);
+      const missing = await failureOf(() => filestore.getInstance({ name: `${regionParent}/instances/absent` }));
+      expect(grpcCodeOf(missing)).toBe(5);
+      expect(messageOf(missing)).toBe(`Resource '${regionParent}/instances/absent' was not found`);
       const log = emulator.requestLog().map((entry) => `${entry.api} ${entry.method.split('/')[1]}`);
       expect(log).toEqual(
         expect.arrayContaining([
@@ -215,8 +223,11 @@ describe('Filestore and Memorystore share REST paths (different hosts at Google)
           `${FILE} GetInstance`,
           `${REDIS} GetInstance`,
           `${FILE} ListInstances`,
+          `${REDIS} ListInstances`,
         ]),
       );
+      expect(log.filter((entry) => entry === `${FILE} ListInstances`)).toHaveLength(2);
+      expect(log.filter((entry) => entry === `${FILE} GetInstance`)).toHaveLength(2);
     } finally {
       await filestore.close();
       await redis.close();
@@ -232,7 +243,7 @@ describe('Filestore and Memorystore share REST paths (different hosts at Google)
     expect(asRedis.body.instances.map((instance: { name: string }) => instance.name)).toEqual([
       `projects/${projectId}/locations/us-central1/instances/cache`,
     ]);
-    // Without a prefix, a list in a region with both APIs enabled goes to the first registered API (Memorystore).
+    // Without a prefix or a client's header, a list in a region with both APIs enabled goes to the first registered API (Memorystore).
     expect((await restCall(emulator, 'GET', regionList)).body).toEqual(asRedis.body);
   });
 });

@@ -8,6 +8,7 @@ import type { ProtoJsonCodec } from './json-codec.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { RawHttpRequest, RawHttpResponse } from './api.js';
 import { projectSegmentOf } from './projects.js';
+import { packageVersion } from './protos.js';
 import type { ApiRegistry, RawBinding, RouteMatch } from './registry.js';
 import type { EmulatorServices } from './services.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
@@ -99,6 +100,22 @@ async function serveRaw(
   }
 }
 
+/**
+ * The candidate whose client library sent the request: a generated client's REST transport sends
+ * `gapic/VERSION` (its package's version) in `x-goog-api-client`; it decides when the versions of
+ * the APIs' packages differ (undefined otherwise).
+ */
+function sentByClientOf(candidates: RouteMatch[], request: IncomingMessage): RouteMatch | undefined {
+  const header = request.headers['x-goog-api-client'];
+  const gapic = /(?:^|\s)gapic\/(\S+)/.exec(Array.isArray(header) ? header.join(' ') : (header ?? ''))?.[1];
+  if (!gapic) return undefined;
+  const matching = candidates.filter((candidate) => {
+    const pkg = candidate.binding.method.api.protoPackage;
+    return pkg !== undefined && packageVersion(pkg) === gapic;
+  });
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
 /** The route of a request: a `/hosts/SERVICE/…` prefix names the API; among APIs sharing a path, the one that claims it. */
 async function chooseRoute(
   registry: ApiRegistry,
@@ -118,9 +135,10 @@ async function chooseRoute(
     query: Object.fromEntries(url.searchParams),
     body: parseJsonBody(rawBody),
   };
-  const claimed = candidates.find((candidate) =>
-    candidate.binding.method.api.claimsRestRequest?.({ ...shared, pathBindings: Object.fromEntries(candidate.pathBindings) }, services),
-  );
+  const claimed =
+    candidates.find((candidate) =>
+      candidate.binding.method.api.claimsRestRequest?.({ ...shared, pathBindings: Object.fromEntries(candidate.pathBindings) }, services),
+    ) ?? sentByClientOf(candidates, request);
   const project = projectSegmentOf(url.pathname);
   const record = project ? services.projects.find(project) : undefined;
   const enabled = candidates.filter(
