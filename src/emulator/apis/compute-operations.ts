@@ -188,10 +188,13 @@ export function findOperation(ctx: CallContext, projectId: string, region: strin
 
 /** `operations.wait`: returns when the operation is done, or after Compute's two-minute limit. */
 export async function waitForOperation(ctx: CallContext, record: ComputeOperationRecord): Promise<JsonObject> {
-  const scheduled = ctx.operations.peek(`${STORE_PREFIX}${record.key}`);
-  if (scheduled && !scheduled.done) {
-    const remaining = Math.min(Math.max(0, scheduled.dueTime - Date.now()), WAIT_LIMIT_MS);
-    await new Promise((resolve) => setTimeout(resolve, remaining));
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  for (;;) {
+    const scheduled = ctx.operations.peek(`${STORE_PREFIX}${record.key}`);
+    if (!scheduled || scheduled.done || Date.now() >= deadline) break;
+    // Timers may fire a little early: sleep at least 1 ms and look again until the due time has passed.
+    const pause = Math.min(Math.max(1, scheduled.dueTime - Date.now()), deadline - Date.now());
+    await new Promise((resolve) => setTimeout(resolve, pause));
     ctx.operations.settleDue();
   }
   return renderOperation(operationsOf(ctx).get(record.key) ?? record, ctx);
