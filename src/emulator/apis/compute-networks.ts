@@ -11,6 +11,7 @@ import {
   networkKey,
   networkUrl,
   regionUrl,
+  stripComputeUrl,
   subnetworkUrl,
   type NetworkDirectory,
   type NetworkRecord,
@@ -207,7 +208,7 @@ export interface ValidatedSubnetwork {
 function subnetworkNetwork(value: JsonValue | undefined, projectId: string, directory: NetworkDirectory): NetworkRecord {
   if (value === undefined || value === '') throw requiredField('resource.network');
   const text = textOf(value);
-  const path = text.replace(/^https:\/\/(www|compute)\.googleapis\.com\/compute\/(v1|beta)\//, '');
+  const path = stripComputeUrl(text);
   const match = /^(?:projects\/([^/]+)\/)?global\/networks\/([^/]+)$/.exec(path);
   if (!match) throw invalidField('resource.network', text, 'The URL is malformed.');
   const network = (match[1] ?? projectId) === projectId ? directory.network(projectId, match[2]) : undefined;

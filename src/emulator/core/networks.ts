@@ -101,12 +101,17 @@ export function computeTimestamp(ms: number): string {
   return `${local}${offset ? `${offset[1]}:${offset[2]}` : '+00:00'}`;
 }
 
-const URL_PREFIXES = [COMPUTE_URL_PREFIX, 'https://compute.googleapis.com/compute/v1/', 'https://www.googleapis.com/compute/beta/'];
 const NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * A Compute resource URL's scheme, host and version: Google's hosts (`www.googleapis.com`,
+ * `compute.googleapis.com`) and any other, since gcloud with an endpoint override builds URLs on
+ * the emulator's own address.
+ */
+const COMPUTE_URL = /^https?:\/\/[^/]+\/compute\/(?:v1|beta|alpha)\//;
 
-function stripUrl(reference: string): string {
-  const prefix = URL_PREFIXES.find((candidate) => reference.startsWith(candidate));
-  return prefix ? reference.slice(prefix.length) : reference;
+/** A Compute URL without its scheme, host and version (`projects/P/global/networks/N`); other text unchanged. */
+export function stripComputeUrl(reference: string): string {
+  return reference.replace(COMPUTE_URL, '');
 }
 
 /**
@@ -118,7 +123,7 @@ export function parseNetworkReference(
   defaultProject: string,
   options: { allowBareName?: boolean } = {},
 ): { projectId: string; name: string } | undefined {
-  const path = stripUrl(reference.trim());
+  const path = stripComputeUrl(reference.trim());
   let match = /^projects\/([^/]+)\/global\/networks\/([^/]+)$/.exec(path);
   if (match) return { projectId: match[1], name: match[2] };
   match = /^global\/networks\/([^/]+)$/.exec(path);
@@ -133,7 +138,7 @@ export function parseSubnetworkReference(
   defaultProject: string,
   defaultRegion: string,
 ): { projectId: string; region: string; name: string } | undefined {
-  const path = stripUrl(reference.trim());
+  const path = stripComputeUrl(reference.trim());
   let match = /^projects\/([^/]+)\/regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(path);
   if (match) return { projectId: match[1], region: match[2], name: match[3] };
   match = /^regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(path);
