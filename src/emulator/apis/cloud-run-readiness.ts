@@ -17,11 +17,17 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
 import type { EmulatorServices } from '../core/services.js';
 import { isUserManagedServiceAccountEmail } from '../core/service-accounts.js';
 import { parseSecretReference } from './cloud-run-validation.js';
+import { parseNetworkReference, parseSubnetworkReference } from '../core/networks.js';
 import { holdsPermission } from './iam-grants.js';
 import { findBucket, missingBucketPermission, storageAccessDenied } from './storage-access.js';
 
 /** google.cloud.run.v2.Condition.CommonReason values used for revision failures. */
-export type FailureReason = 'CONTAINER_MISSING' | 'CONTAINER_PERMISSION_DENIED' | 'SECRETS_ACCESS_CHECK_FAILED' | 'UNKNOWN';
+export type FailureReason =
+  | 'CONTAINER_MISSING'
+  | 'CONTAINER_PERMISSION_DENIED'
+  | 'SECRETS_ACCESS_CHECK_FAILED'
+  | 'VPC_NETWORK_NOT_FOUND'
+  | 'UNKNOWN';
 
 export interface ReadinessProblem {
   reason: FailureReason;
@@ -31,6 +37,8 @@ export interface ReadinessProblem {
 export interface ReadinessInput {
   projectId: string;
   projectNumber: string;
+  /** The service's region (Direct VPC egress needs a subnetwork there). */
+  location: string;
   /** The revision's containers, volumes and service account (defaults applied). */
   template: JsonObject;
 }
@@ -110,6 +118,43 @@ function shownVersionName(use: SecretUse, projectNumber: string): string {
   return `${secret}/versions/${use.version}`;
 }
 
+/** Where Cloud Run reports Direct VPC egress problems (its v1 field, an annotation). */
+const NETWORK_INTERFACES_PATH = 'spec.template.metadata.annotations[run.googleapis.com/network-interfaces]';
+
+/**
+ * Direct VPC egress: the network and subnetwork exist (and are ready), the subnetwork is in the
+ * service's region and belongs to the network. Without a subnetwork, the one named like the network
+ * is used (the NetworkInterface proto's rule).
+ */
+function vpcEgressProblems(services: EmulatorServices, input: ReadinessInput): ReadinessProblem[] {
+  const vpc = isJsonObject(input.template.vpcAccess) ? input.template.vpcAccess : undefined;
+  const networkInterface = list(vpc?.networkInterfaces)[0];
+  if (!networkInterface) return [];
+  const problem = (message: string): ReadinessProblem[] => [
+    { reason: 'VPC_NETWORK_NOT_FOUND', message: `${NETWORK_INTERFACES_PATH}: ${message}` },
+  ];
+  const networkRef = text(networkInterface.network);
+  const network = networkRef ? parseNetworkReference(networkRef, input.projectId, { allowBareName: true }) : undefined;
+  if (network && !services.networks.network(network.projectId, network.name)?.ready) {
+    return problem(`The resource 'projects/${network.projectId}/global/networks/${network.name}' was not found`);
+  }
+  const subnetRef = text(networkInterface.subnetwork) || network?.name || '';
+  const subnet = parseSubnetworkReference(subnetRef, network?.projectId ?? input.projectId, input.location);
+  if (!subnet) return [];
+  const subnetName = `projects/${subnet.projectId}/regions/${subnet.region}/subnetworks/${subnet.name}`;
+  const record = services.networks.subnetwork(subnet.projectId, subnet.region, subnet.name);
+  if (!record?.ready) return problem(`The resource '${subnetName}' was not found`);
+  if (subnet.region !== input.location) {
+    return problem(
+      `Subnetwork '${subnetName}' is in region ${subnet.region}, but the service is in ${input.location}: Direct VPC egress needs a subnetwork in the service's region.`,
+    );
+  }
+  if (network && (record.network !== network.name || subnet.projectId !== network.projectId)) {
+    return problem(`Subnetwork "${subnetName}" is not valid for Network "${network.name}".`);
+  }
+  return [];
+}
+
 /** Everything that keeps the revision from becoming Ready (empty: it becomes Ready). */
 export function readinessProblems(services: EmulatorServices, input: ReadinessInput, now = Date.now()): ReadinessProblem[] {
   const problems: ReadinessProblem[] = [];
@@ -118,6 +163,7 @@ export function readinessProblems(services: EmulatorServices, input: ReadinessIn
     const status = imageStatus(services, image);
     if (!status.pullable) problems.push({ reason: 'CONTAINER_MISSING', message: status.reason ?? `Image '${image}' not found.` });
   }
+  problems.push(...vpcEgressProblems(services, input));
   const serviceAccount = text(input.template.serviceAccount);
   const accountProblem = serviceAccountProblem(services, serviceAccount, now);
   if (accountProblem) problems.push(accountProblem);

@@ -6,6 +6,7 @@
 // kept by other projects) it is used; other texts are marked "unverified" in the README.
 import { ApiError, badRequest } from '../core/errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { parseNetworkReference, parseSubnetworkReference } from '../core/networks.js';
 
 export interface Violation {
   field: string;
@@ -306,6 +307,7 @@ function checkTemplate(template: JsonObject, context: ServiceContext, add: Add):
   if (concurrency < 0 || concurrency > 1000) add('template.max_instance_request_concurrency', 'Must be a number between 0 and 1000.');
 
   checkVpcAccess(objectAt(template.vpcAccess), add);
+  checkNetworkInterfaces(objectAt(template.vpcAccess), add);
 
   const environment = stringAt(template.executionEnvironment);
   const volumes = arrayAt(template.volumes);
@@ -346,6 +348,46 @@ function checkVpcAccess(vpc: JsonObject | undefined, add: Add): void {
       add(`template.vpc_access.network_interfaces[${index}]`, 'at least one of network or subnetwork should not be empty.');
     }
   });
+}
+
+/** Compute network tags: RFC 1035 labels of 1–63 characters. */
+const NETWORK_TAG = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Direct VPC egress: the forms a network and a subnetwork may be named in, and the network tags. */
+function checkNetworkInterfaces(vpc: JsonObject | undefined, add: Add): void {
+  arrayAt(vpc?.networkInterfaces).forEach((networkInterface, index) => {
+    const at = `template.vpc_access.network_interfaces[${index}]`;
+    const network = stringAt(networkInterface.network);
+    if (network && !parseNetworkReference(network, '-', { allowBareName: true })) {
+      add(`${at}.network`, `network: must be a network name or projects/{project}/global/networks/{network}, not "${network}".`);
+    }
+    const subnetwork = stringAt(networkInterface.subnetwork);
+    if (subnetwork && !parseSubnetworkReference(subnetwork, '-', '-')) {
+      add(
+        `${at}.subnetwork`,
+        `subnetwork: must be a subnetwork name or projects/{project}/regions/{region}/subnetworks/{subnetwork}, not "${subnetwork}".`,
+      );
+    }
+    const tags: JsonValue[] = Array.isArray(networkInterface.tags) ? networkInterface.tags : [];
+    tags.forEach((tag, tagIndex) => {
+      if (typeof tag !== 'string' || !NETWORK_TAG.test(tag)) {
+        add(
+          `${at}.tags[${tagIndex}]`,
+          `Invalid network tag ${JSON.stringify(tag)}: tags are 1-63 lowercase letters, digits or hyphens, starting with a letter.`,
+        );
+      }
+    });
+  });
+}
+
+/** An NFS volume names its server and the absolute path the server exports. */
+function checkNfsVolume(volume: JsonObject, at: string, add: Add): void {
+  const nfs = objectAt(volume.nfs);
+  if (!nfs) return;
+  if (!stringAt(nfs.server)) add(`${at}.nfs.server`, 'NFS server must be specified.');
+  const path = stringAt(nfs.path);
+  if (!path) add(`${at}.nfs.path`, 'NFS path must be specified.');
+  else if (!path.startsWith('/')) add(`${at}.nfs.path`, `Invalid NFS path "${path}": must be the absolute path the server exports.`);
 }
 
 function isChmodBitmask(value: JsonValue | undefined): boolean {
@@ -390,6 +432,7 @@ function checkVolume(volume: JsonObject, index: number, environment: string, nam
     add(`${at}.empty_dir.size_limit`, `size_limit: Could not parse Quantity "${sizeLimit}".`);
   const gcs = objectAt(volume.gcs);
   if (gcs) checkGcsVolume(gcs, at, add);
+  checkNfsVolume(volume, at, add);
   const kind = objectAt(volume.nfs) ? 'NFS' : gcs ? 'Cloud Storage' : undefined;
   if (kind && environment === 'EXECUTION_ENVIRONMENT_GEN1') {
     add(at, `${kind} volumes are only supported in the second generation execution environment (EXECUTION_ENVIRONMENT_GEN2).`);

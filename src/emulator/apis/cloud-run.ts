@@ -486,6 +486,7 @@ function settleRevision(revision: RevisionRecord, services: EmulatorServices, no
   const problems = readinessProblems(services, {
     projectId: revision.projectId,
     projectNumber: project?.projectNumber ?? '',
+    location: revision.location,
     template: revision.template,
   });
   revision.reconciling = false;

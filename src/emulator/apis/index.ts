@@ -4,8 +4,11 @@ import { artifactRegistryApi } from './artifact-registry.js';
 import { billingCatalogApi } from './billing-catalog.js';
 import { cloudBuildApi } from './cloud-build.js';
 import { cloudRunApi } from './cloud-run.js';
+import { computeApi } from './compute.js';
+import { filestoreApi } from './filestore.js';
 import { iamApi } from './iam.js';
 import { loggingApi } from './logging.js';
+import { redisApi } from './redis.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
 import { serviceUsageApi } from './service-usage.js';
@@ -22,4 +25,7 @@ export const ALL_APIS: ApiDefinition[] = [
   loggingApi,
   billingCatalogApi,
   storageApi,
+  computeApi,
+  redisApi,
+  filestoreApi,
 ];

@@ -133,6 +133,19 @@ export interface RawHttpRoute {
   renderError: (error: ApiError, request: RawHttpRequest) => RawHttpResponse;
 }
 
+/**
+ * A REST request on a path that another API serves too (at Google the two live on different
+ * hosts), as `claimsRestRequest` sees it: before decoding, with its path variables, query
+ * parameters and JSON body.
+ */
+export interface SharedRestRequest {
+  verb: string;
+  path: string;
+  pathBindings: Record<string, string>;
+  query: Record<string, string>;
+  body: JsonValue | undefined;
+}
+
 /** Runs when a long-running operation becomes due; its result becomes the operation's outcome. */
 export type OperationCompleter = (payload: JsonValue, services: EmulatorServices) => { response?: JsonObject; metadata?: JsonObject };
 
@@ -159,6 +172,18 @@ export interface ApiDefinition {
   operationCompleters?: Record<string, OperationCompleter>;
   /** REST error bodies carry the legacy `errors: [{message, domain, reason}]` array (IAM v1 does). */
   legacyRestErrors?: boolean;
+  /**
+   * Renders this API's REST error bodies itself (Compute Engine's `{error: {code, message, errors:
+   * [{domain, reason, message}]}}` has no `status` and its own reasons). Overrides `legacyRestErrors`.
+   */
+  restErrorBody?: (error: ApiError) => Record<string, unknown>;
+  /**
+   * For APIs whose REST paths equal another API's (Memorystore and Filestore: `/v1/{parent=projects/*
+   * /locations/*}/instances`): whether a request on such a path is this API's (the resource exists
+   * here, the body has this API's fields, …). Both APIs must declare it. Unclaimed requests go to
+   * the API enabled in the project, else to the first registered; `/hosts/SERVICE/…` picks exactly.
+   */
+  claimsRestRequest?: (request: SharedRestRequest, services: EmulatorServices) => boolean;
 }
 
 /** Identity function that gives an API file type checking and editor help. */

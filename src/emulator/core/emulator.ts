@@ -23,7 +23,7 @@ export async function startEmulatorWith(options: EmulatorOptions, apis: ApiDefin
   const log = new RequestLog(resolved.requestLogFile);
   const pipeline = new CallPipeline(services, new FaultInjector(resolved.faults, resolved.seed), log);
   const codec = new ProtoJsonCodec(registry.types);
-  const restHandler = createRestHandler(registry, pipeline, codec);
+  const restHandler = createRestHandler(registry, pipeline, codec, services);
   const listener = await listenOnePort(resolved.port, createGrpcServer(registry, pipeline, codec), (request, response) => {
     void restHandler(request, response);
   });

@@ -65,6 +65,11 @@ export function help(links: Array<{ description: string; url: string }>): ErrorD
   return { '@type': `${TYPE_PREFIX}google.rpc.Help`, links };
 }
 
+/** google.rpc.ResourceInfo, which Memorystore attaches to ALREADY_EXISTS. */
+export function resourceInfo(resourceName: string): ErrorDetail {
+  return { '@type': `${TYPE_PREFIX}google.rpc.ResourceInfo`, resourceName };
+}
+
 export function debugInfo(detail: string): ErrorDetail {
   return { '@type': `${TYPE_PREFIX}google.rpc.DebugInfo`, detail };
 }

@@ -23,3 +23,9 @@ export function camelCase(name: string): string {
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
+
+/** A scalar JSON value as text (numbers and booleans too); `fallback` for objects, arrays, null and absence. */
+export function textOf(value: JsonValue | undefined, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
+}

@@ -32,11 +32,28 @@ export function loadProtoFile(packageName: string, relativeFile = 'build/protos/
   let root = loadedRoots.get(key);
   if (!root) {
     const file = path.join(packageDirectory(packageName), relativeFile);
-    root = protobuf.Root.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+    root = protobuf.Root.fromJSON(JSON.parse(readFileSync(file, 'utf8')) as protobuf.INamespace);
     root.resolveAll();
     loadedRoots.set(key, root);
   }
   return root;
+}
+
+const packageVersions = new Map<string, string | undefined>();
+
+/** The installed version of a client package (`6.0.0`), which its REST transport sends as `gapic/6.0.0` in `x-goog-api-client`. */
+export function packageVersion(packageName: string): string | undefined {
+  if (!packageVersions.has(packageName)) {
+    let version: string | undefined;
+    try {
+      version = (JSON.parse(readFileSync(path.join(packageDirectory(packageName), 'package.json'), 'utf8')) as { version?: string })
+        .version;
+    } catch {
+      version = undefined;
+    }
+    packageVersions.set(packageName, version);
+  }
+  return packageVersions.get(packageName);
 }
 
 /** google.rpc.Status and the error detail messages (ErrorInfo, BadRequest, …), as google-gax decodes them. */

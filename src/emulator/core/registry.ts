@@ -43,6 +43,11 @@ export interface RawBinding {
   method: MethodBinding;
 }
 
+export interface RouteMatch {
+  binding: RestBinding;
+  pathBindings: Map<string, string>;
+}
+
 export interface GrpcServiceBinding {
   service: Service;
   methods: Array<{ name: string; binding: MethodBinding }>;
@@ -85,13 +90,25 @@ export class ApiRegistry {
   }
 
   /** The REST route for a request: among matching templates the most specific wins (so `…:access` beats `…/*`). */
-  route(verb: string, path: string): { binding: RestBinding; pathBindings: Map<string, string> } | undefined {
-    let best: { binding: RestBinding; pathBindings: Map<string, string> } | undefined;
+  route(verb: string, path: string): RouteMatch | undefined {
+    return this.routeCandidates(verb, path)[0];
+  }
+
+  /**
+   * Every REST route tied for the most specific match. Several only where APIs share a path at
+   * Google behind different hosts (Memorystore and Filestore both have `/v1/{parent=projects/*
+   * /locations/*}/instances`); `service` keeps only that API's routes (the `/hosts/HOST/` prefix).
+   */
+  routeCandidates(verb: string, path: string, service?: string): RouteMatch[] {
+    let best: RouteMatch[] = [];
     for (const binding of this.routes) {
-      if (binding.verb !== verb) continue;
+      if (binding.verb !== verb || (service !== undefined && binding.method.api.service !== service)) continue;
       const pathBindings = binding.template.match(path);
       if (!pathBindings) continue;
-      if (!best || binding.template.specificity > best.binding.template.specificity) best = { binding, pathBindings };
+      const specificity = binding.template.specificity;
+      const bestSpecificity = best[0]?.binding.template.specificity ?? -1;
+      if (specificity > bestSpecificity) best = [{ binding, pathBindings }];
+      else if (specificity === bestSpecificity) best.push({ binding, pathBindings });
     }
     return best;
   }
@@ -223,7 +240,9 @@ export class ApiRegistry {
     if (duplicate) {
       // Several APIs may poll operations on the same path (/v1/operations/…): one store serves them all.
       if (duplicate.method.rpcName === method.rpcName && method.rpcName.startsWith('google.longrunning.')) return;
-      throw new Error(`REST route ${rule.verb} ${rule.path} of ${method.rpcName} clashes with ${duplicate.method.rpcName}`);
+      // APIs that share a path at Google behind different hosts say which requests are theirs.
+      const shared = duplicate.method.api !== method.api && duplicate.method.api.claimsRestRequest && method.api.claimsRestRequest;
+      if (!shared) throw new Error(`REST route ${rule.verb} ${rule.path} of ${method.rpcName} clashes with ${duplicate.method.rpcName}`);
     }
     this.routes.push({ verb: rule.verb, template: compileTemplate(rule.path), ...(rule.body ? { bodyRule: rule.body } : {}), method });
   }

@@ -87,7 +87,9 @@ function queryValueFor(field: protobuf.Field, value: string, key: string): JsonV
     );
   }
   if (field.type === 'bool') {
-    if (value === 'true' || value === 'false') return value === 'true';
+    // gcloud (apitools) sends Python's spelling, `force=True`, and Google accepts it.
+    const lower = value.toLowerCase();
+    if (lower === 'true' || lower === 'false') return lower === 'true';
   }
   return value;
 }

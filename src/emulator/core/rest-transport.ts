@@ -7,7 +7,10 @@ import { ApiError, asApiError, restErrorBody } from './errors.js';
 import type { ProtoJsonCodec } from './json-codec.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { RawHttpRequest, RawHttpResponse } from './api.js';
-import type { ApiRegistry, RawBinding } from './registry.js';
+import { projectSegmentOf } from './projects.js';
+import { packageVersion } from './protos.js';
+import type { ApiRegistry, RawBinding, RouteMatch } from './registry.js';
+import type { EmulatorServices } from './services.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -98,25 +101,79 @@ async function serveRaw(
   }
 }
 
-export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec) {
+/**
+ * The candidate whose client library sent the request: a generated client's REST transport sends
+ * `gapic/VERSION` (its package's version) in `x-goog-api-client`; it decides when the versions of
+ * the APIs' packages differ (undefined otherwise).
+ */
+function sentByClientOf(candidates: RouteMatch[], request: IncomingMessage): RouteMatch | undefined {
+  const header = request.headers['x-goog-api-client'];
+  const gapic = /(?:^|\s)gapic\/(\S+)/.exec(Array.isArray(header) ? header.join(' ') : (header ?? ''))?.[1];
+  if (!gapic) return undefined;
+  const matching = candidates.filter((candidate) => {
+    const pkg = candidate.binding.method.api.protoPackage;
+    return pkg !== undefined && packageVersion(pkg) === gapic;
+  });
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
+/** The route of a request: a `/hosts/SERVICE/…` prefix names the API; among APIs sharing a path, the one that claims it. */
+async function chooseRoute(
+  registry: ApiRegistry,
+  services: EmulatorServices,
+  request: IncomingMessage,
+  url: URL,
+): Promise<{ match: RouteMatch; rawBody?: string } | undefined> {
+  const verb = request.method ?? 'GET';
+  let candidates = registry.routeCandidates(verb, url.pathname);
+  const hosted = /^\/hosts\/([^/]+)(\/.*)$/.exec(url.pathname);
+  if (candidates.length === 0 && hosted) candidates = registry.routeCandidates(verb, hosted[2], hosted[1]);
+  if (candidates.length <= 1) return candidates[0] && { match: candidates[0] };
+  const rawBody = (await readBody(request)).toString('utf8');
+  const shared = {
+    verb,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    body: parseJsonBody(rawBody),
+  };
+  const claimed =
+    candidates.find((candidate) =>
+      candidate.binding.method.api.claimsRestRequest?.({ ...shared, pathBindings: Object.fromEntries(candidate.pathBindings) }, services),
+    ) ?? sentByClientOf(candidates, request);
+  const project = projectSegmentOf(url.pathname);
+  const record = project ? services.projects.find(project) : undefined;
+  const enabled = candidates.filter(
+    (candidate) => record && services.projects.isServiceEnabled(record, candidate.binding.method.api.service),
+  );
+  return { match: claimed ?? (enabled.length === 1 ? enabled[0] : candidates[0]), rawBody };
+}
+
+export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec, services: EmulatorServices) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
-    const route = registry.route(request.method ?? 'GET', url.pathname);
-    const raw = route ? undefined : registry.rawRoute(request.method ?? 'GET', url.pathname);
+    let chosen: Awaited<ReturnType<typeof chooseRoute>>;
+    try {
+      chosen = await chooseRoute(registry, services, request, url);
+    } catch (error) {
+      const apiError = asApiError(error);
+      sendJson(response, apiError.httpStatus, restErrorBody(apiError));
+      return;
+    }
+    const raw = chosen ? undefined : registry.rawRoute(request.method ?? 'GET', url.pathname);
     if (raw) {
       await serveRaw(raw, pipeline, request, response, url);
       return;
     }
-    if (!route) {
+    if (!chosen) {
       const page = notFoundPage(url.pathname);
       response.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': Buffer.byteLength(page) });
       response.end(page);
       return;
     }
-    const { binding: restBinding, pathBindings } = route;
+    const { binding: restBinding, pathBindings } = chosen.match;
     const binding = restBinding.method;
     try {
-      const rawBody = (await readBody(request)).toString('utf8');
+      const rawBody = chosen.rawBody ?? (await readBody(request)).toString('utf8');
       const query = splitQuery(url.searchParams);
       const encoding = { numericEnums: query.numericEnums };
       const answer = await pipeline.run({
@@ -137,7 +194,13 @@ export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline,
       const apiError = asApiError(error);
       const headers: Record<string, string> =
         apiError.code === 'UNAUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};
-      sendJson(response, apiError.httpStatus, restErrorBody(apiError, binding.api.legacyRestErrors), headers);
+      const api = binding.api;
+      sendJson(
+        response,
+        apiError.httpStatus,
+        api.restErrorBody ? api.restErrorBody(apiError) : restErrorBody(apiError, api.legacyRestErrors),
+        headers,
+      );
     }
   };
 }

@@ -2,6 +2,7 @@
 import type { OperationCompleter } from './api.js';
 import { IamPolicyStore } from './iam-policy.js';
 import { LogEntryStore } from './log-entries.js';
+import { NetworkDirectory } from './networks.js';
 import { OperationStore } from './operations.js';
 import type { ResolvedOptions } from './options.js';
 import { ProjectDirectory } from './projects.js';
@@ -18,6 +19,8 @@ export interface EmulatorServices {
   readonly serviceAccounts: ServiceAccountDirectory;
   /** Cloud Logging entries written by the emulated services (read by apis/logging.ts). */
   readonly logs: LogEntryStore;
+  /** VPC networks, subnetworks and peered ranges (Compute owns them; Memorystore, Filestore and Cloud Run look them up). */
+  readonly networks: NetworkDirectory;
 }
 
 export function createServices(
@@ -26,14 +29,16 @@ export function createServices(
   completerOf: (api: string, action: string) => OperationCompleter | undefined,
 ): EmulatorServices {
   const serviceAccounts = new ServiceAccountDirectory(store);
+  const projects = new ProjectDirectory(store, () => Date.now());
   const services: EmulatorServices = {
     options,
     store,
-    projects: new ProjectDirectory(store, () => Date.now()),
+    projects,
     operations: new OperationStore(store, options.operationDelayMs, completerOf, () => services),
     iamPolicies: new IamPolicyStore(store, serviceAccounts, options),
     serviceAccounts,
     logs: new LogEntryStore(store),
+    networks: new NetworkDirectory(store, projects, () => Date.now()),
   };
   return services;
 }
