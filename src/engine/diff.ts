@@ -2,6 +2,7 @@
 // sets is compared (the server fills defaults for the rest); lists of named items (containers,
 // env, volumes…) are compared by name in full, so an item added out of band shows as removed.
 import { parseQuantity } from '../config/quantity.js';
+import { shortName } from '../gcp/resource-names.js';
 import type { FieldChange } from './events.js';
 
 type Normaliser = (value: unknown) => unknown;
@@ -11,7 +12,7 @@ type Normaliser = (value: unknown) => unknown;
 const NORMALISERS: [RegExp, Normaliser][] = [
   [/\.limits\.cpu$/, (v) => cpuMillis(v)],
   [/(\.limits\.memory|\.sizeLimit)$/, (v) => (typeof v === 'string' ? (parseQuantity(v) ?? v) : v)],
-  [/\.(secretKeyRef\.secret|secret\.secret)$/, (v) => (typeof v === 'string' ? v.split('/').pop() : v)],
+  [/\.(secretKeyRef\.secret|secret\.secret)$/, (v) => (typeof v === 'string' ? shortName(v) : v)],
 ];
 
 function cpuMillis(v: unknown): unknown {

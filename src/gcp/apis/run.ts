@@ -2,18 +2,13 @@
 import { orMissing, type Gcp } from '../call.js';
 import { waitForOperation } from '../operations.js';
 import { fromObjectForm, serviceToObjectForm } from './proto-json.js';
+import { shortName } from '../resource-names.js';
 import type { RunRevision, RunService } from './run-types.js';
 
 export type { RunRevision, RunService } from './run-types.js';
+export { shortName };
 
 const API = 'run.googleapis.com';
-
-/** The last path segment of a resource name: projects/P/locations/R/services/S → S. */
-export function shortName(name: string): string;
-export function shortName(name: string | undefined): string | undefined;
-export function shortName(name: string | undefined): string | undefined {
-  return name === undefined ? undefined : name.slice(name.lastIndexOf('/') + 1);
-}
 
 export async function getService(gcp: Gcp, name: string): Promise<RunService | undefined> {
   const client = await gcp.factory.client('services');

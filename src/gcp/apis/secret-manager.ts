@@ -4,6 +4,7 @@ import CRC32C from 'crc-32/crc32c.js';
 import { registerSecret } from '../../util/redact.js';
 import { IAM_SET } from '../retry.js';
 import { orMissing, type Gcp } from '../call.js';
+import { shortName } from '../resource-names.js';
 import type { IamPolicy } from './iam-policy.js';
 
 const API = 'secretmanager.googleapis.com';
@@ -66,7 +67,7 @@ export async function listVersions(gcp: Gcp, secretName: string): Promise<Versio
   return (found?.[0] ?? [])
     .map((v) => ({
       name: String(v.name),
-      version: String(v.name).split('/').pop()!,
+      version: shortName(String(v.name)),
       state: String(v.state ?? ''),
       createTime: v.createTime?.seconds ? new Date(Number(v.createTime.seconds) * 1000).toISOString() : undefined,
     }))
@@ -79,7 +80,7 @@ export async function addVersion(gcp: Gcp, secretName: string, data: Buffer): Pr
   const [version] = await gcp.caller.run({ api: API, method: 'AddSecretVersion', resource: secretName, mutating: true }, (o) =>
     client.addSecretVersion({ parent: secretName, payload: { data, dataCrc32c: crc32c(data) } }, o),
   );
-  return String(version.name).split('/').pop()!;
+  return shortName(String(version.name));
 }
 
 export async function accessVersion(gcp: Gcp, versionName: string): Promise<Buffer> {
