@@ -1,7 +1,7 @@
 // Artifact Registry v1 (google.devtools.artifactregistry.v1.ArtifactRegistry): docker
 // repositories (standard, remote, virtual), the docker images they hold, their IAM policies, and
 // the registry (docker-registry.ts) that serves their manifests. Shapes follow
-// reference/gcp-recordings/artifactregistry-*.http.log: create and delete are long-running
+// test/emulator/recordings/artifactregistry-*.http.log: create and delete are long-running
 // operations whose effect lands when the operation is done; the operation's Repository has no
 // createTime/updateTime/registryUri, an update's answer no registryUri, Get and List have them all.
 //
@@ -24,7 +24,7 @@ import { defineApi, method, type CallContext } from '../core/api.js';
 import { serviceDisabledError } from '../core/call-pipeline.js';
 import { ApiError, badRequest, ENTITY_NOT_FOUND } from '../core/errors.js';
 import { typeUrlOf } from '../core/json-codec.js';
-import { camelCase, cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { camelCase, cloneJson, isJsonObject, jsonText, type JsonObject, type JsonValue } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -344,7 +344,7 @@ function checkRemoteConfig(config: JsonObject): void {
     if (typeof version !== 'string' || !SECRET_VERSION.test(version)) {
       throw invalidArgument(
         'repository.remote_repository_config.upstream_credentials.username_password_credentials.password_secret_version',
-        `Invalid secret version "${String(version ?? '')}": expected projects/{project}/secrets/{secret}/versions/{version}.`,
+        `Invalid secret version "${jsonText(version)}": expected projects/{project}/secrets/{secret}/versions/{version}.`,
       );
     }
   }
@@ -362,7 +362,7 @@ function checkVirtualConfig(config: JsonObject, project: ProjectRecord, location
     if (!upstream || upstream.projectId !== project.projectId || upstream.location !== location) {
       throw invalidArgument(
         `${field}.repository`,
-        `Upstream repository "${String(policy.repository ?? '')}" does not exist in projects/${project.projectId}/locations/${location}.`,
+        `Upstream repository "${jsonText(policy.repository)}" does not exist in projects/${project.projectId}/locations/${location}.`,
       );
     }
     if (upstream.mode === 'VIRTUAL_REPOSITORY')
@@ -700,8 +700,8 @@ function imageSize(services: EmulatorServices, mediaType: string, body: string |
   if (INDEX_TYPES.has(mediaType)) {
     const children = Array.isArray(parsed.manifests) ? (parsed.manifests as JsonObject[]) : [];
     return children.reduce((total, child) => {
-      const stored = manifests(services).get(String(child.digest));
-      return total + (stored ? imageSize(services, stored.mediaType, stored.body, String(child.digest)) : Number(child.size ?? 0));
+      const stored = manifests(services).get(jsonText(child.digest));
+      return total + (stored ? imageSize(services, stored.mediaType, stored.body, jsonText(child.digest)) : Number(child.size ?? 0));
     }, 0);
   }
   const blobs = [parsed.config, ...(Array.isArray(parsed.layers) ? parsed.layers : [])] as JsonObject[];
@@ -715,8 +715,8 @@ function platformEntries(mediaType: string, body: string | undefined): ImageMani
   return children.map((child) => {
     const platform = (isJsonObject(child.platform) ? child.platform : {}) as { architecture?: string; os?: string; variant?: string };
     return {
-      digest: String(child.digest),
-      mediaType: String(child.mediaType),
+      digest: jsonText(child.digest),
+      mediaType: jsonText(child.mediaType),
       architecture: platform.architecture ?? '',
       os: platform.os ?? '',
       ...(platform.variant ? { variant: platform.variant } : {}),
@@ -802,7 +802,7 @@ function upstreamOf(repo: RepositoryRecord, services: EmulatorServices): { repos
   const custom = (docker.customRepository ?? {}) as JsonObject;
   if (docker.publicRepository === 'DOCKER_HUB') return { base: 'https://docker.io' };
   if (typeof custom.uri === 'string') return { base: custom.uri.replace(/\/+$/, '') };
-  const uri = String(((config.commonRepository ?? {}) as JsonObject).uri ?? '').replace(/\/+$/, '');
+  const uri = jsonText(((config.commonRepository ?? {}) as JsonObject).uri).replace(/\/+$/, '');
   const byName = REPOSITORY_NAME.exec(uri);
   const byUri = AR_URI.exec(uri);
   const parts = byName
@@ -850,7 +850,7 @@ function resolveInRepository(
     // Artifact Registry pulls from the upstream with the greatest priority value first.
     const ordered = [...policies].sort((a, b) => Number(b.priority ?? 0) - Number(a.priority ?? 0));
     for (const policy of ordered) {
-      const upstream = findRepository(String(policy.repository ?? ''), services);
+      const upstream = findRepository(jsonText(policy.repository), services);
       const found = upstream && resolveInRepository(services, upstream, image, reference, { ...options, depth: depth + 1 });
       if (found) return found;
     }
@@ -1177,9 +1177,9 @@ export const artifactRegistryApi = defineApi({
 
     [`${SERVICE}/UpdateRepository`]: method<{ repository?: JsonObject; updateMask?: string }>({
       permission: 'artifactregistry.repositories.update',
-      resource: (request) => String(request.repository?.name ?? ''),
+      resource: (request) => jsonText(request.repository?.name),
       handle(request, ctx) {
-        const repo = requireRepository(String(request.repository?.name ?? ''), ctx);
+        const repo = requireRepository(jsonText(request.repository?.name), ctx);
         const updated = updatedRepository(repo, request.repository ?? {}, request.updateMask, ctx, ctx.now);
         repositories(ctx).set(repo.name, updated);
         return repositoryJson(updated, ctx, 'update');

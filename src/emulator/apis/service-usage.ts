@@ -1,5 +1,5 @@
 // Service Usage v1 (google.api.serviceusage.v1.ServiceUsage): which APIs a project has enabled.
-// Shapes follow reference/gcp-recordings/serviceusage-*.http.log: names use the project number,
+// Shapes follow test/emulator/recordings/serviceusage-*.http.log: names use the project number,
 // `parent` appears once a project has ever enabled the service, and enable/disable are
 // long-running operations whose effect lands when the operation is done.
 import { randomUUID } from 'node:crypto';

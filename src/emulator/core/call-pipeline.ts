@@ -6,7 +6,7 @@ import { ApiError, asApiError, errorInfo, help, localizedMessage, type CodeName 
 import type { FaultInjector } from './faults.js';
 import type { JsonObject, JsonValue } from './json.js';
 import { projectSegmentOf } from './projects.js';
-import type { MethodBinding } from './registry.js';
+import type { MethodBinding } from './method-table.js';
 import type { RequestLog } from './request-log.js';
 import type { EmulatorServices } from './services.js';
 

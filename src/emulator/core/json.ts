@@ -23,3 +23,10 @@ export function camelCase(name: string): string {
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
+
+/** A scalar as text (strings as they are, numbers and booleans printed); objects, arrays and null → ''. */
+export function jsonText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return '';
+}

@@ -32,7 +32,7 @@ export function loadProtoFile(packageName: string, relativeFile = 'build/protos/
   let root = loadedRoots.get(key);
   if (!root) {
     const file = path.join(packageDirectory(packageName), relativeFile);
-    root = protobuf.Root.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+    root = protobuf.Root.fromJSON(JSON.parse(readFileSync(file, 'utf8')) as protobuf.INamespace);
     root.resolveAll();
     loadedRoots.set(key, root);
   }

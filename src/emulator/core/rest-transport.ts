@@ -7,7 +7,7 @@ import { ApiError, asApiError, restErrorBody } from './errors.js';
 import type { ProtoJsonCodec } from './json-codec.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { RawHttpRequest, RawHttpResponse } from './api.js';
-import type { ApiRegistry, RawBinding } from './registry.js';
+import type { MethodTable, RawBinding } from './method-table.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -97,7 +97,7 @@ async function serveRaw(
   }
 }
 
-export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec) {
+export function createRestHandler(registry: MethodTable, pipeline: CallPipeline, codec: ProtoJsonCodec) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const route = registry.route(request.method ?? 'GET', url.pathname);

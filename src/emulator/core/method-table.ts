@@ -65,7 +65,7 @@ const OPERATIONS_API: ApiDefinition = {
   shortName: 'operations',
 };
 
-export class ApiRegistry {
+export class MethodTable {
   readonly types = new TypeRegistry();
   readonly grpcServices: GrpcServiceBinding[] = [];
   readonly routes: RestBinding[] = [];
