@@ -7,6 +7,8 @@ import { ProjectsClient } from '@google-cloud/resource-manager';
 import { ServiceUsageClient } from '@google-cloud/service-usage';
 import { OAuth2Client } from 'google-auth-library';
 import { createBackoffSettings } from 'google-gax';
+import type protobuf from 'protobufjs';
+import { loadOperationsProtos } from '../../src/emulator/core/protos.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 
 export type Transport = 'grpc' | 'rest';
@@ -169,4 +171,44 @@ export function messageOf(error: unknown): string {
   if (body) return String(body.message);
   const details = (error as { details?: unknown }).details;
   return typeof details === 'string' ? details : String((error as Error).message);
+}
+
+/**
+ * google.longrunning.Operations/WaitOperation, which the generated clients do not expose: over
+ * gRPC with a generic grpc-js client (types from google-gax's operations.json), over REST by
+ * POSTing `restPath` (the API's `…/operations/*:wait` route).
+ */
+export async function waitOperation(
+  emulator: EmulatorAddress,
+  transport: Transport,
+  request: { name: string; timeout?: string },
+  restPath: string,
+): Promise<Record<string, unknown>> {
+  if (transport === 'rest') {
+    const answer = await restCall(emulator, 'POST', restPath, request.timeout ? { timeout: request.timeout } : {});
+    if (answer.status !== 200) throw new Error(`WaitOperation answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body as Record<string, unknown>;
+  }
+  const root = loadOperationsProtos();
+  const requestType = root.lookupType('google.longrunning.WaitOperationRequest');
+  const operationType = root.lookupType('google.longrunning.Operation');
+  const seconds = request.timeout ? Number.parseFloat(request.timeout) : undefined;
+  const message = requestType.fromObject({
+    name: request.name,
+    ...(seconds !== undefined ? { timeout: { seconds: Math.floor(seconds) } } : {}),
+  });
+  const client = new grpc.Client(`127.0.0.1:${emulator.port}`, grpc.credentials.createInsecure());
+  try {
+    return await new Promise((resolve, reject) => {
+      client.makeUnaryRequest(
+        '/google.longrunning.Operations/WaitOperation',
+        (value: protobuf.Message) => Buffer.from(requestType.encode(value).finish()),
+        (bytes: Buffer) => operationType.toObject(operationType.decode(bytes), { defaults: false }),
+        message,
+        (error, value) => (error ? reject(error) : resolve(value as Record<string, unknown>)),
+      );
+    });
+  } finally {
+    client.close();
+  }
 }

@@ -115,8 +115,14 @@ export interface RawHttpRoute {
   renderError: (error: ApiError, request: RawHttpRequest) => RawHttpResponse;
 }
 
-/** Runs when a long-running operation becomes due; its result becomes the operation's outcome. */
-export type OperationCompleter = (payload: JsonValue, services: EmulatorServices) => { response?: JsonObject; metadata?: JsonObject };
+/**
+ * Runs when a long-running operation becomes due; its result becomes the operation's outcome:
+ * `response`, or `error` (as does a thrown ApiError), and in both cases new `metadata` if given.
+ */
+export type OperationCompleter = (
+  payload: JsonValue,
+  services: EmulatorServices,
+) => { response?: JsonObject; metadata?: JsonObject; error?: ApiError };
 
 export interface ApiDefinition {
   /** The service name, as Service Usage knows it: `serviceusage.googleapis.com`. */
@@ -137,6 +143,10 @@ export interface ApiDefinition {
   rawRoutes?: RawHttpRoute[];
   /** REST templates of this API's `google.longrunning.Operations.GetOperation`, e.g. `/v1/{name=operations/*}`. */
   operationPaths?: string[];
+  // REST templates of its `Operations.WaitOperation` (POST, body `*`), e.g. `/v2/{name=projects/*/locations/*/operations/*}:wait`.
+  operationWaitPaths?: string[];
+  // REST templates of its `Operations.ListOperations`, e.g. `/v2/{name=projects/*/locations/*}/operations`.
+  operationListPaths?: string[];
   /** Named completions for this API's long-running operations (persisted by name with the operation). */
   operationCompleters?: Record<string, OperationCompleter>;
   /** REST error bodies carry the legacy `errors: [{message, domain, reason}]` array (IAM v1 does). */

@@ -11,6 +11,7 @@ import {
   type OperationCompleter,
   type RawHttpRoute,
 } from './api.js';
+import { jsonText } from './json.js';
 import { compileTemplate, type CompiledTemplate } from './path-template.js';
 import { httpRulesOf, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
 
@@ -51,12 +52,44 @@ export interface GrpcServiceBinding {
 /** google.longrunning.Operations/GetOperation, served for every API; the operation's own API is logged. */
 function getOperationBehaviour(fallbackApi: string): MethodBehaviour {
   return {
-    resource: (request) => String(request.name ?? ''),
+    resource: (request) => jsonText(request.name),
     project: () => undefined,
-    logApi: (request, services) => services.operations.peek(String(request.name ?? ''))?.api ?? fallbackApi,
+    logApi: (request, services) => services.operations.peek(jsonText(request.name))?.api ?? fallbackApi,
     mutating: false,
-    handle: (request, ctx) => ctx.operations.toJson(ctx.operations.get(String(request.name ?? ''))),
+    handle: (request, ctx) => ctx.operations.toJson(ctx.operations.get(jsonText(request.name))),
   };
+}
+
+/** WaitOperation: the operation once done, or as it is when `timeout` (at most `MAX_WAIT_MS`) runs out. */
+function waitOperationBehaviour(fallbackApi: string): MethodBehaviour {
+  return {
+    ...getOperationBehaviour(fallbackApi),
+    handle: (request, ctx) => ctx.operations.wait(jsonText(request.name), durationMs(request.timeout)),
+  };
+}
+
+/** ListOperations under `name` (`projects/P/locations/L`, or `operations`); over REST only the API's own (`api`). */
+function listOperationsBehaviour(api: string | undefined): MethodBehaviour {
+  return {
+    resource: (request) => jsonText(request.name),
+    project: () => undefined,
+    ...(api ? { logApi: () => api } : {}),
+    mutating: false,
+    handle: (request, ctx) =>
+      ctx.operations.list({
+        under: jsonText(request.name),
+        ...(api ? { api } : {}),
+        filter: jsonText(request.filter),
+        pageSize: Number(request.pageSize ?? 0),
+        pageToken: jsonText(request.pageToken),
+      }),
+  };
+}
+
+/** A proto3 JSON Duration (`"1.5s"`) in milliseconds; undefined when absent. */
+function durationMs(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? /^(-?\d+(?:\.\d+)?)s$/.exec(value) : null;
+  return match ? Number(match[1]) * 1000 : undefined;
 }
 
 const OPERATIONS_API: ApiDefinition = {
@@ -192,27 +225,34 @@ export class MethodTable {
   }
 
   private registerOperations(service: Service): void {
-    const getOperation = service.methods.GetOperation;
-    const grpcBinding: MethodBinding = {
-      api: OPERATIONS_API,
-      rpcName: 'google.longrunning.Operations/GetOperation',
-      shortName: 'operations.GetOperation',
-      requestType: getOperation.resolvedRequestType!,
-      responseType: getOperation.resolvedResponseType!,
-      behaviour: getOperationBehaviour('unknown'),
+    const bindingOf = (name: string, behaviour: MethodBehaviour, api: ApiDefinition = OPERATIONS_API): MethodBinding => ({
+      api,
+      rpcName: `google.longrunning.Operations/${name}`,
+      shortName: `${shortNameOf(api)}.${name}`,
+      requestType: service.methods[name].resolvedRequestType!,
+      responseType: service.methods[name].resolvedResponseType!,
+      behaviour,
       mutating: false,
-    };
-    // Other Operations methods (List, Delete, Cancel, Wait) are not emulated: gRPC answers UNIMPLEMENTED for them.
-    this.grpcServices.push({ service, methods: [{ name: 'GetOperation', binding: grpcBinding }] });
+    });
+    // Over gRPC every API shares one Operations service (the port cannot tell APIs apart): a list
+    // covers every API's operations under the name. Delete and Cancel are not emulated (UNIMPLEMENTED).
+    this.grpcServices.push({
+      service,
+      methods: [
+        { name: 'GetOperation', binding: bindingOf('GetOperation', getOperationBehaviour('unknown')) },
+        { name: 'WaitOperation', binding: bindingOf('WaitOperation', waitOperationBehaviour('unknown')) },
+        { name: 'ListOperations', binding: bindingOf('ListOperations', listOperationsBehaviour(undefined)) },
+      ],
+    });
     for (const api of this.apis) {
       for (const path of api.operationPaths ?? []) {
-        const binding: MethodBinding = {
-          ...grpcBinding,
-          api,
-          shortName: `${shortNameOf(api)}.GetOperation`,
-          behaviour: getOperationBehaviour(api.service),
-        };
-        this.addRoute({ verb: 'GET', path }, binding);
+        this.addRoute({ verb: 'GET', path }, bindingOf('GetOperation', getOperationBehaviour(api.service), api));
+      }
+      for (const path of api.operationWaitPaths ?? []) {
+        this.addRoute({ verb: 'POST', path, body: '*' }, bindingOf('WaitOperation', waitOperationBehaviour(api.service), api));
+      }
+      for (const path of api.operationListPaths ?? []) {
+        this.addRoute({ verb: 'GET', path }, bindingOf('ListOperations', listOperationsBehaviour(api.service), api));
       }
     }
   }
