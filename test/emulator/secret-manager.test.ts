@@ -173,7 +173,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(grpcCodeOf(bad)).toBe(INVALID_ARGUMENT);
   });
 
-  test('UpdateSecret needs a valid update_mask; the etag changes; a stale etag → ABORTED', async () => {
+  test('UpdateSecret needs a valid update_mask; the etag changes; a stale etag → FAILED_PRECONDITION', async () => {
     const [before] = await client.getSecret({ name: secretName('web-token') });
     const noMask = await failureOf(() => client.updateSecret({ secret: { name: secretName('web-token'), labels: { a: 'b' } } }));
     expect(grpcCodeOf(noMask)).toBe(INVALID_ARGUMENT);
@@ -197,7 +197,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const stale = await failureOf(() =>
       client.updateSecret({ secret: { name: secretName('web-token'), etag: before.etag, labels: {} }, updateMask: { paths: ['labels'] } }),
     );
-    expect(grpcCodeOf(stale)).toBe(ABORTED);
+    expect(grpcCodeOf(stale)).toBe(FAILED_PRECONDITION);
     // A path in the mask whose field is absent clears the field.
     const [cleared] = await client.updateSecret({
       secret: { name: secretName('web-token'), etag: updated.etag },
@@ -260,7 +260,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(enabled.state).toBe('ENABLED');
     expect(enabled.etag).not.toBe(disabled.etag);
     const stale = await failureOf(() => client.disableSecretVersion({ name: `${name}/versions/3`, etag: disabled.etag }));
-    expect(grpcCodeOf(stale)).toBe(ABORTED);
+    expect(grpcCodeOf(stale)).toBe(FAILED_PRECONDITION);
 
     const [destroyed] = await client.destroySecretVersion({ name: `${name}/versions/2` });
     expect(destroyed.state).toBe('DESTROYED');
@@ -393,7 +393,11 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const name = secretName('db-password');
     const [secret] = await client.getSecret({ name });
     const stale = await failureOf(() => client.deleteSecret({ name, etag: '"1"' }));
-    expect(grpcCodeOf(stale)).toBe(ABORTED);
+    expect(grpcCodeOf(stale)).toBe(FAILED_PRECONDITION);
+    // Over REST that is HTTP 400 with Google's status name (IAM policy conflicts stay ABORTED / 409).
+    const rest = await restCall(emulator, 'DELETE', `/v1/${name}?etag=${encodeURIComponent('"1"')}`);
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.status).toBe('FAILED_PRECONDITION');
     await client.deleteSecret({ name, etag: secret.etag! });
     expect(grpcCodeOf(await failureOf(() => client.getSecret({ name })))).toBe(NOT_FOUND);
     expect(grpcCodeOf(await failureOf(() => client.deleteSecret({ name })))).toBe(NOT_FOUND);

@@ -225,11 +225,15 @@ function requireVersion(ctx: CallContext, name: string): { secret: SecretRecord;
   return { secret, version };
 }
 
-/** Optional etags on delete/update/enable/disable/destroy: a stale one fails the call (AIP-154: ABORTED, HTTP 409). */
+/**
+ * Optional etags on delete/update/enable/disable/destroy: a stale one fails the call with
+ * FAILED_PRECONDITION (HTTP 400), as Secret Manager documents it ("Use etags for optimistic
+ * concurrency control") — not AIP-154's later ABORTED. The message is ours (not recorded).
+ */
 function checkEtag(given: unknown, current: string, name: string): void {
   if (typeof given !== 'string' || given === '') return;
   if (given !== current) {
-    throw new ApiError('ABORTED', `The etag provided in the request does not match the current etag of [${name}].`);
+    throw new ApiError('FAILED_PRECONDITION', `The etag provided in the request does not match the current etag of [${name}].`);
   }
 }
 
