@@ -29,6 +29,18 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
     expect(emulator.requestLog().every((entry) => entry.transport === 'rest' && entry.status === 'OK')).toBe(true);
   });
 
+  test('gcloud services disable refuses a recently enabled service without --force, as gcloud documents', async () => {
+    const refused = await gcloud.run(['services', 'disable', 'iam.googleapis.com', '--project', projectId]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/Provide the --force flag if you wish to force disable services\./);
+    expect(refused.stderr).toMatch(/enabled in the past 3 days/);
+    expect(emulator.isServiceEnabled(projectId, 'iam.googleapis.com')).toBe(true);
+    const forced = await gcloud.run(['services', 'disable', 'run.googleapis.com', '--force', '--project', projectId]);
+    expect(forced.stderr).not.toMatch(/ERROR/);
+    expect(forced.code).toBe(0);
+    expect(emulator.isServiceEnabled(projectId, 'run.googleapis.com')).toBe(false);
+  });
+
   test('gcloud projects describe', async () => {
     const result = await gcloud.run(['projects', 'describe', projectId, '--format=json']);
     expect(result.code).toBe(0);

@@ -113,5 +113,6 @@ export class CallPipeline {
     if (!this.services.projects.isServiceEnabled(project, service)) {
       throw serviceDisabledError(service, title, project.projectNumber);
     }
+    this.services.projects.noteUse(project, service);
   }
 }

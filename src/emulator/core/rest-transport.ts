@@ -8,6 +8,7 @@ import type { ProtoJsonCodec } from './json-codec.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { RawHttpRequest, RawHttpResponse } from './api.js';
 import type { MethodTable, RawBinding } from './method-table.js';
+import { parseFieldSelector, selectFields } from './partial-response.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -118,6 +119,9 @@ export function createRestHandler(registry: MethodTable, pipeline: CallPipeline,
       const rawBody = await readBody(request);
       const query = splitQuery(url.searchParams);
       const encoding = { numericEnums: query.numericEnums };
+      // Checked before the call, as Google's front end rejects a malformed selector up front.
+      const fields = url.searchParams.get('fields') ?? url.searchParams.get('$fields');
+      const selector = fields ? parseFieldSelector(fields) : undefined;
       const answer = await pipeline.run({
         transport: 'rest',
         binding,
@@ -131,7 +135,7 @@ export function createRestHandler(registry: MethodTable, pipeline: CallPipeline,
         },
         render: (result: JsonValue) => (binding.responseType ? codec.normalize(binding.responseType, result, encoding) : result),
       });
-      sendJson(response, 200, answer);
+      sendJson(response, 200, selector ? selectFields(answer, selector) : answer);
     } catch (error) {
       const apiError = asApiError(error);
       const headers: Record<string, string> =
