@@ -20,7 +20,7 @@
 // repository would (release-like tags, synthesized and stable).
 import { createHash, randomUUID } from 'node:crypto';
 import { CLOUD_RUN_REGIONS } from '../../config/regions.js';
-import { defineApi, method, type CallContext } from '../core/api.js';
+import { defineApi, method, restRoute, type CallContext } from '../core/api.js';
 import { serviceDisabledError } from '../core/call-pipeline.js';
 import { ApiError, badRequest, ENTITY_NOT_FOUND } from '../core/errors.js';
 import { typeUrlOf } from '../core/json-codec.js';
@@ -1123,15 +1123,76 @@ function iamResource(request: { resource: string }): string {
   return request.resource;
 }
 
+// -------------------------------------------------------------------------------------------
+// Locations (the google.cloud.location.Locations mixin): where repositories may live. `gcloud
+// artifacts repositories list` without --location lists them (on v1beta2) and then each one's
+// repositories.
+
+const LOCATIONS_SERVICE = 'google.cloud.location.Locations';
+const PROJECT_NAME = /^projects\/([^/]+)$/;
+const LOCATION_NAME = /^projects\/([^/]+)\/locations\/([^/]+)$/;
+
+function locationJson(projectReference: string, locationId: string): JsonObject {
+  return { name: `projects/${projectReference}/locations/${locationId}`, locationId };
+}
+
+function listLocations(request: { name: string; filter?: string; pageSize?: number; pageToken?: string }, ctx: CallContext): JsonObject {
+  const match = PROJECT_NAME.exec(request.name);
+  if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid resource name "${request.name}": expected projects/{project}.`);
+  ctx.projects.require(match[1], API);
+  // Wording ours: the emulator lists every location and filters none.
+  if ((request.filter ?? '').trim() !== '') throw new ApiError('INVALID_ARGUMENT', 'Location filters are not emulated.');
+  const page = paginate([...LOCATIONS].sort(), request.pageSize, request.pageToken, { defaultSize: 100, maxSize: 1000 });
+  return {
+    locations: page.items.map((locationId) => locationJson(match[1], locationId)),
+    ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+  };
+}
+
+function getLocation(request: { name: string }, ctx: CallContext): JsonObject {
+  const match = LOCATION_NAME.exec(request.name);
+  if (!match)
+    throw new ApiError('INVALID_ARGUMENT', `Invalid resource name "${request.name}": expected projects/{project}/locations/{location}.`);
+  ctx.projects.require(match[1], API);
+  if (!LOCATIONS.has(match[2])) throw new ApiError('NOT_FOUND', ENTITY_NOT_FOUND);
+  return locationJson(match[1], match[2]);
+}
+
+const listLocationsBehaviour = {
+  permission: 'artifactregistry.locations.list',
+  resource: (request: { name: string }) => request.name,
+  handle: listLocations,
+};
+
 export const artifactRegistryApi = defineApi({
   service: API,
   title: TITLE,
   protoPackage: '@google-cloud/artifact-registry',
-  grpcServices: [SERVICE],
+  mixinProtos: [{ package: 'google-gax', file: 'build/protos/locations.json' }],
+  grpcServices: [SERVICE, LOCATIONS_SERVICE],
   operationPaths: ['/v1/{name=projects/*/locations/*/operations/*}'],
   rawRoutes: dockerRegistryRoutes(registrySource),
+  // gcloud lists locations on v1beta2 (the same messages).
+  restRoutes: [
+    restRoute<{ name: string }>({
+      verb: 'GET',
+      path: '/v1beta2/{name=projects/*}/locations',
+      rpcName: `${LOCATIONS_SERVICE}/ListLocations`,
+      requestType: 'google.cloud.location.ListLocationsRequest',
+      responseType: 'google.cloud.location.ListLocationsResponse',
+      ...listLocationsBehaviour,
+    }),
+  ],
 
   methods: {
+    [`${LOCATIONS_SERVICE}/ListLocations`]: method<{ name: string; filter?: string; pageSize?: number; pageToken?: string }>(
+      listLocationsBehaviour,
+    ),
+    [`${LOCATIONS_SERVICE}/GetLocation`]: method<{ name: string }>({
+      permission: 'artifactregistry.locations.get',
+      resource: (request) => request.name,
+      handle: getLocation,
+    }),
     [`${SERVICE}/CreateRepository`]: method<{ parent: string; repositoryId?: string; repository?: JsonObject }>({
       permission: 'artifactregistry.repositories.create',
       resource: (request) => `${request.parent}/repositories/${request.repositoryId ?? ''}`,

@@ -133,6 +133,11 @@ export interface ApiDefinition {
   shortName?: string;
   /** npm package whose `build/protos/protos.json` holds this API's types: `grpcServices`, and `restRoutes` request/response types. */
   protoPackage?: string;
+  /**
+   * More descriptor files whose services and types this API serves: Google's mixins, e.g.
+   * `google.cloud.location.Locations` from `{package: 'google-gax', file: 'build/protos/locations.json'}`.
+   */
+  mixinProtos?: Array<{ package: string; file: string }>;
   /** Fully-qualified proto services to serve over gRPC and (via google.api.http) REST. */
   grpcServices?: string[];
   /** Behaviour per RPC, keyed by full RPC name (`pkg.Service/Method`). Methods without one answer UNIMPLEMENTED. */

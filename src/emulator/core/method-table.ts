@@ -92,6 +92,15 @@ function durationMs(value: unknown): number | undefined {
   return match ? Number(match[1]) * 1000 : undefined;
 }
 
+/** A service from the first descriptor root that has it (the API's own, then its mixins'). */
+function lookupServiceIn(roots: Root[], name: string): Service {
+  for (const root of roots) {
+    const found = root.lookup(name);
+    if (found instanceof protobuf.Service) return found;
+  }
+  throw new Error(`no proto service ${name}`);
+}
+
 const OPERATIONS_API: ApiDefinition = {
   service: 'longrunning.googleapis.com',
   title: 'Long-running operations',
@@ -145,11 +154,13 @@ export class MethodTable {
     if (this.apisByService.has(api.service)) throw new Error(`API ${api.service} is registered twice`);
     this.apisByService.set(api.service, api);
     const root = api.protoPackage ? loadProtoFile(api.protoPackage) : undefined;
-    if (root) this.types.add(root);
+    const mixins = (api.mixinProtos ?? []).map((descriptor) => loadProtoFile(descriptor.package, descriptor.file));
+    const roots = [...(root ? [root] : []), ...mixins];
+    for (const each of roots) this.types.add(each);
     const known = new Set<string>();
     for (const serviceName of api.grpcServices ?? []) {
       if (!root) throw new Error(`${api.service}: grpcServices needs protoPackage`);
-      const service = root.lookupService(serviceName);
+      const service = lookupServiceIn(roots, serviceName);
       const methods: GrpcServiceBinding['methods'] = [];
       for (const protoMethod of service.methodsArray) {
         const rpcName = `${serviceName}/${protoMethod.name}`;
@@ -178,8 +189,8 @@ export class MethodTable {
         api,
         rpcName: route.rpcName,
         shortName: `${shortNameOf(api)}.${methodName}`,
-        ...(route.requestType ? { requestType: this.requireType(api, root, route.requestType) } : {}),
-        ...(route.responseType ? { responseType: this.requireType(api, root, route.responseType) } : {}),
+        ...(route.requestType ? { requestType: this.requireType(api, roots, route.requestType) } : {}),
+        ...(route.responseType ? { responseType: this.requireType(api, roots, route.responseType) } : {}),
         behaviour: route,
         mutating: isMutatingMethod(methodName, route.mutating),
       };
@@ -217,11 +228,13 @@ export class MethodTable {
     this.rawRoutes.push({ verbs: new Set(route.verbs), template: compileTemplate(route.path), route, method });
   }
 
-  /** A type from the API's own descriptors (other packages may ship older copies of shared types). */
-  private requireType(api: ApiDefinition, root: Root | undefined, name: string): Type {
-    const found = root?.lookup(name);
-    if (!(found instanceof protobuf.Type)) throw new Error(`${api.service}: unknown proto type ${name} (is protoPackage set?)`);
-    return found;
+  /** A type from the API's own descriptors, then its mixins' (other packages may ship older copies of shared types). */
+  private requireType(api: ApiDefinition, roots: Root[], name: string): Type {
+    for (const root of roots) {
+      const found = root.lookup(name);
+      if (found instanceof protobuf.Type) return found;
+    }
+    throw new Error(`${api.service}: unknown proto type ${name} (is protoPackage set?)`);
   }
 
   private registerOperations(service: Service): void {
