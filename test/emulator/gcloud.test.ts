@@ -47,6 +47,14 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
     expect(result.json).toMatchObject({ projectId, projectNumber: emulator.projectNumber(projectId), lifecycleState: 'ACTIVE' });
   });
 
+  test('gcloud projects update --name (a v1 PUT of the project it read)', async () => {
+    const result = await gcloud.run(['projects', 'update', projectId, '--name=Atlantis Ops', '--format=json']);
+    expect(result.stderr).not.toMatch(/ERROR/);
+    expect(result.code).toBe(0);
+    const described = await gcloud.run(['projects', 'describe', projectId, '--format=json']);
+    expect(described.json).toMatchObject({ projectId, name: 'Atlantis Ops', lifecycleState: 'ACTIVE' });
+  });
+
   test('gcloud iam service-accounts create / describe', async () => {
     const created = await gcloud.run([
       'iam',

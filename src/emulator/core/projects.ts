@@ -19,6 +19,13 @@ export interface ProjectRecord {
    * `checkIfServiceHasUsage: CHECK`. The initially enabled services have no entry (enabled long ago).
    */
   serviceActivity?: Record<string, ServiceActivity>;
+  /** Set by Resource Manager's projects.update (v1 `name`); absent = the id, as gcloud shows a project created without one. */
+  displayName?: string;
+  labels?: Record<string, string>;
+  /** v1 `parent` (`{type, id}`), once set by an update. */
+  parent?: { type: string; id: string };
+  /** RFC 3339; the last projects.update. */
+  updateTime?: string;
 }
 
 export interface ServiceActivity {
