@@ -23,6 +23,7 @@ import {
   waitOperation,
   type Transport,
 } from './clients.js';
+import { gcloudAvailable, gcloudFor, type Gcloud } from './gcloud.js';
 import {
   formatDifferences,
   hasRecording,
@@ -1320,4 +1321,126 @@ describe('real Cloud Run v2 traffic replayed against the emulator, field by fiel
       expect(results.filter((result) => !result.skipped).length).toBeGreaterThanOrEqual(recording.minimumRunCalls);
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// gcloud run services: the v1 (Knative) API on the regional host, reached with the emulator as
+// gcloud's HTTP proxy (gcloud derives `REGION-run.googleapis.com` from the endpoint itself).
+
+describe.skipIf(!gcloudAvailable())('gcloud run services against the emulator', () => {
+  const projectId = 'gcloud-run-project';
+  const location = 'europe-west1';
+  let emulator: RunningEmulator;
+  let gcloud: Gcloud;
+  let number: string;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    emulator.setServiceEnabled(projectId, RUN);
+    number = emulator.projectNumber(projectId);
+    const client = servicesClient(emulator, 'grpc');
+    try {
+      for (const [serviceId, region] of [
+        ['atlantis', location],
+        ['other', 'us-central1'],
+      ]) {
+        const [operation] = await client.createService(
+          { parent: `projects/${projectId}/locations/${region}`, serviceId, service: simpleService({ labels: { app: serviceId } }) },
+          FAST_POLLING,
+        );
+        await operation.promise();
+      }
+    } finally {
+      await client.close();
+    }
+    gcloud = await gcloudFor(emulator, ['run'], { viaProxy: true });
+  }, 120_000);
+  afterAll(async () => {
+    await gcloud?.cleanup();
+    await emulator?.close();
+  });
+
+  test('gcloud run services list (every region, then one)', async () => {
+    const all = await gcloud.run(['run', 'services', 'list', '--project', projectId, '--format=json']);
+    expect(all.stderr).not.toMatch(/ERROR/);
+    expect(all.code).toBe(0);
+    const items = all.json as Json[];
+    expect(items.map((item) => [item.metadata.name, item.metadata.labels['cloud.googleapis.com/location']])).toEqual([
+      ['atlantis', location],
+      ['other', 'us-central1'],
+    ]);
+    const regional = await gcloud.run(['run', 'services', 'list', '--project', projectId, '--region', location, '--format=json']);
+    expect(regional.code).toBe(0);
+    expect((regional.json as Json[]).map((item) => item.metadata.name)).toEqual(['atlantis']);
+    const methods = emulator.requestLog().map((entry) => `${entry.method} ${entry.resource}`);
+    expect(methods).toContain(`google.cloud.run.v1.Services/ListServices projects/${projectId}/locations/-`);
+    expect(methods).toContain(`google.cloud.run.v1.Services/ListServices namespaces/${projectId}/services`);
+  });
+
+  test('gcloud run services describe: the Knative v1 shape of the v2 service', async () => {
+    const described = await gcloud.run([
+      'run',
+      'services',
+      'describe',
+      'atlantis',
+      '--region',
+      location,
+      '--project',
+      projectId,
+      '--format=json',
+    ]);
+    expect(described.stderr).not.toMatch(/ERROR/);
+    expect(described.code).toBe(0);
+    const service = described.json as Json;
+    expect(service).toMatchObject({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: {
+        name: 'atlantis',
+        namespace: number,
+        generation: 1,
+        labels: { app: 'atlantis', 'cloud.googleapis.com/location': location },
+        annotations: { 'run.googleapis.com/ingress': 'all', 'serving.knative.dev/creator': 'user@example.com' },
+      },
+      spec: {
+        template: {
+          spec: {
+            containerConcurrency: 80,
+            timeoutSeconds: 300,
+            serviceAccountName: `${number}-compute@developer.gserviceaccount.com`,
+            containers: [
+              { image: IMAGE, ports: [{ name: 'http1', containerPort: 8080 }], resources: { limits: { cpu: '1000m', memory: '512Mi' } } },
+            ],
+          },
+        },
+        traffic: [{ percent: 100, latestRevision: true }],
+      },
+      status: { observedGeneration: 1, url: expect.stringMatching(/^https:\/\/atlantis-[a-z0-9]{10}-ew\.a\.run\.app$/) },
+    });
+    expect(service.status.conditions.map((item: Json) => [item.type, item.status])).toEqual([
+      ['Ready', 'True'],
+      ['ConfigurationsReady', 'True'],
+      ['RoutesReady', 'True'],
+    ]);
+    expect(JSON.parse(service.metadata.annotations['run.googleapis.com/urls'])[0]).toBe(`https://atlantis-${number}.${location}.run.app`);
+    const missing = await gcloud.run(['run', 'services', 'describe', 'nope', '--region', location, '--project', projectId]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/Cannot find service \[nope\]/);
+  });
+
+  test('gcloud run services delete: the v2 delete runs, the service is gone', async () => {
+    const deleted = await gcloud.run(['run', 'services', 'delete', 'atlantis', '--region', location, '--project', projectId, '--quiet']);
+    expect(deleted.stderr).not.toMatch(/ERROR/);
+    expect(deleted.code).toBe(0);
+    expect(
+      emulator.requestLog().some((entry) => entry.method === 'google.cloud.run.v1.Services/DeleteService' && entry.status === 'OK'),
+    ).toBe(true);
+    const client = servicesClient(emulator, 'rest');
+    try {
+      const gone = await failureOf(() => client.getService({ name: `projects/${projectId}/locations/${location}/services/atlantis` }));
+      expect(grpcCodeOf(gone)).toBe(NOT_FOUND);
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -15,7 +15,7 @@ export interface GcloudResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON, when it is JSON (use `--format=json`). */
-  json?: any;
+  json?: unknown;
 }
 
 export interface Gcloud {
@@ -65,8 +65,17 @@ function runGcloud(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): P
  * given APIs (gcloud's API names: `serviceusage`, `cloudresourcemanager`, `iam`, `secretmanager`,
  * `artifactregistry`, …). The overrides are written with `gcloud config set` into the throwaway
  * configuration, exactly as a user would do it.
+ *
+ * `viaProxy`: the emulator is gcloud's HTTP proxy instead and the overrides name Google's hosts
+ * over plain http (`http://run.googleapis.com/`). Needed where gcloud derives a regional host from
+ * the endpoint (`gcloud run`: `REGION-` + the endpoint's host, which cannot be an IP address).
  */
-export async function gcloudFor(emulator: { host: string }, apis: string[], token = 'emulator-token'): Promise<Gcloud> {
+export async function gcloudFor(
+  emulator: { host: string },
+  apis: string[],
+  options: { token?: string; viaProxy?: boolean } = {},
+): Promise<Gcloud> {
+  const token = options.token ?? 'emulator-token';
   const configDir = mkdtempSync(path.join(tmpdir(), 'gcloud-emulator-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -81,16 +90,25 @@ export async function gcloudFor(emulator: { host: string }, apis: string[], toke
     CLOUDSDK_SURVEY_DISABLE_PROMPTS: '1',
     CLOUDSDK_AUTH_ACCESS_TOKEN: token,
   };
-  for (const api of apis) {
-    const result = await runGcloud(['config', 'set', `api_endpoint_overrides/${api}`, `http://${emulator.host}/`], env, 60_000);
-    if (result.code !== 0) throw new Error(`gcloud config set api_endpoint_overrides/${api} failed: ${result.stderr}`);
+  const settings: Array<[string, string]> = apis.map((api) => [
+    `api_endpoint_overrides/${api}`,
+    options.viaProxy ? `http://${api}.googleapis.com/` : `http://${emulator.host}/`,
+  ]);
+  if (options.viaProxy) {
+    const [address, port] = emulator.host.split(':') as [string, string];
+    settings.push(['proxy/type', 'http'], ['proxy/address', address], ['proxy/port', port]);
+  }
+  for (const [property, value] of settings) {
+    const result = await runGcloud(['config', 'set', property, value], env, 60_000);
+    if (result.code !== 0) throw new Error(`gcloud config set ${property} failed: ${result.stderr}`);
   }
   return {
     env,
     configDir,
     run: (args, options = {}) => runGcloud(args, env, options.timeoutMs ?? 60_000),
-    async cleanup() {
+    cleanup() {
       rmSync(configDir, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

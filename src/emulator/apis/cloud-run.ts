@@ -28,6 +28,7 @@ import type { EmulatorServices } from '../core/services.js';
 import type { Collection } from '../core/state.js';
 import { imageStatus } from './artifact-registry.js';
 import { domainMappingRoutes } from './cloud-run-domains.js';
+import { knativeServiceRoutes, type KnativeServiceSource } from './cloud-run-knative.js';
 import { readinessProblems } from './cloud-run-readiness.js';
 import { checkServiceId, settableFields, throwViolations, validateAndDefault } from './cloud-run-validation.js';
 
@@ -877,6 +878,25 @@ function completeDelete(key: string, services: EmulatorServices): { metadata: Js
   return { metadata: final, response: final };
 }
 
+/** The v2 services as the v1 (Knative) view in cloud-run-knative.ts reads and deletes them. */
+const knativeSource: KnativeServiceSource = {
+  list: (services, projectId, region) =>
+    servicesOf(services)
+      .values()
+      .filter((record) => record.projectId === projectId && (region === '-' || record.location === region))
+      .sort((a, b) => a.location.localeCompare(b.location) || a.serviceId.localeCompare(b.serviceId))
+      .map((record) => renderService(record, services)),
+  get(services, projectId, region, serviceId) {
+    const record = servicesOf(services).get(serviceKey(projectId, region, serviceId));
+    return record ? renderService(record, services) : undefined;
+  },
+  remove(ctx, projectId, region, serviceId) {
+    const key = serviceKey(projectId, region, serviceId);
+    deleteService(key, servicesOf(ctx).get(key)!, false, ctx);
+    return renderService(servicesOf(ctx).get(key)!, ctx);
+  },
+};
+
 // -------------------------------------------------------------------------------------------
 // IAM on services
 
@@ -1062,7 +1082,10 @@ export const cloudRunApi = defineApi({
     }),
   },
 
-  restRoutes: domainMappingRoutes((services, projectId, region, name) => servicesOf(services).has(serviceKey(projectId, region, name))),
+  restRoutes: [
+    ...domainMappingRoutes((services, projectId, region, name) => servicesOf(services).has(serviceKey(projectId, region, name))),
+    ...knativeServiceRoutes(knativeSource),
+  ],
 
   operationCompleters: {
     reconcileService(payload, services) {

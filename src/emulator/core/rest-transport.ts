@@ -98,9 +98,25 @@ async function serveRaw(
   }
 }
 
+/** A regional Google host (`us-central1-run.googleapis.com`, `europe-west1-docker.pkg.dev`). */
+const REGIONAL_HOST = /^[a-z]+(-[a-z]+)+[0-9]+-[a-z0-9.-]+$/;
+
+/**
+ * The URL to route. A request in absolute form (`GET http://HOST/path`, RFC 9112 §3.2.2) comes to
+ * the emulator as an HTTP proxy — how gcloud reaches regional hosts it derives itself (`REGION-` +
+ * the endpoint's host) — and a regional host's request is served under `/hosts/HOST/…`, as if
+ * called there; other hosts' requests are served as their path.
+ */
+function routedUrl(request: IncomingMessage): URL {
+  const raw = request.url ?? '/';
+  const url = new URL(raw, 'http://emulator.invalid');
+  if (/^https?:\/\//i.test(raw) && REGIONAL_HOST.test(url.hostname)) url.pathname = `/hosts/${url.hostname}${url.pathname}`;
+  return url;
+}
+
 export function createRestHandler(registry: MethodTable, pipeline: CallPipeline, codec: ProtoJsonCodec) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+    const url = routedUrl(request);
     const route = registry.route(request.method ?? 'GET', url.pathname);
     const raw = route ? undefined : registry.rawRoute(request.method ?? 'GET', url.pathname);
     if (raw) {
