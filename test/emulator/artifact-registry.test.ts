@@ -50,18 +50,19 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
 
   test('Locations: list (paged) and get — where repositories may live', async () => {
     const locations: Array<{ name?: string | null; locationId?: string | null }> = [];
-    const pages = client.listLocationsAsync({ name: `projects/${projectId}`, pageSize: 10 } as never) as AsyncIterable<
-      (typeof locations)[number]
-    >;
+    const pages: AsyncIterable<(typeof locations)[number]> = client.listLocationsAsync({
+      name: `projects/${projectId}`,
+      pageSize: 10,
+    });
     for await (const item of pages) locations.push(item);
     const ids = locations.map((item) => item.locationId);
     expect(ids).toEqual(expect.arrayContaining(['us', 'europe', 'asia', 'us-central1', 'europe-west1']));
     expect(locations.find((item) => item.locationId === 'europe-west1')?.name).toBe(`projects/${projectId}/locations/europe-west1`);
     // The client types the answer as a Location; gax hands back [Location, …] as for every call.
-    const answer: unknown = await client.getLocation({ name: `projects/${projectId}/locations/us` } as never);
+    const answer: unknown = await client.getLocation({ name: `projects/${projectId}/locations/us` });
     const one = Array.isArray(answer) ? (answer[0] as unknown) : answer;
     expect(one).toMatchObject({ name: `projects/${projectId}/locations/us`, locationId: 'us' });
-    const missing = await failureOf(() => client.getLocation({ name: `projects/${projectId}/locations/mars-north1` } as never));
+    const missing = await failureOf(() => client.getLocation({ name: `projects/${projectId}/locations/mars-north1` }));
     expect(grpcCodeOf(missing)).toBe(5);
   });
 

@@ -3,6 +3,7 @@
 // --operation-delay), generations and revisions, revision readiness (images, service accounts,
 // secrets) with the previous revision still serving, URLs, IAM, --deny, the request log, and the
 // recorded Google exchanges replayed field by field.
+import { request as httpRequest } from 'node:http';
 import { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { RevisionsClient, ServicesClient, protos } from '@google-cloud/run';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -21,6 +22,7 @@ import {
   restCall,
   TRANSPORTS,
   waitOperation,
+  type LooseJson,
   type Transport,
 } from './clients.js';
 import { gcloudAvailable, gcloudFor, type Gcloud } from './gcloud.js';
@@ -45,7 +47,7 @@ const ABORTED = 10;
 const INTERNAL = 13;
 
 type Service = protos.google.cloud.run.v2.IService;
-type Json = Record<string, any>;
+type Json = LooseJson;
 
 function servicesClient(emulator: RunningEmulator, transport: Transport): ServicesClient {
   return new ServicesClient(clientOptions(emulator, transport));
@@ -1442,5 +1444,83 @@ describe.skipIf(!gcloudAvailable())('gcloud run services against the emulator', 
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('Cloud Run v1 (Knative) services over REST, as gcloud calls them', () => {
+  const projectId = 'run-knative-project';
+  const region = 'us-central1';
+  const host = `${region}-run.googleapis.com`;
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    emulator.setServiceEnabled(projectId, RUN);
+    const client = servicesClient(emulator, 'rest');
+    try {
+      const [operation] = await client.createService(
+        { parent: `projects/${projectId}/locations/${region}`, serviceId: 'web', service: simpleService() },
+        FAST_POLLING,
+      );
+      await operation.promise();
+    } finally {
+      await client.close();
+    }
+  });
+  afterAll(() => emulator.close());
+
+  /** A request in absolute form, as an HTTP client sends it to its proxy. */
+  function viaProxy(url: string): Promise<{ status: number; body: Json }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: emulator.port,
+          method: 'GET',
+          path: url,
+          headers: { Authorization: 'Bearer t', Host: new URL(url).host },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Json }));
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  test('GET on the regional host (by /hosts prefix and through the proxy form) answers the Knative v1 Service', async () => {
+    const path = `/apis/serving.knative.dev/v1/namespaces/${projectId}/services/web`;
+    const direct = await restCall(emulator, 'GET', `/hosts/${host}${path}`);
+    expect(direct.status).toBe(200);
+    expect(direct.body).toMatchObject({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: emulator.projectNumber(projectId), labels: { 'cloud.googleapis.com/location': region } },
+      spec: { traffic: [{ percent: 100, latestRevision: true }] },
+      status: { observedGeneration: 1, latestReadyRevisionName: expect.stringMatching(/^web-00001-/) },
+    });
+    expect(direct.body.metadata.resourceVersion).toMatch(/^[A-Za-z0-9+/]{11}$/);
+    const proxied = await viaProxy(`http://${host}${path}`);
+    expect(proxied.status).toBe(200);
+    expect(proxied.body).toEqual(direct.body);
+    const missing = await restCall(emulator, 'GET', `/hosts/${host}/apis/serving.knative.dev/v1/namespaces/${projectId}/services/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe(
+      `Resource 'nope' of kind 'SERVICE' in region '${region}' in project '${projectId}' does not exist.`,
+    );
+  });
+
+  test('lists: the namespace on the regional host, and every region on the global host; DELETE runs the v2 delete', async () => {
+    const regional = await restCall(emulator, 'GET', `/hosts/${host}/apis/serving.knative.dev/v1/namespaces/${projectId}/services`);
+    expect(regional.body).toMatchObject({ kind: 'ServiceList', items: [{ metadata: { name: 'web' } }] });
+    const everywhere = await restCall(emulator, 'GET', `/v1/projects/${projectId}/locations/-/services`);
+    expect(everywhere.body.items.map((item: Json) => item.metadata.name)).toEqual(['web']);
+    const deleted = await restCall(emulator, 'DELETE', `/hosts/${host}/apis/serving.knative.dev/v1/namespaces/${projectId}/services/web`);
+    expect(deleted.body).toMatchObject({ status: 'Success', details: { name: 'web', group: 'serving.knative.dev', kind: 'services' } });
+    const gone = await restCall(emulator, 'GET', `/v2/projects/${projectId}/locations/${region}/services/web`);
+    expect(gone.status).toBe(404);
   });
 });

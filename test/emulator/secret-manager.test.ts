@@ -5,7 +5,17 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canAccessSecret, secretVersionStatus } from '../../src/emulator/apis/secret-manager.js';
 import { startEmulator, type EmulatorServices, type RunningEmulator } from '../../src/emulator/index.js';
-import { clientOptions, errorInfoOf, failureOf, grpcCodeOf, messageOf, restCall, TRANSPORTS, type Transport } from './clients.js';
+import {
+  clientOptions,
+  errorInfoOf,
+  failureOf,
+  grpcCodeOf,
+  messageOf,
+  restCall,
+  TRANSPORTS,
+  type LooseJson,
+  type Transport,
+} from './clients.js';
 import { gcloudAvailable, gcloudFor, type Gcloud } from './gcloud.js';
 import { formatDifferences, loadRecording, replayRecording } from './recordings.js';
 
@@ -687,7 +697,7 @@ async function runWithStdin(
   gcloud: Gcloud,
   args: string[],
   input: string,
-): Promise<{ code: number; stdout: string; stderr: string; json?: any }> {
+): Promise<{ code: number; stdout: string; stderr: string; json?: LooseJson }> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn('gcloud', args, { env: gcloud.env });
@@ -702,7 +712,7 @@ async function runWithStdin(
       } catch {
         json = undefined;
       }
-      resolve({ code: code ?? 1, stdout, stderr, json });
+      resolve({ code: code ?? 1, stdout, stderr, json: json as LooseJson | undefined });
     });
     child.stdin.end(input);
   });
