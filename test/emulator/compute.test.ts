@@ -438,27 +438,6 @@ describe('recorded gcloud compute exchanges replayed against the emulator', () =
   });
 });
 
-describe('Compute calls recorded by a Cloud Run VPC test, replayed', () => {
-  test('run-v2-service-vpc-access: the recorder’s own network and subnetwork set-up and tear-down (Cloud Run and VPC Access calls skipped)', async () => {
-    // The recorder polled once, and Google was done: with the default delay the emulator is done at the next look.
-    const emulator = await startEmulator();
-    try {
-      const projectId = 'compute-rec-kcc';
-      emulator.setServiceEnabled(projectId, COMPUTE);
-      const results = await replayRecording(loadRecording('run-v2-service-vpc-access.http.log'), {
-        baseUrl: `http://127.0.0.1:${emulator.port}`,
-        vars: { projectId, networkID: 'kcc-network', subnetworkID: 'kcc-subnet', uniqueId: 'kcc1' },
-        skip: (exchange) => (exchange.request.host === COMPUTE ? false : 'not a Compute call'),
-        ignore: () => ['id', 'targetId', 'selfLinkWithId', 'fingerprint', 'gatewayAddress'],
-      });
-      expect(formatDifferences(results)).toBe('');
-      expect(results.filter((result) => !result.skipped).length).toBeGreaterThanOrEqual(12);
-    } finally {
-      await emulator.close();
-    }
-  });
-});
-
 describe('the network APIs across an emulator restart (--state FILE)', () => {
   test('pending Compute, Memorystore and Filestore operations finish on schedule in the next emulator', async () => {
     const scratch = mkdtempSync(path.join(tmpdir(), 'emu-network-state-'));
