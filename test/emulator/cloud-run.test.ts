@@ -30,6 +30,7 @@ import {
   formatDifferences,
   hasRecording,
   loadCassette,
+  missingRecordingNote,
   loadRecording,
   replayRecording,
   type CassetteRewrite,
@@ -1310,7 +1311,8 @@ describe('real Cloud Run v2 traffic replayed against the emulator, field by fiel
 
   for (const recording of REAL_RECORDINGS) {
     // Vendored from the project's reference material (recordings/README.md); absent from a clone that lacks it.
-    test.skipIf(!hasRecording(recording.file))(recording.file, async () => {
+    test(recording.file, async ({ skip }) => {
+      skip(!hasRecording(recording.file), missingRecordingNote(recording.file));
       const projectId = `run-real-${REAL_RECORDINGS.indexOf(recording)}`;
       emulator.setServiceEnabled(projectId, RUN);
       const results = await replayRecording(recording.load(), {

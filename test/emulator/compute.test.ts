@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { restCall } from './clients.js';
-import { formatDifferences, loadRecording, replayRecording } from './recordings.js';
+import { formatDifferences, hasRecording, loadRecording, missingRecordingNote, replayRecording } from './recordings.js';
 
 const COMPUTE = 'compute.googleapis.com';
 const URL_PREFIX = 'https://www.googleapis.com/compute/v1/';
@@ -419,7 +419,8 @@ describe('Compute Engine: --deny, faults, state', () => {
 });
 
 describe('recorded gcloud compute exchanges replayed against the emulator', () => {
-  test('compute-subnetwork-gcloud: network and subnetwork create, wait, describe, delete', async () => {
+  test('compute-subnetwork-gcloud: network and subnetwork create, wait, describe, delete', async ({ skip }) => {
+    skip(!hasRecording('compute-subnetwork-gcloud.http.log'), missingRecordingNote('compute-subnetwork-gcloud.http.log'));
     const emulator = await startEmulator({ operationDelayMs: 50 });
     try {
       const projectId = 'compute-rec-gcloud';

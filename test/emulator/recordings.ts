@@ -116,6 +116,14 @@ export function hasRecording(file: string): boolean {
   return existsSync(path.join(RECORDINGS_DIR, file));
 }
 
+/** The skip reason of a replay test whose recording is not in this clone (see recordings/README.md). */
+export function missingRecordingNote(file: string): string {
+  return (
+    `${file} is not in test/emulator/recordings/: it came from a fetched snapshot, which developers may not commit. ` +
+    'The steering session can place it under shared/reference/gcp-recordings, from where it is vendored here.'
+  );
+}
+
 interface CassetteInteraction {
   request: { method: string; url: string; body?: string; headers?: Record<string, string[]> };
   response: { code: number; status: string; body?: string; headers?: Record<string, string[]> };
