@@ -4,6 +4,7 @@ import { ALL_APIS } from '../apis/index.js';
 import type { RunningEmulator } from '../index.js';
 import type { ApiDefinition } from './api.js';
 import { CallPipeline } from './call-pipeline.js';
+import { permissionsCheckedBy } from './checked-permissions.js';
 import { FaultInjector } from './faults.js';
 import { createGrpcServer } from './grpc-transport.js';
 import { ProtoJsonCodec } from './json-codec.js';
@@ -19,7 +20,7 @@ export async function startEmulatorWith(options: EmulatorOptions, apis: ApiDefin
   const resolved = validateEmulatorOptions(options);
   const store = StateStore.open(resolved.stateFile);
   const methodTable = new MethodTable(apis);
-  const services = createServices(resolved, store, (api, action) => methodTable.completerOf(api, action));
+  const services = createServices(resolved, store, (api, action) => methodTable.completerOf(api, action), permissionsCheckedBy(apis));
   const log = new RequestLog(resolved.requestLogFile);
   const pipeline = new CallPipeline(services, new FaultInjector(resolved.faults, resolved.seed), log);
   const codec = new ProtoJsonCodec(methodTable.types);
