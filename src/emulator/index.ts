@@ -70,10 +70,11 @@ export async function emulatedPermissions(): Promise<string[]> {
   return permissionsCheckedBy(ALL_APIS);
 }
 
+/** `--deny` for a caller holding exactly `granted`: every checked Google permission it lacks (names Google does not have are never denied). */
 export async function denyAllExcept(granted: Iterable<string>): Promise<string[]> {
-  const [checked, { permissionInfo, withAliases }] = await Promise.all([emulatedPermissions(), import('./core/iam-catalog.js')]);
-  const held = withAliases(granted);
-  return checked.filter((permission) => !held.has(permission) && permissionInfo(permission) !== undefined);
+  const [checked, { isGooglePermission }] = await Promise.all([emulatedPermissions(), import('./core/iam-catalog.js')]);
+  const held = new Set(granted);
+  return checked.filter((permission) => !held.has(permission) && isGooglePermission(permission));
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {

@@ -48,6 +48,24 @@ describe.each(TRANSPORTS)('Artifact Registry over %s', (transport) => {
     emulator.setServiceEnabled(projectId, API);
   });
 
+  test('Locations: list (paged) and get — where repositories may live', async () => {
+    const locations: Array<{ name?: string | null; locationId?: string | null }> = [];
+    const pages: AsyncIterable<(typeof locations)[number]> = client.listLocationsAsync({
+      name: `projects/${projectId}`,
+      pageSize: 10,
+    });
+    for await (const item of pages) locations.push(item);
+    const ids = locations.map((item) => item.locationId);
+    expect(ids).toEqual(expect.arrayContaining(['us', 'europe', 'asia', 'us-central1', 'europe-west1']));
+    expect(locations.find((item) => item.locationId === 'europe-west1')?.name).toBe(`projects/${projectId}/locations/europe-west1`);
+    // The client types the answer as a Location; gax hands back [Location, …] as for every call.
+    const answer: unknown = await client.getLocation({ name: `projects/${projectId}/locations/us` });
+    const one = Array.isArray(answer) ? (answer[0] as unknown) : answer;
+    expect(one).toMatchObject({ name: `projects/${projectId}/locations/us`, locationId: 'us' });
+    const missing = await failureOf(() => client.getLocation({ name: `projects/${projectId}/locations/mars-north1` }));
+    expect(grpcCodeOf(missing)).toBe(5);
+  });
+
   test('CreateRepository is a long-running operation; MODE_UNSPECIFIED becomes STANDARD_REPOSITORY', async () => {
     const [operation] = await client.createRepository(
       {
@@ -721,4 +739,15 @@ describe.skipIf(!gcloudAvailable())('gcloud artifacts repositories against the e
         .some((entry) => entry.method === `${RPC}/CreateRepository` && entry.status === 'OK' && entry.transport === 'rest'),
     ).toBe(true);
   }, 120_000);
+
+  test('gcloud artifacts repositories list without --location lists the locations, then each one’s repositories', async () => {
+    emulator.clearRequestLog();
+    const listed = await gcloud.run(['artifacts', 'repositories', 'list', '--project', projectId, '--format=json'], { timeoutMs: 180_000 });
+    expect(listed.stderr).not.toMatch(/ERROR/);
+    expect(listed.code).toBe(0);
+    expect(listed.json).toEqual([expect.objectContaining({ name: `projects/${projectId}/locations/europe-west1/repositories/atlantis` })]);
+    const methods = emulator.requestLog().map((entry) => entry.method);
+    expect(methods).toContain('google.cloud.location.Locations/ListLocations');
+    expect(methods.filter((method) => method === `${RPC}/ListRepositories`).length).toBeGreaterThan(10);
+  }, 240_000);
 });

@@ -7,9 +7,18 @@ import { ProjectsClient } from '@google-cloud/resource-manager';
 import { ServiceUsageClient } from '@google-cloud/service-usage';
 import { OAuth2Client } from 'google-auth-library';
 import { createBackoffSettings } from 'google-gax';
+import type protobuf from 'protobufjs';
+import type { Request as LooseJson } from '../../src/emulator/core/api.js';
+import { loadOperationsProtos } from '../../src/emulator/core/protos.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 
 export type Transport = 'grpc' | 'rest';
+
+/**
+ * Google's JSON answers and client errors as tests read them (the assertions check the shape):
+ * the emulator's loosely typed request object, its one sanctioned `any`.
+ */
+export type { Request as LooseJson } from '../../src/emulator/core/api.js';
 export const TRANSPORTS: Transport[] = ['grpc', 'rest'];
 
 /** An auth client that always has a token and never refreshes (so nothing reaches Google). */
@@ -79,16 +88,16 @@ export function grpcCodeOf(error: unknown): number | undefined {
 }
 
 /** Runs `fn`, expecting it to fail; returns the error. */
-export async function failureOf(fn: () => Promise<unknown>): Promise<Record<string, any>> {
+export async function failureOf(fn: () => Promise<unknown>): Promise<LooseJson> {
   try {
     await fn();
   } catch (error) {
-    return error as Record<string, any>;
+    return error as LooseJson;
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export interface RestAnswer<T = any> {
+export interface RestAnswer<T = LooseJson> {
   status: number;
   body: T;
   headers: Headers | Record<string, string>;
@@ -98,7 +107,7 @@ export interface RestAnswer<T = any> {
  * A REST call through google-auth-library's `authClient.request()`, as the tool makes IAM calls.
  * Never throws for an HTTP error status: returns it with the parsed body.
  */
-export async function restCall<T = any>(
+export async function restCall<T = LooseJson>(
   emulator: EmulatorAddress,
   method: string,
   path: string,
@@ -154,10 +163,10 @@ export function errorInfoOf(error: unknown): ErrorInfoView | undefined {
 }
 
 /** The `error` object of Google's JSON error body carried by a REST client error, if any. */
-export function restErrorBodyOf(error: unknown): Record<string, any> | undefined {
+export function restErrorBodyOf(error: unknown): LooseJson | undefined {
   const message = (error as { message?: string }).message ?? '';
   try {
-    return (JSON.parse(message) as { error?: Record<string, any> }).error;
+    return (JSON.parse(message) as { error?: LooseJson }).error;
   } catch {
     return undefined;
   }
@@ -169,4 +178,44 @@ export function messageOf(error: unknown): string {
   if (body) return String(body.message);
   const details = (error as { details?: unknown }).details;
   return typeof details === 'string' ? details : String((error as Error).message);
+}
+
+/**
+ * google.longrunning.Operations/WaitOperation, which the generated clients do not expose: over
+ * gRPC with a generic grpc-js client (types from google-gax's operations.json), over REST by
+ * POSTing `restPath` (the API's `…/operations/*:wait` route).
+ */
+export async function waitOperation(
+  emulator: EmulatorAddress,
+  transport: Transport,
+  request: { name: string; timeout?: string },
+  restPath: string,
+): Promise<Record<string, unknown>> {
+  if (transport === 'rest') {
+    const answer = await restCall(emulator, 'POST', restPath, request.timeout ? { timeout: request.timeout } : {});
+    if (answer.status !== 200) throw new Error(`WaitOperation answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+  const root = loadOperationsProtos();
+  const requestType = root.lookupType('google.longrunning.WaitOperationRequest');
+  const operationType = root.lookupType('google.longrunning.Operation');
+  const seconds = request.timeout ? Number.parseFloat(request.timeout) : undefined;
+  const message = requestType.fromObject({
+    name: request.name,
+    ...(seconds !== undefined ? { timeout: { seconds: Math.floor(seconds) } } : {}),
+  });
+  const client = new grpc.Client(`127.0.0.1:${emulator.port}`, grpc.credentials.createInsecure());
+  try {
+    return await new Promise((resolve, reject) => {
+      client.makeUnaryRequest(
+        '/google.longrunning.Operations/WaitOperation',
+        (value: protobuf.Message) => Buffer.from(requestType.encode(value).finish()),
+        (bytes: Buffer) => operationType.toObject(operationType.decode(bytes), { defaults: false }),
+        message,
+        (error, value) => (error ? reject(error) : resolve(value as Record<string, unknown>)),
+      );
+    });
+  } finally {
+    client.close();
+  }
 }

@@ -129,11 +129,11 @@ describe.each(TRANSPORTS)('Cloud Run gcs volumes over %s', (transport: Transport
     }
   });
 
-  test('the volume comes back as sent; with a gcs volume Cloud Run picks gen2 even for a small revision', async () => {
+  test('the volume comes back as sent; a revision gets no execution environment unless it mounts a gcs volume (then gen2)', async () => {
     const small = { containers: [{ image: IMAGE, resources: { limits: { cpu: '1', memory: '256Mi' } } }] };
     const without = await deploy('small-no-volume', { template: { ...small, serviceAccount: runtime } });
     expect(enumName(protos.google.cloud.run.v2.ExecutionEnvironment, without.service.template?.executionEnvironment)).toBe(
-      'EXECUTION_ENVIRONMENT_GEN1',
+      'EXECUTION_ENVIRONMENT_UNSPECIFIED',
     );
     await grant('roles/storage.objectUser', `serviceAccount:${runtime}`);
     const volume = plansVolume({ bucket, readOnly: false, mountOptions: ['uid=100', 'gid=1000', 'file-mode=0640', 'dir-mode=0750'] });

@@ -9,7 +9,7 @@ import { builtImageDigest, registerImage } from '../../src/emulator/apis/artifac
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GcpError } from '../../src/gcp/errors.js';
 import { RegistryClient } from '../../src/gcp/docker-registry-client.js';
-import { artifactRegistryClient, FAST_POLLING } from './clients.js';
+import { artifactRegistryClient, FAST_POLLING, type LooseJson } from './clients.js';
 
 const API = 'artifactregistry.googleapis.com';
 const REGION = 'europe-west1';
@@ -28,7 +28,7 @@ interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  json: any;
+  json: LooseJson;
 }
 
 /** A registry session against one emulator: fetches tokens the way docker and the tool's client do. */
@@ -51,7 +51,7 @@ class Registry {
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, json: json as LooseJson };
   }
 
   /** The token for `scope`, following the challenge's realm with Basic `oauth2accesstoken:<access token>`. */
@@ -443,7 +443,7 @@ describe('the tool’s registry client against the emulator', () => {
   const clientFor = (options: { bearerRealm?: boolean } = {}) =>
     new RegistryClient({
       baseUrl: `http://${emulator.host}/hosts/${HOST}`,
-      accessToken: async () => 'ya29.client-test-token',
+      accessToken: () => Promise.resolve('ya29.client-test-token'),
       retry: { retries: 0 },
       // As the image phase does: Artifact Registry's token realm is known, so discovery is skipped.
       ...(options.bearerRealm ? { bearerRealm: { realm: `https://${HOST}/v2/token`, service: HOST } } : {}),
@@ -493,9 +493,9 @@ describe('the tool’s registry client against the emulator', () => {
     expect((error as GcpError).message).toMatch(/the registry has no tag v0\.47\.x .*MANIFEST_UNKNOWN.*did you mean v0\.47\.1\?/);
     expect(await clientFor().manifestExists(image('ghcr', ':v0.47.x'))).toBe(false);
     expect(await clientFor().manifestExists(image('ghcr', ':v0.47.1'))).toBe(true);
-    const noRepository = await clientFor()
+    const noRepository = (await clientFor()
       .resolveDigest(`${HOST}/${project}/nosuch/app:v1.0.0`)
-      .catch((caught: unknown) => caught as GcpError);
+      .catch((caught: unknown) => caught)) as GcpError;
     expect(noRepository.code).toBe('NOT_FOUND');
     expect(noRepository.message).toMatch(/NAME_UNKNOWN/);
   });
@@ -522,13 +522,13 @@ describe('the tool’s registry client against the emulator', () => {
     const denying = await startEmulator({ deny: ['artifactregistry.repositories.downloadArtifacts'] });
     try {
       await createRepositories(denying, project, [GHCR_REMOTE]);
-      const error = await new RegistryClient({
+      const error = (await new RegistryClient({
         baseUrl: `http://${denying.host}/hosts/${HOST}`,
-        accessToken: async () => 'ya29.t',
+        accessToken: () => Promise.resolve('ya29.t'),
         retry: { retries: 0 },
       })
         .resolveDigest(image('ghcr', ':v0.47.1'))
-        .catch((caught: unknown) => caught as GcpError);
+        .catch((caught: unknown) => caught)) as GcpError;
       expect(error.code).toBe('PERMISSION_DENIED');
       expect(error.message).toMatch(/artifactregistry\.repositories\.downloadArtifacts/);
     } finally {
@@ -536,9 +536,9 @@ describe('the tool’s registry client against the emulator', () => {
     }
     emulator.setServiceEnabled(project, API, false);
     try {
-      const error = await clientFor()
+      const error = (await clientFor()
         .resolveDigest(image('ghcr', ':v0.47.1'))
-        .catch((caught: unknown) => caught as GcpError);
+        .catch((caught: unknown) => caught)) as GcpError;
       expect(error.code).toBe('PERMISSION_DENIED');
       expect(error.message).toMatch(/Artifact Registry API has not been used in project/);
     } finally {

@@ -8,7 +8,7 @@ import { parseCidr } from '../../src/emulator/core/ipv4.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { clientOptions, errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, restCall, TRANSPORTS } from './clients.js';
 import { createVpc } from './networks.js';
-import { formatDifferences, loadRecording, replayRecording } from './recordings.js';
+import { formatDifferences, hasRecording, loadRecording, missingRecordingNote, replayRecording } from './recordings.js';
 
 const FILE = 'file.googleapis.com';
 const REDIS = 'redis.googleapis.com';
@@ -249,7 +249,8 @@ describe('Filestore and Memorystore share REST paths (different hosts at Google)
 });
 
 describe('recorded Filestore exchanges replayed against the emulator', () => {
-  test('filestore-instance-gcloud: create on the default network, poll, describe, delete with force', async () => {
+  test('filestore-instance-gcloud: create on the default network, poll, describe, delete with force', async ({ skip }) => {
+    skip(!hasRecording('filestore-instance-gcloud.http.log'), missingRecordingNote('filestore-instance-gcloud.http.log'));
     const emulator = await startEmulator();
     try {
       const projectId = 'filestore-rec-project';

@@ -114,7 +114,7 @@ describe.skipIf(!gcloudAvailable())('gcloud compute networks, redis and filestor
       '--format=json',
     ]);
     expect(auth.code).toBe(0);
-    expect(auth.json.authString).toMatch(/^[0-9a-f-]{36}$/);
+    expect(auth.json?.authString).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test('gcloud filestore instances create / describe / delete', async () => {

@@ -29,10 +29,30 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
     expect(emulator.requestLog().every((entry) => entry.transport === 'rest' && entry.status === 'OK')).toBe(true);
   });
 
+  test('gcloud services disable refuses a recently enabled service without --force, as gcloud documents', async () => {
+    const refused = await gcloud.run(['services', 'disable', 'iam.googleapis.com', '--project', projectId]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/Provide the --force flag if you wish to force disable services\./);
+    expect(refused.stderr).toMatch(/enabled in the past 3 days/);
+    expect(emulator.isServiceEnabled(projectId, 'iam.googleapis.com')).toBe(true);
+    const forced = await gcloud.run(['services', 'disable', 'run.googleapis.com', '--force', '--project', projectId]);
+    expect(forced.stderr).not.toMatch(/ERROR/);
+    expect(forced.code).toBe(0);
+    expect(emulator.isServiceEnabled(projectId, 'run.googleapis.com')).toBe(false);
+  });
+
   test('gcloud projects describe', async () => {
     const result = await gcloud.run(['projects', 'describe', projectId, '--format=json']);
     expect(result.code).toBe(0);
     expect(result.json).toMatchObject({ projectId, projectNumber: emulator.projectNumber(projectId), lifecycleState: 'ACTIVE' });
+  });
+
+  test('gcloud projects update --name (a v1 PUT of the project it read)', async () => {
+    const result = await gcloud.run(['projects', 'update', projectId, '--name=Atlantis Ops', '--format=json']);
+    expect(result.stderr).not.toMatch(/ERROR/);
+    expect(result.code).toBe(0);
+    const described = await gcloud.run(['projects', 'describe', projectId, '--format=json']);
+    expect(described.json).toMatchObject({ projectId, name: 'Atlantis Ops', lifecycleState: 'ACTIVE' });
   });
 
   test('gcloud iam service-accounts create / describe', async () => {
@@ -151,7 +171,7 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
       '--format=json',
     ]);
     expect(bound.stderr).not.toMatch(/ERROR/);
-    expect(bound.json.bindings).toEqual([{ role: 'roles/iam.workloadIdentityUser', members: [member] }]);
+    expect(bound.json?.bindings).toEqual([{ role: 'roles/iam.workloadIdentityUser', members: [member] }]);
     // Several read-modify-writes in a row: gcloud sends the etag back URL-safe, which must match.
     for (const role of ['roles/iam.serviceAccountUser', 'roles/iam.serviceAccountTokenCreator']) {
       const again = await gcloud.run([
@@ -167,7 +187,7 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
       expect(again.code, again.stderr).toBe(0);
     }
     const policy = await gcloud.run(['iam', 'service-accounts', 'get-iam-policy', email, '--project', projectId, '--format=json']);
-    expect(policy.json.bindings.map((binding: { role: string }) => binding.role)).toEqual([
+    expect(policy.json?.bindings.map((binding: { role: string }) => binding.role)).toEqual([
       'roles/iam.workloadIdentityUser',
       'roles/iam.serviceAccountUser',
       'roles/iam.serviceAccountTokenCreator',
@@ -191,11 +211,11 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
     const disabled = await gcloud.run(['iam', 'service-accounts', 'disable', email, '--project', projectId]);
     expect(disabled.stderr).toMatch(/Disabled service account/);
     const described = await gcloud.run(['iam', 'service-accounts', 'describe', email, '--project', projectId, '--format=json']);
-    expect(described.json.disabled).toBe(true);
+    expect(described.json?.disabled).toBe(true);
     const enabled = await gcloud.run(['iam', 'service-accounts', 'enable', email, '--project', projectId]);
     expect(enabled.stderr).toMatch(/Enabled service account/);
     const after = await gcloud.run(['iam', 'service-accounts', 'describe', email, '--project', projectId, '--format=json']);
-    expect(after.json.disabled).toBeUndefined();
+    expect(after.json?.disabled).toBeUndefined();
   });
 
   test('gcloud iam roles create / update / describe / delete / undelete, and describe of a predefined role', async () => {
@@ -232,11 +252,11 @@ describe.skipIf(!gcloudAvailable())('gcloud against the emulator', () => {
     ]);
     expect(updated.code, updated.stderr).toBe(0);
     expect(updated.stderr).toMatch(/API is not enabled for permissions: \[secretmanager.secrets.create\]/);
-    expect(updated.json.includedPermissions).toContain('secretmanager.secrets.create');
+    expect(updated.json?.includedPermissions).toContain('secretmanager.secrets.create');
     const deleted = await gcloud.run(['iam', 'roles', 'delete', 'atlantisDeployer', '--project', projectId, '--format=json']);
-    expect(deleted.json.deleted).toBe(true);
+    expect(deleted.json?.deleted).toBe(true);
     const undeleted = await gcloud.run(['iam', 'roles', 'undelete', 'atlantisDeployer', '--project', projectId, '--format=json']);
-    expect(undeleted.json.deleted).toBeUndefined();
+    expect(undeleted.json?.deleted).toBeUndefined();
     const predefined = await gcloud.run(['iam', 'roles', 'describe', 'roles/iam.workloadIdentityUser', '--format=json']);
     expect(predefined.json).toMatchObject({ name: 'roles/iam.workloadIdentityUser', title: 'Workload Identity User', stage: 'GA' });
   });

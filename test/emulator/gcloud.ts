@@ -9,13 +9,14 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { LooseJson } from './clients.js';
 
 export interface GcloudResult {
   code: number;
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON, when it is JSON (use `--format=json`). */
-  json?: unknown;
+  json?: LooseJson;
 }
 
 export interface Gcloud {
@@ -56,9 +57,9 @@ function runGcloud(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): P
   return new Promise((resolve) => {
     execFile('gcloud', args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      let json: unknown;
+      let json: LooseJson | undefined;
       try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
+        json = stdout.trim() ? (JSON.parse(stdout) as LooseJson) : undefined;
       } catch {
         json = undefined;
       }
@@ -72,8 +73,17 @@ function runGcloud(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): P
  * given APIs (gcloud's API names: `serviceusage`, `cloudresourcemanager`, `iam`, `secretmanager`,
  * `artifactregistry`, `storage`, …). The overrides are written with `gcloud config set` into the throwaway
  * configuration, exactly as a user would do it.
+ *
+ * `viaProxy`: the emulator is gcloud's HTTP proxy instead and the overrides name Google's hosts
+ * over plain http (`http://run.googleapis.com/`). Needed where gcloud derives a regional host from
+ * the endpoint (`gcloud run`: `REGION-` + the endpoint's host, which cannot be an IP address).
  */
-export async function gcloudFor(emulator: { host: string }, apis: string[], token = 'emulator-token'): Promise<Gcloud> {
+export async function gcloudFor(
+  emulator: { host: string },
+  apis: string[],
+  options: { token?: string; viaProxy?: boolean } = {},
+): Promise<Gcloud> {
+  const token = options.token ?? 'emulator-token';
   const configDir = mkdtempSync(path.join(tmpdir(), 'gcloud-emulator-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -88,10 +98,17 @@ export async function gcloudFor(emulator: { host: string }, apis: string[], toke
     CLOUDSDK_SURVEY_DISABLE_PROMPTS: '1',
     CLOUDSDK_AUTH_ACCESS_TOKEN: token,
   };
-  for (const api of apis) {
-    const endpoint = `http://${emulator.host}/${ENDPOINT_PATHS[api] ?? ''}`;
-    const result = await runGcloud(['config', 'set', `api_endpoint_overrides/${api}`, endpoint], env, 60_000);
-    if (result.code !== 0) throw new Error(`gcloud config set api_endpoint_overrides/${api} failed: ${result.stderr}`);
+  const settings: Array<[string, string]> = apis.map((api) => [
+    `api_endpoint_overrides/${api}`,
+    `http://${options.viaProxy ? `${api}.googleapis.com` : emulator.host}/${ENDPOINT_PATHS[api] ?? ''}`,
+  ]);
+  if (options.viaProxy) {
+    const [address, port] = emulator.host.split(':') as [string, string];
+    settings.push(['proxy/type', 'http'], ['proxy/address', address], ['proxy/port', port]);
+  }
+  for (const [property, value] of settings) {
+    const result = await runGcloud(['config', 'set', property, value], env, 60_000);
+    if (result.code !== 0) throw new Error(`gcloud config set ${property} failed: ${result.stderr}`);
   }
   return {
     env,

@@ -3,7 +3,7 @@
 // their own path, soft delete and undelete, Google's validation.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { restCall } from './clients.js';
+import { restCall, type LooseJson } from './clients.js';
 
 const projectId = 'wif-test-project';
 const parent = `/v1/projects/${projectId}/locations/global`;
@@ -19,7 +19,7 @@ describe('IAM workload identity pools and providers', () => {
   let number: string;
 
   /** Polls an operation (as the product does) until done; answers the done operation. */
-  async function waitFor(operation: { name: string }): Promise<Record<string, unknown>> {
+  async function waitFor(operation: LooseJson): Promise<LooseJson> {
     for (let attempt = 0; attempt < 100; attempt++) {
       const polled = await restCall(emulator, 'GET', `/v1/${operation.name}`);
       expect(polled.status).toBe(200);

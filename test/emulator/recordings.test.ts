@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { restCall } from './clients.js';
-import { compareJson, formatDifferences, loadRecording, replayRecording, skipHosts, type RecordedExchange } from './recordings.js';
+import {
+  compareJson,
+  formatDifferences,
+  hasRecording,
+  loadRecording,
+  missingRecordingNote,
+  replayRecording,
+  skipHosts,
+  type RecordedExchange,
+} from './recordings.js';
 
 const notServed = skipHosts(['cloudbilling.googleapis.com', 'compute.googleapis.com']);
 
@@ -87,7 +96,8 @@ describe('recorded Google exchanges replayed against the emulator', () => {
     await replay('iam-service-account-gcloud.http.log', 'iam-gcloud-project', { projectId: 'iam-gcloud-project', uniqueId: 'sarec1' });
   });
 
-  test('iam-service-account-disabled: create, :disable, get shows disabled, delete', async () => {
+  test('iam-service-account-disabled: create, :disable, get shows disabled, delete', async ({ skip }) => {
+    skip(!hasRecording('iam-service-account-disabled.http.log'), missingRecordingNote('iam-service-account-disabled.http.log'));
     emulator.setServiceEnabled('iam-disabled-project', 'iam.googleapis.com');
     await replay('iam-service-account-disabled.http.log', 'iam-disabled-project', {
       projectId: 'iam-disabled-project',
@@ -95,7 +105,13 @@ describe('recorded Google exchanges replayed against the emulator', () => {
     });
   });
 
-  test('iam-workload-identity-pool-provider: pool and OIDC provider create, operations, patch with updateMask, delete', async () => {
+  test('iam-workload-identity-pool-provider: pool and OIDC provider create, operations, patch with updateMask, delete', async ({
+    skip,
+  }) => {
+    skip(
+      !hasRecording('iam-workload-identity-pool-provider.http.log'),
+      missingRecordingNote('iam-workload-identity-pool-provider.http.log'),
+    );
     emulator.setServiceEnabled('wif-rec-project', 'iam.googleapis.com');
     await replay('iam-workload-identity-pool-provider.http.log', 'wif-rec-project', { projectId: 'wif-rec-project', uniqueId: 'wifrec1' });
   });

@@ -1,7 +1,7 @@
-// Replays recorded Google Cloud HTTP exchanges (test/emulator/recordings/*.http.log, vendored from the
-// project's reference material; Apache-2.0, from Kubernetes Config Connector — see recordings/README.md)
-// against the emulator's HTTP surface and compares the answers field by field. Reusable for every
-// API: parse a file, choose what to skip and what to ignore, replay, assert no differences.
+// Replays recorded Google Cloud HTTP exchanges (test/emulator/recordings/: `*.http.log` logs and
+// go-vcr v2 `*.vcr.yaml` cassettes, each with its provenance in recordings/README.md) against the
+// emulator's HTTP surface and compares the answers field by field. Reusable for every API: parse a
+// file, choose what to skip and what to ignore, replay, assert no differences.
 //
 //   const exchanges = loadRecording('serviceusage-enable-service.http.log');
 //   const results = await replayRecording(exchanges, { baseUrl, vars: { uniqueId: 'abc123', projectNumber } });
@@ -12,9 +12,10 @@
 // answers and reused in later requests. Ids, times and etag values are compared by presence only;
 // the actual value answered for a recorded one (an etag, say) replaces it in later requests, so a
 // recorded read-modify-write sends the etag the emulator gave.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 
 // Vendored beside the tests (Apache-2.0, see recordings/LICENSE) so a clean clone replays them.
 export const RECORDINGS_DIR = path.resolve(fileURLToPath(new URL('.', import.meta.url)), 'recordings');
@@ -36,6 +37,8 @@ export interface RecordedResponse {
   statusText: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** The recorder replaced Google's body (cassettes' `SANITISED_ERROR_BODY`): only status and content type are compared. */
+  bodySanitised?: boolean;
 }
 
 export interface RecordedExchange {
@@ -103,8 +106,96 @@ export function parseRecording(text: string, file = '(inline)'): RecordedExchang
   });
 }
 
-export function loadRecording(file: string): RecordedExchange[] {
-  return parseRecording(readFileSync(path.join(RECORDINGS_DIR, file), 'utf8'), file);
+/** `rewrite`: recorded literals → placeholders, as for cassettes (e.g. a URL hash the recorder left in). */
+export function loadRecording(file: string, rewrite: CassetteRewrite = []): RecordedExchange[] {
+  return parseRecording(rewriteText(readFileSync(path.join(RECORDINGS_DIR, file), 'utf8'), rewrite), file);
+}
+
+/** Whether a recording is present (vendored recordings arrive through the project's reference material). */
+export function hasRecording(file: string): boolean {
+  return existsSync(path.join(RECORDINGS_DIR, file));
+}
+
+/** The skip reason of a replay test whose recording is not in this clone (see recordings/README.md). */
+export function missingRecordingNote(file: string): string {
+  return (
+    `${file} is not in test/emulator/recordings/: it came from a fetched snapshot, which developers may not commit. ` +
+    'The steering session can place it under shared/reference/gcp-recordings, from where it is vendored here.'
+  );
+}
+
+interface CassetteInteraction {
+  request: { method: string; url: string; body?: string; headers?: Record<string, string[]> };
+  response: { code: number; status: string; body?: string; headers?: Record<string, string[]> };
+}
+
+/** Literal recorded text → placeholder, applied to every URL and body of a cassette (the recorder's fixed values). */
+export type CassetteRewrite = Array<[RegExp | string, string]>;
+
+/**
+ * The body Kubernetes Config Connector's recorder writes in place of every 400/403/404 answer
+ * (tests/e2e/unified_test.go, configureVCR: "Remove internal error message from failed
+ * interactions"): the status is Google's, the body is not.
+ */
+export const SANITISED_ERROR_BODY = 'fake error message';
+
+function headersOf(headers: Record<string, string[]> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, values]) => [name.toLowerCase(), values.join(', ')]));
+}
+
+function rewriteText(text: string, rewrite: CassetteRewrite): string {
+  return rewrite.reduce(
+    (out, [pattern, placeholder]) =>
+      out.replace(typeof pattern === 'string' ? new RegExp(escapeRegExp(pattern), 'g') : pattern, placeholder),
+    text,
+  );
+}
+
+/**
+ * Parses a go-vcr v2 cassette (`version: 2`, `interactions[].request/response`) into the same
+ * exchanges as `parseRecording`. `rewrite` turns the recorder's fixed values into placeholders
+ * (`example-project` → `${projectId}`); distinct operation ids become `${operation1}`, `${operation2}`…
+ * A sanitised error body (`SANITISED_ERROR_BODY`) becomes no body: only status and type are compared.
+ */
+export function parseCassette(text: string, file = '(inline)', rewrite: CassetteRewrite = []): RecordedExchange[] {
+  const cassette = YAML.parse(text) as { interactions?: CassetteInteraction[] };
+  const operations = new Map<string, string>();
+  const placeholders = (value: string): string =>
+    rewriteText(value, rewrite).replace(/operations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g, (_, id: string) => {
+      if (!operations.has(id)) operations.set(id, `\${operation${operations.size + 1}}`);
+      return `operations/${operations.get(id)!}`;
+    });
+  const bodyOf = (body: string | undefined): unknown => {
+    if (body === undefined || body.trim() === '' || body === SANITISED_ERROR_BODY) return undefined;
+    return parseBody(placeholders(body).split('\n'));
+  };
+  return (cassette.interactions ?? []).map((interaction, index) => {
+    const url = placeholders(interaction.request.url);
+    const host = url.split('/')[2];
+    return {
+      file,
+      index,
+      request: {
+        method: interaction.request.method,
+        url,
+        host,
+        target: url.slice(url.indexOf(host) + host.length) || '/',
+        headers: headersOf(interaction.request.headers),
+        body: bodyOf(interaction.request.body),
+      },
+      response: {
+        status: interaction.response.code,
+        statusText: interaction.response.status.replace(/^\d+\s*/, ''),
+        headers: headersOf(interaction.response.headers),
+        body: bodyOf(interaction.response.body),
+        ...(interaction.response.body === SANITISED_ERROR_BODY ? { bodySanitised: true } : {}),
+      },
+    };
+  });
+}
+
+export function loadCassette(file: string, rewrite: CassetteRewrite = []): RecordedExchange[] {
+  return parseCassette(readFileSync(path.join(RECORDINGS_DIR, file), 'utf8'), file, rewrite);
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
@@ -304,7 +395,8 @@ export async function replayRecording(exchanges: RecordedExchange[], options: Re
     if (expectedType && actualType?.toLowerCase() !== expectedType.toLowerCase()) {
       differences.push({ path: '(content-type)', problem: 'content-type', expected: expectedType, actual: actualType });
     }
-    if (!options.statusOnly?.(exchange)) {
+    // A sanitised error answer (or one the caller says cannot be compared): status and content type are all there is to compare.
+    if (!exchange.response.bodySanitised && !options.statusOnly?.(exchange)) {
       const expected = substituteDeep(exchange.response.body, options.vars);
       differences.push(...compareJson(expected, actual, { captures, volatileValues, ignorePaths: options.ignore?.(exchange) ?? [] }));
     }

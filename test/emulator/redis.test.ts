@@ -18,7 +18,7 @@ import {
   TRANSPORTS,
 } from './clients.js';
 import { createVpc } from './networks.js';
-import { formatDifferences, loadRecording, replayRecording } from './recordings.js';
+import { formatDifferences, hasRecording, loadRecording, missingRecordingNote, replayRecording } from './recordings.js';
 
 const REDIS = 'redis.googleapis.com';
 const COMPUTE = 'compute.googleapis.com';
@@ -348,7 +348,8 @@ describe('Memorystore for Redis: permissions, request log', () => {
 });
 
 describe('recorded Memorystore exchanges replayed against the emulator', () => {
-  test('redis-instance: 404, create with the default network, poll, get (numeric enums), two updates, delete', async () => {
+  test('redis-instance: 404, create with the default network, poll, get (numeric enums), two updates, delete', async ({ skip }) => {
+    skip(!hasRecording('redis-instance.http.log'), missingRecordingNote('redis-instance.http.log'));
     const emulator = await startEmulator();
     try {
       const projectId = 'redis-rec-project';

@@ -38,6 +38,27 @@ describe.each(TRANSPORTS)('Resource Manager v3 over %s', (transport) => {
     expect(byNumber.projectId).toBe(projectId);
   });
 
+  test('PUT /v1/projects/ID (projects.update) changes the display name and labels that GetProject then shows', async () => {
+    const [before] = await client.getProject({ name: `projects/${projectId}` });
+    const v1 = await restCall(emulator, 'GET', `/v1/projects/${projectId}`);
+    // As gcloud does it: read the v1 project, change it, PUT the whole of it back (output fields included).
+    const updated = await restCall(emulator, 'PUT', `/v1/projects/${projectId}`, {
+      ...v1.body,
+      name: 'Atlantis Ops',
+      labels: { team: 'platform' },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ projectId, name: 'Atlantis Ops', labels: { team: 'platform' }, lifecycleState: 'ACTIVE' });
+    const [after] = await client.getProject({ name: `projects/${projectId}` });
+    expect(after.displayName).toBe('Atlantis Ops');
+    expect(after.labels).toEqual({ team: 'platform' });
+    expect(after.etag).not.toBe(before.etag);
+    const invalid = await restCall(emulator, 'PUT', `/v1/projects/${projectId}`, { name: 'x', labels: { Team: 'UPPER' } });
+    expect(invalid.status).toBe(400);
+    const denied = await restCall(emulator, 'PUT', '/v1/projects/Not_A_Project', { name: 'Nope nope' });
+    expect(denied.status).toBe(403);
+  });
+
   test('a project that cannot exist is invisible, as at Google', async () => {
     for (const name of ['projects/Bad_Project', 'projects/999999999999']) {
       const error = await failureOf(() => client.getProject({ name }));

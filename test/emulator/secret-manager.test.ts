@@ -5,7 +5,17 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canAccessSecret, secretVersionStatus } from '../../src/emulator/apis/secret-manager.js';
 import { startEmulator, type EmulatorServices, type RunningEmulator } from '../../src/emulator/index.js';
-import { clientOptions, errorInfoOf, failureOf, grpcCodeOf, messageOf, restCall, TRANSPORTS, type Transport } from './clients.js';
+import {
+  clientOptions,
+  errorInfoOf,
+  failureOf,
+  grpcCodeOf,
+  messageOf,
+  restCall,
+  TRANSPORTS,
+  type LooseJson,
+  type Transport,
+} from './clients.js';
 import { gcloudAvailable, gcloudFor, type Gcloud } from './gcloud.js';
 import { formatDifferences, loadRecording, replayRecording } from './recordings.js';
 
@@ -173,7 +183,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(grpcCodeOf(bad)).toBe(INVALID_ARGUMENT);
   });
 
-  test('UpdateSecret needs a valid update_mask; the etag changes; a stale etag → ABORTED', async () => {
+  test('UpdateSecret needs a valid update_mask; the etag changes; a stale etag → FAILED_PRECONDITION', async () => {
     const [before] = await client.getSecret({ name: secretName('web-token') });
     const noMask = await failureOf(() => client.updateSecret({ secret: { name: secretName('web-token'), labels: { a: 'b' } } }));
     expect(grpcCodeOf(noMask)).toBe(INVALID_ARGUMENT);
@@ -197,7 +207,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const stale = await failureOf(() =>
       client.updateSecret({ secret: { name: secretName('web-token'), etag: before.etag, labels: {} }, updateMask: { paths: ['labels'] } }),
     );
-    expect(grpcCodeOf(stale)).toBe(ABORTED);
+    expect(grpcCodeOf(stale)).toBe(FAILED_PRECONDITION);
     // A path in the mask whose field is absent clears the field.
     const [cleared] = await client.updateSecret({
       secret: { name: secretName('web-token'), etag: updated.etag },
@@ -260,7 +270,7 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     expect(enabled.state).toBe('ENABLED');
     expect(enabled.etag).not.toBe(disabled.etag);
     const stale = await failureOf(() => client.disableSecretVersion({ name: `${name}/versions/3`, etag: disabled.etag }));
-    expect(grpcCodeOf(stale)).toBe(ABORTED);
+    expect(grpcCodeOf(stale)).toBe(FAILED_PRECONDITION);
 
     const [destroyed] = await client.destroySecretVersion({ name: `${name}/versions/2` });
     expect(destroyed.state).toBe('DESTROYED');
@@ -393,7 +403,11 @@ describe.each(TRANSPORTS)('Secret Manager over %s', (transport) => {
     const name = secretName('db-password');
     const [secret] = await client.getSecret({ name });
     const stale = await failureOf(() => client.deleteSecret({ name, etag: '"1"' }));
-    expect(grpcCodeOf(stale)).toBe(ABORTED);
+    expect(grpcCodeOf(stale)).toBe(FAILED_PRECONDITION);
+    // Over REST that is HTTP 400 with Google's status name (IAM policy conflicts stay ABORTED / 409).
+    const rest = await restCall(emulator, 'DELETE', `/v1/${name}?etag=${encodeURIComponent('"1"')}`);
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.status).toBe('FAILED_PRECONDITION');
     await client.deleteSecret({ name, etag: secret.etag! });
     expect(grpcCodeOf(await failureOf(() => client.getSecret({ name })))).toBe(NOT_FOUND);
     expect(grpcCodeOf(await failureOf(() => client.deleteSecret({ name })))).toBe(NOT_FOUND);
@@ -683,7 +697,7 @@ async function runWithStdin(
   gcloud: Gcloud,
   args: string[],
   input: string,
-): Promise<{ code: number; stdout: string; stderr: string; json?: any }> {
+): Promise<{ code: number; stdout: string; stderr: string; json?: LooseJson }> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn('gcloud', args, { env: gcloud.env });
@@ -698,7 +712,7 @@ async function runWithStdin(
       } catch {
         json = undefined;
       }
-      resolve({ code: code ?? 1, stdout, stderr, json });
+      resolve({ code: code ?? 1, stdout, stderr, json: json as LooseJson | undefined });
     });
     child.stdin.end(input);
   });

@@ -3,7 +3,7 @@ import { protos, type ServiceUsageClient } from '@google-cloud/service-usage';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { SERVICE_CATALOG } from '../../src/emulator/apis/service-catalog.js';
-import { errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, serviceUsageClient, TRANSPORTS } from './clients.js';
+import { errorInfoOf, FAST_POLLING, failureOf, grpcCodeOf, messageOf, restCall, serviceUsageClient, TRANSPORTS } from './clients.js';
 
 const State = protos.google.api.serviceusage.v1.State;
 
@@ -102,6 +102,93 @@ describe.each(TRANSPORTS)('Service Usage over %s', (transport) => {
     const [iam] = await client.getService({ name: serviceName('iam.googleapis.com') });
     expect(iam.state).toBe('DISABLED');
     expect(iam.parent).toBe(`projects/${number}`); // once enabled, the project keeps a record of it
+  });
+
+  test('DisableService with checkIfServiceHasUsage CHECK refuses a service enabled in the last 3 days or used in the last 30', async () => {
+    const CheckIfServiceHasUsage = protos.google.api.serviceusage.v1.DisableServiceRequest.CheckIfServiceHasUsage;
+    const [enabled] = await client.enableService({ name: serviceName('pubsub.googleapis.com') }, FAST_POLLING);
+    await enabled.promise();
+    const recent = await failureOf(() =>
+      client.disableService({ name: serviceName('pubsub.googleapis.com'), checkIfServiceHasUsage: CheckIfServiceHasUsage.CHECK }),
+    );
+    expect(grpcCodeOf(recent)).toBe(9);
+    expect(messageOf(recent)).toMatch(/^Service pubsub\.googleapis\.com has usage in the last 30 days or was enabled in the past 3 days\./);
+    // Enabled four days ago and never called since: CHECK lets it go.
+    emulator.mutate((services) => {
+      const project = services.projects.find(projectId)!;
+      project.serviceActivity!['pubsub.googleapis.com'] = { enableTime: Date.now() - 4 * 24 * 3600 * 1000 };
+    });
+    const [old] = await client.disableService(
+      { name: serviceName('pubsub.googleapis.com'), checkIfServiceHasUsage: CheckIfServiceHasUsage.CHECK },
+      FAST_POLLING,
+    );
+    expect((await old.promise())[0].service?.state).toBe(State.DISABLED);
+    // Enabled long ago but called just now (Secret Manager, enabled in an earlier test): refused.
+    emulator.mutate((services) => {
+      services.projects.find(projectId)!.serviceActivity!['secretmanager.googleapis.com'] = {
+        enableTime: Date.now() - 90 * 24 * 3600 * 1000,
+      };
+    });
+    const used = await restCall(emulator, 'GET', `/v1/projects/${projectId}/secrets`);
+    expect(used.status).toBe(200);
+    const usedRecently = await failureOf(() =>
+      client.disableService({ name: serviceName('secretmanager.googleapis.com'), checkIfServiceHasUsage: CheckIfServiceHasUsage.CHECK }),
+    );
+    expect(grpcCodeOf(usedRecently)).toBe(9);
+    // SKIP (gcloud --force) disables it anyway.
+    const [forced] = await client.disableService(
+      { name: serviceName('secretmanager.googleapis.com'), checkIfServiceHasUsage: CheckIfServiceHasUsage.SKIP },
+      FAST_POLLING,
+    );
+    expect((await forced.promise())[0].service?.state).toBe(State.DISABLED);
+  });
+
+  test('operations are polled on v1 and on v1beta1 (where Terraform polls)', async () => {
+    const [operation] = await client.enableService({ name: serviceName('cloudtasks.googleapis.com') });
+    for (const version of ['v1', 'v1beta1']) {
+      const answer = await restCall(emulator, 'GET', `/${version}/${operation.name}`);
+      expect(answer.status, version).toBe(200);
+      expect(answer.body).toMatchObject({ name: operation.name, done: true });
+    }
+  });
+
+  test('the fields= system parameter selects parts of any REST answer (partial response)', async () => {
+    const list = await restCall(
+      emulator,
+      'GET',
+      `/v1/projects/${projectId}/services?pageSize=3&fields=nextPageToken,services(name,config/title)`,
+    );
+    expect(list.status).toBe(200);
+    expect(Object.keys(list.body).sort()).toEqual(['nextPageToken', 'services']);
+    expect(list.body.services).toHaveLength(3);
+    for (const service of list.body.services) {
+      expect(Object.keys(service).sort()).toEqual(['config', 'name']);
+      expect(Object.keys(service.config)).toEqual(['title']);
+    }
+    const one = await restCall(emulator, 'GET', `/v1/projects/${projectId}/services/run.googleapis.com?fields=state`);
+    expect(one.body).toEqual({ state: 'ENABLED' });
+    const malformed = await restCall(emulator, 'GET', `/v1/projects/${projectId}/services/run.googleapis.com?fields=state(`);
+    expect(malformed.status).toBe(400);
+  });
+
+  test('the catalogue knows the APIs a real project commonly has enabled (BigQuery family, Cloud SQL, Dataform, Dataplex, …)', async () => {
+    const names = [
+      'bigquery.googleapis.com',
+      'bigquerystorage.googleapis.com',
+      'bigquerymigration.googleapis.com',
+      'analyticshub.googleapis.com',
+      'dataform.googleapis.com',
+      'dataplex.googleapis.com',
+      'sql-component.googleapis.com',
+      'storage.googleapis.com',
+      'logging.googleapis.com',
+      'monitoring.googleapis.com',
+    ];
+    const [operation] = await client.batchEnableServices({ parent: `projects/${projectId}`, serviceIds: names }, FAST_POLLING);
+    const [response] = await operation.promise();
+    expect(response.services?.map((service) => service.state)).toEqual(names.map(() => State.ENABLED));
+    const [listed] = await client.batchGetServices({ parent: `projects/${projectId}`, names: names.map((name) => serviceName(name)) });
+    expect(listed.services?.find((service) => service.config?.name === 'sql-component.googleapis.com')?.config?.title).toBe('Cloud SQL');
   });
 
   test('polling an operation that does not exist → NOT_FOUND', async () => {

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { restCall, testAuthClient } from './clients.js';
 import { gcloudAvailable, gcloudFor, type Gcloud } from './gcloud.js';
-import { formatDifferences, loadRecording, replayRecording, type RecordedExchange } from './recordings.js';
+import {
+  formatDifferences,
+  hasRecording,
+  loadRecording,
+  missingRecordingNote,
+  replayRecording,
+  type RecordedExchange,
+} from './recordings.js';
 
 const API = 'storage.googleapis.com';
 
@@ -916,7 +923,10 @@ describe('recorded Storage exchanges replayed against the emulator', () => {
     return ['id', 'items[].id', 'generation', 'items[].generation'];
   };
 
-  test('storage-bucket: 404, insert with labels/lifecycle/versioning, get, patch (ACLs in the answer), list objects, delete', async () => {
+  test('storage-bucket: 404, insert with labels/lifecycle/versioning, get, patch (ACLs in the answer), list objects, delete', async ({
+    skip,
+  }) => {
+    skip(!hasRecording('storage-bucket.http.log'), missingRecordingNote('storage-bucket.http.log'));
     const projectId = 'gcs-replay-kcc';
     const results = await replayRecording(loadRecording('storage-bucket.http.log'), {
       baseUrl: `http://127.0.0.1:${emulator.port}`,
@@ -927,7 +937,8 @@ describe('recorded Storage exchanges replayed against the emulator', () => {
     expect(results.length).toBe(7);
   });
 
-  test('storage-bucket-gcloud: create, describe (projection=full), list, delete as gcloud does', async () => {
+  test('storage-bucket-gcloud: create, describe (projection=full), list, delete as gcloud does', async ({ skip }) => {
+    skip(!hasRecording('storage-bucket-gcloud.http.log'), missingRecordingNote('storage-bucket-gcloud.http.log'));
     const projectId = 'gcs-replay-gcloud';
     const results = await replayRecording(loadRecording('storage-bucket-gcloud.http.log'), {
       baseUrl: `http://127.0.0.1:${emulator.port}`,

@@ -1,7 +1,7 @@
 // Artifact Registry v1 (google.devtools.artifactregistry.v1.ArtifactRegistry): docker
 // repositories (standard, remote, virtual), the docker images they hold, their IAM policies, and
 // the registry (docker-registry.ts) that serves their manifests. Shapes follow
-// reference/gcp-recordings/artifactregistry-*.http.log: create and delete are long-running
+// test/emulator/recordings/artifactregistry-*.http.log: create and delete are long-running
 // operations whose effect lands when the operation is done; the operation's Repository has no
 // createTime/updateTime/registryUri, an update's answer no registryUri, Get and List have them all.
 //
@@ -20,11 +20,11 @@
 // repository would (release-like tags, synthesized and stable).
 import { createHash, randomUUID } from 'node:crypto';
 import { CLOUD_RUN_REGIONS } from '../../config/regions.js';
-import { defineApi, method, type CallContext } from '../core/api.js';
+import { defineApi, method, restRoute, type CallContext } from '../core/api.js';
 import { serviceDisabledError } from '../core/call-pipeline.js';
 import { ApiError, badRequest, ENTITY_NOT_FOUND } from '../core/errors.js';
 import { typeUrlOf } from '../core/json-codec.js';
-import { camelCase, cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { camelCase, cloneJson, isJsonObject, jsonText, type JsonObject, type JsonValue } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -344,7 +344,7 @@ function checkRemoteConfig(config: JsonObject): void {
     if (typeof version !== 'string' || !SECRET_VERSION.test(version)) {
       throw invalidArgument(
         'repository.remote_repository_config.upstream_credentials.username_password_credentials.password_secret_version',
-        `Invalid secret version "${String(version ?? '')}": expected projects/{project}/secrets/{secret}/versions/{version}.`,
+        `Invalid secret version "${jsonText(version)}": expected projects/{project}/secrets/{secret}/versions/{version}.`,
       );
     }
   }
@@ -362,7 +362,7 @@ function checkVirtualConfig(config: JsonObject, project: ProjectRecord, location
     if (!upstream || upstream.projectId !== project.projectId || upstream.location !== location) {
       throw invalidArgument(
         `${field}.repository`,
-        `Upstream repository "${String(policy.repository ?? '')}" does not exist in projects/${project.projectId}/locations/${location}.`,
+        `Upstream repository "${jsonText(policy.repository)}" does not exist in projects/${project.projectId}/locations/${location}.`,
       );
     }
     if (upstream.mode === 'VIRTUAL_REPOSITORY')
@@ -700,8 +700,8 @@ function imageSize(services: EmulatorServices, mediaType: string, body: string |
   if (INDEX_TYPES.has(mediaType)) {
     const children = Array.isArray(parsed.manifests) ? (parsed.manifests as JsonObject[]) : [];
     return children.reduce((total, child) => {
-      const stored = manifests(services).get(String(child.digest));
-      return total + (stored ? imageSize(services, stored.mediaType, stored.body, String(child.digest)) : Number(child.size ?? 0));
+      const stored = manifests(services).get(jsonText(child.digest));
+      return total + (stored ? imageSize(services, stored.mediaType, stored.body, jsonText(child.digest)) : Number(child.size ?? 0));
     }, 0);
   }
   const blobs = [parsed.config, ...(Array.isArray(parsed.layers) ? parsed.layers : [])] as JsonObject[];
@@ -715,8 +715,8 @@ function platformEntries(mediaType: string, body: string | undefined): ImageMani
   return children.map((child) => {
     const platform = (isJsonObject(child.platform) ? child.platform : {}) as { architecture?: string; os?: string; variant?: string };
     return {
-      digest: String(child.digest),
-      mediaType: String(child.mediaType),
+      digest: jsonText(child.digest),
+      mediaType: jsonText(child.mediaType),
       architecture: platform.architecture ?? '',
       os: platform.os ?? '',
       ...(platform.variant ? { variant: platform.variant } : {}),
@@ -802,7 +802,7 @@ function upstreamOf(repo: RepositoryRecord, services: EmulatorServices): { repos
   const custom = (docker.customRepository ?? {}) as JsonObject;
   if (docker.publicRepository === 'DOCKER_HUB') return { base: 'https://docker.io' };
   if (typeof custom.uri === 'string') return { base: custom.uri.replace(/\/+$/, '') };
-  const uri = String(((config.commonRepository ?? {}) as JsonObject).uri ?? '').replace(/\/+$/, '');
+  const uri = jsonText(((config.commonRepository ?? {}) as JsonObject).uri).replace(/\/+$/, '');
   const byName = REPOSITORY_NAME.exec(uri);
   const byUri = AR_URI.exec(uri);
   const parts = byName
@@ -850,7 +850,7 @@ function resolveInRepository(
     // Artifact Registry pulls from the upstream with the greatest priority value first.
     const ordered = [...policies].sort((a, b) => Number(b.priority ?? 0) - Number(a.priority ?? 0));
     for (const policy of ordered) {
-      const upstream = findRepository(String(policy.repository ?? ''), services);
+      const upstream = findRepository(jsonText(policy.repository), services);
       const found = upstream && resolveInRepository(services, upstream, image, reference, { ...options, depth: depth + 1 });
       if (found) return found;
     }
@@ -1123,15 +1123,76 @@ function iamResource(request: { resource: string }): string {
   return request.resource;
 }
 
+// -------------------------------------------------------------------------------------------
+// Locations (the google.cloud.location.Locations mixin): where repositories may live. `gcloud
+// artifacts repositories list` without --location lists them (on v1beta2) and then each one's
+// repositories.
+
+const LOCATIONS_SERVICE = 'google.cloud.location.Locations';
+const PROJECT_NAME = /^projects\/([^/]+)$/;
+const LOCATION_NAME = /^projects\/([^/]+)\/locations\/([^/]+)$/;
+
+function locationJson(projectReference: string, locationId: string): JsonObject {
+  return { name: `projects/${projectReference}/locations/${locationId}`, locationId };
+}
+
+function listLocations(request: { name: string; filter?: string; pageSize?: number; pageToken?: string }, ctx: CallContext): JsonObject {
+  const match = PROJECT_NAME.exec(request.name);
+  if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid resource name "${request.name}": expected projects/{project}.`);
+  ctx.projects.require(match[1], API);
+  // Wording ours: the emulator lists every location and filters none.
+  if ((request.filter ?? '').trim() !== '') throw new ApiError('INVALID_ARGUMENT', 'Location filters are not emulated.');
+  const page = paginate([...LOCATIONS].sort(), request.pageSize, request.pageToken, { defaultSize: 100, maxSize: 1000 });
+  return {
+    locations: page.items.map((locationId) => locationJson(match[1], locationId)),
+    ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+  };
+}
+
+function getLocation(request: { name: string }, ctx: CallContext): JsonObject {
+  const match = LOCATION_NAME.exec(request.name);
+  if (!match)
+    throw new ApiError('INVALID_ARGUMENT', `Invalid resource name "${request.name}": expected projects/{project}/locations/{location}.`);
+  ctx.projects.require(match[1], API);
+  if (!LOCATIONS.has(match[2])) throw new ApiError('NOT_FOUND', ENTITY_NOT_FOUND);
+  return locationJson(match[1], match[2]);
+}
+
+const listLocationsBehaviour = {
+  permission: 'artifactregistry.locations.list',
+  resource: (request: { name: string }) => request.name,
+  handle: listLocations,
+};
+
 export const artifactRegistryApi = defineApi({
   service: API,
   title: TITLE,
   protoPackage: '@google-cloud/artifact-registry',
-  grpcServices: [SERVICE],
+  mixinProtos: [{ package: 'google-gax', file: 'build/protos/locations.json' }],
+  grpcServices: [SERVICE, LOCATIONS_SERVICE],
   operationPaths: ['/v1/{name=projects/*/locations/*/operations/*}'],
   rawRoutes: dockerRegistryRoutes(registrySource),
+  // gcloud lists locations on v1beta2 (the same messages).
+  restRoutes: [
+    restRoute<{ name: string }>({
+      verb: 'GET',
+      path: '/v1beta2/{name=projects/*}/locations',
+      rpcName: `${LOCATIONS_SERVICE}/ListLocations`,
+      requestType: 'google.cloud.location.ListLocationsRequest',
+      responseType: 'google.cloud.location.ListLocationsResponse',
+      ...listLocationsBehaviour,
+    }),
+  ],
 
   methods: {
+    [`${LOCATIONS_SERVICE}/ListLocations`]: method<{ name: string; filter?: string; pageSize?: number; pageToken?: string }>(
+      listLocationsBehaviour,
+    ),
+    [`${LOCATIONS_SERVICE}/GetLocation`]: method<{ name: string }>({
+      permission: 'artifactregistry.locations.get',
+      resource: (request) => request.name,
+      handle: getLocation,
+    }),
     [`${SERVICE}/CreateRepository`]: method<{ parent: string; repositoryId?: string; repository?: JsonObject }>({
       permission: 'artifactregistry.repositories.create',
       resource: (request) => `${request.parent}/repositories/${request.repositoryId ?? ''}`,
@@ -1177,9 +1238,9 @@ export const artifactRegistryApi = defineApi({
 
     [`${SERVICE}/UpdateRepository`]: method<{ repository?: JsonObject; updateMask?: string }>({
       permission: 'artifactregistry.repositories.update',
-      resource: (request) => String(request.repository?.name ?? ''),
+      resource: (request) => jsonText(request.repository?.name),
       handle(request, ctx) {
-        const repo = requireRepository(String(request.repository?.name ?? ''), ctx);
+        const repo = requireRepository(jsonText(request.repository?.name), ctx);
         const updated = updatedRepository(repo, request.repository ?? {}, request.updateMask, ctx, ctx.now);
         repositories(ctx).set(repo.name, updated);
         return repositoryJson(updated, ctx, 'update');

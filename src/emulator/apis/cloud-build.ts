@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { defineApi, method, type CallContext } from '../core/api.js';
 import { ApiError, ENTITY_NOT_FOUND, asApiError, badRequest } from '../core/errors.js';
 import { typeUrlOf } from '../core/json-codec.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { isJsonObject, jsonText, type JsonObject, type JsonValue } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -340,7 +340,7 @@ function buildJson(build: BuildRecord, now: number): JsonObject {
             })),
           }
         : {}),
-      buildStepImages: steps.map((step) => `sha256:${sha256(`builder|${typeof step.name === 'string' ? step.name : ''}`)}`),
+      buildStepImages: steps.map((step) => `sha256:${sha256(`builder|${jsonText(step.name)}`)}`),
     };
     if (outcome.statusDetail) json.statusDetail = outcome.statusDetail;
     if (outcome.failureInfo) json.failureInfo = outcome.failureInfo;
@@ -372,9 +372,9 @@ function logBuild(build: BuildRecord, services: EmulatorServices): void {
   const entries = buildLogEntries({
     projectId: build.projectId,
     buildId: build.id,
-    tags: Array.isArray(build.spec.tags) ? build.spec.tags.map(String) : [],
+    tags: Array.isArray(build.spec.tags) ? build.spec.tags.map((tag) => jsonText(tag)) : [],
     steps: steps.map((step) => ({
-      name: typeof step.name === 'string' ? step.name : '',
+      name: jsonText(step.name),
       ...(typeof step.id === 'string' && step.id ? { id: step.id } : {}),
     })),
     pushed: outcome.images ?? [],
@@ -387,7 +387,7 @@ function logBuild(build: BuildRecord, services: EmulatorServices): void {
 }
 
 function completeBuild(payload: JsonValue, services: EmulatorServices): { response?: JsonObject; metadata?: JsonObject } {
-  const key = isJsonObject(payload) && typeof payload.build === 'string' ? payload.build : '';
+  const key = isJsonObject(payload) ? jsonText(payload.build) : '';
   const build = builds(services).get(key);
   if (!build) throw new ApiError('INTERNAL', `build ${key} vanished`);
   const finishTime = Math.max(Date.now(), build.dueTime);

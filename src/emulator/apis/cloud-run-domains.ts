@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { restRoute, type CallContext, type RestRoute } from '../core/api.js';
 import { ApiError, badRequest } from '../core/errors.js';
-import { isJsonObject, type JsonObject } from '../core/json.js';
+import { isJsonObject, jsonText, type JsonObject } from '../core/json.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
 
@@ -234,7 +234,7 @@ function renderMapping(
 
 function stringMap(value: unknown): Record<string, string> {
   if (!isJsonObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonText(item)]));
 }
 
 function invalid(field: string, description: string): ApiError {
@@ -251,16 +251,16 @@ function create(scope: Scope, body: JsonObject | undefined, dryRun: boolean, ctx
   if (body.kind !== undefined && body.kind !== 'DomainMapping') throw invalid('kind', 'must be "DomainMapping".');
   const metadata = isJsonObject(body.metadata) ? body.metadata : {};
   const spec = isJsonObject(body.spec) ? body.spec : {};
-  const domain = String(metadata.name ?? '').toLowerCase();
+  const domain = jsonText(metadata.name).toLowerCase();
   if (!domain) throw invalid('metadata.name', 'Required field is missing: the domain to map.');
   if (!HOSTNAME.test(domain)) throw invalid('metadata.name', `Invalid domain name "${domain}".`);
-  const namespace = metadata.namespace === undefined ? '' : String(metadata.namespace);
+  const namespace = metadata.namespace === undefined ? '' : jsonText(metadata.namespace);
   if (namespace && projectOf(ctx, namespace).projectId !== scope.project.projectId) {
     throw invalid('metadata.namespace', `must name the project of the request (${scope.project.projectId}).`);
   }
-  const routeName = String(spec.routeName ?? '');
+  const routeName = jsonText(spec.routeName);
   if (!routeName) throw invalid('spec.routeName', 'Required field is missing: the Cloud Run service to map the domain to.');
-  const certificateMode = String(spec.certificateMode ?? 'AUTOMATIC');
+  const certificateMode = jsonText(spec.certificateMode ?? 'AUTOMATIC');
   if (!['AUTOMATIC', 'NONE', 'CERTIFICATE_MODE_UNSPECIFIED'].includes(certificateMode))
     throw invalid('spec.certificateMode', `Invalid value "${certificateMode}".`);
   if (!isDomainVerified(ctx, domain)) throw notAuthorized(domain);

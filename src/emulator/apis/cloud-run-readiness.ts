@@ -23,11 +23,7 @@ import { findBucket, missingBucketPermission, storageAccessDenied } from './stor
 
 /** google.cloud.run.v2.Condition.CommonReason values used for revision failures. */
 export type FailureReason =
-  | 'CONTAINER_MISSING'
-  | 'CONTAINER_PERMISSION_DENIED'
-  | 'SECRETS_ACCESS_CHECK_FAILED'
-  | 'VPC_NETWORK_NOT_FOUND'
-  | 'UNKNOWN';
+  'CONTAINER_MISSING' | 'CONTAINER_PERMISSION_DENIED' | 'SECRETS_ACCESS_CHECK_FAILED' | 'VPC_NETWORK_NOT_FOUND' | 'UNKNOWN';
 
 export interface ReadinessProblem {
   reason: FailureReason;

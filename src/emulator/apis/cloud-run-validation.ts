@@ -5,7 +5,7 @@
 // Wording: where a real rejection text is known (issues, logs, validateOnly conformance tables
 // kept by other projects) it is used; other texts are marked "unverified" in the README.
 import { ApiError, badRequest } from '../core/errors.js';
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { cloneJson, isJsonObject, jsonText, type JsonObject, type JsonValue } from '../core/json.js';
 import { parseNetworkReference, parseSubnetworkReference } from '../core/networks.js';
 
 export interface Violation {
@@ -213,11 +213,13 @@ function cpuAlwaysAllocated(container: JsonObject): boolean {
 
 /**
  * Validates a Service (the settable fields) and returns it with Google's server defaults filled
- * in, as the recordings show them: container `resources.limits` {cpu: 1000m, memory: 512Mi},
- * `timeout: 300s`, `maxInstanceRequestConcurrency` (80, or 1 below one vCPU),
- * `executionEnvironment`, the default compute service account, `launchStage: GA`,
- * `ingress: INGRESS_TRAFFIC_ALL`. `traffic` and `scaling` are not defaulted (the recordings echo
- * them only when sent; an empty `traffic` means 100% to the latest Ready revision).
+ * in, as real recordings show them: container `resources` {limits {cpu: 1000m, memory: 512Mi},
+ * cpuIdle: true}, `ports` [{name: http1, containerPort: 8080}] and a TCP startup probe on that
+ * port (240 s timeout and period, failure threshold 1), `timeout: 300s`,
+ * `maxInstanceRequestConcurrency` (80, or 1 below one vCPU), the default compute service account,
+ * service `scaling {maxInstanceCount: 100}`, `launchStage: GA`, `ingress: INGRESS_TRAFFIC_ALL`.
+ * `executionEnvironment` stays unset unless sent (Google picks one without saying); `traffic` is
+ * not defaulted (an empty `traffic` means 100% to the latest Ready revision).
  */
 export function validateAndDefault(service: JsonObject, context: ServiceContext): JsonObject {
   const violations: Violation[] = [];
@@ -566,7 +568,7 @@ function checkDependencies(containers: JsonObject[], add: Add): void {
   const names = new Set(containers.map((container) => stringAt(container.name)).filter(Boolean));
   const graph = new Map<string, string[]>();
   containers.forEach((container, index) => {
-    const dependsOn = Array.isArray(container.dependsOn) ? container.dependsOn.map((dependency) => stringAt(dependency)) : [];
+    const dependsOn = Array.isArray(container.dependsOn) ? container.dependsOn.map((dependency) => jsonText(dependency)) : [];
     for (const dependency of dependsOn) {
       if (!names.has(dependency)) add(`template.containers[${index}].depends_on`, `Container "${dependency}" does not exist.`);
     }
@@ -664,32 +666,54 @@ function checkTraffic(traffic: JsonObject[], add: Add): void {
 // -------------------------------------------------------------------------------------------
 // Defaults
 
+/** Google's default startup probe: TCP on the serving port, 240 s timeout and period, one failure (recorded). */
+function defaultStartupProbe(port: number): JsonObject {
+  return { timeoutSeconds: 240, periodSeconds: 240, failureThreshold: 1, tcpSocket: { port } };
+}
+
+/**
+ * A container's defaults. `resources` left out entirely → limits and `cpuIdle: true`; resources
+ * sent without `cpuIdle` keep CPU always allocated (k8s.min.proto: "if ResourceRequirements is
+ * set, the caller must explicitly set this field to true to preserve the default behavior").
+ * The serving container (the only one, or the one with a port) gets the http1/8080 port and the
+ * TCP startup probe when it has none.
+ */
+function defaultContainer(container: JsonObject, serving: boolean): void {
+  const given = objectAt(container.resources);
+  const resources = given ?? { cpuIdle: true };
+  const limits = objectAt(resources.limits) ?? {};
+  if (limits.cpu === undefined) limits.cpu = '1000m';
+  if (limits.memory === undefined) limits.memory = '512Mi';
+  resources.limits = limits;
+  container.resources = resources;
+  if (!serving) return;
+  if (arrayAt(container.ports).length === 0) container.ports = [{ name: 'http1', containerPort: 8080 }];
+  const port = numberAt(arrayAt(container.ports)[0]?.containerPort) || 8080;
+  if (!objectAt(container.startupProbe)) container.startupProbe = defaultStartupProbe(port);
+}
+
 function applyDefaults(spec: JsonObject, context: ServiceContext): JsonObject {
   const result = cloneJson(spec);
   if (!result.launchStage || result.launchStage === 'LAUNCH_STAGE_UNSPECIFIED') result.launchStage = 'GA';
   if (!result.ingress || result.ingress === 'INGRESS_TRAFFIC_UNSPECIFIED') result.ingress = 'INGRESS_TRAFFIC_ALL';
+  // Recorded (2026): a service sent without `scaling` comes back with a service-wide maximum of 100 instances.
+  if (result.scaling === undefined) result.scaling = { maxInstanceCount: 100 };
   const template = result.template as JsonObject;
+  const containers = arrayAt(template.containers);
+  const servingIndex = containers.length === 1 ? 0 : containers.findIndex((container) => arrayAt(container.ports).length > 0);
   let totalCpu = 0;
-  let smallestMemory = Number.POSITIVE_INFINITY;
-  for (const container of arrayAt(template.containers)) {
-    const resources = objectAt(container.resources) ?? {};
-    const limits = objectAt(resources.limits) ?? {};
-    if (limits.cpu === undefined) limits.cpu = '1000m';
-    if (limits.memory === undefined) limits.memory = '512Mi';
-    resources.limits = limits;
-    container.resources = resources;
-    totalCpu += parseQuantity(stringAt(limits.cpu)) ?? 1;
-    smallestMemory = Math.min(smallestMemory, parseQuantity(stringAt(limits.memory)) ?? 512 * MI);
-  }
+  containers.forEach((container, index) => {
+    defaultContainer(container, index === servingIndex);
+    totalCpu += parseQuantity(jsonText((objectAt(container.resources)?.limits as JsonObject).cpu)) ?? 1;
+  });
   if (!template.maxInstanceRequestConcurrency) template.maxInstanceRequestConcurrency = totalCpu >= 1 ? 80 : 1;
   if (!template.timeout) template.timeout = '300s';
   if (!template.serviceAccount) template.serviceAccount = `${context.projectNumber}-compute@developer.gserviceaccount.com`;
-  // Unspecified: Cloud Run picks the environment. The recordings show GEN2 for the defaults; gen2
-  // needs 512Mi, so smaller revisions get gen1 — unless they mount a network file system, which
-  // only gen2 supports (emulator choices, see README).
-  if (!template.executionEnvironment || template.executionEnvironment === 'EXECUTION_ENVIRONMENT_UNSPECIFIED') {
-    const gen1 = smallestMemory < 512 * MI && !mountsNetworkFileSystem(template);
-    template.executionEnvironment = gen1 ? 'EXECUTION_ENVIRONMENT_GEN1' : 'EXECUTION_ENVIRONMENT_GEN2';
+  // Unspecified, Cloud Run picks the environment without saying which (recorded), so it stays unset —
+  // except for a revision mounting a network file system, which only gen2 supports (emulator choice, see README).
+  const environment = jsonText(template.executionEnvironment);
+  if ((!environment || environment === 'EXECUTION_ENVIRONMENT_UNSPECIFIED') && mountsNetworkFileSystem(template)) {
+    template.executionEnvironment = 'EXECUTION_ENVIRONMENT_GEN2';
   }
   return result;
 }

@@ -1,19 +1,19 @@
 // Cloud Run Admin API v2 (google.cloud.run.v2.Services and .Revisions) and, in
-// cloud-run-domains.ts, the v1 domain mappings. Shapes follow
-// reference/gcp-recordings/run-v2-service-*.http.log; the reconciliation model follows the
-// Service proto's own description of `reconciling`:
+// cloud-run-domains.ts, the v1 domain mappings. Shapes and the operation model follow Google's
+// real answers (go-vcr cassettes and logs recorded against Cloud Run by Kubernetes Config
+// Connector; see test/emulator/recordings/README.md and "Cloud Run" in src/emulator/README.md):
 //
-// - Create/Update/Delete answer a long-running operation at once (metadata: the Service as
-//   accepted). The service exists immediately with the new `generation`, `reconciling: true`
-//   and, when its template changed, a new revision `SERVICE-NNNNN-xyz` (`latestCreatedRevision`).
+// - Create/Update/Delete answer a long-running operation at once. Its metadata is the Service as
+//   accepted: a create is `terminalCondition {state: CONDITION_PENDING}`, `reconciling: true`;
+//   an update or delete keeps the serving state (`observedGeneration`, `conditions`,
+//   `latestReadyRevision`, `uri`) with the Ready condition PENDING; a delete bumps the generation
+//   and carries `deleteTime`/`expireTime` (+30 days).
 // - When the operation becomes due (`--operation-delay`), the service is reconciled: the new
 //   revision becomes Ready only if its images are pullable, its service account exists and every
 //   secret version it reads exists, is enabled and is readable by that account
-//   (cloud-run-readiness.ts). Success: `observedGeneration = generation`, `latestReadyRevision`,
-//   `trafficStatuses`, `uri`/`urls`, terminal condition Ready. Failure: the revision and the
-//   service carry CONDITION_FAILED with Google's message, and `observedGeneration`,
-//   `latestReadyRevision` and `trafficStatuses` keep the last serving state (empty for a new
-//   service). The operation then ends with `error` {code 13, the condition's message} — what
+//   (cloud-run-readiness.ts). The finished operation's metadata and response are the final
+//   service. Failure: the revision and the service carry CONDITION_FAILED with Google's message,
+//   the serving state stays, and the operation ends with `error` {code 13, that message} — what
 //   Cloud Run's v2 operations do (e.g. Terraform: "Error waiting for Creating Service: Error
 //   code 13, message: Revision 'x' is not ready and cannot serve traffic. Image '…' not found.").
 import { randomBytes, randomInt, randomUUID, createHash } from 'node:crypto';
@@ -21,13 +21,14 @@ import { defineApi, method, type CallContext } from '../core/api.js';
 import { permissionDeniedError } from '../core/call-pipeline.js';
 import { ApiError } from '../core/errors.js';
 import { typeUrlOf } from '../core/json-codec.js';
-import { camelCase, cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
+import { camelCase, cloneJson, isJsonObject, jsonText, type JsonObject, type JsonValue } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
 import type { Collection } from '../core/state.js';
 import { imageStatus } from './artifact-registry.js';
 import { domainMappingRoutes } from './cloud-run-domains.js';
+import { knativeServiceRoutes, type KnativeServiceSource } from './cloud-run-knative.js';
 import { readinessProblems } from './cloud-run-readiness.js';
 import { checkServiceId, settableFields, throwViolations, validateAndDefault } from './cloud-run-validation.js';
 import {
@@ -63,10 +64,9 @@ const REVISION_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)
 // -------------------------------------------------------------------------------------------
 // Records (plain JSON in the state)
 
+/** google.cloud.run.v2.Condition as proto3 JSON; a just-created service's Ready condition has only `state`. */
 interface ConditionRecord extends JsonObject {
-  type: string;
   state: string;
-  lastTransitionTime: string;
 }
 
 export interface ServiceRecord {
@@ -87,6 +87,8 @@ export interface ServiceRecord {
   reconciling: boolean;
   terminalCondition: ConditionRecord;
   conditions: ConditionRecord[];
+  /** Set while a delete is in flight (ms since epoch); `expireTime` is 30 days later. */
+  deleteTime?: number;
   latestCreatedRevision?: string;
   latestReadyRevision?: string;
   /** Traffic as last served (resolved statuses); absent until a generation has served. */
@@ -130,7 +132,7 @@ function revisionKey(record: Pick<RevisionRecord, 'projectId' | 'location' | 'se
 
 const keyOfService = (record: ServiceRecord): string => serviceKey(record.projectId, record.location, record.serviceId);
 
-/** Lookup of a Cloud Run service from other emulated APIs (domain mappings). */
+/** Lookup of a Cloud Run service from other emulated APIs (Cloud Logging's container output). */
 export function findRunService(
   services: EmulatorServices,
   projectId: string,
@@ -140,13 +142,6 @@ export function findRunService(
   return servicesOf(services).get(serviceKey(projectId, location, serviceId));
 }
 
-/** Every Cloud Run service of a project (all regions), for domain mappings listing routes. */
-export function runServicesInProject(services: EmulatorServices, projectId: string): ServiceRecord[] {
-  return servicesOf(services)
-    .values()
-    .filter((record) => record.projectId === projectId);
-}
-
 // -------------------------------------------------------------------------------------------
 // Names, ids, URLs
 
@@ -154,8 +149,40 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function newServiceEtag(): string {
+function newRevisionEtag(): string {
   return randomBytes(12).toString('base64');
+}
+
+/** A google.protobuf.Timestamp in protobuf wire form (fields 1 seconds, 2 nanos; varints). */
+function timestampBytes(ms: number): Buffer {
+  const varint = (value: number): number[] => {
+    const bytes: number[] = [];
+    let rest = value;
+    while (rest >= 0x80) {
+      bytes.push((rest % 0x80) | 0x80);
+      rest = Math.floor(rest / 0x80);
+    }
+    bytes.push(rest);
+    return bytes;
+  };
+  // Google's times have microseconds; the random sub-millisecond part keeps etags of changes made within one millisecond apart.
+  const nanos = (ms % 1000) * 1_000_000 + randomInt(1_000_000);
+  return Buffer.from([0x08, ...varint(Math.floor(ms / 1000)), 0x10, ...varint(nanos)]);
+}
+
+/**
+ * A service's etag as Google forms it: quoted `BASE64URL(update time as a Timestamp)/BASE64URL(name)`.
+ * It changes when `updateTime` does (a spec or metadata change, a delete), not when a
+ * reconciliation ends (the recordings show the same etag on the accepted and the finished service).
+ */
+function serviceEtag(updateTime: number, key: string): string {
+  return `"${timestampBytes(updateTime).toString('base64url')}/${Buffer.from(key).toString('base64url')}"`;
+}
+
+/** Records a change of the service now: new `updateTime` and etag. */
+function touch(record: ServiceRecord, now: number): void {
+  record.updateTime = now;
+  record.etag = serviceEtag(now, keyOfService(record));
 }
 
 const REVISION_SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -204,8 +231,19 @@ function parseServiceName(name: string, ctx: EmulatorServices): ParsedServiceNam
   return { project, location: match[2], serviceId: match[3], key: serviceKey(project.projectId, match[2], match[3]) };
 }
 
+/** Google's NOT_FOUND for a service (real recording): the id, region and project as the request named them. */
 function serviceNotFound(name: string): ApiError {
-  return new ApiError('NOT_FOUND', `service "${name}" not found`);
+  const [, project, region, service] = SERVICE_NAME.exec(name) ?? ['', '', '', name];
+  return new ApiError('NOT_FOUND', `Resource '${service}' of kind 'SERVICE' in region '${region}' in project '${project}' does not exist.`);
+}
+
+/** The same for a revision (Google's wording for services applied to kind REVISION: not recorded). */
+function revisionNotFound(name: string): ApiError {
+  const [, project, region, , revision] = REVISION_NAME.exec(name) ?? ['', '', '', '', name];
+  return new ApiError(
+    'NOT_FOUND',
+    `Resource '${revision}' of kind 'REVISION' in region '${region}' in project '${project}' does not exist.`,
+  );
 }
 
 function findService(name: string, ctx: EmulatorServices): { parsed: ParsedServiceName; record: ServiceRecord } {
@@ -270,16 +308,21 @@ function hashHostLabel(record: ServiceRecord): string {
   return `${record.serviceId.slice(0, room).replace(/-+$/, '')}-${projectHash}-${code}`;
 }
 
+/** The hash-based URL `https://SERVICE-HASH-RC.a.run.app`: the service's `uri` once it serves. */
+function hashUrl(record: ServiceRecord): string {
+  return `https://${hashHostLabel(record)}.a.run.app`;
+}
+
 /**
- * `urls`: the deterministic `https://SERVICE-PROJECTNUMBER.REGION.run.app` first when
- * `SERVICE-PROJECTNUMBER` fits a 63-character DNS label (Google's rule), then the hash-based one;
- * `uri` is the first of them.
+ * `urls`: the deterministic `https://SERVICE-PROJECTNUMBER.REGION.run.app` (when
+ * `SERVICE-PROJECTNUMBER` fits a 63-character DNS label, Google's rule) from creation on, then the
+ * hash-based one once the service serves — as recorded.
  */
 export function serviceUrls(record: ServiceRecord, projectNumber: string): string[] {
   const urls: string[] = [];
   const deterministic = `${record.serviceId}-${projectNumber}`;
   if (deterministic.length <= 63) urls.push(`https://${deterministic}.${record.location}.run.app`);
-  urls.push(`https://${hashHostLabel(record)}.a.run.app`);
+  if (record.servedTraffic) urls.push(hashUrl(record));
   return urls;
 }
 
@@ -290,13 +333,29 @@ function condition(type: string, state: string, now: number, extra: JsonObject =
   return { type, state, lastTransitionTime: iso(now), ...extra };
 }
 
-function reconcilingConditions(record: ServiceRecord, now: number): void {
+/** `condition(…)`, keeping the previous transition time when the state does not change (Knative's rule, as recorded). */
+function transition(
+  previous: ConditionRecord | undefined,
+  type: string,
+  state: string,
+  now: number,
+  extra: JsonObject = {},
+): ConditionRecord {
+  const since = previous?.state === state && typeof previous.lastTransitionTime === 'string' ? previous.lastTransitionTime : iso(now);
+  return { type, state, lastTransitionTime: since, ...extra };
+}
+
+/**
+ * A change was accepted and waits for reconciliation: the Ready condition is PENDING (a new
+ * service's has only that state), everything else keeps serving as before.
+ */
+function pendingConditions(record: ServiceRecord): void {
   record.reconciling = true;
-  record.terminalCondition = condition('Ready', 'CONDITION_RECONCILING', now);
-  record.conditions = [
-    condition('RoutesReady', 'CONDITION_RECONCILING', now),
-    condition('ConfigurationsReady', 'CONDITION_RECONCILING', now),
-  ];
+  const previous = record.terminalCondition;
+  record.terminalCondition =
+    typeof previous?.lastTransitionTime === 'string'
+      ? { type: 'Ready', state: 'CONDITION_PENDING', lastTransitionTime: previous.lastTransitionTime }
+      : { state: 'CONDITION_PENDING' };
 }
 
 // -------------------------------------------------------------------------------------------
@@ -310,41 +369,47 @@ function revisionName(record: ServiceRecord, revisionId: string): string {
   return `${keyOfService(record)}/revisions/${revisionId}`;
 }
 
-/** google.cloud.run.v2.Service as proto3 JSON. `asAccepted`: the shape of operation metadata (no uid or serving status yet). */
-function renderService(record: ServiceRecord, services: EmulatorServices, asAccepted = false): JsonObject {
+/** How long Google keeps a deleted service's name reserved: `expireTime` = `deleteTime` + 30 days (recorded). */
+const DELETED_SERVICE_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * google.cloud.run.v2.Service as proto3 JSON. `justCreated`: the accepted service a create's
+ * operation carries, where Google leaves out the default `ingress` (every recording shows it so,
+ * although the request set it; it appears once the service is reconciled).
+ */
+function renderService(record: ServiceRecord, services: EmulatorServices, justCreated = false): JsonObject {
   const spec = cloneJson(record.spec);
-  const json: JsonObject = {
-    name: keyOfService(record),
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-  };
-  if (!asAccepted) json.uid = record.uid;
+  const json: JsonObject = { name: keyOfService(record) };
+  if (spec.description !== undefined) json.description = spec.description;
+  json.uid = record.uid;
   json.generation = String(record.generation);
   for (const field of ['labels', 'annotations'] as const) if (spec[field] !== undefined) json[field] = spec[field]!;
   json.createTime = iso(record.createTime);
   json.updateTime = iso(record.updateTime);
+  if (record.deleteTime !== undefined) {
+    json.deleteTime = iso(record.deleteTime);
+    json.expireTime = iso(record.deleteTime + DELETED_SERVICE_RETENTION_MS);
+  }
   json.creator = record.creator;
   json.lastModifier = record.lastModifier;
   for (const [field, value] of Object.entries(spec)) {
     if (field === 'description' || field === 'labels' || field === 'annotations') continue;
+    if (justCreated && field === 'ingress' && value === 'INGRESS_TRAFFIC_ALL') continue;
     json[field] = value;
   }
-  json.terminalCondition = cloneJson(record.terminalCondition);
-  if (record.reconciling) json.reconciling = true;
-  json.etag = record.etag;
-  if (asAccepted) return json;
-
+  const urls = spec.defaultUriDisabled === true ? [] : serviceUrls(record, projectNumberOf(services, record.projectId));
+  if (urls.length > 0) json.urls = urls;
   if (record.observedGeneration > 0) json.observedGeneration = String(record.observedGeneration);
-  json.conditions = cloneJson(record.conditions);
+  json.terminalCondition = cloneJson(record.terminalCondition);
+  if (record.conditions.length > 0) json.conditions = cloneJson(record.conditions);
   if (record.latestReadyRevision) json.latestReadyRevision = revisionName(record, record.latestReadyRevision);
   if (record.latestCreatedRevision) json.latestCreatedRevision = revisionName(record, record.latestCreatedRevision);
   if (record.servedTraffic) {
     json.trafficStatuses = cloneJson(record.servedTraffic);
-    if (spec.defaultUriDisabled !== true) {
-      const urls = serviceUrls(record, projectNumberOf(services, record.projectId));
-      json.urls = urls;
-      json.uri = urls[0]!;
-    }
+    if (spec.defaultUriDisabled !== true) json.uri = hashUrl(record);
   }
+  if (record.reconciling) json.reconciling = true;
+  json.etag = record.etag;
   return json;
 }
 
@@ -448,7 +513,7 @@ function newRevision(record: ServiceRecord, ctx: CallContext): RevisionRecord {
     launchStage: typeof record.spec.launchStage === 'string' ? record.spec.launchStage : 'GA',
     serviceGeneration: record.generation,
     creator: EMULATED_CALLER,
-    etag: newServiceEtag(),
+    etag: newRevisionEtag(),
     reconciling: true,
     conditions: [
       condition('Ready', 'CONDITION_RECONCILING', ctx.now),
@@ -491,7 +556,7 @@ function settleRevision(revision: RevisionRecord, services: EmulatorServices, no
   });
   revision.reconciling = false;
   revision.updateTime = now;
-  revision.etag = newServiceEtag();
+  revision.etag = newRevisionEtag();
   if (problems.length === 0) {
     revision.conditions = [
       condition('Ready', 'CONDITION_SUCCEEDED', now),
@@ -514,10 +579,6 @@ function settleRevision(revision: RevisionRecord, services: EmulatorServices, no
 
 function logRefOf(record: Pick<ServiceRecord, 'projectId' | 'location' | 'serviceId'>, services: EmulatorServices): RunServiceRef {
   return { ...record, projectNumber: projectNumberOf(services, record.projectId) };
-}
-
-function textOf(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value : '';
 }
 
 /** `CONTAINER_MISSING` → `ContainerMissing`: the v1 (Knative) reason the system event carries. */
@@ -543,7 +604,7 @@ function logRevisionOutcome(revision: RevisionRecord, services: EmulatorServices
           const name = typeof container.name === 'string' && container.name ? container.name : `${revision.serviceId}-${index + 1}`;
           return { name, port };
         }),
-        ...(failed ? { failure: { reason: knativeReason(textOf(ready.reason)), message: textOf(ready.message) } } : {}),
+        ...(failed ? { failure: { reason: knativeReason(jsonText(ready.reason)), message: jsonText(ready.message) } } : {}),
       },
       now,
     ),
@@ -558,7 +619,7 @@ function logServiceCall(
   services: EmulatorServices,
   now: number,
 ): JsonObject {
-  services.logs.write([serviceAuditEntry(logRefOf(record, services), method, textOf(operation.name), EMULATED_CALLER, now)], now);
+  services.logs.write([serviceAuditEntry(logRefOf(record, services), method, jsonText(operation.name), EMULATED_CALLER, now)], now);
   return operation;
 }
 
@@ -575,20 +636,19 @@ function resolveTraffic(record: ServiceRecord, services: EmulatorServices): { st
   for (const target of targets) {
     const status: JsonObject = { type: target.type };
     if (target.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION') {
-      const revision = revisionsOf(services).get(revisionName(record, String(target.revision)));
+      const revision = revisionsOf(services).get(revisionName(record, jsonText(target.revision)));
       if (!revision || !revisionIsReady(revision)) {
         return {
-          error: `Revision '${String(target.revision)}' does not exist or is deleted. Update all traffic to route to currently available revisions.`,
+          error: `Revision '${jsonText(target.revision)}' does not exist or is deleted. Update all traffic to route to currently available revisions.`,
         };
       }
       status.revision = target.revision;
-    } else if (record.latestReadyRevision) {
-      status.revision = record.latestReadyRevision;
     }
+    // A LATEST target's status names no revision (as recorded): it follows latestReadyRevision.
     if (target.percent) status.percent = target.percent;
     if (target.tag) {
       status.tag = target.tag;
-      status.uri = `https://${String(target.tag)}---${hashLabel}.a.run.app`;
+      status.uri = `https://${jsonText(target.tag)}---${hashLabel}.a.run.app`;
     }
     statuses.push(status);
   }
@@ -612,21 +672,22 @@ function reconcile(record: ServiceRecord, services: EmulatorServices, now: numbe
     record.latestReadyRevision = previousReady;
   }
   record.reconciling = false;
-  record.etag = newServiceEtag();
+  const previous = (type: string) => record.conditions.find((item) => item.type === type);
   if (!failure && traffic && 'statuses' in traffic) {
     record.observedGeneration = record.generation;
     record.servedTraffic = traffic.statuses;
     record.terminalCondition = condition('Ready', 'CONDITION_SUCCEEDED', now);
+    // As recorded: the routes move to the new revision (a new transition), the configuration stays ready.
     record.conditions = [
       condition('RoutesReady', 'CONDITION_SUCCEEDED', now),
-      condition('ConfigurationsReady', 'CONDITION_SUCCEEDED', now),
+      transition(previous('ConfigurationsReady'), 'ConfigurationsReady', 'CONDITION_SUCCEEDED', now),
     ];
   } else {
     const failed = { message: failure!, reason: 'REVISION_FAILED' };
     record.terminalCondition = condition('Ready', 'CONDITION_FAILED', now, failed);
     // The previous Ready revision (if any) keeps serving: routes stay ready on it.
     const routes = record.servedTraffic
-      ? condition('RoutesReady', 'CONDITION_SUCCEEDED', now)
+      ? transition(previous('RoutesReady'), 'RoutesReady', 'CONDITION_SUCCEEDED', now)
       : condition('RoutesReady', 'CONDITION_FAILED', now, failed);
     record.conditions = [routes, condition('ConfigurationsReady', 'CONDITION_FAILED', now, failed)];
   }
@@ -652,36 +713,42 @@ function operationName(projectId: string, location: string): string {
   return `projects/${projectId}/locations/${location}/operations/${randomUUID()}`;
 }
 
-function startServiceOperation(ctx: CallContext, record: ServiceRecord, action: string, payload: JsonObject, delayMs?: number): JsonObject {
+/** The operation of an accepted change; its metadata is the service as accepted (`justCreated`: a create's). */
+function startServiceOperation(
+  ctx: CallContext,
+  record: ServiceRecord,
+  action: string,
+  payload: JsonObject,
+  justCreated = false,
+): JsonObject {
   const operation = ctx.operations.start({
     name: operationName(record.projectId, record.location),
     api: RUN_API,
-    metadata: anyOf(SERVICE_TYPE, renderService(record, ctx, true)),
+    metadata: anyOf(SERVICE_TYPE, renderService(record, ctx, justCreated)),
     completion: { action, payload },
-    ...(delayMs !== undefined ? { delayMs } : {}),
   });
   return ctx.operations.toJson(operation);
 }
 
 /** validate_only: an operation that is done at once and answers the service as it would be. */
-function validateOnlyOperation(ctx: CallContext, record: ServiceRecord): JsonObject {
-  const rendered = renderService(record, ctx);
+function validateOnlyOperation(ctx: CallContext, record: ServiceRecord, justCreated = false): JsonObject {
   const operation = ctx.operations.start({
     name: operationName(record.projectId, record.location),
     api: RUN_API,
-    metadata: anyOf(SERVICE_TYPE, renderService(record, ctx, true)),
-    completion: { action: 'echoService', payload: rendered },
+    metadata: anyOf(SERVICE_TYPE, renderService(record, ctx, justCreated)),
+    completion: { action: 'echoService', payload: renderService(record, ctx) },
     delayMs: 0,
   });
   return ctx.operations.toJson(ctx.operations.get(operation.name));
 }
 
-function outcomeOf(record: ServiceRecord, services: EmulatorServices): { response: JsonObject } {
-  if (isFailed(record)) {
-    // Cloud Run's v2 operations end with google.rpc.Code 13 and the terminal condition's message.
-    throw new ApiError('INTERNAL', String(record.terminalCondition.message ?? 'Revision failed.'));
-  }
-  return { response: anyOf(SERVICE_TYPE, renderService(record, services)) };
+/** A finished operation: metadata and response are the final service (as recorded), or the failure. */
+function outcomeOf(record: ServiceRecord, services: EmulatorServices): { metadata: JsonObject; response?: JsonObject; error?: ApiError } {
+  const final = anyOf(SERVICE_TYPE, renderService(record, services));
+  // Cloud Run's v2 operations end with google.rpc.Code 13 and the terminal condition's message.
+  if (isFailed(record))
+    return { metadata: final, error: new ApiError('INTERNAL', jsonText(record.terminalCondition.message) || 'Revision failed.') };
+  return { metadata: final, response: final };
 }
 
 // -------------------------------------------------------------------------------------------
@@ -703,7 +770,7 @@ function checkImagePaths(spec: JsonObject, ctx: CallContext): void {
     ? ((spec.template as JsonObject).containers as JsonObject[])
     : [];
   const violations = containers.flatMap((container, index) => {
-    const status = imageStatus(ctx, String(container.image ?? ''));
+    const status = imageStatus(ctx, jsonText(container.image));
     const unusable = !status.pullable && status.reason && /^(Expected an image path|Invalid image reference)/.test(status.reason);
     return unusable ? [{ field: `template.containers[${index}].image`, description: status.reason! }] : [];
   });
@@ -711,7 +778,7 @@ function checkImagePaths(spec: JsonObject, ctx: CallContext): void {
 }
 
 function checkActAs(spec: JsonObject, ctx: CallContext): void {
-  const account = String((spec.template as JsonObject).serviceAccount ?? '');
+  const account = jsonText((spec.template as JsonObject).serviceAccount);
   // Deploying as a service account needs iam.serviceAccounts.actAs on it (Google's wording).
   if (ctx.isDenied('iam.serviceAccounts.actAs')) {
     throw new ApiError(
@@ -738,12 +805,13 @@ function createRecord(
     updateTime: ctx.now,
     creator: EMULATED_CALLER,
     lastModifier: EMULATED_CALLER,
-    etag: newServiceEtag(),
+    etag: '',
     reconciling: true,
-    terminalCondition: condition('Ready', 'CONDITION_RECONCILING', ctx.now),
+    // As recorded: a just-created service's Ready condition is only `{state: CONDITION_PENDING}`.
+    terminalCondition: { state: 'CONDITION_PENDING' },
     conditions: [],
   };
-  reconcilingConditions(record, ctx.now);
+  touch(record, ctx.now);
   return record;
 }
 
@@ -761,17 +829,12 @@ function createService(
   checkActAs(spec, ctx);
   if (servicesOf(ctx).has(key)) throw new ApiError('ALREADY_EXISTS', `Resource '${parsed.serviceId}' already exists.`);
   const record = createRecord(parsed, spec, ctx);
-  if (validateOnly) return validateOnlyOperation(ctx, record);
-  const revision = newRevision(record, ctx);
-  record.latestCreatedRevision = revision.revisionId;
+  if (validateOnly) return validateOnlyOperation(ctx, record, true);
+  // The operation carries the service as accepted, before its first revision exists (as recorded).
+  const operation = startServiceOperation(ctx, record, 'reconcileService', { key, generation: record.generation }, true);
+  record.latestCreatedRevision = newRevision(record, ctx).revisionId;
   servicesOf(ctx).set(key, record);
-  return logServiceCall(
-    record,
-    'CreateService',
-    startServiceOperation(ctx, record, 'reconcileService', { key, generation: record.generation }),
-    ctx,
-    ctx.now,
-  );
+  return logServiceCall(record, 'CreateService', operation, ctx, ctx.now);
 }
 
 /** `update_mask` paths (snake_case or camelCase, dotted) → a spec with only those fields taken from the request. */
@@ -803,7 +866,7 @@ function updateService(
   request: { service: JsonObject; updateMask?: string; validateOnly?: boolean; allowMissing?: boolean },
   ctx: CallContext,
 ): JsonObject {
-  const name = String(request.service.name ?? '');
+  const name = jsonText(request.service.name);
   const parsed = parseServiceName(name, ctx);
   const current = servicesOf(ctx).get(parsed.key);
   if (!current) {
@@ -833,27 +896,77 @@ function updateService(
   const record = cloneJson(current);
   if (specChanged) {
     record.spec = spec;
-    record.updateTime = ctx.now;
     record.lastModifier = EMULATED_CALLER;
-    record.etag = newServiceEtag();
+    touch(record, ctx.now);
   }
   if (generationChanged) {
     record.generation += 1;
-    reconcilingConditions(record, ctx.now);
+    pendingConditions(record);
   }
   if (request.validateOnly) return validateOnlyOperation(ctx, record);
+  // The operation carries the service as accepted: still serving, its new revision not made yet (as recorded).
+  const operation = startServiceOperation(ctx, record, 'reconcileService', { key: parsed.key, generation: record.generation });
   if (templateChanged) {
-    if (named) {
-      // The named revision exists with this very configuration: it becomes the latest again.
-      record.latestCreatedRevision = named.revisionId;
-    } else {
-      record.latestCreatedRevision = newRevision(record, ctx).revisionId;
-    }
+    // A named revision that exists with this very configuration becomes the latest again.
+    record.latestCreatedRevision = named ? named.revisionId : newRevision(record, ctx).revisionId;
   }
   servicesOf(ctx).set(parsed.key, record);
-  const operation = startServiceOperation(ctx, record, 'reconcileService', { key: parsed.key, generation: record.generation });
   return logServiceCall(record, 'UpdateService', operation, ctx, ctx.now);
 }
+
+/**
+ * A delete, as recorded: the service is marked (`deleteTime`, `expireTime` 30 days on), its
+ * generation bumped and its Ready condition PENDING while the operation runs; it is gone once the
+ * operation is done, whose metadata and response are the service as it was deleted.
+ */
+function deleteService(key: string, current: ServiceRecord, validateOnly: boolean, ctx: CallContext): JsonObject {
+  const record = cloneJson(current);
+  record.generation += 1;
+  record.deleteTime = ctx.now;
+  touch(record, ctx.now);
+  pendingConditions(record);
+  if (validateOnly) return validateOnlyOperation(ctx, record);
+  servicesOf(ctx).set(key, record);
+  return startServiceOperation(ctx, record, 'deleteService', { key });
+}
+
+/** The delete's operation is done: the service as deleted (reconciled, Ready) is its outcome, and it is removed. */
+function completeDelete(key: string, services: EmulatorServices): { metadata: JsonObject; response: JsonObject } {
+  const record = servicesOf(services).get(key);
+  if (!record) throw serviceNotFound(key);
+  const now = Date.now();
+  record.reconciling = false;
+  record.observedGeneration = record.generation;
+  record.terminalCondition = condition('Ready', 'CONDITION_SUCCEEDED', now);
+  touch(record, now);
+  const final = anyOf(SERVICE_TYPE, renderService(record, services));
+  servicesOf(services).delete(key);
+  for (const [revisionKeyText] of revisionsOf(services).entries()) {
+    if (revisionKeyText.startsWith(`${key}/revisions/`)) revisionsOf(services).delete(revisionKeyText);
+  }
+  delete services.store.data.iamPolicies[key];
+  services.store.markDirty();
+  return { metadata: final, response: final };
+}
+
+/** The v2 services as the v1 (Knative) view in cloud-run-knative.ts reads and deletes them. */
+const knativeSource: KnativeServiceSource = {
+  list: (services, projectId, region) =>
+    servicesOf(services)
+      .values()
+      .filter((record) => record.projectId === projectId && (region === '-' || record.location === region))
+      .sort((a, b) => a.location.localeCompare(b.location) || a.serviceId.localeCompare(b.serviceId))
+      .map((record) => renderService(record, services)),
+  get(services, projectId, region, serviceId) {
+    const record = servicesOf(services).get(serviceKey(projectId, region, serviceId));
+    return record ? renderService(record, services) : undefined;
+  },
+  remove(ctx, projectId, region, serviceId) {
+    const key = serviceKey(projectId, region, serviceId);
+    deleteService(key, servicesOf(ctx).get(key)!, false, ctx);
+    return renderService(servicesOf(ctx).get(key)!, ctx);
+  },
+};
 
 // -------------------------------------------------------------------------------------------
 // IAM on services
@@ -904,7 +1017,7 @@ function parseRevisionName(name: string, ctx: EmulatorServices): { key: string; 
 function findRevision(name: string, ctx: EmulatorServices): RevisionRecord {
   const { key } = parseRevisionName(name, ctx);
   const revision = revisionsOf(ctx).get(key);
-  if (!revision) throw new ApiError('NOT_FOUND', `revision "${name}" not found`);
+  if (!revision) throw revisionNotFound(name);
   return revision;
 }
 
@@ -917,6 +1030,8 @@ export const cloudRunApi = defineApi({
   protoPackage: '@google-cloud/run',
   grpcServices: [SERVICES, REVISIONS],
   operationPaths: ['/v2/{name=projects/*/locations/*/operations/*}'],
+  operationWaitPaths: ['/v2/{name=projects/*/locations/*/operations/*}:wait'],
+  operationListPaths: ['/v2/{name=projects/*/locations/*}/operations'],
 
   methods: {
     [`${SERVICES}/CreateService`]: method<{ parent: string; service?: JsonObject; serviceId?: string; validateOnly?: boolean }>({
@@ -962,7 +1077,7 @@ export const cloudRunApi = defineApi({
       permission: 'run.services.update',
       // allow_missing creates, which also needs run.services.create.
       alsoChecks: ['run.services.setIamPolicy', 'iam.serviceAccounts.actAs', 'run.services.create'],
-      resource: (request) => String(request.service?.name ?? ''),
+      resource: (request) => jsonText(request.service?.name),
       handle(request, ctx) {
         if (!request.service) throwViolations([{ field: 'service', description: 'Required field is missing.' }]);
         return updateService({ ...request, service: request.service! }, ctx);
@@ -980,14 +1095,8 @@ export const cloudRunApi = defineApi({
             `The etag "${request.etag}" does not match the current etag of service "${request.name}"; the service has been modified. Get the service again and retry the delete.`,
           );
         }
-        if (request.validateOnly) return validateOnlyOperation(ctx, record);
-        return logServiceCall(
-          record,
-          'DeleteService',
-          startServiceOperation(ctx, record, 'deleteService', { key: parsed.key }),
-          ctx,
-          ctx.now,
-        );
+        const operation = deleteService(parsed.key, record, request.validateOnly === true, ctx);
+        return request.validateOnly ? operation : logServiceCall(record, 'DeleteService', operation, ctx, ctx.now);
       },
     }),
 
@@ -1048,13 +1157,16 @@ export const cloudRunApi = defineApi({
     }),
   },
 
-  restRoutes: domainMappingRoutes((services, projectId, region, name) => servicesOf(services).has(serviceKey(projectId, region, name))),
+  restRoutes: [
+    ...domainMappingRoutes((services, projectId, region, name) => servicesOf(services).has(serviceKey(projectId, region, name))),
+    ...knativeServiceRoutes(knativeSource),
+  ],
 
   operationCompleters: {
     reconcileService(payload, services) {
       const { key, generation } = payload as unknown as ReconcilePayload;
       const record = servicesOf(services).get(key);
-      if (!record) throw new ApiError('NOT_FOUND', `service "${key}" not found`);
+      if (!record) throw serviceNotFound(key);
       const now = Date.now();
       // Revisions made up to this generation settle now, even when a later update superseded them.
       for (const revision of revisionsOf(services).values()) {
@@ -1073,17 +1185,7 @@ export const cloudRunApi = defineApi({
       return outcomeOf(record, services);
     },
     deleteService(payload, services) {
-      const { key } = payload as unknown as { key: string };
-      const record = servicesOf(services).get(key);
-      if (!record) throw new ApiError('NOT_FOUND', `service "${key}" not found`);
-      const response = anyOf(SERVICE_TYPE, renderService(record, services));
-      servicesOf(services).delete(key);
-      for (const [revisionKeyText] of revisionsOf(services).entries()) {
-        if (revisionKeyText.startsWith(`${key}/revisions/`)) revisionsOf(services).delete(revisionKeyText);
-      }
-      delete services.store.data.iamPolicies[key];
-      services.store.markDirty();
-      return { response };
+      return completeDelete((payload as unknown as { key: string }).key, services);
     },
     echoService(payload) {
       return { response: anyOf(SERVICE_TYPE, payload as JsonObject) };
@@ -1091,14 +1193,14 @@ export const cloudRunApi = defineApi({
     deleteRevision(payload, services) {
       const { key } = payload as unknown as { key: string };
       const revision = revisionsOf(services).get(key);
-      if (!revision) throw new ApiError('NOT_FOUND', `revision "${key}" not found`);
+      if (!revision) throw revisionNotFound(key);
       revisionsOf(services).delete(key);
       return { response: anyOf(REVISION_TYPE, renderRevision(revision)) };
     },
     echoRevision(payload, services) {
       const { key } = payload as unknown as { key: string };
       const revision = revisionsOf(services).get(key);
-      if (!revision) throw new ApiError('NOT_FOUND', `revision "${key}" not found`);
+      if (!revision) throw revisionNotFound(key);
       return { response: anyOf(REVISION_TYPE, renderRevision(revision)) };
     },
   },

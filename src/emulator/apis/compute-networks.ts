@@ -5,7 +5,7 @@
 // recorded and publicly reported Compute errors where known (see the README for which are ours).
 import { unknownFieldError } from '../core/errors.js';
 import { addressAt, overlaps, parseCidr, type Cidr } from '../core/ipv4.js';
-import { isJsonObject, type JsonObject, type JsonValue, textOf } from '../core/json.js';
+import { isJsonObject, type JsonObject, type JsonValue, jsonText } from '../core/json.js';
 import { AUTO_MODE_RANGE } from '../core/compute-locations.js';
 import {
   networkKey,
@@ -155,12 +155,12 @@ export function validateNetwork(body: JsonValue | undefined): { name: string; fi
   const routing = fields.routingConfig;
   if (routing !== undefined) {
     if (!isJsonObject(routing)) throw invalidField('resource.routingConfig', routing, 'Must be an object.');
-    if (routing.routingMode !== undefined && !['REGIONAL', 'GLOBAL'].includes(textOf(routing.routingMode))) {
+    if (routing.routingMode !== undefined && !['REGIONAL', 'GLOBAL'].includes(jsonText(routing.routingMode))) {
       throw invalidField('resource.routingConfig.routingMode', routing.routingMode, 'Must be one of [GLOBAL, REGIONAL].');
     }
   }
   const order = fields.networkFirewallPolicyEnforcementOrder;
-  if (order !== undefined && !['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL'].includes(textOf(order))) {
+  if (order !== undefined && !['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL'].includes(jsonText(order))) {
     throw invalidField(
       'resource.networkFirewallPolicyEnforcementOrder',
       order,
@@ -207,7 +207,7 @@ export interface ValidatedSubnetwork {
 /** The network a subnetwork names: a URL or partial URL of an existing, ready network of the same project. */
 function subnetworkNetwork(value: JsonValue | undefined, projectId: string, directory: NetworkDirectory): NetworkRecord {
   if (value === undefined || value === '') throw requiredField('resource.network');
-  const text = textOf(value);
+  const text = jsonText(value);
   const path = stripComputeUrl(text);
   const match = /^(?:projects\/([^/]+)\/)?global\/networks\/([^/]+)$/.exec(path);
   if (!match) throw invalidField('resource.network', text, 'The URL is malformed.');
@@ -220,7 +220,7 @@ function subnetworkNetwork(value: JsonValue | undefined, projectId: string, dire
 /** ipCidrRange: a canonical IPv4 CIDR between /8 and /29, allowed by VPC rules, overlapping nothing in the network. */
 function checkIpCidrRange(value: JsonValue | undefined, network: NetworkRecord, directory: NetworkDirectory): string {
   if (value === undefined || value === '') throw requiredField('resource.ipCidrRange');
-  const text = textOf(value);
+  const text = jsonText(value);
   const range = parseCidr(text);
   if (!range) throw invalidField('resource.ipCidrRange', text, `Invalid IPCidrRange: ${text} is not a valid IPv4 CIDR range.`);
   if (range.prefix < 8 || range.prefix > 29) {

@@ -6,7 +6,7 @@
 import { defineApi, restRoute, type CallContext, type RestRoute } from '../core/api.js';
 import { ApiError, legacyReasonOf } from '../core/errors.js';
 import { isComputeRegion } from '../core/compute-locations.js';
-import { textOf, type JsonObject } from '../core/json.js';
+import { jsonText, type JsonObject } from '../core/json.js';
 import {
   COMPUTE_API,
   COMPUTE_URL_PREFIX,
@@ -105,7 +105,7 @@ function filterOf(filter: string | undefined): (item: JsonObject) => boolean {
       const [, field, operator] = match;
       const value = match[3] ?? match[4] ?? match[5];
       return (item: JsonObject) => {
-        const actual = textOf(item[field]);
+        const actual = jsonText(item[field]);
         const equal = operator === '=' || operator === '!=' ? actual === value : new RegExp(`^(?:${value})$`).test(actual);
         return operator === '=' || operator === 'eq' ? equal : !equal;
       };
@@ -144,7 +144,7 @@ function networkRoutes(): RestRoute[] {
       path: `${BASE}/global/networks`,
       body: 'resource',
       rpcName: `${NETWORKS}/Insert`,
-      resource: (request) => resourceOf({ project: request.project, network: textOf(request.resource?.name) }),
+      resource: (request) => resourceOf({ project: request.project, network: jsonText(request.resource?.name) }),
       handle(request, ctx) {
         const projectId = projectIdOf(ctx, request.project);
         const { name, fields } = validateNetwork(request.resource);
@@ -236,7 +236,7 @@ function subnetworkRoutes(): RestRoute[] {
       path: `${BASE}/regions/{region}/subnetworks`,
       body: 'resource',
       rpcName: `${SUBNETWORKS}/Insert`,
-      resource: (request) => resourceOf({ ...request, subnetwork: textOf(request.resource?.name) }),
+      resource: (request) => resourceOf({ ...request, subnetwork: jsonText(request.resource?.name) }),
       handle(request, ctx) {
         const projectId = projectIdOf(ctx, request.project);
         checkRegion(projectId, request.region);
@@ -380,7 +380,7 @@ function operationRoutes(): RestRoute[] {
 
 const effects = {
   insertNetwork({ projectId, name }: JsonObject, services: EmulatorServices) {
-    const network = services.networks.network(textOf(projectId), textOf(name));
+    const network = services.networks.network(jsonText(projectId), jsonText(name));
     if (!network) return;
     network.ready = true;
     services.networks.saveNetwork(network);
@@ -388,7 +388,7 @@ const effects = {
       services.networks.addAutoSubnetworks(network.projectId, network.name, network.creationTimestamp);
   },
   deleteNetwork({ projectId, name }: JsonObject, services: EmulatorServices) {
-    const [project, network] = [textOf(projectId), textOf(name)];
+    const [project, network] = [jsonText(projectId), jsonText(name)];
     const users = services.networks.usersOf(project, network);
     if (users.length > 0) {
       throw new ComputeFailure(
@@ -402,13 +402,13 @@ const effects = {
     services.networks.removeNetwork(project, network);
   },
   insertSubnetwork({ projectId, region, name }: JsonObject, services: EmulatorServices) {
-    const subnetwork = services.networks.subnetwork(textOf(projectId), textOf(region), textOf(name));
+    const subnetwork = services.networks.subnetwork(jsonText(projectId), jsonText(region), jsonText(name));
     if (!subnetwork) return;
     subnetwork.ready = true;
     services.networks.saveSubnetwork(subnetwork);
   },
   deleteSubnetwork({ projectId, region, name }: JsonObject, services: EmulatorServices) {
-    services.networks.removeSubnetwork(textOf(projectId), textOf(region), textOf(name));
+    services.networks.removeSubnetwork(jsonText(projectId), jsonText(region), jsonText(name));
   },
 };
 

@@ -9,7 +9,7 @@ import { isComputeRegion, regionOfZone } from '../core/compute-locations.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { addressAt, parseCidr, parseIpv4 } from '../core/ipv4.js';
 import { typeUrlOf } from '../core/json-codec.js';
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue, textOf } from '../core/json.js';
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue, jsonText } from '../core/json.js';
 import { parseNetworkReference } from '../core/networks.js';
 import { paginate } from '../core/pagination.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -101,7 +101,7 @@ function checkExportOptions(options: JsonValue | undefined, at: string): void {
   list.forEach((option, index) => {
     const where = `${at}[${index}]`;
     for (const range of Array.isArray(option.ipRanges) ? option.ipRanges : []) {
-      const text = textOf(range);
+      const text = jsonText(range);
       if (parseIpv4(text) === undefined && !parseCidr(text))
         throw invalid(`${where}.ip_ranges`, `Invalid IP range "${text}": use an IPv4 address or CIDR range.`);
     }
@@ -116,7 +116,7 @@ function checkFileShare(instance: JsonObject, tier: string, rules: (typeof TIERS
   const shares = Array.isArray(instance.fileShares) ? instance.fileShares.filter(isJsonObject) : [];
   if (shares.length !== 1) throw invalid('instance.file_shares', 'Exactly one file share is required.');
   const share = shares[0];
-  const name = textOf(share.name);
+  const name = jsonText(share.name);
   if (!new RegExp(`^[a-z][a-z0-9_]{0,${rules.shareName - 1}}$`).test(name)) {
     throw invalid(
       'instance.file_shares[0].name',
@@ -144,7 +144,7 @@ function checkNetwork(
   const networks = Array.isArray(instance.networks) ? instance.networks.filter(isJsonObject) : [];
   if (networks.length !== 1) throw invalid('instance.networks', 'Exactly one network is required.');
   const config = cloneJson(networks[0]);
-  const reference = textOf(config.network);
+  const reference = jsonText(config.network);
   const parsed = parseNetworkReference(reference, projectId, { allowBareName: true });
   const network = parsed && parsed.projectId === projectId ? ctx.networks.network(projectId, parsed.name) : undefined;
   if (!network?.ready) throw invalid('instance.networks[0].network', `Network "${reference}" does not exist in project ${projectId}.`);
@@ -206,21 +206,21 @@ function buildInstance(
       `Invalid instance ID "${instanceId}": use 1-63 lowercase letters, numbers or hyphens, starting with a letter and not ending with a hyphen.`,
     );
   }
-  const tier = textOf(request.tier);
+  const tier = jsonText(request.tier);
   const rules = checkTier(tier, location);
   const share = checkFileShare(request, tier, rules);
   const network = checkNetwork(request, name, projectId, rules, ctx);
   const { __networkName: networkName, __range: range, ...networkConfig } = network;
-  ctx.networks.reserveRange({ owner: name, projectId, network: textOf(networkName), range: textOf(range) });
+  ctx.networks.reserveRange({ owner: name, projectId, network: jsonText(networkName), range: jsonText(range) });
   const instance: JsonObject = { name };
   for (const key of ECHOED) if (request[key] !== undefined) instance[key] = cloneJson(request[key]);
   Object.assign(instance, {
     createTime: new Date(ctx.now).toISOString(),
     tier,
-    fileShares: [{ ...cloneJson(share), capacityGb: textOf(share.capacityGb) }],
+    fileShares: [{ ...cloneJson(share), capacityGb: jsonText(share.capacityGb) }],
     networks: [networkConfig],
   });
-  return { name, projectId, location, instance, state: 'CREATING', network: textOf(networkName) };
+  return { name, projectId, location, instance, state: 'CREATING', network: jsonText(networkName) };
 }
 
 // -------------------------------------------------------------------------------------------

@@ -1,73 +1,43 @@
 // Who may do what, for the checks the emulated services make on behalf of a service account
 // (Cloud Build reading its source and pushing its images, Cloud Run mounting a bucket): which
-// permissions a predefined role carries, and whether a member holds a permission through the IAM
-// policies of a resource and of its project. Role contents are Google's, as the IAM roles API
-// lists them (dump of roles.get in github.com/iann0036/iam-dataset, gcp/roles/*.json, Aug 2026),
-// cut down to the permissions the emulator checks.
+// permissions a role carries, and whether a member holds a permission through the IAM policies of
+// a resource and of its project. Predefined roles' contents come from the emulator's own table
+// (core/predefined-roles.ts, written from Google's roles reference pages); the basic roles are below.
+import { predefinedRole } from '../core/iam-catalog.js';
 import type { Binding } from '../core/iam-policy.js';
 import type { EmulatorServices } from '../core/services.js';
 
-const OBJECT_READ = ['storage.objects.get', 'storage.objects.list'];
-const OBJECT_WRITE = [...OBJECT_READ, 'storage.objects.create', 'storage.objects.delete', 'storage.objects.update'];
-const BUCKET_ADMIN = [
-  'storage.buckets.get',
-  'storage.buckets.list',
-  'storage.buckets.create',
-  'storage.buckets.delete',
-  'storage.buckets.update',
-  'storage.buckets.getIamPolicy',
-  'storage.buckets.setIamPolicy',
-];
-const AR_READ = ['artifactregistry.repositories.downloadArtifacts'];
-const AR_WRITE = [...AR_READ, 'artifactregistry.repositories.uploadArtifacts'];
-
 /**
- * The checked permissions each predefined role carries. Note what the basic roles lack: Owner and
- * Editor carry no `storage.objects.*` and no `storage.buckets.get` — project members reach a
- * bucket's objects through the convenience values (`projectEditor:P`, …) in the bucket's policy.
+ * What the basic roles carry among the permissions these checks look at. Google's basic roles hold
+ * thousands of permissions; for Cloud Storage, "Owner and Editor ... do not grant access to objects"
+ * by themselves (https://cloud.google.com/storage/docs/access-control/iam-roles, basic roles):
+ * project members reach a bucket's objects through the convenience values (`projectEditor:P`, …)
+ * in the bucket's policy. Artifact Registry: editors and owners push, viewers pull (the emulator's
+ * reading of the basic roles, which are concentric — https://cloud.google.com/iam/docs/understanding-roles;
+ * not checked permission by permission).
  */
-const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  'roles/owner': ['storage.buckets.list', 'storage.buckets.create', 'storage.buckets.delete', ...AR_WRITE],
-  'roles/editor': ['storage.buckets.list', 'storage.buckets.create', 'storage.buckets.delete', ...AR_WRITE],
-  'roles/viewer': ['storage.buckets.list', ...AR_READ],
-  'roles/storage.admin': [...OBJECT_WRITE, ...BUCKET_ADMIN],
-  'roles/storage.objectAdmin': OBJECT_WRITE,
-  'roles/storage.objectUser': OBJECT_WRITE,
-  'roles/storage.objectCreator': ['storage.objects.create'],
-  'roles/storage.objectViewer': OBJECT_READ,
-  'roles/storage.bucketViewer': ['storage.buckets.get', 'storage.buckets.list'],
-  'roles/storage.legacyBucketOwner': [
-    'storage.objects.list',
-    'storage.objects.create',
-    'storage.objects.delete',
-    'storage.buckets.get',
-    'storage.buckets.update',
-    'storage.buckets.getIamPolicy',
-    'storage.buckets.setIamPolicy',
-  ],
-  'roles/storage.legacyBucketWriter': ['storage.objects.list', 'storage.objects.create', 'storage.objects.delete', 'storage.buckets.get'],
-  'roles/storage.legacyBucketReader': ['storage.objects.list', 'storage.buckets.get'],
-  'roles/storage.legacyObjectOwner': ['storage.objects.get', 'storage.objects.update'],
-  'roles/storage.legacyObjectReader': ['storage.objects.get'],
-  'roles/artifactregistry.admin': AR_WRITE,
-  'roles/artifactregistry.repoAdmin': AR_WRITE,
-  'roles/artifactregistry.writer': AR_WRITE,
-  'roles/artifactregistry.createOnPushWriter': AR_WRITE,
-  'roles/artifactregistry.createOnPushRepoAdmin': AR_WRITE,
-  'roles/artifactregistry.reader': AR_READ,
-  'roles/cloudbuild.builds.builder': [
-    ...OBJECT_WRITE,
-    'storage.buckets.get',
+const BASIC_ROLES: Readonly<Record<string, readonly string[]>> = {
+  'roles/owner': [
     'storage.buckets.list',
     'storage.buckets.create',
-    ...AR_WRITE,
+    'storage.buckets.delete',
+    'artifactregistry.repositories.downloadArtifacts',
+    'artifactregistry.repositories.uploadArtifacts',
   ],
-  'roles/run.builder': ['storage.objects.get', ...AR_WRITE],
+  'roles/editor': [
+    'storage.buckets.list',
+    'storage.buckets.create',
+    'storage.buckets.delete',
+    'artifactregistry.repositories.downloadArtifacts',
+    'artifactregistry.repositories.uploadArtifacts',
+  ],
+  'roles/viewer': ['storage.buckets.list', 'artifactregistry.repositories.downloadArtifacts'],
 };
 
-/** Whether a predefined role carries the permission (custom and unknown roles carry nothing here). */
+/** Whether a basic or predefined role carries the permission (custom and unknown roles carry nothing here). */
 export function roleGrants(role: string, permission: string): boolean {
-  return ROLE_PERMISSIONS[role]?.includes(permission) ?? false;
+  const permissions = BASIC_ROLES[role] ?? predefinedRole(role)?.includedPermissions;
+  return permissions?.includes(permission) ?? false;
 }
 
 const COMPUTE_DEFAULT = /^serviceAccount:(\d+)-compute@developer\.gserviceaccount\.com$/i;

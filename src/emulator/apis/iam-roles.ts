@@ -1,7 +1,7 @@
 // IAM v1 roles (part of the IAM API, assembled in ./iam.ts): project custom roles (create, get, list,
 // patch, delete, undelete — soft delete as Google documents), the predefined roles the emulator bundles
 // (roles.get/list), and permissions.queryTestablePermissions for projects. A custom role's permissions
-// must exist at project level and be supported in custom roles (core/iam-catalog.ts).
+// must be known to the emulator and valid at project level (core/iam-catalog.ts).
 import { randomBytes } from 'node:crypto';
 import { restRoute, type CallContext, type RestRoute } from '../core/api.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../core/custom-roles.js';
 import { ApiError, unknownFieldError } from '../core/errors.js';
 import { sameEtag } from '../core/iam-policy.js';
-import { permissionInfo, predefinedRole, predefinedRoles, projectPermissions, type PredefinedRole } from '../core/iam-catalog.js';
+import { predefinedRole, predefinedRoles, projectPermissions, type PredefinedRole } from '../core/iam-catalog.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
@@ -79,11 +79,14 @@ function customRoleJson(role: CustomRoleRecord, full = true): JsonObject {
   return json;
 }
 
+/** Google's predefined roles answer the etag `AA==` (empty bytes): they have no versions to guard. */
+const PREDEFINED_ROLE_ETAG = 'AA==';
+
 function predefinedRoleJson(role: PredefinedRole, full = true): JsonObject {
   const json: JsonObject = { name: role.name, title: role.title, description: role.description };
   if (full) json.includedPermissions = [...role.includedPermissions];
   json.stage = role.stage;
-  json.etag = role.etag;
+  json.etag = PREDEFINED_ROLE_ETAG;
   return json;
 }
 
@@ -95,14 +98,14 @@ function checkRoleFields(body: JsonObject): void {
 }
 
 /** The permissions as Google stores them (order kept, duplicates dropped), each valid in a project custom role. */
-function validPermissions(value: unknown): string[] {
+function validPermissions(value: unknown, services: EmulatorServices): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw invalid('included_permissions must be a list of permission names.');
-  const permissions = [...new Set(value.map(String))];
+  const permissions = [...new Set(value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))))];
+  const valid = new Set(projectPermissions(services.checkedPermissions).map((info) => info.name));
   for (const permission of permissions) {
-    const info = permissionInfo(permission);
-    // Unknown names, permissions that do not apply to projects and permissions Google does not support in custom roles.
-    if (!info || info.customRolesSupportLevel === 'NOT_SUPPORTED') throw invalid(`Permission ${permission} is not valid.`);
+    // Names the emulator does not know and permissions that do not apply to projects.
+    if (!valid.has(permission)) throw invalid(`Permission ${permission} is not valid.`);
   }
   if (permissions.length > MAX_PERMISSIONS) throw invalid(`A custom role can include at most ${MAX_PERMISSIONS} permissions.`);
   return permissions;
@@ -174,7 +177,7 @@ function createRole(request: { parent: string; roleId?: string; role?: JsonObjec
     roleId,
     ...(typeof body.title === 'string' && body.title ? { title: body.title } : {}),
     ...(typeof body.description === 'string' && body.description ? { description: body.description } : {}),
-    includedPermissions: validPermissions(body.includedPermissions),
+    includedPermissions: validPermissions(body.includedPermissions, ctx),
     stage: validStage(body.stage),
     etag: newEtag(),
   };
@@ -204,7 +207,7 @@ function patchRole(request: { name: string; updateMask?: string; role?: JsonObje
     const field = ROLE_MASK.get(path);
     if (!field)
       throw invalid(`Invalid update_mask path "${path}": a role's title, description, included_permissions and stage can be updated.`);
-    if (field === 'includedPermissions') updated.includedPermissions = validPermissions(body.includedPermissions);
+    if (field === 'includedPermissions') updated.includedPermissions = validPermissions(body.includedPermissions, ctx);
     else if (field === 'stage') updated.stage = validStage(body.stage);
     else {
       const text = body[field];
@@ -360,10 +363,9 @@ function predefinedRoleRoutes(): RestRoute[] {
           );
         }
         const project = ctx.projects.require(match[1], API);
-        const permissions = projectPermissions().map((info) => {
+        // Every permission is SUPPORTED in custom roles here (Google omits the field then): the emulator knows no other level.
+        const permissions = projectPermissions(ctx.checkedPermissions).map((info) => {
           const json: JsonObject = { name: info.name };
-          if (info.customRolesSupportLevel !== 'SUPPORTED') json.customRolesSupportLevel = info.customRolesSupportLevel;
-          if (info.primaryPermission) json.primaryPermission = info.primaryPermission;
           if (!ctx.projects.isServiceEnabled(project, info.service)) json.apiDisabled = true;
           return json;
         });

@@ -1,8 +1,8 @@
 // IAM v1 workload identity pools and their providers (part of the IAM API, assembled in ./iam.ts):
 // REST only. Create, patch, delete and undelete answer a long-running operation named
 // `projects/NUMBER/locations/global/workloadIdentityPools/POOL[/providers/P]/operations/ID`, polled at
-// that path, which carries no metadata and, when done, no response — as the real exchanges in
-// test/emulator/recordings/iam-workload-identity-pool-provider.http.log show. Effects apply when the
+// that path, which carries no metadata and, when done, no response — as KCC's real exchanges
+// (iam-workload-identity-pool-provider, see test/emulator/recordings/README.md) show. Effects apply when the
 // operation is done. Deletion is soft: state DELETED for 30 days (undelete possible, id not reusable).
 import { randomBytes } from 'node:crypto';
 import { restRoute, type CallContext, type OperationCompleter, type RestRoute } from '../core/api.js';

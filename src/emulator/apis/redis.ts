@@ -11,7 +11,7 @@ import { zonesOf, isComputeRegion } from '../core/compute-locations.js';
 import { ApiError, badRequest, resourceInfo } from '../core/errors.js';
 import { addressAt, parseCidr } from '../core/ipv4.js';
 import { typeUrlOf } from '../core/json-codec.js';
-import { camelCase, cloneJson, isJsonObject, type JsonObject, type JsonValue, textOf } from '../core/json.js';
+import { camelCase, cloneJson, isJsonObject, type JsonObject, type JsonValue, jsonText } from '../core/json.js';
 import type { Collection } from '../core/state.js';
 import { paginate } from '../core/pagination.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -119,7 +119,7 @@ interface Placement {
 
 function placement(instance: JsonObject, region: string, standard: boolean): Placement {
   const zones = zonesOf(region);
-  const locationId = textOf(instance.locationId, zones[0]);
+  const locationId = jsonText(instance.locationId, zones[0]);
   if (!zones.includes(locationId))
     throw invalid('instance.location_id', locationId, `Zone ${locationId} is not a zone of region ${region}.`);
   if (!standard) {
@@ -132,7 +132,7 @@ function placement(instance: JsonObject, region: string, standard: boolean): Pla
     }
     return { locationId };
   }
-  const alternative = textOf(
+  const alternative = jsonText(
     instance.alternativeLocationId,
     zones.find((zone) => zone !== locationId),
   );
@@ -255,14 +255,14 @@ function buildInstance(
       'Instance ID must contain only lowercase letters, numbers and hyphens, start with a letter, end with a letter or number, and be 1-40 characters long.',
     );
   }
-  const tier = textOf(request.tier);
+  const tier = jsonText(request.tier);
   if (tier !== 'BASIC' && tier !== 'STANDARD_HA') throw invalid('instance.tier', tier, 'The tier must be BASIC or STANDARD_HA.');
   const { readReplicas, replicaCount } = checkSizing(request, tier);
-  const version = textOf(request.redisVersion, DEFAULT_REDIS_VERSION);
+  const version = jsonText(request.redisVersion, DEFAULT_REDIS_VERSION);
   if (!REDIS_VERSIONS.includes(version)) throw invalid('instance.redis_version', version, `Unsupported Redis version ${version}.`);
   checkRedisConfigs(request.redisConfigs);
   const place = placement(request, region, tier === 'STANDARD_HA');
-  const connectMode = textOf(request.connectMode, 'DIRECT_PEERING');
+  const connectMode = jsonText(request.connectMode, 'DIRECT_PEERING');
   const network = authorizedNetwork(request, projectId, ctx);
   const tls = request.transitEncryptionMode === 'SERVER_AUTHENTICATION';
   const range = reservedRange(request, name, projectId, network.name, readReplicas ? 28 : 29, ctx);
@@ -368,7 +368,7 @@ function updateChanges(record: RedisInstanceRecord, instance: JsonObject, mask: 
     changes[path] = instance[path] ?? null;
   }
   const merged = { ...record.instance, ...changes };
-  checkSizing(merged, textOf(record.instance.tier));
+  checkSizing(merged, jsonText(record.instance.tier));
   checkRedisConfigs(changes.redisConfigs ?? undefined);
   return changes;
 }
@@ -425,7 +425,7 @@ export const redisApi = defineApi({
         if (instancesOf(ctx).has(name)) throw new ApiError('ALREADY_EXISTS', `Resource '${name}' already exists`, [resourceInfo(name)]);
         const record = buildInstance(name, instanceId, request.instance ?? {}, projectId, location, ctx);
         instancesOf(ctx).set(name, record);
-        ctx.networks.reserveRange({ owner: name, projectId, network: record.network, range: textOf(record.instance.reservedIpRange) });
+        ctx.networks.reserveRange({ owner: name, projectId, network: record.network, range: jsonText(record.instance.reservedIpRange) });
         return startOperation(ctx, record, 'create');
       },
     }),
@@ -462,9 +462,9 @@ export const redisApi = defineApi({
 
     [`${SERVICE}/UpdateInstance`]: method<{ instance?: JsonObject; updateMask?: string }>({
       permission: 'redis.instances.update',
-      resource: (request) => textOf(request.instance?.name),
+      resource: (request) => jsonText(request.instance?.name),
       handle(request, ctx) {
-        const record = findInstance(textOf(request.instance?.name), ctx);
+        const record = findInstance(jsonText(request.instance?.name), ctx);
         requireReady(record);
         record.pending = updateChanges(record, request.instance ?? {}, request.updateMask ?? '');
         record.state = 'UPDATING';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { defineApi, method, restRoute, type MethodBehaviour } from '../core/api.js';
 import { ApiError } from '../core/errors.js';
-import type { JsonObject } from '../core/json.js';
+import { isJsonObject, jsonText, type JsonObject } from '../core/json.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
 
@@ -35,21 +35,24 @@ function enablementProject(reference: string, services: EmulatorServices): strin
   return services.projects.find(reference) ? reference : undefined;
 }
 
-/** A stable etag for a project (projects are never modified here). */
+/** A project's etag: it changes when the project is updated. */
 function projectEtag(project: ProjectRecord): string {
-  return createHash('sha256').update(`${project.projectId}/${project.createTime}`).digest().subarray(0, 8).toString('base64');
+  const version = `${project.projectId}/${project.createTime}/${project.updateTime ?? ''}`;
+  return createHash('sha256').update(version).digest().subarray(0, 8).toString('base64');
 }
 
-/** google.cloud.resourcemanager.v3.Project. The emulator keeps no display name, so it is the id (gcloud's default too). */
+/** google.cloud.resourcemanager.v3.Project. Without a display name of its own a project shows its id (gcloud's default too). */
 function projectV3(project: ProjectRecord): JsonObject {
   return {
     name: `projects/${project.projectNumber}`,
+    ...(project.parent ? { parent: `${project.parent.type}s/${project.parent.id}` } : {}),
     projectId: project.projectId,
     state: 'ACTIVE',
-    displayName: project.projectId,
+    displayName: project.displayName ?? project.projectId,
     createTime: project.createTime,
-    updateTime: project.createTime,
+    updateTime: project.updateTime ?? project.createTime,
     etag: projectEtag(project),
+    ...(project.labels && Object.keys(project.labels).length > 0 ? { labels: project.labels } : {}),
   };
 }
 
@@ -59,9 +62,45 @@ function projectV1(project: ProjectRecord): JsonObject {
     projectNumber: project.projectNumber,
     projectId: project.projectId,
     lifecycleState: 'ACTIVE',
-    name: project.projectId,
+    name: project.displayName ?? project.projectId,
     createTime: project.createTime,
+    ...(project.labels && Object.keys(project.labels).length > 0 ? { labels: project.labels } : {}),
+    ...(project.parent ? { parent: project.parent } : {}),
   };
+}
+
+/** v1 display names (Project.name): 4–30 letters, digits, hyphens, quotes, spaces and exclamation points (the v1 reference). */
+const DISPLAY_NAME = /^[A-Za-z0-9\-'" !]{4,30}$/;
+/** Google's label rules: lowercase keys starting with a letter, ≤ 63 characters of letters, digits, `_` and `-`; at most 64 labels. */
+const LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
+const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
+
+/** Only `name`, `labels` and `parent` can be updated; the output fields gcloud sends back as it read them are ignored (wording ours). */
+function updateProjectV1(project: ProjectRecord, body: JsonObject, services: EmulatorServices, now: number): JsonObject {
+  if (body.projectId !== undefined && body.projectId !== project.projectId)
+    throw new ApiError('INVALID_ARGUMENT', `The project id in the body (${jsonText(body.projectId)}) does not match the URL.`);
+  const displayName = body.name === undefined ? undefined : jsonText(body.name);
+  if (displayName !== undefined && displayName !== '' && !DISPLAY_NAME.test(displayName))
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      `Project name "${displayName}" is invalid: use 4 to 30 letters, digits, hyphens, quotes, spaces or exclamation points.`,
+    );
+  const labels = isJsonObject(body.labels)
+    ? Object.fromEntries(Object.entries(body.labels).map(([key, value]) => [key, jsonText(value)]))
+    : {};
+  const badLabel = Object.entries(labels).find(([key, value]) => !LABEL_KEY.test(key) || !LABEL_VALUE.test(value));
+  if (badLabel || Object.keys(labels).length > 64)
+    throw new ApiError('INVALID_ARGUMENT', `Invalid project labels: ${JSON.stringify(labels)}.`);
+  const parent = isJsonObject(body.parent) ? { type: jsonText(body.parent.type), id: jsonText(body.parent.id) } : undefined;
+  if (project.parent && parent && (parent.type !== project.parent.type || parent.id !== project.parent.id))
+    throw new ApiError('FAILED_PRECONDITION', 'A project that has a parent cannot be moved with projects.update.');
+  if (displayName) project.displayName = displayName;
+  else delete project.displayName;
+  project.labels = labels;
+  if (parent) project.parent = parent;
+  project.updateTime = new Date(now).toISOString();
+  services.store.markDirty();
+  return projectV1(project);
 }
 
 function policyResource(project: ProjectRecord): string {
@@ -132,6 +171,16 @@ export const resourceManagerApi = defineApi({
   },
 
   restRoutes: [
+    restRoute<{ projectId: string; project?: JsonObject }>({
+      verb: 'PUT',
+      path: '/v1/projects/{projectId}',
+      body: 'project',
+      rpcName: `${V1}/UpdateProject`,
+      permission: 'resourcemanager.projects.update',
+      resource: (request) => `projects/${request.projectId}`,
+      project: (request, services) => enablementProject(request.projectId, services),
+      handle: (request, ctx) => updateProjectV1(findProject(request.projectId, ctx), request.project ?? {}, ctx, ctx.now),
+    }),
     restRoute<{ projectId: string }>({
       verb: 'GET',
       path: '/v1/projects/{projectId}',

@@ -1,5 +1,5 @@
 // Secret Manager v1 (google.cloud.secretmanager.v1.SecretManagerService): secrets, their versions
-// and their IAM policies. Shapes follow reference/gcp-recordings/secretmanager-*.http.log and
+// and their IAM policies. Shapes follow test/emulator/recordings/secretmanager-*.http.log and
 // iam-policy-secretmanager-secret.http.log: names use the project number, etags are quoted hex
 // strings, a version's `replicationStatus` mirrors its secret's replication. `latest` names the
 // most recently created version whatever its state, as at Google (accessing it when it is disabled
@@ -11,7 +11,7 @@
 import CRC32C from 'crc-32/crc32c.js';
 import { defineApi, method, type CallContext } from '../core/api.js';
 import { ApiError, badRequest } from '../core/errors.js';
-import { isJsonObject, snakeCase, type JsonObject, type JsonValue } from '../core/json.js';
+import { isJsonObject, jsonText, snakeCase, type JsonObject, type JsonValue } from '../core/json.js';
 import { paginate } from '../core/pagination.js';
 import type { ProjectRecord } from '../core/projects.js';
 import type { EmulatorServices } from '../core/services.js';
@@ -225,11 +225,15 @@ function requireVersion(ctx: CallContext, name: string): { secret: SecretRecord;
   return { secret, version };
 }
 
-/** Optional etags on delete/update/enable/disable/destroy: a stale one fails the call (AIP-154: ABORTED, HTTP 409). */
+/**
+ * Optional etags on delete/update/enable/disable/destroy: a stale one fails the call with
+ * FAILED_PRECONDITION (HTTP 400), as Secret Manager documents it ("Use etags for optimistic
+ * concurrency control") — not AIP-154's later ABORTED. The message is ours (not recorded).
+ */
 function checkEtag(given: unknown, current: string, name: string): void {
   if (typeof given !== 'string' || given === '') return;
   if (given !== current) {
-    throw new ApiError('ABORTED', `The etag provided in the request does not match the current etag of [${name}].`);
+    throw new ApiError('FAILED_PRECONDITION', `The etag provided in the request does not match the current etag of [${name}].`);
   }
 }
 
@@ -296,7 +300,7 @@ function validReplication(replication: unknown): JsonObject {
   const checkKms = (cmek: JsonValue | undefined, field: string): void => {
     if (cmek === undefined) return;
     const key = isJsonObject(cmek) ? cmek.kmsKeyName : undefined;
-    if (typeof key !== 'string' || !KMS_KEY.test(key)) throw invalidArgument(`Invalid kms_key_name: "${String(key ?? '')}".`, field);
+    if (typeof key !== 'string' || !KMS_KEY.test(key)) throw invalidArgument(`Invalid kms_key_name: "${jsonText(key)}".`, field);
   };
   if (isJsonObject(replication.userManaged)) {
     const replicas = replication.userManaged.replicas;
@@ -311,7 +315,7 @@ function validReplication(replication: unknown): JsonObject {
       const location = isJsonObject(replica) ? replica.location : undefined;
       const field = `secret.replication.user_managed.replicas[${index}].location`;
       if (typeof location !== 'string' || !LOCATION.test(location))
-        throw invalidArgument(`Invalid replica location: "${String(location ?? '')}".`, field);
+        throw invalidArgument(`Invalid replica location: "${jsonText(location)}".`, field);
       if (seen.has(location)) throw invalidArgument(`Duplicate replica location: "${location}".`, field);
       seen.add(location);
       checkKms(
@@ -374,7 +378,7 @@ function validTopics(topics: unknown): JsonObject[] | undefined {
     const name = isJsonObject(topic) ? topic.name : undefined;
     if (typeof name !== 'string' || !TOPIC.test(name))
       throw invalidArgument(
-        `Invalid topic name: "${String(name ?? '')}". Expected projects/{project}/topics/{topic}.`,
+        `Invalid topic name: "${jsonText(name)}". Expected projects/{project}/topics/{topic}.`,
         `secret.topics[${index}].name`,
       );
   });
@@ -425,14 +429,14 @@ function validAliases(aliases: unknown, secret: SecretRecord): Record<string, st
   for (const [alias, value] of entries) {
     if (!ALIAS.test(alias) || alias === 'latest' || VERSION_NUMBER.test(alias))
       throw invalidArgument(`Invalid version alias: "${alias}".`, 'secret.version_aliases');
-    const version = secret.versions.find((candidate) => String(candidate.number) === String(value));
+    const version = secret.versions.find((candidate) => jsonText(candidate.number) === jsonText(value));
     if (!version || version.state === 'DESTROYED') {
       throw invalidArgument(
-        `Version alias "${alias}" refers to version ${String(value)}, which does not exist or is destroyed.`,
+        `Version alias "${alias}" refers to version ${jsonText(value)}, which does not exist or is destroyed.`,
         'secret.version_aliases',
       );
     }
-    result[alias] = String(value);
+    result[alias] = jsonText(value);
   }
   return entries.length > 0 ? result : undefined;
 }
@@ -732,10 +736,10 @@ export const secretManagerApi = defineApi({
 
     [`${SERVICE}/UpdateSecret`]: method<{ secret?: JsonObject; updateMask?: string }>({
       permission: 'secretmanager.secrets.update',
-      resource: (request) => String(request.secret?.name ?? ''),
+      resource: (request) => jsonText(request.secret?.name),
       handle(request, ctx) {
         const input = request.secret ?? {};
-        const current = requireSecret(ctx, String(input.name ?? ''), 'secret.name');
+        const current = requireSecret(ctx, jsonText(input.name), 'secret.name');
         checkEtag(input.etag, current.etag, keyOf(current));
         const paths = maskPaths(request.updateMask);
         if (paths.length === 0) throw invalidArgument('update_mask must be set and list the fields to update.', 'update_mask');

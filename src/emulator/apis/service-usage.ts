@@ -1,5 +1,5 @@
 // Service Usage v1 (google.api.serviceusage.v1.ServiceUsage): which APIs a project has enabled.
-// Shapes follow reference/gcp-recordings/serviceusage-*.http.log: names use the project number,
+// Shapes follow test/emulator/recordings/serviceusage-*.http.log: names use the project number,
 // `parent` appears once a project has ever enabled the service, and enable/disable are
 // long-running operations whose effect lands when the operation is done.
 import { randomUUID } from 'node:crypto';
@@ -81,6 +81,25 @@ function startChange(ctx: CallContext, project: ProjectRecord, action: string, s
   return ctx.operations.toJson(record);
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * `checkIfServiceHasUsage: CHECK` (what `gcloud services disable` sends without `--force`): the
+ * proto says a service with usage in the last 30 days is refused with FAILED_PRECONDITION, and
+ * gcloud's `--force` help adds one enabled in the last 3 days. Usage = any call the emulator
+ * served for that API in the project. Message wording ours (not recorded).
+ */
+function checkNoRecentUsage(ctx: CallContext, project: ProjectRecord, service: string): void {
+  const { enableTime, lastUseTime } = ctx.projects.activity(project, service);
+  const enabledRecently = enableTime !== undefined && ctx.now - enableTime < 3 * DAY_MS;
+  const usedRecently = lastUseTime !== undefined && ctx.now - lastUseTime < 30 * DAY_MS;
+  if (!enabledRecently && !usedRecently) return;
+  throw new ApiError(
+    'FAILED_PRECONDITION',
+    `Service ${service} has usage in the last 30 days or was enabled in the past 3 days. To disable it anyway, set check_if_service_has_usage to SKIP (gcloud: --force).`,
+  );
+}
+
 const EMPTY_METADATA: JsonObject = { '@type': typeUrlOf('google.protobuf.Empty'), value: {} };
 
 function applyChange(
@@ -98,7 +117,8 @@ export const serviceUsageApi = defineApi({
   title: 'Service Usage API',
   protoPackage: '@google-cloud/service-usage',
   grpcServices: [SERVICE],
-  operationPaths: ['/v1/{name=operations/*}'],
+  // Terraform's google provider polls Service Usage operations on v1beta1.
+  operationPaths: ['/v1/{name=operations/*}', '/v1beta1/{name=operations/*}'],
 
   methods: {
     [`${SERVICE}/GetService`]: method<{ name: string }>({
@@ -173,12 +193,13 @@ export const serviceUsageApi = defineApi({
       },
     }),
 
-    [`${SERVICE}/DisableService`]: method<{ name: string }>({
+    [`${SERVICE}/DisableService`]: method<{ name: string; checkIfServiceHasUsage?: string | number }>({
       permission: 'serviceusage.services.disable',
       resource: (request) => request.name,
       handle(request, ctx) {
         const { project, service } = parseServiceName(request.name, ctx);
         requireKnown([service]);
+        if (request.checkIfServiceHasUsage === 'CHECK' || request.checkIfServiceHasUsage === 2) checkNoRecentUsage(ctx, project, service);
         // Google's disable operation carries its (empty) metadata from the start; enable's does not.
         return startChange(ctx, project, 'disableService', [service], EMPTY_METADATA);
       },

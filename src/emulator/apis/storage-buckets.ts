@@ -1,7 +1,7 @@
 // Cloud Storage buckets: Google's naming rules, locations, storage classes, labels, lifecycle
 // rules, uniform bucket-level access and public access prevention, the merge semantics of PATCH,
-// the JSON resource as Storage renders it (shapes as recorded in test/emulator/recordings/
-// storage-bucket*.http.log), and the IAM policy a new bucket starts with.
+// the JSON resource as Storage renders it (shapes as recorded in KCC's storage-bucket logs, see
+// test/emulator/recordings/README.md), and the IAM policy a new bucket starts with.
 import { CLOUD_RUN_REGIONS } from '../../config/regions.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/json.js';
 import type { EmulatorServices } from '../core/services.js';

@@ -4,8 +4,8 @@
 // the /download path, list, patch, delete) with generations, checksums and preconditions.
 // Routes are raw HTTP routes (core/api.ts): Storage answers bytes, 204/304/308/412 statuses and
 // its own error body, none of which the JSON transport speaks. Bucket names are global: a name
-// taken in any project is taken. Behaviour and shapes follow the recorded exchanges in
-// test/emulator/recordings/storage-bucket*.http.log and Google's JSON API reference.
+// taken in any project is taken. Behaviour and shapes follow KCC's recorded exchanges (storage-bucket
+// logs, see test/emulator/recordings/README.md) and Google's JSON API reference.
 import { randomBytes } from 'node:crypto';
 import { defineApi, rawRoute, type CallContext, type RawHttpRequest, type RawHttpResponse, type RawHttpRoute } from '../core/api.js';
 import { permissionDeniedError } from '../core/call-pipeline.js';

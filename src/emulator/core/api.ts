@@ -134,6 +134,7 @@ export interface RawHttpRoute {
 }
 
 /**
+/**
  * A REST request on a path that another API serves too (at Google the two live on different
  * hosts), as `claimsRestRequest` sees it: before decoding, with its path variables, query
  * parameters and JSON body.
@@ -146,8 +147,14 @@ export interface SharedRestRequest {
   body: JsonValue | undefined;
 }
 
-/** Runs when a long-running operation becomes due; its result becomes the operation's outcome. */
-export type OperationCompleter = (payload: JsonValue, services: EmulatorServices) => { response?: JsonObject; metadata?: JsonObject };
+/**
+ * Runs when a long-running operation becomes due; its result becomes the operation's outcome:
+ * `response`, or `error` (as does a thrown ApiError), and in both cases new `metadata` if given.
+ */
+export type OperationCompleter = (
+  payload: JsonValue,
+  services: EmulatorServices,
+) => { response?: JsonObject; metadata?: JsonObject; error?: ApiError };
 
 export interface ApiDefinition {
   /** The service name, as Service Usage knows it: `serviceusage.googleapis.com`. */
@@ -158,6 +165,11 @@ export interface ApiDefinition {
   shortName?: string;
   /** npm package whose `build/protos/protos.json` holds this API's types: `grpcServices`, and `restRoutes` request/response types. */
   protoPackage?: string;
+  /**
+   * More descriptor files whose services and types this API serves: Google's mixins, e.g.
+   * `google.cloud.location.Locations` from `{package: 'google-gax', file: 'build/protos/locations.json'}`.
+   */
+  mixinProtos?: Array<{ package: string; file: string }>;
   /** Fully-qualified proto services to serve over gRPC and (via google.api.http) REST. */
   grpcServices?: string[];
   /** Behaviour per RPC, keyed by full RPC name (`pkg.Service/Method`). Methods without one answer UNIMPLEMENTED. */
@@ -168,6 +180,10 @@ export interface ApiDefinition {
   rawRoutes?: RawHttpRoute[];
   /** REST templates of this API's `google.longrunning.Operations.GetOperation`, e.g. `/v1/{name=operations/*}`. */
   operationPaths?: string[];
+  // REST templates of its `Operations.WaitOperation` (POST, body `*`), e.g. `/v2/{name=projects/*/locations/*/operations/*}:wait`.
+  operationWaitPaths?: string[];
+  // REST templates of its `Operations.ListOperations`, e.g. `/v2/{name=projects/*/locations/*}/operations`.
+  operationListPaths?: string[];
   /** Named completions for this API's long-running operations (persisted by name with the operation). */
   operationCompleters?: Record<string, OperationCompleter>;
   /** REST error bodies carry the legacy `errors: [{message, domain, reason}]` array (IAM v1 does). */

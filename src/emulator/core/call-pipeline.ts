@@ -7,7 +7,7 @@ import { ApiError, asApiError, errorInfo, help, localizedMessage, type CodeName 
 import type { FaultInjector } from './faults.js';
 import type { JsonObject, JsonValue } from './json.js';
 import { projectSegmentOf } from './projects.js';
-import type { MethodBinding } from './registry.js';
+import type { MethodBinding } from './method-table.js';
 import type { RequestLog } from './request-log.js';
 import type { EmulatorServices } from './services.js';
 
@@ -132,5 +132,6 @@ export class CallPipeline {
     if (!this.services.projects.isServiceEnabled(project, service)) {
       throw serviceDisabledError(service, title, project.projectNumber);
     }
+    this.services.projects.noteUse(project, service);
   }
 }

@@ -1,15 +1,16 @@
-// Wires the emulator together: options → state → services → method registry → pipeline →
+// Wires the emulator together: options → state → services → method table → pipeline →
 // gRPC + REST transports on one port. Loaded lazily by src/emulator/index.ts.
 import { ALL_APIS } from '../apis/index.js';
 import type { RunningEmulator } from '../index.js';
 import type { ApiDefinition } from './api.js';
 import { CallPipeline } from './call-pipeline.js';
+import { permissionsCheckedBy } from './checked-permissions.js';
 import { FaultInjector } from './faults.js';
 import { createGrpcServer } from './grpc-transport.js';
 import { ProtoJsonCodec } from './json-codec.js';
 import { listenOnePort } from './listener.js';
 import { validateEmulatorOptions, type EmulatorOptions } from './options.js';
-import { ApiRegistry } from './registry.js';
+import { MethodTable } from './method-table.js';
 import { RequestLog } from './request-log.js';
 import { createRestHandler } from './rest-transport.js';
 import { createServices } from './services.js';
@@ -18,13 +19,13 @@ import { StateStore } from './state.js';
 export async function startEmulatorWith(options: EmulatorOptions, apis: ApiDefinition[] = ALL_APIS): Promise<RunningEmulator> {
   const resolved = validateEmulatorOptions(options);
   const store = StateStore.open(resolved.stateFile);
-  const registry = new ApiRegistry(apis);
-  const services = createServices(resolved, store, (api, action) => registry.completerOf(api, action));
+  const methodTable = new MethodTable(apis);
+  const services = createServices(resolved, store, (api, action) => methodTable.completerOf(api, action), permissionsCheckedBy(apis));
   const log = new RequestLog(resolved.requestLogFile);
   const pipeline = new CallPipeline(services, new FaultInjector(resolved.faults, resolved.seed), log);
-  const codec = new ProtoJsonCodec(registry.types);
-  const restHandler = createRestHandler(registry, pipeline, codec, services);
-  const listener = await listenOnePort(resolved.port, createGrpcServer(registry, pipeline, codec), (request, response) => {
+  const codec = new ProtoJsonCodec(methodTable.types);
+  const restHandler = createRestHandler(methodTable, pipeline, codec, services);
+  const listener = await listenOnePort(resolved.port, createGrpcServer(methodTable, pipeline, codec), (request, response) => {
     void restHandler(request, response);
   });
 

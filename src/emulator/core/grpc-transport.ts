@@ -6,13 +6,13 @@ import * as grpc from '@grpc/grpc-js';
 import type { CallPipeline } from './call-pipeline.js';
 import { asApiError } from './errors.js';
 import type { ProtoJsonCodec } from './json-codec.js';
-import type { ApiRegistry, MethodBinding } from './registry.js';
+import type { MethodTable, MethodBinding } from './method-table.js';
 
 function identity(bytes: Buffer): Buffer {
   return bytes;
 }
 
-function grpcErrorOf(error: unknown, codec: ProtoJsonCodec, registry: ApiRegistry): Partial<grpc.StatusObject> {
+function grpcErrorOf(error: unknown, codec: ProtoJsonCodec, registry: MethodTable): Partial<grpc.StatusObject> {
   const apiError = asApiError(error);
   const metadata = new grpc.Metadata();
   const statusType = registry.types.findType('google.rpc.Status')!;
@@ -29,7 +29,7 @@ function unaryHandler(
   binding: MethodBinding,
   pipeline: CallPipeline,
   codec: ProtoJsonCodec,
-  registry: ApiRegistry,
+  registry: MethodTable,
 ): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     pipeline
@@ -47,7 +47,7 @@ function unaryHandler(
   };
 }
 
-export function createGrpcServer(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec): grpc.Server {
+export function createGrpcServer(registry: MethodTable, pipeline: CallPipeline, codec: ProtoJsonCodec): grpc.Server {
   const server = new grpc.Server();
   for (const { service, methods } of registry.grpcServices) {
     const serviceName = service.fullName.replace(/^\./, '');

@@ -10,7 +10,7 @@
 import protobuf from 'protobufjs';
 import type { Field, IConversionOptions, Type, Enum } from 'protobufjs';
 import { ApiError, invalidValueError, unknownFieldError } from './errors.js';
-import { camelCase, isJsonObject, snakeCase, type JsonObject, type JsonValue } from './json.js';
+import { camelCase, isJsonObject, jsonText, snakeCase, type JsonObject, type JsonValue } from './json.js';
 import type { TypeRegistry } from './protos.js';
 
 export interface JsonEncoding {
@@ -82,7 +82,7 @@ export function fieldByJsonName(type: Type, key: string): Field | undefined {
       index.set(field.name, field);
       index.set(snakeCase(field.name), field);
       index.set(camelCase(field.name), field);
-      const jsonName = field.options?.json_name;
+      const jsonName: unknown = field.options?.json_name;
       if (typeof jsonName === 'string') index.set(jsonName, field);
     }
     fieldNameIndexes.set(type, index);
@@ -91,7 +91,7 @@ export function fieldByJsonName(type: Type, key: string): Field | undefined {
 }
 
 function jsonNameOf(field: Field): string {
-  const jsonName = field.options?.json_name;
+  const jsonName: unknown = field.options?.json_name;
   return typeof jsonName === 'string' ? jsonName : field.name;
 }
 
@@ -456,7 +456,7 @@ export class ProtoJsonCodec {
 
   private valueToJson(object: ObjectForm): JsonValue {
     if (object.numberValue !== undefined) return Number(object.numberValue);
-    if (object.stringValue !== undefined) return String(object.stringValue);
+    if (object.stringValue !== undefined) return jsonText(object.stringValue);
     if (object.boolValue !== undefined) return Boolean(object.boolValue);
     if (object.structValue !== undefined) return this.structToJson(object.structValue as ObjectForm);
     if (object.listValue !== undefined) {
@@ -467,7 +467,7 @@ export class ProtoJsonCodec {
 
   private anyToJson(anyType: Type, object: ObjectForm, encoding: JsonEncoding): JsonObject {
     const names = anyFieldNames(anyType);
-    const typeUrl = String(object[names.typeUrl] ?? '');
+    const typeUrl = jsonText(object[names.typeUrl]);
     if (!typeUrl) return {};
     const innerName = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
     const inner = this.types.findType(innerName);

@@ -24,8 +24,9 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** A scalar JSON value as text (numbers and booleans too); `fallback` for objects, arrays, null and absence. */
-export function textOf(value: JsonValue | undefined, fallback = ''): string {
+/** A scalar as text (strings as they are, numbers and booleans printed); `fallback` for objects, arrays, null and absence. */
+export function jsonText(value: unknown, fallback = ''): string {
   if (typeof value === 'string') return value;
-  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return fallback;
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { asApiError, ENTITY_NOT_FOUND, ApiError, type ErrorDetail } from './errors.js';
 import type { JsonObject, JsonValue } from './json.js';
+import { paginate } from './pagination.js';
 import type { StateStore } from './state.js';
 import type { OperationCompleter } from './api.js';
 import type { EmulatorServices } from './services.js';
@@ -33,6 +34,17 @@ export interface StartOperation {
   completion: { action: string; payload: JsonValue };
   /** Overrides `--operation-delay` for this operation. */
   delayMs?: number;
+}
+
+/** The longest a WaitOperation without (or with a longer) timeout holds the call. */
+export const MAX_WAIT_MS = 60_000;
+
+function parseDoneFilter(filter: string): boolean | undefined {
+  if (filter.trim() === '') return undefined;
+  const match = /^\s*done\s*=\s*(true|false)\s*$/.exec(filter);
+  // Wording ours: Google's filter grammar is richer than the emulator's.
+  if (!match) throw new ApiError('INVALID_ARGUMENT', `Invalid filter "${filter}": the emulator understands done=true and done=false.`);
+  return match[1] === 'true';
 }
 
 export type CompleterLookup = (api: string, action: string) => OperationCompleter | undefined;
@@ -93,6 +105,7 @@ export class OperationStore {
       if (!completion || !completer) throw new Error(`no completer "${completion?.action}" for ${record.api}`);
       const outcome = completer(completion.payload, this.services());
       if (outcome.metadata) record.metadata = outcome.metadata;
+      if (outcome.error) throw outcome.error;
       if (outcome.response) record.response = outcome.response;
     } catch (error) {
       const apiError = asApiError(error);
@@ -105,6 +118,37 @@ export class OperationStore {
     record.done = true;
     delete record.completion;
     this.store.markDirty();
+  }
+
+  /**
+   * WaitOperation: waits until the operation is due (so done) or `timeoutMs` passes, whichever
+   * comes first, and answers it as it then is. Without a timeout the wait is capped at
+   * `MAX_WAIT_MS` (Google: "at most the time permitted by the underlying HTTP/RPC protocol").
+   */
+  async wait(name: string, timeoutMs: number | undefined): Promise<JsonObject> {
+    const record = this.get(name);
+    const waitMs = Math.min(record.dueTime - Date.now(), timeoutMs ?? MAX_WAIT_MS, MAX_WAIT_MS);
+    if (!record.done && waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return this.toJson(this.get(name));
+  }
+
+  /**
+   * ListOperations: the operations named `UNDER/operations/…` (of one API when `api` is given),
+   * newest first, in pages; `filter` may be `done=true` or `done=false` (nothing else is emulated).
+   */
+  list(request: { under: string; api?: string; filter: string; pageSize: number; pageToken: string }): JsonObject {
+    this.settleDue();
+    const done = parseDoneFilter(request.filter);
+    const prefix = `${request.under}/operations/`;
+    const matching = Object.values(this.store.data.operations)
+      .filter((record) => record.name.startsWith(prefix) && (!request.api || record.api === request.api))
+      .filter((record) => done === undefined || record.done === done)
+      .sort((a, b) => b.createTime - a.createTime || a.name.localeCompare(b.name));
+    const page = paginate(matching, request.pageSize, request.pageToken, { defaultSize: 100, maxSize: 1000 });
+    return {
+      operations: page.items.map((record) => this.toJson(record)),
+      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+    };
   }
 
   /** google.longrunning.Operation as proto3 JSON. */

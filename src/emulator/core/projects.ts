@@ -14,6 +14,23 @@ export interface ProjectRecord {
   createTime: string;
   /** Services this project has a record of (enabled now, or once). Absent = never enabled = DISABLED. */
   services: Record<string, ServiceState>;
+  /**
+   * When each service was last enabled and last called (ms since epoch), for Service Usage's
+   * `checkIfServiceHasUsage: CHECK`. The initially enabled services have no entry (enabled long ago).
+   */
+  serviceActivity?: Record<string, ServiceActivity>;
+  /** Set by Resource Manager's projects.update (v1 `name`); absent = the id, as gcloud shows a project created without one. */
+  displayName?: string;
+  labels?: Record<string, string>;
+  /** v1 `parent` (`{type, id}`), once set by an update. */
+  parent?: { type: string; id: string };
+  /** RFC 3339; the last projects.update. */
+  updateTime?: string;
+}
+
+export interface ServiceActivity {
+  enableTime?: number;
+  lastUseTime?: number;
 }
 
 /**
@@ -108,7 +125,25 @@ export class ProjectDirectory {
   }
 
   setServiceState(project: ProjectRecord, service: string, state: ServiceState): void {
+    if (state === 'ENABLED' && project.services[service] !== 'ENABLED') this.activityOf(project, service).enableTime = this.now();
     project.services[service] = state;
     this.store.markDirty();
+  }
+
+  /**
+   * A call to `service` in this project (its usage). Kept with the state but not a change worth a
+   * save of its own: it is written with the next change.
+   */
+  noteUse(project: ProjectRecord, service: string): void {
+    this.activityOf(project, service).lastUseTime = this.now();
+  }
+
+  activity(project: ProjectRecord, service: string): ServiceActivity {
+    return { ...project.serviceActivity?.[service] };
+  }
+
+  private activityOf(project: ProjectRecord, service: string): ServiceActivity {
+    project.serviceActivity ??= {};
+    return (project.serviceActivity[service] ??= {});
   }
 }

@@ -9,7 +9,8 @@ import type { JsonObject, JsonValue } from './json.js';
 import type { RawHttpRequest, RawHttpResponse } from './api.js';
 import { projectSegmentOf } from './projects.js';
 import { packageVersion } from './protos.js';
-import type { ApiRegistry, RawBinding, RouteMatch } from './registry.js';
+import type { MethodTable, RawBinding, RouteMatch } from './method-table.js';
+import { parseFieldSelector, selectFields } from './partial-response.js';
 import type { EmulatorServices } from './services.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
@@ -117,9 +118,25 @@ function sentByClientOf(candidates: RouteMatch[], request: IncomingMessage): Rou
   return matching.length === 1 ? matching[0] : undefined;
 }
 
+/** A regional Google host (`us-central1-run.googleapis.com`, `europe-west1-docker.pkg.dev`). */
+const REGIONAL_HOST = /^[a-z]+(-[a-z]+)+[0-9]+-[a-z0-9.-]+$/;
+
+/**
+ * The URL to route. A request in absolute form (`GET http://HOST/path`, RFC 9112 §3.2.2) comes to
+ * the emulator as an HTTP proxy — how gcloud reaches regional hosts it derives itself (`REGION-` +
+ * the endpoint's host) — and a regional host's request is served under `/hosts/HOST/…`, as if
+ * called there; other hosts' requests are served as their path.
+ */
+function routedUrl(request: IncomingMessage): URL {
+  const raw = request.url ?? '/';
+  const url = new URL(raw, 'http://emulator.invalid');
+  if (/^https?:\/\//i.test(raw) && REGIONAL_HOST.test(url.hostname)) url.pathname = `/hosts/${url.hostname}${url.pathname}`;
+  return url;
+}
+
 /** The route of a request: a `/hosts/SERVICE/…` prefix names the API; among APIs sharing a path, the one that claims it. */
 async function chooseRoute(
-  registry: ApiRegistry,
+  registry: MethodTable,
   services: EmulatorServices,
   request: IncomingMessage,
   url: URL,
@@ -148,9 +165,9 @@ async function chooseRoute(
   return { match: claimed ?? (enabled.length === 1 ? enabled[0] : candidates[0]), rawBody };
 }
 
-export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline, codec: ProtoJsonCodec, services: EmulatorServices) {
+export function createRestHandler(registry: MethodTable, pipeline: CallPipeline, codec: ProtoJsonCodec, services: EmulatorServices) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+    const url = routedUrl(request);
     let chosen: Awaited<ReturnType<typeof chooseRoute>>;
     try {
       chosen = await chooseRoute(registry, services, request, url);
@@ -176,6 +193,9 @@ export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline,
       const rawBody = chosen.rawBody ?? (await readBody(request)).toString('utf8');
       const query = splitQuery(url.searchParams);
       const encoding = { numericEnums: query.numericEnums };
+      // Checked before the call, as Google's front end rejects a malformed selector up front.
+      const fields = url.searchParams.get('fields') ?? url.searchParams.get('$fields');
+      const selector = fields ? parseFieldSelector(fields) : undefined;
       const answer = await pipeline.run({
         transport: 'rest',
         binding,
@@ -189,7 +209,7 @@ export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline,
         },
         render: (result: JsonValue) => (binding.responseType ? codec.normalize(binding.responseType, result, encoding) : result),
       });
-      sendJson(response, 200, answer);
+      sendJson(response, 200, selector ? selectFields(answer, selector) : answer);
     } catch (error) {
       const apiError = asApiError(error);
       const headers: Record<string, string> =

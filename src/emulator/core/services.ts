@@ -21,12 +21,15 @@ export interface EmulatorServices {
   readonly logs: LogEntryStore;
   /** VPC networks, subnetworks and peered ranges (Compute owns them; Memorystore, Filestore and Cloud Run look them up). */
   readonly networks: NetworkDirectory;
+  /** Every permission the served APIs' methods may check (`permissionsCheckedBy`): part of what IAM knows. */
+  readonly checkedPermissions: readonly string[];
 }
 
 export function createServices(
   options: ResolvedOptions,
   store: StateStore,
   completerOf: (api: string, action: string) => OperationCompleter | undefined,
+  checkedPermissions: readonly string[] = [],
 ): EmulatorServices {
   const serviceAccounts = new ServiceAccountDirectory(store);
   const projects = new ProjectDirectory(store, () => Date.now());
@@ -39,6 +42,7 @@ export function createServices(
     serviceAccounts,
     logs: new LogEntryStore(store),
     networks: new NetworkDirectory(store, projects, () => Date.now()),
+    checkedPermissions,
   };
   return services;
 }

@@ -11,6 +11,7 @@ import {
   type OperationCompleter,
   type RawHttpRoute,
 } from './api.js';
+import { jsonText } from './json.js';
 import { compileTemplate, type CompiledTemplate } from './path-template.js';
 import { httpRulesOf, loadOperationsProtos, loadProtoFile, loadStatusProtos, TypeRegistry, type HttpRule } from './protos.js';
 
@@ -56,12 +57,53 @@ export interface GrpcServiceBinding {
 /** google.longrunning.Operations/GetOperation, served for every API; the operation's own API is logged. */
 function getOperationBehaviour(fallbackApi: string): MethodBehaviour {
   return {
-    resource: (request) => String(request.name ?? ''),
+    resource: (request) => jsonText(request.name),
     project: () => undefined,
-    logApi: (request, services) => services.operations.peek(String(request.name ?? ''))?.api ?? fallbackApi,
+    logApi: (request, services) => services.operations.peek(jsonText(request.name))?.api ?? fallbackApi,
     mutating: false,
-    handle: (request, ctx) => ctx.operations.toJson(ctx.operations.get(String(request.name ?? ''))),
+    handle: (request, ctx) => ctx.operations.toJson(ctx.operations.get(jsonText(request.name))),
   };
+}
+
+/** WaitOperation: the operation once done, or as it is when `timeout` (at most `MAX_WAIT_MS`) runs out. */
+function waitOperationBehaviour(fallbackApi: string): MethodBehaviour {
+  return {
+    ...getOperationBehaviour(fallbackApi),
+    handle: (request, ctx) => ctx.operations.wait(jsonText(request.name), durationMs(request.timeout)),
+  };
+}
+
+/** ListOperations under `name` (`projects/P/locations/L`, or `operations`); over REST only the API's own (`api`). */
+function listOperationsBehaviour(api: string | undefined): MethodBehaviour {
+  return {
+    resource: (request) => jsonText(request.name),
+    project: () => undefined,
+    ...(api ? { logApi: () => api } : {}),
+    mutating: false,
+    handle: (request, ctx) =>
+      ctx.operations.list({
+        under: jsonText(request.name),
+        ...(api ? { api } : {}),
+        filter: jsonText(request.filter),
+        pageSize: Number(request.pageSize ?? 0),
+        pageToken: jsonText(request.pageToken),
+      }),
+  };
+}
+
+/** A proto3 JSON Duration (`"1.5s"`) in milliseconds; undefined when absent. */
+function durationMs(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? /^(-?\d+(?:\.\d+)?)s$/.exec(value) : null;
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+/** A service from the first descriptor root that has it (the API's own, then its mixins'). */
+function lookupServiceIn(roots: Root[], name: string): Service {
+  for (const root of roots) {
+    const found = root.lookup(name);
+    if (found instanceof protobuf.Service) return found;
+  }
+  throw new Error(`no proto service ${name}`);
 }
 
 const OPERATIONS_API: ApiDefinition = {
@@ -70,7 +112,7 @@ const OPERATIONS_API: ApiDefinition = {
   shortName: 'operations',
 };
 
-export class ApiRegistry {
+export class MethodTable {
   readonly types = new TypeRegistry();
   readonly grpcServices: GrpcServiceBinding[] = [];
   readonly routes: RestBinding[] = [];
@@ -129,11 +171,13 @@ export class ApiRegistry {
     if (this.apisByService.has(api.service)) throw new Error(`API ${api.service} is registered twice`);
     this.apisByService.set(api.service, api);
     const root = api.protoPackage ? loadProtoFile(api.protoPackage) : undefined;
-    if (root) this.types.add(root);
+    const mixins = (api.mixinProtos ?? []).map((descriptor) => loadProtoFile(descriptor.package, descriptor.file));
+    const roots = [...(root ? [root] : []), ...mixins];
+    for (const each of roots) this.types.add(each);
     const known = new Set<string>();
     for (const serviceName of api.grpcServices ?? []) {
       if (!root) throw new Error(`${api.service}: grpcServices needs protoPackage`);
-      const service = root.lookupService(serviceName);
+      const service = lookupServiceIn(roots, serviceName);
       const methods: GrpcServiceBinding['methods'] = [];
       for (const protoMethod of service.methodsArray) {
         const rpcName = `${serviceName}/${protoMethod.name}`;
@@ -162,8 +206,8 @@ export class ApiRegistry {
         api,
         rpcName: route.rpcName,
         shortName: `${shortNameOf(api)}.${methodName}`,
-        ...(route.requestType ? { requestType: this.requireType(api, root, route.requestType) } : {}),
-        ...(route.responseType ? { responseType: this.requireType(api, root, route.responseType) } : {}),
+        ...(route.requestType ? { requestType: this.requireType(api, roots, route.requestType) } : {}),
+        ...(route.responseType ? { responseType: this.requireType(api, roots, route.responseType) } : {}),
         behaviour: route,
         mutating: isMutatingMethod(methodName, route.mutating),
       };
@@ -202,35 +246,44 @@ export class ApiRegistry {
     this.rawRoutes.push({ verbs: new Set(route.verbs), template: compileTemplate(route.path), route, method });
   }
 
-  /** A type from the API's own descriptors (other packages may ship older copies of shared types). */
-  private requireType(api: ApiDefinition, root: Root | undefined, name: string): Type {
-    const found = root?.lookup(name);
-    if (!(found instanceof protobuf.Type)) throw new Error(`${api.service}: unknown proto type ${name} (is protoPackage set?)`);
-    return found;
+  /** A type from the API's own descriptors, then its mixins' (other packages may ship older copies of shared types). */
+  private requireType(api: ApiDefinition, roots: Root[], name: string): Type {
+    for (const root of roots) {
+      const found = root.lookup(name);
+      if (found instanceof protobuf.Type) return found;
+    }
+    throw new Error(`${api.service}: unknown proto type ${name} (is protoPackage set?)`);
   }
 
   private registerOperations(service: Service): void {
-    const getOperation = service.methods.GetOperation;
-    const grpcBinding: MethodBinding = {
-      api: OPERATIONS_API,
-      rpcName: 'google.longrunning.Operations/GetOperation',
-      shortName: 'operations.GetOperation',
-      requestType: getOperation.resolvedRequestType!,
-      responseType: getOperation.resolvedResponseType!,
-      behaviour: getOperationBehaviour('unknown'),
+    const bindingOf = (name: string, behaviour: MethodBehaviour, api: ApiDefinition = OPERATIONS_API): MethodBinding => ({
+      api,
+      rpcName: `google.longrunning.Operations/${name}`,
+      shortName: `${shortNameOf(api)}.${name}`,
+      requestType: service.methods[name].resolvedRequestType!,
+      responseType: service.methods[name].resolvedResponseType!,
+      behaviour,
       mutating: false,
-    };
-    // Other Operations methods (List, Delete, Cancel, Wait) are not emulated: gRPC answers UNIMPLEMENTED for them.
-    this.grpcServices.push({ service, methods: [{ name: 'GetOperation', binding: grpcBinding }] });
+    });
+    // Over gRPC every API shares one Operations service (the port cannot tell APIs apart): a list
+    // covers every API's operations under the name. Delete and Cancel are not emulated (UNIMPLEMENTED).
+    this.grpcServices.push({
+      service,
+      methods: [
+        { name: 'GetOperation', binding: bindingOf('GetOperation', getOperationBehaviour('unknown')) },
+        { name: 'WaitOperation', binding: bindingOf('WaitOperation', waitOperationBehaviour('unknown')) },
+        { name: 'ListOperations', binding: bindingOf('ListOperations', listOperationsBehaviour(undefined)) },
+      ],
+    });
     for (const api of this.apis) {
       for (const path of api.operationPaths ?? []) {
-        const binding: MethodBinding = {
-          ...grpcBinding,
-          api,
-          shortName: `${shortNameOf(api)}.GetOperation`,
-          behaviour: getOperationBehaviour(api.service),
-        };
-        this.addRoute({ verb: 'GET', path }, binding);
+        this.addRoute({ verb: 'GET', path }, bindingOf('GetOperation', getOperationBehaviour(api.service), api));
+      }
+      for (const path of api.operationWaitPaths ?? []) {
+        this.addRoute({ verb: 'POST', path, body: '*' }, bindingOf('WaitOperation', waitOperationBehaviour(api.service), api));
+      }
+      for (const path of api.operationListPaths ?? []) {
+        this.addRoute({ verb: 'GET', path }, bindingOf('ListOperations', listOperationsBehaviour(api.service), api));
       }
     }
   }
