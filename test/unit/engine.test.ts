@@ -90,7 +90,7 @@ describe('what the phases declare', () => {
     const log: string[] = [];
     const off = fixturePhase('off', [], log, { enabled: () => false });
     const req = requirementsOf([fixturePhase('net', [], log), off], config);
-    expect(req).toEqual({ apis: ['net.googleapis.com'], permissions: ['net.things.create'], clients: ['token'] });
+    expect(req).toEqual({ apis: ['net.googleapis.com'], permissions: ['net.things.create'], actAs: [], clients: ['token'] });
   });
 
   it('gives preflight, the APIs phase and the warm-up exactly what the real phases need', async () => {
@@ -106,7 +106,6 @@ describe('what the phases declare', () => {
       'artifactregistry.repositories.downloadArtifacts',
       'artifactregistry.repositories.get',
       'artifactregistry.repositories.update',
-      'iam.serviceAccounts.actAs',
       'iam.serviceAccounts.create',
       'iam.serviceAccounts.get',
       'iam.serviceAccounts.update',
@@ -127,6 +126,9 @@ describe('what the phases declare', () => {
       'serviceusage.services.enable',
       'serviceusage.services.get',
     ]);
+    // actAs is asked of the runtime account, never of the project (a project-wide grant would let the
+    // deployer act as every account of the project).
+    expect(upstream.actAs).toEqual(['atlantis-runtime@my-project.iam.gserviceaccount.com']);
     expect(upstream.clients.sort()).toEqual(['artifactRegistry', 'projects', 'secretManager', 'serviceUsage', 'services', 'token']);
 
     // Own image outside Artifact Registry, project roles, a domain: the declarations follow.
