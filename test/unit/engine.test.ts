@@ -211,6 +211,25 @@ describe('runEngine and teardown over fixture phases', () => {
     expect(log).toEqual([]);
   });
 
+  it("reports a root phase's blockers, not the read they explain (a read refused for a permission preflight found missing)", async () => {
+    const log: string[] = [];
+    const gate = fixturePhase('gate', [], log, {
+      plan: () => ({ changes: [], blockers: [new Error('the caller lacks 1 permission: things.getIamPolicy')], decision: {} }),
+    });
+    const refused = fixturePhase('refused', ['gate'], log, {
+      read: async () => {
+        throw new Error("Permission 'things.getIamPolicy' denied");
+      },
+    });
+    const config = await configOf();
+    const run = () => fakeRun(config, undefined, warmUpOf([]));
+    await expect(runEngine([gate, refused], run(), { mode: 'deploy' })).rejects.toThrow('the caller lacks 1 permission');
+    // Without a verdict to explain it, the read failure itself.
+    const open = fixturePhase('open', [], log);
+    await expect(runEngine([open, refused], run(), { mode: 'deploy' })).rejects.toThrow("Permission 'things.getIamPolicy' denied");
+    expect(log).toEqual([]);
+  });
+
   it('starts no phase after a failure, and lets independent ones that run finish', async () => {
     const log: string[] = [];
     const failing = fixturePhase('failing', [], log, {
