@@ -403,6 +403,57 @@ export const ciInitCommand = defineCommand({
   load: () => import('./commands/ci-init.js'),
 });
 
+export const ciSetupOptions = [
+  {
+    flags: '--repo <path>',
+    description: 'the one repository whose pipelines may deploy: GitHub OWNER/NAME, GitLab the project path GROUP/[SUBGROUP/]PROJECT',
+  },
+  { flags: '--audience <url>', description: 'GitLab: aud of the job ID token (default https://gitlab.com or https://HOST, as ci init)' },
+  WAIT_TIMEOUT,
+] as const satisfies readonly OptionDefinition[];
+
+export const ciSetupCommand = defineCommand({
+  name: 'ci setup',
+  summary: 'one-time keyless CI access: identity pool, OIDC provider for one repository, a least-privilege deployer',
+  description:
+    'Creates (or brings back in line) a workload identity pool (SERVICE-ci) with an OIDC provider for the CI system whose ' +
+    'attribute condition admits only the pipelines of --repo; a deployer service account (SERVICE-deployer) that only those ' +
+    'pipelines may act as (roles/iam.workloadIdentityUser for the principal set of that repository); a custom role whose ' +
+    'permissions are exactly those the enabled phases of atlantis-run.yaml declare, bound on the project to the deployer; ' +
+    'and roles/iam.serviceAccountUser for the deployer on the runtime service account only (created here if missing). ' +
+    'Enables the IAM, Security Token Service and IAM Credentials APIs.\n\n' +
+    'Shows the plan and asks first on a terminal; -y in scripts. Idempotent: run it again after changing the configuration ' +
+    '(project roles, persistence, a build) and the role follows. Soft-deleted pools, providers and roles from an earlier ' +
+    '`ci teardown` are undeleted. Prints what the pipeline needs: for GitHub the repository variables ' +
+    'ATLANTIS_RUN_WORKLOAD_IDENTITY_PROVIDER and ATLANTIS_RUN_SERVICE_ACCOUNT that `ci init github` reads; for GitLab the ' +
+    'provider, the account and the audience for `ci init gitlab`. `destroy` leaves all of it alone; `ci teardown` removes it.',
+  usesConfig: true,
+  mutates: true,
+  argument: { name: 'system', description: 'github or gitlab', required: true },
+  options: ciSetupOptions,
+  examples: ['atlantis-run ci setup github --repo acme/infra', 'atlantis-run ci setup gitlab --repo platform/terraform/live -y --json'],
+  load: () => import('./commands/ci-setup.js'),
+});
+
+export const ciTeardownOptions = [
+  { ...WAIT_TIMEOUT, description: 'how long to wait for deletions, e.g. 90s, 10m' },
+] as const satisfies readonly OptionDefinition[];
+
+export const ciTeardownCommand = defineCommand({
+  name: 'ci teardown',
+  summary: 'remove what ci setup created: grants, deployer role and account, providers, pool',
+  description:
+    "Removes the deployer's grants (its role binding on the project, roles/iam.serviceAccountUser on the runtime account), the " +
+    'custom role, the deployer service account, the GitHub and GitLab providers and the pool. The deployment itself ' +
+    '(service, runtime account, secrets) stays. Pools, providers and roles are soft-deleted by Google: a later `ci setup` ' +
+    'undeletes them. Asks first on a terminal; -y in scripts. Not found counts as removed, so running it twice is fine.',
+  usesConfig: true,
+  mutates: true,
+  options: ciTeardownOptions,
+  examples: ['atlantis-run ci teardown', 'atlantis-run ci teardown -y --json'],
+  load: () => import('./commands/ci-teardown.js'),
+});
+
 export const commands: CommandDefinition[] = [
   initCommand,
   renderCommand,
@@ -418,5 +469,7 @@ export const commands: CommandDefinition[] = [
   webhookListCommand,
   webhookRemoveCommand,
   ciInitCommand,
+  ciSetupCommand,
+  ciTeardownCommand,
   emulatorCommand,
 ];
