@@ -208,12 +208,35 @@ export const secretsListCommand = defineCommand({
   load: () => import('./commands/secrets-list.js'),
 });
 
+/** Which hook, with which token, at which URL: `webhook add|list|remove` and `secrets rotate --update-webhooks`. */
+export const webhookHookOptions = [
+  { flags: '--repo <path>', description: 'GitHub/Gitea repository OWNER/NAME, or GitLab project GROUP/[SUBGROUP/]PROJECT' },
+  { flags: '--org <org>', description: 'GitHub/Gitea organisation (an organisation webhook)' },
+  { flags: '--group <path>', description: 'GitLab group path (a group webhook; GitLab Premium or Ultimate)' },
+  {
+    flags: '--token-env <var>',
+    description: 'NAME of the environment variable holding an admin token of the VCS (never the token itself; never stored)',
+    envName: true,
+  },
+  {
+    flags: '--api-url <url>',
+    description: 'VCS API base URL (default from the vcs settings: https://api.github.com, https://HOST/api/v3, …/api/v4, BASE/api/v1)',
+  },
+  { flags: '--url <url>', description: 'Atlantis webhook URL (default: the mapped domain or the deployed service, + /events)' },
+] as const satisfies readonly OptionDefinition[];
+
 export const secretsRotateOptions = [
   { flags: '--show', description: 'print the new value (only to a terminal)' },
   { ...OUTPUT, description: 'write the new value to this file, mode 0600' },
   FORCE_OUTPUT,
   { ...KEEP, description: 'keep the newest N enabled versions (older ones no revision uses are disabled)' },
   { ...WAIT_TIMEOUT, description: 'how long to wait for the new revision, e.g. 90s, 10m' },
+  {
+    flags: '--update-webhooks',
+    description:
+      'webhook-secret: after the rollout, send the new secret to the webhook (--repo/--org/--group, --token-env) in the same step',
+  },
+  ...webhookHookOptions,
 ] as const satisfies readonly OptionDefinition[];
 
 export const secretsRotateCommand = defineCommand({
@@ -223,13 +246,21 @@ export const secretsRotateCommand = defineCommand({
     'Generates a new value for webhook-secret or web-password, adds it as a version, pins it in the live service and ' +
     'waits for the revision, disables old versions (--keep), then prints where to paste it (the webhook settings of your ' +
     'VCS, and the webhook URL). Webhooks are refused until the VCS side has the new secret, so it asks first (or -y). ' +
-    'The new value is shown only with --show on a terminal, or written to --output FILE (mode 0600).',
+    'The new value is shown only with --show on a terminal, or written to --output FILE (mode 0600).\n\n' +
+    'With --update-webhooks (webhook-secret on GitHub, GitLab or Gitea), both sides change in one step: the hook target and ' +
+    'admin token (the same --repo/--org/--group, --token-env and --api-url as `webhook add`) are checked before anything ' +
+    'changes, and right after the rollout the Atlantis webhook is updated (or created) with the new secret; nothing is left ' +
+    'to paste by hand and the value need not be shown.',
   usesConfig: true,
   mutates: true,
   refuseValueArguments: true,
   argument: { name: 'name', description: 'webhook-secret or web-password', required: true },
   options: secretsRotateOptions,
-  examples: ['atlantis-run secrets rotate webhook-secret --show', 'atlantis-run secrets rotate web-password -y --output ui-password.txt'],
+  examples: [
+    'atlantis-run secrets rotate webhook-secret --show',
+    'atlantis-run secrets rotate webhook-secret -y --update-webhooks --repo acme/infra --token-env GH_ADMIN_TOKEN',
+    'atlantis-run secrets rotate web-password -y --output ui-password.txt',
+  ],
   load: () => import('./commands/secrets-rotate.js'),
 });
 
@@ -281,22 +312,7 @@ export const emulatorCommand = defineCommand({
   load: () => import('./commands/emulator.js'),
 });
 
-export const webhookTargetOptions = [
-  { flags: '--repo <path>', description: 'GitHub/Gitea repository OWNER/NAME, or GitLab project GROUP/[SUBGROUP/]PROJECT' },
-  { flags: '--org <org>', description: 'GitHub/Gitea organisation (an organisation webhook)' },
-  { flags: '--group <path>', description: 'GitLab group path (a group webhook; GitLab Premium or Ultimate)' },
-  {
-    flags: '--token-env <var>',
-    description: 'NAME of the environment variable holding an admin token of the VCS (never the token itself; never stored)',
-    envName: true,
-  },
-  {
-    flags: '--api-url <url>',
-    description: 'VCS API base URL (default from the vcs settings: https://api.github.com, https://HOST/api/v3, …/api/v4, BASE/api/v1)',
-  },
-  { flags: '--url <url>', description: 'Atlantis webhook URL (default: the mapped domain or the deployed service, + /events)' },
-  READ_WAIT_TIMEOUT,
-] as const satisfies readonly OptionDefinition[];
+export const webhookTargetOptions = [...webhookHookOptions, READ_WAIT_TIMEOUT] as const satisfies readonly OptionDefinition[];
 
 const TOKENS =
   'The admin token is read from the environment variable --token-env names: GitHub a classic token with admin:repo_hook ' +

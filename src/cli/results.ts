@@ -246,6 +246,16 @@ export const RESULTS = {
       version: z.string(),
       output: z.string().optional(),
       webhookUrl: z.string().optional(),
+      /** With --update-webhooks: the hook that got the new secret. */
+      webhook: z
+        .object({
+          provider: webhookProvider,
+          target: z.string(),
+          url: z.string(),
+          action: z.enum(['created', 'updated', 'unchanged']),
+          hookId: z.number(),
+        })
+        .optional(),
       steps: z.array(z.string()),
     }),
     cancelledResult,
