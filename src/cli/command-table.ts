@@ -413,7 +413,7 @@ export const ciInitCommand = defineCommand({
   examples: [
     'atlantis-run ci init github',
     'atlantis-run ci init github --install git+https://github.com/acme/atlantis-run.git#v0.1.0',
-    'atlantis-run ci init gitlab --workload-identity-provider projects/123/locations/global/workloadIdentityPools/gitlab/providers/atlantis-run \\\n' +
+    'atlantis-run ci init gitlab --workload-identity-provider projects/123456789012/locations/global/workloadIdentityPools/atlantis-ci/providers/gitlab \\\n' +
       '      --service-account atlantis-deployer@my-project.iam.gserviceaccount.com',
   ],
   load: () => import('./commands/ci-init.js'),
