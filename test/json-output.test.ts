@@ -71,6 +71,12 @@ describe('--json output', () => {
       await vcs.close();
     }
     await expectOk('ci init', ['ci', 'init', 'github']);
+    const ci = await expectOk('ci setup', ['ci', 'setup', 'github', '--repo', 'acme/infra', '-y']);
+    expect(ci.variables).toEqual({
+      ATLANTIS_RUN_WORKLOAD_IDENTITY_PROVIDER: ci.workloadIdentityProvider,
+      ATLANTIS_RUN_SERVICE_ACCOUNT: ci.serviceAccount,
+    });
+    expect(((await expectOk('ci teardown', ['ci', 'teardown', '-y'])).deleted as unknown[]).length).toBeGreaterThan(0);
     await expectOk('destroy', ['destroy', '-y', '--purge-secrets']);
 
     const initDir = tempDir();

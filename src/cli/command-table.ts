@@ -208,12 +208,35 @@ export const secretsListCommand = defineCommand({
   load: () => import('./commands/secrets-list.js'),
 });
 
+/** Which hook, with which token, at which URL: `webhook add|list|remove` and `secrets rotate --update-webhooks`. */
+export const webhookHookOptions = [
+  { flags: '--repo <path>', description: 'GitHub/Gitea repository OWNER/NAME, or GitLab project GROUP/[SUBGROUP/]PROJECT' },
+  { flags: '--org <org>', description: 'GitHub/Gitea organisation (an organisation webhook)' },
+  { flags: '--group <path>', description: 'GitLab group path (a group webhook; GitLab Premium or Ultimate)' },
+  {
+    flags: '--token-env <var>',
+    description: 'NAME of the environment variable holding an admin token of the VCS (never the token itself; never stored)',
+    envName: true,
+  },
+  {
+    flags: '--api-url <url>',
+    description: 'VCS API base URL (default from the vcs settings: https://api.github.com, https://HOST/api/v3, …/api/v4, BASE/api/v1)',
+  },
+  { flags: '--url <url>', description: 'Atlantis webhook URL (default: the mapped domain or the deployed service, + /events)' },
+] as const satisfies readonly OptionDefinition[];
+
 export const secretsRotateOptions = [
   { flags: '--show', description: 'print the new value (only to a terminal)' },
   { ...OUTPUT, description: 'write the new value to this file, mode 0600' },
   FORCE_OUTPUT,
   { ...KEEP, description: 'keep the newest N enabled versions (older ones no revision uses are disabled)' },
   { ...WAIT_TIMEOUT, description: 'how long to wait for the new revision, e.g. 90s, 10m' },
+  {
+    flags: '--update-webhooks',
+    description:
+      'webhook-secret: after the rollout, send the new secret to the webhook (--repo/--org/--group, --token-env) in the same step',
+  },
+  ...webhookHookOptions,
 ] as const satisfies readonly OptionDefinition[];
 
 export const secretsRotateCommand = defineCommand({
@@ -223,13 +246,21 @@ export const secretsRotateCommand = defineCommand({
     'Generates a new value for webhook-secret or web-password, adds it as a version, pins it in the live service and ' +
     'waits for the revision, disables old versions (--keep), then prints where to paste it (the webhook settings of your ' +
     'VCS, and the webhook URL). Webhooks are refused until the VCS side has the new secret, so it asks first (or -y). ' +
-    'The new value is shown only with --show on a terminal, or written to --output FILE (mode 0600).',
+    'The new value is shown only with --show on a terminal, or written to --output FILE (mode 0600).\n\n' +
+    'With --update-webhooks (webhook-secret on GitHub, GitLab or Gitea), both sides change in one step: the hook target and ' +
+    'admin token (the same --repo/--org/--group, --token-env and --api-url as `webhook add`) are checked before anything ' +
+    'changes, and right after the rollout the Atlantis webhook is updated (or created) with the new secret; nothing is left ' +
+    'to paste by hand and the value need not be shown.',
   usesConfig: true,
   mutates: true,
   refuseValueArguments: true,
   argument: { name: 'name', description: 'webhook-secret or web-password', required: true },
   options: secretsRotateOptions,
-  examples: ['atlantis-run secrets rotate webhook-secret --show', 'atlantis-run secrets rotate web-password -y --output ui-password.txt'],
+  examples: [
+    'atlantis-run secrets rotate webhook-secret --show',
+    'atlantis-run secrets rotate webhook-secret -y --update-webhooks --repo acme/infra --token-env GH_ADMIN_TOKEN',
+    'atlantis-run secrets rotate web-password -y --output ui-password.txt',
+  ],
   load: () => import('./commands/secrets-rotate.js'),
 });
 
@@ -281,22 +312,7 @@ export const emulatorCommand = defineCommand({
   load: () => import('./commands/emulator.js'),
 });
 
-export const webhookTargetOptions = [
-  { flags: '--repo <path>', description: 'GitHub/Gitea repository OWNER/NAME, or GitLab project GROUP/[SUBGROUP/]PROJECT' },
-  { flags: '--org <org>', description: 'GitHub/Gitea organisation (an organisation webhook)' },
-  { flags: '--group <path>', description: 'GitLab group path (a group webhook; GitLab Premium or Ultimate)' },
-  {
-    flags: '--token-env <var>',
-    description: 'NAME of the environment variable holding an admin token of the VCS (never the token itself; never stored)',
-    envName: true,
-  },
-  {
-    flags: '--api-url <url>',
-    description: 'VCS API base URL (default from the vcs settings: https://api.github.com, https://HOST/api/v3, …/api/v4, BASE/api/v1)',
-  },
-  { flags: '--url <url>', description: 'Atlantis webhook URL (default: the mapped domain or the deployed service, + /events)' },
-  READ_WAIT_TIMEOUT,
-] as const satisfies readonly OptionDefinition[];
+export const webhookTargetOptions = [...webhookHookOptions, READ_WAIT_TIMEOUT] as const satisfies readonly OptionDefinition[];
 
 const TOKENS =
   'The admin token is read from the environment variable --token-env names: GitHub a classic token with admin:repo_hook ' +
@@ -397,10 +413,61 @@ export const ciInitCommand = defineCommand({
   examples: [
     'atlantis-run ci init github',
     'atlantis-run ci init github --install git+https://github.com/acme/atlantis-run.git#v0.1.0',
-    'atlantis-run ci init gitlab --workload-identity-provider projects/123/locations/global/workloadIdentityPools/gitlab/providers/atlantis-run \\\n' +
+    'atlantis-run ci init gitlab --workload-identity-provider projects/123456789012/locations/global/workloadIdentityPools/atlantis-ci/providers/gitlab \\\n' +
       '      --service-account atlantis-deployer@my-project.iam.gserviceaccount.com',
   ],
   load: () => import('./commands/ci-init.js'),
+});
+
+export const ciSetupOptions = [
+  {
+    flags: '--repo <path>',
+    description: 'the one repository whose pipelines may deploy: GitHub OWNER/NAME, GitLab the project path GROUP/[SUBGROUP/]PROJECT',
+  },
+  { flags: '--audience <url>', description: 'GitLab: aud of the job ID token (default https://gitlab.com or https://HOST, as ci init)' },
+  WAIT_TIMEOUT,
+] as const satisfies readonly OptionDefinition[];
+
+export const ciSetupCommand = defineCommand({
+  name: 'ci setup',
+  summary: 'one-time keyless CI access: identity pool, OIDC provider for one repository, a least-privilege deployer',
+  description:
+    'Creates (or brings back in line) a workload identity pool (SERVICE-ci) with an OIDC provider for the CI system whose ' +
+    'attribute condition admits only the pipelines of --repo; a deployer service account (SERVICE-deployer) that only those ' +
+    'pipelines may act as (roles/iam.workloadIdentityUser for the principal set of that repository); a custom role whose ' +
+    'permissions are exactly those the enabled phases of atlantis-run.yaml declare, bound on the project to the deployer; ' +
+    'and roles/iam.serviceAccountUser for the deployer on the runtime service account only (created here if missing). ' +
+    'Enables the IAM, Security Token Service and IAM Credentials APIs.\n\n' +
+    'Shows the plan and asks first on a terminal; -y in scripts. Idempotent: run it again after changing the configuration ' +
+    '(project roles, persistence, a build) and the role follows. Soft-deleted pools, providers and roles from an earlier ' +
+    '`ci teardown` are undeleted. Prints what the pipeline needs: for GitHub the repository variables ' +
+    'ATLANTIS_RUN_WORKLOAD_IDENTITY_PROVIDER and ATLANTIS_RUN_SERVICE_ACCOUNT that `ci init github` reads; for GitLab the ' +
+    'provider, the account and the audience for `ci init gitlab`. `destroy` leaves all of it alone; `ci teardown` removes it.',
+  usesConfig: true,
+  mutates: true,
+  argument: { name: 'system', description: 'github or gitlab', required: true },
+  options: ciSetupOptions,
+  examples: ['atlantis-run ci setup github --repo acme/infra', 'atlantis-run ci setup gitlab --repo platform/terraform/live -y --json'],
+  load: () => import('./commands/ci-setup.js'),
+});
+
+export const ciTeardownOptions = [
+  { ...WAIT_TIMEOUT, description: 'how long to wait for deletions, e.g. 90s, 10m' },
+] as const satisfies readonly OptionDefinition[];
+
+export const ciTeardownCommand = defineCommand({
+  name: 'ci teardown',
+  summary: 'remove what ci setup created: grants, deployer role and account, providers, pool',
+  description:
+    "Removes the deployer's grants (its role binding on the project, roles/iam.serviceAccountUser on the runtime account), the " +
+    'custom role, the deployer service account, the GitHub and GitLab providers and the pool. The deployment itself ' +
+    '(service, runtime account, secrets) stays. Pools, providers and roles are soft-deleted by Google: a later `ci setup` ' +
+    'undeletes them. Asks first on a terminal; -y in scripts. Not found counts as removed, so running it twice is fine.',
+  usesConfig: true,
+  mutates: true,
+  options: ciTeardownOptions,
+  examples: ['atlantis-run ci teardown', 'atlantis-run ci teardown -y --json'],
+  load: () => import('./commands/ci-teardown.js'),
 });
 
 export const commands: CommandDefinition[] = [
@@ -418,5 +485,7 @@ export const commands: CommandDefinition[] = [
   webhookListCommand,
   webhookRemoveCommand,
   ciInitCommand,
+  ciSetupCommand,
+  ciTeardownCommand,
   emulatorCommand,
 ];

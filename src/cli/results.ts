@@ -4,6 +4,7 @@
 // checks at the bottom keep them equal to the types the commands actually print. Handlers import
 // only the types (`emitResult`), so zod is not loaded to print a result.
 import { z } from 'zod';
+import type { CiSetupOutcome } from '../deployment/ci.js';
 import type { DeployReport } from '../deployment/report.js';
 import type { DeploymentStatus } from '../deployment/status.js';
 import type { EngineEvent, PlannedChange } from '../engine/events.js';
@@ -157,6 +158,26 @@ const liveHook = z.object({
   secretSet: z.boolean().optional(),
 });
 
+/** What `ci setup` prints: the values a pipeline needs, and what the deployer was given. */
+const ciSetupResult = z.object({
+  system: z.enum(['github', 'gitlab']),
+  repo: z.string(),
+  project: z.string(),
+  projectNumber: z.string(),
+  workloadIdentityProvider: z.string(),
+  serviceAccount: z.string(),
+  principal: z.string(),
+  attributeCondition: z.string(),
+  audience: z.string().optional(),
+  role: z.string(),
+  permissions: z.array(z.string()),
+  actAs: z.array(z.string()),
+  changes: z.number(),
+  /** GitHub: the repository variables `ci init github`'s workflows read. */
+  variables: z.record(z.string(), z.string()).optional(),
+  nextSteps: z.array(z.string()),
+});
+
 /** Each command's result, without the `ok` and `command` every result carries. */
 export const RESULTS = {
   init: z.object({
@@ -225,6 +246,16 @@ export const RESULTS = {
       version: z.string(),
       output: z.string().optional(),
       webhookUrl: z.string().optional(),
+      /** With --update-webhooks: the hook that got the new secret. */
+      webhook: z
+        .object({
+          provider: webhookProvider,
+          target: z.string(),
+          url: z.string(),
+          action: z.enum(['created', 'updated', 'unchanged']),
+          hookId: z.number(),
+        })
+        .optional(),
       steps: z.array(z.string()),
     }),
     cancelledResult,
@@ -262,6 +293,11 @@ export const RESULTS = {
     files: z.array(z.object({ path: z.string(), action: z.enum(['created', 'replaced']), description: z.string() })),
     nextSteps: z.array(z.string()),
   }),
+  'ci setup': z.union([ciSetupResult, cancelledResult.extend({ changes: z.literal(0) })]),
+  'ci teardown': z.union([
+    z.object({ deleted: z.array(z.object({ kind: z.string(), resource: z.string() })) }),
+    cancelledResult.extend({ deleted: z.array(z.never()) }),
+  ]),
 } as const;
 
 export type ResultCommand = keyof typeof RESULTS;
@@ -294,5 +330,6 @@ export type ResultChecks = [
   Assert<Same<z.infer<typeof listResult>, ListResult>>,
   Assert<Same<z.infer<typeof plannedChange>, PlannedChange>>,
   Assert<Same<z.infer<typeof liveHook>, LiveHook>>,
+  Assert<Same<Omit<z.infer<typeof ciSetupResult>, 'variables' | 'nextSteps'>, CiSetupOutcome>>,
   Assert<Same<z.infer<typeof eventLine>['type'], EngineEvent['type']>>,
 ];

@@ -20,6 +20,11 @@ export interface Requirements {
   apis: string[];
   /** IAM permissions on the project a deploy uses (sorted, distinct). */
   permissions: string[];
+  /**
+   * Service accounts a deploy acts as (`iam.serviceAccounts.actAs` on each account, not on the
+   * project: granted by roles/iam.serviceAccountUser on exactly these accounts). Sorted, distinct.
+   */
+  actAs: string[];
   /** Clients the reads go through, created before the read wave. */
   clients: ClientNeed[];
 }
@@ -95,6 +100,13 @@ export interface Phase<Name extends string = string, Live = unknown, Decision = 
   apis(config: AtlantisRunConfig): string[];
   /** IAM permissions on the project a deploy of this phase uses; preflight checks them all at once. */
   permissions(config: AtlantisRunConfig): string[];
+  /**
+   * Service accounts (e-mails) a deploy of this phase acts as — the runtime account a Cloud Run
+   * revision runs as. `iam.serviceAccounts.actAs` is checked on each account, so it is declared here
+   * and not among the project permissions: a deployer holding it project-wide could act as every
+   * account of the project (`ci setup` grants it on exactly these accounts).
+   */
+  actAs?(config: AtlantisRunConfig): string[];
   /** Clients `read` goes through (warmed up before the read wave). */
   clients: readonly ClientNeed[];
   /** Where the lockfile keeps this phase's record. */
@@ -174,6 +186,7 @@ export function requirementsOf(phases: readonly AnyPhase[], config: AtlantisRunC
   return {
     apis: distinct(enabled.flatMap((p) => p.apis(config))).sort(),
     permissions: distinct(enabled.flatMap((p) => p.permissions(config))).sort(),
+    actAs: distinct(enabled.flatMap((p) => p.actAs?.(config) ?? [])).sort(),
     clients: distinct(enabled.flatMap((p) => [...p.clients])),
   };
 }

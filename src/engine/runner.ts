@@ -65,9 +65,8 @@ export async function runEngine(allPhases: readonly AnyPhase[], run: RunContext,
   const live = await withSpan(emit, { phase: 'refresh', title: 'Reading live state' }, async () => {
     await run.gcp.factory.warmUp(requirements.clients);
     const reads = await Promise.allSettled(phases.map((p) => p.read(ctx)));
-    // Preflight's verdict (no access, no permission) explains the others' failures: it comes first.
     const failed = reads.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) throw explainedFailure(phases, reads, ctx, failed.reason);
     return new Map(phases.map((p, i) => [p.name, (reads[i] as PromiseFulfilledResult<unknown>).value]));
   });
 
@@ -161,6 +160,20 @@ export async function walkGraph<P extends AnyPhase>(
   if (firstFailure) throw firstFailure.error;
   const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (rejected) throw rejected.reason;
+}
+
+/**
+ * A read failed. The verdict of the phases that need nothing (preflight: no access, missing
+ * permissions) explains the others' failures — a read refused for a permission preflight already
+ * found missing — so when they read fine and their plans block, their blockers are the error.
+ */
+function explainedFailure(phases: AnyPhase[], reads: PromiseSettledResult<unknown>[], ctx: PhaseContext, failure: unknown): unknown {
+  const blockers = phases.flatMap((phase, i) => {
+    const read = reads[i];
+    if (phase.needs.length > 0 || read.status !== 'fulfilled') return [];
+    return (phase.plan(ctx, read.value) as PhasePlan<unknown>).blockers ?? [];
+  });
+  return blockers.length > 0 ? combineBlockers(blockers) : failure;
 }
 
 function combineBlockers(blockers: Error[]): Error {

@@ -46,9 +46,9 @@ export const servicePhase = definePhase({
     'run.services.setIamPolicy',
     'run.operations.get',
     'run.revisions.get',
-    // The revision runs as the runtime service account.
-    'iam.serviceAccounts.actAs',
   ],
+  // The revision runs as the runtime service account: actAs on that account only.
+  actAs: (config) => [config.names.serviceAccountEmail],
   clients: ['services'],
   record: SERVICE_RECORD,
 

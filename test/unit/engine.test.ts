@@ -90,7 +90,7 @@ describe('what the phases declare', () => {
     const log: string[] = [];
     const off = fixturePhase('off', [], log, { enabled: () => false });
     const req = requirementsOf([fixturePhase('net', [], log), off], config);
-    expect(req).toEqual({ apis: ['net.googleapis.com'], permissions: ['net.things.create'], clients: ['token'] });
+    expect(req).toEqual({ apis: ['net.googleapis.com'], permissions: ['net.things.create'], actAs: [], clients: ['token'] });
   });
 
   it('gives preflight, the APIs phase and the warm-up exactly what the real phases need', async () => {
@@ -106,7 +106,6 @@ describe('what the phases declare', () => {
       'artifactregistry.repositories.downloadArtifacts',
       'artifactregistry.repositories.get',
       'artifactregistry.repositories.update',
-      'iam.serviceAccounts.actAs',
       'iam.serviceAccounts.create',
       'iam.serviceAccounts.get',
       'iam.serviceAccounts.update',
@@ -127,6 +126,9 @@ describe('what the phases declare', () => {
       'serviceusage.services.enable',
       'serviceusage.services.get',
     ]);
+    // actAs is asked of the runtime account, never of the project (a project-wide grant would let the
+    // deployer act as every account of the project).
+    expect(upstream.actAs).toEqual(['atlantis-runtime@my-project.iam.gserviceaccount.com']);
     expect(upstream.clients.sort()).toEqual(['artifactRegistry', 'projects', 'secretManager', 'serviceUsage', 'services', 'token']);
 
     // Own image outside Artifact Registry, project roles, a domain: the declarations follow.
@@ -206,6 +208,25 @@ describe('runEngine and teardown over fixture phases', () => {
     });
     await expect(runEngine([blocked], fakeRun(await configOf(), undefined, warmUpOf([])), { mode: 'deploy' })).rejects.toThrow('no value');
     await runEngine([fixturePhase('p', [], log)], fakeRun(await configOf(), undefined, warmUpOf([])), { mode: 'plan' });
+    expect(log).toEqual([]);
+  });
+
+  it("reports a root phase's blockers, not the read they explain (a read refused for a permission preflight found missing)", async () => {
+    const log: string[] = [];
+    const gate = fixturePhase('gate', [], log, {
+      plan: () => ({ changes: [], blockers: [new Error('the caller lacks 1 permission: things.getIamPolicy')], decision: {} }),
+    });
+    const refused = fixturePhase('refused', ['gate'], log, {
+      read: async () => {
+        throw new Error("Permission 'things.getIamPolicy' denied");
+      },
+    });
+    const config = await configOf();
+    const run = () => fakeRun(config, undefined, warmUpOf([]));
+    await expect(runEngine([gate, refused], run(), { mode: 'deploy' })).rejects.toThrow('the caller lacks 1 permission');
+    // Without a verdict to explain it, the read failure itself.
+    const open = fixturePhase('open', [], log);
+    await expect(runEngine([open, refused], run(), { mode: 'deploy' })).rejects.toThrow("Permission 'things.getIamPolicy' denied");
     expect(log).toEqual([]);
   });
 

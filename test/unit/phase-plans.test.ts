@@ -43,6 +43,17 @@ describe('preflight', () => {
     expect(plan.warnings?.[0]?.message).toMatch(/^deploy would fail: the caller lacks 2 permissions/);
     expect(plan.blockers?.map((b) => b.message)).toEqual(['project my-project is DELETE_REQUESTED, not ACTIVE']);
   });
+
+  it('blocks a deploy that may not act as the runtime account, with its own hint', async () => {
+    const plan = preflightPhase.plan(await ctxFor(), {
+      ...live(['run.services.create', 'secretmanager.secrets.create']),
+      cannotActAs: ['atlantis-runtime@my-project.iam.gserviceaccount.com'],
+    });
+    expect(plan.blockers?.map((b) => b.message)).toEqual([
+      'the caller may not act as atlantis-runtime@my-project.iam.gserviceaccount.com (iam.serviceAccounts.actAs on that account)',
+    ]);
+    expect((plan.blockers?.[0] as { hint?: string }).hint).toMatch(/roles\/iam\.serviceAccountUser on that account/);
+  });
 });
 
 describe('apis', () => {

@@ -43,7 +43,7 @@ function debugLogs(dir: string): string {
 
 async function webhookSecretValue(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
   const file = path.join(dir, 'webhook-secret.txt');
-  expect((await runCli(['secrets', 'show', 'webhook-secret', '--output', file], { cwd: dir, env })).code).toBe(0);
+  expect((await runCli(['secrets', 'show', 'webhook-secret', '--output', file, '--force'], { cwd: dir, env })).code).toBe(0);
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -107,6 +107,65 @@ describe('webhook commands', () => {
     const all = [first, second, third, list, text, refused, removed].map((r) => r.stdout + r.stderr).join('\n') + debugLogs(dir);
     expect(all).not.toContain(ADMIN);
     expect(all).not.toContain(secret);
+  });
+
+  it('secrets rotate webhook-secret --update-webhooks changes both sides in one step; a bad target or token changes neither', async () => {
+    const emu = await emulator();
+    const dir = projectDir();
+    const server = await startVcsServer({
+      provider: 'github',
+      description: description('github'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['repo:acme/infra'],
+    });
+    servers.push(server);
+    const env = emulatorEnv(emu, 'grpc', { GH_ADMIN: ADMIN, GH_NOBODY: 'ghp_unknowntoken0000000000000000000000000' });
+    expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
+    const flags = ['--repo', 'acme/infra', '--token-env', 'GH_ADMIN', '--api-url', server.apiUrl];
+    expect((await runCli(['webhook', 'add', ...flags], { cwd: dir, env })).code).toBe(0);
+    const before = await webhookSecretValue(dir, env);
+    const addVersion = () => emu.requestLog().filter((e) => e.method.endsWith('/AddSecretVersion') && e.status === 'OK').length;
+    const versions = addVersion();
+
+    // Refused before anything changes: flags without --update-webhooks, a token the VCS rejects, web-password.
+    const refusals: [string[], number, RegExp][] = [
+      [['--repo', 'acme/infra'], 2, /--repo: only with --update-webhooks/],
+      [
+        ['--update-webhooks', '--repo', 'acme/infra', '--token-env', 'GH_NOBODY', '--api-url', server.apiUrl],
+        1,
+        /GitHub refused the token/,
+      ],
+      [['--update-webhooks', '--token-env', 'GH_ADMIN', '--api-url', server.apiUrl], 2, /which hook\?/],
+    ];
+    for (const [extra, code, message] of refusals) {
+      const r = await runCli(['secrets', 'rotate', 'webhook-secret', '-y', ...extra], { cwd: dir, env });
+      expect(r.code, extra.join(' ')).toBe(code);
+      expect(r.stderr).toMatch(message);
+    }
+    const password = await runCli(['secrets', 'rotate', 'web-password', '-y', '--update-webhooks', ...flags], { cwd: dir, env });
+    expect(password.code).toBe(2);
+    expect(password.stderr).toMatch(/only the webhook secret is sent to webhooks/);
+    expect(addVersion()).toBe(versions);
+    expect(server.hooks('repo:acme/infra')[0].secret).toBe(before);
+
+    const rotated = await runCli(['--json', 'secrets', 'rotate', 'webhook-secret', '-y', '--update-webhooks', ...flags], { cwd: dir, env });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const after = await webhookSecretValue(dir, env);
+    expect(after).not.toBe(before);
+    const hooks = server.hooks('repo:acme/infra');
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0].secret).toBe(after);
+    const result = lastJson(rotated);
+    expect(result).toMatchObject({
+      ok: true,
+      command: 'secrets rotate',
+      rollout: 'rolled-out',
+      webhook: { provider: 'github', target: 'repository acme/infra', action: 'updated', hookId: hooks[0].id, url: hooks[0].url },
+    });
+    expect((result.steps as string[]).join('\n')).toMatch(/nothing to change by hand/);
+    const all = rotated.stdout + rotated.stderr + debugLogs(dir);
+    expect(all).not.toContain(after);
+    expect(all).not.toContain(ADMIN);
   });
 
   it('GitLab group hook; refusals name what is missing and never echo a token', async () => {

@@ -82,7 +82,7 @@ export async function webhookSecret(ctx: CommandContext, w: WebhookRun): Promise
   return { value: revealed.data.toString('utf8').trim(), secretId: revealed.secretId, version: revealed.version };
 }
 
-function checkUrl(url: string): string {
+export function checkUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);

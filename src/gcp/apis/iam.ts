@@ -1,6 +1,8 @@
-// IAM v1 service accounts: REST only (no Node client covers them), through the factory's
-// authorized requests.
+// IAM v1 service accounts and their IAM policies: REST only (no Node client covers them), through
+// the factory's authorized requests.
 import { orMissing, type Gcp } from '../call.js';
+import { IAM_SET } from '../retry.js';
+import type { IamPolicy } from './iam-policy.js';
 
 const API = 'iam.googleapis.com';
 
@@ -77,5 +79,48 @@ export async function deleteServiceAccount(gcp: Gcp, project: string, email: str
         gcp.factory.request({ url, method: 'DELETE' }).then(() => true),
       ),
     ),
+  );
+}
+
+function accountUrl(gcp: Gcp, project: string, email: string): string {
+  return `${gcp.factory.restBase('iam')}/v1/projects/${project}/serviceAccounts/${encodeURIComponent(email)}`;
+}
+
+/**
+ * The subset of `permissions` the caller holds on a service account (its own policy and what the
+ * project grants), or undefined when the account does not exist.
+ */
+export async function testServiceAccountPermissions(
+  gcp: Gcp,
+  project: string,
+  email: string,
+  permissions: string[],
+): Promise<string[] | undefined> {
+  const answer = await orMissing(
+    gcp.caller.run({ api: API, method: 'TestIamPermissions', resource: email }, () =>
+      gcp.factory.request<{ permissions?: string[] }>({
+        url: `${accountUrl(gcp, project, email)}:testIamPermissions`,
+        method: 'POST',
+        body: { permissions },
+      }),
+    ),
+  );
+  return answer ? (answer.permissions ?? []) : undefined;
+}
+
+/** Who may act as the account (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/getIamPolicy). */
+export async function getServiceAccountPolicy(gcp: Gcp, project: string, email: string): Promise<IamPolicy> {
+  return gcp.caller.run({ api: API, method: 'GetIamPolicy', resource: email }, () =>
+    gcp.factory.request<IamPolicy>({
+      url: `${accountUrl(gcp, project, email)}:getIamPolicy`,
+      method: 'POST',
+      body: { options: { requestedPolicyVersion: 3 } },
+    }),
+  );
+}
+
+export async function setServiceAccountPolicy(gcp: Gcp, project: string, email: string, policy: IamPolicy): Promise<IamPolicy> {
+  return gcp.caller.run({ api: API, method: 'SetIamPolicy', resource: email, mutating: true, retry: IAM_SET }, () =>
+    gcp.factory.request<IamPolicy>({ url: `${accountUrl(gcp, project, email)}:setIamPolicy`, method: 'POST', body: { policy } }),
   );
 }
