@@ -62,6 +62,7 @@ const deployReport = z.object({
   webhookUrl: z.string(),
   revision: z.string().optional(),
   image: z.string().optional(),
+  version: z.string().optional(),
   changes: z.number(),
   project: z.string(),
   region: z.string(),
@@ -83,6 +84,14 @@ const deploymentStatus = z.object({
   latestCreatedRevision: z.string().optional(),
   condition: z.string().optional(),
   image: z.string().optional(),
+  version: z.string().optional(),
+  traffic: z
+    .object({
+      pinned: z.boolean(),
+      pinnedTo: z.array(z.string()),
+      serving: z.array(z.object({ revision: z.string().optional(), percent: z.number() })),
+    })
+    .optional(),
   settings: z
     .object({
       minInstances: z.number(),

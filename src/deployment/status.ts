@@ -14,6 +14,9 @@ import { PHASES } from '../phases/index.js';
 import { formatPlan } from '../ui/plan-format.js';
 import { secretsPhase } from '../phases/secrets.js';
 import { servicePhase } from '../phases/service.js';
+import { imagePhase, knownImages } from '../phases/image.js';
+import { trafficOf } from '../cloudrun/traffic.js';
+import { versionOf, withVersion } from '../cloudrun/version.js';
 
 export interface SecretStatus {
   name: string;
@@ -45,6 +48,10 @@ export interface DeploymentStatus {
   latestCreatedRevision?: string;
   condition?: string;
   image?: string;
+  /** The Atlantis version (image tag) the image is, when something vouches for it. */
+  version?: string;
+  /** Where traffic goes: pinned to named revisions by a rollback, or following the latest ready revision. */
+  traffic?: { pinned: boolean; pinnedTo: string[]; serving: { revision?: string; percent: number }[] };
   settings?: ServiceSettings;
   secrets: SecretStatus[];
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
@@ -84,6 +91,23 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
   }
   if (recordedService && !service) lockDrift.push('the service the lockfile records no longer exists');
 
+  const resolved = liveOf(result, imagePhase)?.resolved;
+  const known = [
+    ...(resolved && config.image.strategy === 'upstream' ? [{ reference: resolved, version: config.atlantis.version }] : []),
+    ...knownImages(run.lock),
+  ];
+  const traffic = trafficOf(service);
+  if (
+    recordedService &&
+    service &&
+    JSON.stringify(recordedService.pinnedTo ?? []) !== JSON.stringify(traffic.pinned ? traffic.pinnedTo : [])
+  ) {
+    lockDrift.push(
+      traffic.pinned
+        ? `traffic is pinned to ${traffic.pinnedTo.join(', ')}, the lockfile recorded ${recordedService.pinnedTo?.length ? `it pinned to ${recordedService.pinnedTo.join(', ')}` : 'it following the latest revision'}`
+        : `traffic follows the latest revision, the lockfile recorded it pinned to ${recordedService.pinnedTo?.join(', ')}`,
+    );
+  }
   const url = serviceUrl(service);
   return {
     project: config.project,
@@ -97,6 +121,14 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
     latestCreatedRevision: createdRevision,
     condition: service?.terminalCondition?.message,
     image: container?.image,
+    version: service ? versionOf(template, known) : undefined,
+    traffic: service
+      ? {
+          pinned: traffic.pinned,
+          pinnedTo: traffic.pinnedTo,
+          serving: traffic.serving.map((t) => ({ ...(t.revision ? { revision: t.revision } : {}), percent: t.percent })),
+        }
+      : undefined,
     settings: service
       ? {
           minInstances: template?.scaling?.minInstanceCount ?? 0,
@@ -113,6 +145,16 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
   };
 }
 
+/** Where traffic goes, in words: a pin by a rollback says how to undo it. */
+function describeTraffic(status: DeploymentStatus): string {
+  const traffic = status.traffic;
+  const serving = (traffic?.serving ?? []).filter((t) => t.percent > 0).map((t) => `${t.percent}% ${t.revision ?? '?'}`);
+  if (traffic?.pinned) {
+    return `PINNED to ${traffic.pinnedTo.join(', ')} (${serving.join(', ') || 'not serving yet'}) by a rollback; the latest ready revision is ${status.readyRevision ?? '(none)'}. \`atlantis-run deploy\` returns traffic to the latest revision.`;
+  }
+  return `${serving.join(', ') || 'nothing serves'} (follows the latest ready revision)`;
+}
+
 /** The status for a terminal. `configFile`: the file drift is measured against. */
 export function formatStatus(status: DeploymentStatus, options: { configFile: string; hasLockfile: boolean }): string {
   const lines: string[] = [];
@@ -126,7 +168,8 @@ export function formatStatus(status: DeploymentStatus, options: { configFile: st
       `URL:            ${status.url}`,
       `Webhook URL:    ${status.webhookUrl}`,
       `Ready revision: ${status.readyRevision ?? '(none)'}${created && created !== status.readyRevision ? `  (latest created ${created} is not ready${status.condition ? `: ${status.condition}` : ''})` : ''}`,
-      `Image:          ${status.image}`,
+      `Image:          ${withVersion(status.image, status.version)}`,
+      `Traffic:        ${describeTraffic(status)}`,
       `Instances:      min ${s.minInstances}, max ${s.maxInstances ?? '-'} · ${s.cpu} CPU, ${s.memory} · ${s.cpuIdle ? 'CPU only during requests (cpuIdle true!)' : 'CPU always allocated'} · ${s.executionEnvironment ?? ''}`,
       `Runs as:        ${s.serviceAccount}`,
     );
