@@ -10,6 +10,8 @@ import type { EngineEvent, PlannedChange } from '../engine/events.js';
 import type { ListResult } from '../secrets/list.js';
 import type { PushResult } from '../secrets/push.js';
 import type { LiveHook } from '../webhooks/types.js';
+import type { RevisionInfo } from '../deployment/rollback.js';
+import type { NewerVersion } from '../atlantis/versions.js';
 
 const fieldChange = z.object({ path: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
 const action = z.enum(['create', 'update', 'delete', 'noop']);
@@ -89,7 +91,7 @@ const deploymentStatus = z.object({
     .object({
       pinned: z.boolean(),
       pinnedTo: z.array(z.string()),
-      serving: z.array(z.object({ revision: z.string().optional(), percent: z.number() })),
+      serving: z.array(z.object({ revision: z.string().optional(), percent: z.number(), version: z.string().optional() })),
     })
     .optional(),
   settings: z
@@ -164,6 +166,30 @@ const liveHook = z.object({
   contentType: z.string().optional(),
   tlsVerification: z.boolean().optional(),
   secretSet: z.boolean().optional(),
+});
+
+/** A LogEntry as Cloud Logging returns it (proto3 JSON), passed through untouched. */
+const logEntry = z.record(z.string(), z.unknown());
+
+/** A streamed item of `logs --follow --json`: one line per entry, as it arrives. */
+export const itemLine = z.object({ type: z.literal('log-entry'), entry: logEntry, time: z.string() });
+
+const newerVersion = z.object({ tag: z.string(), prerelease: z.boolean(), releaseNotes: z.string() });
+const upgradeBase = z.object({
+  current: z.string(),
+  currentSource: z.enum(['deployed', 'config']),
+  versions: z.array(newerVersion),
+  configPath: z.string(),
+});
+
+const revisionInfo = z.object({
+  name: z.string(),
+  ready: z.boolean(),
+  message: z.string().optional(),
+  createTime: z.string().optional(),
+  version: z.string().optional(),
+  percent: z.number(),
+  latest: z.boolean(),
 });
 
 /** Each command's result, without the `ok` and `command` every result carries. */
@@ -271,6 +297,45 @@ export const RESULTS = {
     files: z.array(z.object({ path: z.string(), action: z.enum(['created', 'replaced']), description: z.string() })),
     nextSteps: z.array(z.string()),
   }),
+  logs: z.object({
+    project: z.string(),
+    region: z.string(),
+    service: z.string(),
+    /** The Logging query language filter that was used. */
+    filter: z.string(),
+    since: z.string(),
+    /** With --follow the entries were streamed as `log-entry` lines; `entries` is then empty. */
+    followed: z.boolean(),
+    count: z.number(),
+    entries: z.array(logEntry),
+  }),
+  upgrade: z.union([
+    upgradeBase.extend({ action: z.enum(['listed', 'up-to-date']) }),
+    upgradeBase.extend({ action: z.literal('edited'), target: z.string(), changes: z.number() }),
+    upgradeBase.extend({
+      action: z.literal('upgraded'),
+      target: z.string(),
+      changes: z.number(),
+      revision: z.string().optional(),
+      image: z.string().optional(),
+      url: z.string(),
+    }),
+    cancelledResult.extend({ current: z.string(), target: z.string() }),
+  ]),
+  rollback: z.union([
+    z.object({ action: z.literal('listed'), service: z.string(), revisions: z.array(revisionInfo) }),
+    z.object({
+      action: z.enum(['rolled-back', 'already-serving']),
+      service: z.string(),
+      from: z.string().optional(),
+      to: z.string(),
+      version: z.string().optional(),
+      secrets: z.array(z.object({ secretId: z.string(), version: z.string(), action: z.enum(['kept', 'enabled']) })),
+      url: z.string().optional(),
+      notes: z.array(z.string()),
+    }),
+    cancelledResult,
+  ]),
 } as const;
 
 export type ResultCommand = keyof typeof RESULTS;
@@ -304,4 +369,6 @@ export type ResultChecks = [
   Assert<Same<z.infer<typeof plannedChange>, PlannedChange>>,
   Assert<Same<z.infer<typeof liveHook>, LiveHook>>,
   Assert<Same<z.infer<typeof eventLine>['type'], EngineEvent['type']>>,
+  Assert<Same<z.infer<typeof revisionInfo>, RevisionInfo>>,
+  Assert<Same<z.infer<typeof newerVersion>, NewerVersion>>,
 ];

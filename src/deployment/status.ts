@@ -5,7 +5,7 @@
 import type { RunContext } from '../engine/context.js';
 import type { PlannedChange } from '../engine/phase.js';
 import { liveOf, runEngine } from '../engine/runner.js';
-import { shortName } from '../gcp/apis/run.js';
+import { getRevision, shortName } from '../gcp/apis/run.js';
 import { lockRecord } from '../state/lockfile.js';
 import { pinnedVersions } from '../cloudrun/pins.js';
 import { SERVICE_RECORD, serviceUrl } from '../cloudrun/service.js';
@@ -51,7 +51,7 @@ export interface DeploymentStatus {
   /** The Atlantis version (image tag) the image is, when something vouches for it. */
   version?: string;
   /** Where traffic goes: pinned to named revisions by a rollback, or following the latest ready revision. */
-  traffic?: { pinned: boolean; pinnedTo: string[]; serving: { revision?: string; percent: number }[] };
+  traffic?: { pinned: boolean; pinnedTo: string[]; serving: { revision?: string; percent: number; version?: string }[] };
   settings?: ServiceSettings;
   secrets: SecretStatus[];
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
@@ -108,6 +108,15 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
         : `traffic follows the latest revision, the lockfile recorded it pinned to ${recordedService.pinnedTo?.join(', ')}`,
     );
   }
+  // The version each serving revision runs: the template's for the latest; a pinned one is read.
+  const servingVersions = new Map<string, string>();
+  for (const target of traffic.serving) {
+    if (!target.revision || servingVersions.has(target.revision)) continue;
+    const spec =
+      target.revision === readyRevision ? template : await getRevision(run.gcp, `${config.names.serviceName}/revisions/${target.revision}`);
+    const version = versionOf(spec, known);
+    if (version) servingVersions.set(target.revision, version);
+  }
   const url = serviceUrl(service);
   return {
     project: config.project,
@@ -126,7 +135,10 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
       ? {
           pinned: traffic.pinned,
           pinnedTo: traffic.pinnedTo,
-          serving: traffic.serving.map((t) => ({ ...(t.revision ? { revision: t.revision } : {}), percent: t.percent })),
+          serving: traffic.serving.map((t) => {
+            const version = t.revision ? servingVersions.get(t.revision) : undefined;
+            return { ...(t.revision ? { revision: t.revision } : {}), percent: t.percent, ...(version ? { version } : {}) };
+          }),
         }
       : undefined,
     settings: service
@@ -148,9 +160,11 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
 /** Where traffic goes, in words: a pin by a rollback says how to undo it. */
 function describeTraffic(status: DeploymentStatus): string {
   const traffic = status.traffic;
-  const serving = (traffic?.serving ?? []).filter((t) => t.percent > 0).map((t) => `${t.percent}% ${t.revision ?? '?'}`);
+  const serving = (traffic?.serving ?? [])
+    .filter((t) => t.percent > 0)
+    .map((t) => `${t.percent}% ${t.revision ?? '?'}${t.version ? ` (${t.version})` : ''}`);
   if (traffic?.pinned) {
-    return `PINNED to ${traffic.pinnedTo.join(', ')} (${serving.join(', ') || 'not serving yet'}) by a rollback; the latest ready revision is ${status.readyRevision ?? '(none)'}. \`atlantis-run deploy\` returns traffic to the latest revision.`;
+    return `${serving.join(', ') || `none yet (pinned to ${traffic.pinnedTo.join(', ')})`} — PINNED by a rollback; the latest ready revision is ${status.readyRevision ?? '(none)'}, and \`atlantis-run deploy\` returns traffic to it`;
   }
   return `${serving.join(', ') || 'nothing serves'} (follows the latest ready revision)`;
 }

@@ -67,7 +67,7 @@ function reasons(ctx: PhaseContext, decision: Decision): string[] {
     const live = versionOf(decision.live.template, knownImages(ctx.lock));
     if (desired && live !== desired) said.push(`image: ${live ?? 'unknown version'} → ${desired}`);
   }
-  if (decision.unpin.length > 0) said.push(`traffic returns to the latest revision (pinned to ${decision.unpin.join(', ')} by a rollback)`);
+  if (decision.unpin.length > 0) said.push(`traffic returns to the latest revision: a rollback pinned it to ${decision.unpin.join(', ')}`);
   return said;
 }
 

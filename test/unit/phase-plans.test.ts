@@ -267,7 +267,7 @@ describe('service', () => {
     const plan = servicePhase.plan(ctx, { service: pinned });
     expect(plan.changes[0]).toMatchObject({
       action: 'update',
-      reason: 'traffic returns to the latest revision (pinned to atlantis-00001-abc by a rollback)',
+      reason: 'traffic returns to the latest revision: a rollback pinned it to atlantis-00001-abc',
       fields: [{ path: 'traffic[0].type', from: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', to: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' }],
     });
     expect(plan.decision.body.traffic).toEqual([{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }]);
