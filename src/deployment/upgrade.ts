@@ -112,7 +112,12 @@ export function chooseVersion(candidates: UpgradeCandidates, to: string | undefi
   }
   const tag = to.trim();
   if (!IMAGE_TAG_PATTERN.test(tag) || !candidates.tags.includes(tag)) {
-    const near = closest(tag, candidates.tags);
+    // Newest first: between equally near tags (v0.48.1 → v0.48.0 or v0.18.1), the newer one is meant.
+    const byVersion = candidates.tags
+      .map((t) => ({ t, v: parseAtlantisTag(t) }))
+      .sort((a, b) => (a.v && b.v ? compareVersions(b.v, a.v) : a.v ? -1 : b.v ? 1 : 0))
+      .map(({ t }) => t);
+    const near = closest(tag, byVersion);
     throw new UsageError(`--to: unknown version ${tag}: ${UPSTREAM_IMAGE} has no such tag (listed through ${candidates.repository})`, {
       hint: `${near ? `did you mean ${near}? ` : ''}\`atlantis-run upgrade --list\` shows the newer versions${candidates.versions.length ? ` (newest: ${candidates.versions[0].tag})` : ''}`,
     });
