@@ -73,6 +73,12 @@ export async function upgradeCandidates(run: RunContext, options: { pre: boolean
   ];
   const deployed = service ? versionOf(service.template, known) : undefined;
   const current = deployed ?? config.atlantis.version;
+  if (service && !deployed) {
+    run.emit({
+      type: 'warning',
+      message: `nothing says which Atlantis version the deployed image ${service.template?.containers?.[0]?.image ?? ''} is: comparing with atlantis.version ${current}`,
+    });
+  }
   const parsed = parseAtlantisTag(current);
   if (!parsed) {
     throw new UsageError(

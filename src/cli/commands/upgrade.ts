@@ -132,7 +132,7 @@ export const handler: Handler<typeof upgradeOptions> = async (ctx, input) => {
 
 /** The versions newer than the one running, newest first, each with its release notes. */
 function formatCandidates(candidates: UpgradeCandidates, pre: boolean): string {
-  const running = `Atlantis ${candidates.current} (${candidates.currentSource === 'deployed' ? 'deployed' : 'configured; not deployed yet'})`;
+  const running = `Atlantis ${candidates.current} (${candidates.currentSource === 'deployed' ? 'deployed' : 'atlantis.version'})`;
   if (candidates.versions.length === 0) return `${running} is the newest${pre ? '' : ' stable'} version.`;
   const width = Math.max(...candidates.versions.map((v) => v.tag.length));
   return [
