@@ -38,7 +38,7 @@ function replaceValue(doc: Document, text: string, version: string, yaml: Yaml):
 function insertUnderAtlantis(doc: Document, text: string, version: string, yaml: Yaml): string | undefined {
   const atlantis = doc.get('atlantis', true) as Node | undefined;
   if (!yaml.isMap(atlantis) || atlantis.flow) return undefined;
-  const first = (atlantis).items[0] as Pair<Node, Node> | undefined;
+  const first = atlantis.items[0] as Pair<Node, Node> | undefined;
   const keyStart = first?.key?.range?.[0];
   if (keyStart === undefined) return undefined;
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
