@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { configSchema } from '../dist/config/schema.js';
-import { RESULTS, errorResult, eventLine, resultLine } from '../dist/cli/results.js';
+import { RESULTS, errorResult, eventLine, itemLine, resultLine } from '../dist/cli/results.js';
 
 const toJson = (schema, io) => {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-7' });
@@ -25,13 +25,13 @@ export function jsonSchema() {
 
 export function outputSchema() {
   const results = Object.keys(RESULTS).map((command) => resultLine(command).describe(`the result of \`atlantis-run ${command} --json\``));
-  const line = z.union([eventLine, ...results, errorResult]);
+  const line = z.union([eventLine, itemLine, ...results, errorResult]);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://atlantis-run.dev/schema/atlantis-run.output.schema.json',
     title: 'atlantis-run --json output line',
     description:
-      'Each line atlantis-run writes to stdout with --json: progress events (type phase-start, phase-end, resource-changed, operation-progress, info, warning) and, last, the result (type "result": ok true with the command\'s fields, or ok false with the error).',
+      'Each line atlantis-run writes to stdout with --json: progress events (type phase-start, phase-end, resource-changed, operation-progress, info, warning), the items of a streamed result (type log-entry: `logs --follow`) and, last, the result (type "result": ok true with the command\'s fields, or ok false with the error).',
     ...toJson(line, 'output'),
   };
 }

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorResult, eventLine, resultLine, RESULTS, type ResultCommand } from '../src/cli/results.js';
+import { errorResult, eventLine, itemLine, resultLine, RESULTS, type ResultCommand } from '../src/cli/results.js';
 import { runCli } from './support/cli.js';
 import { emulator, emulatorEnv } from './support/emulator.js';
 import { projectDir, tempDir } from './support/fixtures.js';
@@ -21,7 +21,7 @@ function checkLines(stdout: string, command: ResultCommand | 'error'): Record<st
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   const last = lines.pop()!;
   for (const line of lines) {
-    const parsed = eventLine.safeParse(line);
+    const parsed = line.type === 'log-entry' ? itemLine.safeParse(line) : eventLine.safeParse(line);
     expect(parsed.success, `${command}: event line ${JSON.stringify(line)}: ${parsed.error?.message}`).toBe(true);
   }
   const schema = command === 'error' ? errorResult : resultLine(command);
@@ -55,6 +55,10 @@ describe('--json output', () => {
     await expectOk('secrets push', ['secrets', 'push', 'vcs-token', '--from-file', 'token.txt']);
     await expectOk('secrets rotate', ['secrets', 'rotate', 'web-password', '-y', '--output', 'pw.txt']);
     await expectOk('secrets show', ['secrets', 'show', 'webhook-secret', '--output', 'hook.txt']);
+    expect(await expectOk('logs', ['logs', '--severity', 'info'])).toMatchObject({ followed: false, count: expect.any(Number) });
+    expect(await expectOk('upgrade', ['upgrade', '--list'])).toMatchObject({ action: 'listed', current: 'v0.47.1' });
+    expect(await expectOk('rollback', ['rollback', '--list'])).toMatchObject({ action: 'listed' });
+    expect(await expectOk('rollback', ['rollback', '-y'])).toMatchObject({ action: 'rolled-back' });
 
     const vcs = await startVcsServer({
       provider: 'github',

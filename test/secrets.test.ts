@@ -496,7 +496,7 @@ describe('secrets push', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/revision atlantis-\S+ failed:/);
     expect(r.stderr).toContain(`${before.latestReadyRevision!.split('/').pop()} keeps serving`);
-    expect(r.stderr).toContain('Logs: https://console.cloud.google.com/logs/query');
+    expect(r.stderr).toMatch(/Logs: `atlantis-run logs --revision atlantis-\S+`, https:\/\/console\.cloud\.google\.com\/logs\/query/);
     // The version exists (deploy will pin it once the cause is fixed); nothing was disabled.
     expect(await read.versions(TOKEN_ID)).toEqual({ '1': 'ENABLED', '2': 'ENABLED' });
     await read.close();

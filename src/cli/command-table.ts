@@ -470,6 +470,94 @@ export const ciTeardownCommand = defineCommand({
   load: () => import('./commands/ci-teardown.js'),
 });
 
+export const logsOptions = [
+  { flags: '--since <when>', description: 'from how long ago (30m, 1h, 2d, 1w) or from when (2026-08-20T10:00:00Z)', default: '1h' },
+  { flags: '--revision <name>', description: 'only this revision (e.g. the one a failed deploy named)' },
+  {
+    flags: '--severity <level>',
+    description: 'this severity and above: DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL… (Atlantis levels too)',
+  },
+  { flags: '-f, --follow', description: 'keep printing new entries until Ctrl-C' },
+  { flags: '--limit <n>', description: 'at most the newest N entries first shown', default: '100' },
+  {
+    flags: '--interval <duration>',
+    description: 'how often --follow asks Cloud Logging (it allows 60 reads a minute per project)',
+    default: '5s',
+  },
+] as const satisfies readonly OptionDefinition[];
+
+export const logsCommand = defineCommand({
+  name: 'logs',
+  summary: "Atlantis's log lines and Cloud Run's events for the service, from Cloud Logging",
+  description:
+    'Reads Cloud Logging: what Atlantis printed (stdout and stderr of every revision) and what Cloud Run says about the ' +
+    'service (revisions created, ready, or failed with their reason; instances starting). One line per entry: time, ' +
+    "severity, revision, then Atlantis's message with its fields and the code location. Changes nothing.\n\n" +
+    "--severity shows that severity and above; Atlantis's JSON lines carry their level in the payload (Cloud Run lifts only " +
+    'a `severity` field), and both are matched. --follow polls for new entries (looking back a few seconds each time, as ' +
+    'entries reach Cloud Logging late) until Ctrl-C. --json prints the entries as Cloud Logging returns them.',
+  usesConfig: true,
+  options: logsOptions,
+  examples: [
+    'atlantis-run logs',
+    'atlantis-run logs --since 2d --severity warning',
+    'atlantis-run logs --revision atlantis-00007-xyz     # why did this revision fail?',
+    'atlantis-run logs -f',
+    'atlantis-run logs --json | jq -r ".entries[].jsonPayload.msg // empty"',
+  ],
+  load: () => import('./commands/logs.js'),
+});
+
+export const upgradeOptions = [
+  { flags: '--list', description: 'only list the newer versions' },
+  { flags: '--to <version>', description: 'the version to move to (default: the newest stable one)' },
+  { flags: '--pre', description: 'list pre-releases too' },
+  { flags: '--edit-only', description: 'only write atlantis.version and show the plan; deploy later' },
+  WAIT_TIMEOUT,
+] as const satisfies readonly OptionDefinition[];
+
+export const upgradeCommand = defineCommand({
+  name: 'upgrade',
+  summary: 'newer Atlantis versions, and the move to one: atlantis-run.yaml edited, plan, deploy',
+  description:
+    'Lists the tags of ghcr.io/runatlantis/atlantis newer than the version running, through the Artifact Registry ' +
+    'remote repository (newest first, each with its release notes; pre-releases with --pre). Then, for --to VERSION or ' +
+    'the newest stable version: sets atlantis.version in atlantis-run.yaml (comments and layout kept), shows the plan ' +
+    '(image: v0.47.1 → v0.48.0) and deploys it on confirmation (-y in scripts). A "no" leaves the file as it was. ' +
+    'Atlantis restarts: what that loses under your persistence setting is said first.',
+  usesConfig: true,
+  mutates: true,
+  options: upgradeOptions,
+  examples: [
+    'atlantis-run upgrade --list',
+    'atlantis-run upgrade                      # to the newest stable version, after confirmation',
+    'atlantis-run upgrade --to v0.48.0 -y',
+    'atlantis-run upgrade --to v0.48.0 --edit-only   # commit the file; CI deploys it',
+  ],
+  load: () => import('./commands/upgrade.js'),
+});
+
+export const rollbackOptions = [
+  { flags: '--to <revision>', description: 'the revision to send traffic to (default: the previous ready one)' },
+  { flags: '--list', description: 'only list the revisions: ready or not, version, traffic' },
+  WAIT_TIMEOUT,
+] as const satisfies readonly OptionDefinition[];
+
+export const rollbackCommand = defineCommand({
+  name: 'rollback',
+  summary: 'all traffic back to the previous ready revision (or --to REVISION); deploy undoes it',
+  description:
+    'Sends 100% of the traffic to the newest ready revision older than the one serving, or to --to REVISION, without ' +
+    'creating a revision. The secret versions that revision reads are kept enabled (a disabled one is enabled again). ' +
+    'Asks first on a terminal (-y in scripts): Atlantis restarts. Afterwards `status` shows the traffic pinned, and the ' +
+    'next `deploy` sends it back to the latest revision, saying so.',
+  usesConfig: true,
+  mutates: true,
+  options: rollbackOptions,
+  examples: ['atlantis-run rollback --list', 'atlantis-run rollback', 'atlantis-run rollback --to atlantis-00004-abc -y'],
+  load: () => import('./commands/rollback.js'),
+});
+
 export const commands: CommandDefinition[] = [
   initCommand,
   renderCommand,
@@ -487,5 +575,8 @@ export const commands: CommandDefinition[] = [
   ciInitCommand,
   ciSetupCommand,
   ciTeardownCommand,
+  logsCommand,
+  upgradeCommand,
+  rollbackCommand,
   emulatorCommand,
 ];

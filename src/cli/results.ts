@@ -11,6 +11,8 @@ import type { EngineEvent, PlannedChange } from '../engine/events.js';
 import type { ListResult } from '../secrets/list.js';
 import type { PushResult } from '../secrets/push.js';
 import type { LiveHook } from '../webhooks/types.js';
+import type { RevisionInfo } from '../deployment/rollback.js';
+import type { NewerVersion } from '../atlantis/versions.js';
 
 const fieldChange = z.object({ path: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
 const action = z.enum(['create', 'update', 'delete', 'noop']);
@@ -63,6 +65,7 @@ const deployReport = z.object({
   webhookUrl: z.string(),
   revision: z.string().optional(),
   image: z.string().optional(),
+  version: z.string().optional(),
   changes: z.number(),
   project: z.string(),
   region: z.string(),
@@ -84,6 +87,14 @@ const deploymentStatus = z.object({
   latestCreatedRevision: z.string().optional(),
   condition: z.string().optional(),
   image: z.string().optional(),
+  version: z.string().optional(),
+  traffic: z
+    .object({
+      pinned: z.boolean(),
+      pinnedTo: z.array(z.string()),
+      serving: z.array(z.object({ revision: z.string().optional(), percent: z.number(), version: z.string().optional() })),
+    })
+    .optional(),
   settings: z
     .object({
       minInstances: z.number(),
@@ -176,6 +187,30 @@ const ciSetupResult = z.object({
   /** GitHub: the repository variables `ci init github`'s workflows read. */
   variables: z.record(z.string(), z.string()).optional(),
   nextSteps: z.array(z.string()),
+});
+
+/** A LogEntry as Cloud Logging returns it (proto3 JSON), passed through untouched. */
+const logEntry = z.record(z.string(), z.unknown());
+
+/** A streamed item of `logs --follow --json`: one line per entry, as it arrives. */
+export const itemLine = z.object({ type: z.literal('log-entry'), entry: logEntry, time: z.string() });
+
+const newerVersion = z.object({ tag: z.string(), prerelease: z.boolean(), releaseNotes: z.string() });
+const upgradeBase = z.object({
+  current: z.string(),
+  currentSource: z.enum(['deployed', 'config']),
+  versions: z.array(newerVersion),
+  configPath: z.string(),
+});
+
+const revisionInfo = z.object({
+  name: z.string(),
+  ready: z.boolean(),
+  message: z.string().optional(),
+  createTime: z.string().optional(),
+  version: z.string().optional(),
+  percent: z.number(),
+  latest: z.boolean(),
 });
 
 /** Each command's result, without the `ok` and `command` every result carries. */
@@ -298,6 +333,45 @@ export const RESULTS = {
     z.object({ deleted: z.array(z.object({ kind: z.string(), resource: z.string() })) }),
     cancelledResult.extend({ deleted: z.array(z.never()) }),
   ]),
+  logs: z.object({
+    project: z.string(),
+    region: z.string(),
+    service: z.string(),
+    /** The Logging query language filter that was used. */
+    filter: z.string(),
+    since: z.string(),
+    /** With --follow the entries were streamed as `log-entry` lines; `entries` is then empty. */
+    followed: z.boolean(),
+    count: z.number(),
+    entries: z.array(logEntry),
+  }),
+  upgrade: z.union([
+    upgradeBase.extend({ action: z.enum(['listed', 'up-to-date']) }),
+    upgradeBase.extend({ action: z.literal('edited'), target: z.string(), changes: z.number() }),
+    upgradeBase.extend({
+      action: z.literal('upgraded'),
+      target: z.string(),
+      changes: z.number(),
+      revision: z.string().optional(),
+      image: z.string().optional(),
+      url: z.string(),
+    }),
+    cancelledResult.extend({ current: z.string(), target: z.string() }),
+  ]),
+  rollback: z.union([
+    z.object({ action: z.literal('listed'), service: z.string(), revisions: z.array(revisionInfo) }),
+    z.object({
+      action: z.enum(['rolled-back', 'already-serving']),
+      service: z.string(),
+      from: z.string().optional(),
+      to: z.string(),
+      version: z.string().optional(),
+      secrets: z.array(z.object({ secretId: z.string(), version: z.string(), action: z.enum(['kept', 'enabled']) })),
+      url: z.string().optional(),
+      notes: z.array(z.string()),
+    }),
+    cancelledResult,
+  ]),
 } as const;
 
 export type ResultCommand = keyof typeof RESULTS;
@@ -332,4 +406,6 @@ export type ResultChecks = [
   Assert<Same<z.infer<typeof liveHook>, LiveHook>>,
   Assert<Same<Omit<z.infer<typeof ciSetupResult>, 'variables' | 'nextSteps'>, CiSetupOutcome>>,
   Assert<Same<z.infer<typeof eventLine>['type'], EngineEvent['type']>>,
+  Assert<Same<z.infer<typeof revisionInfo>, RevisionInfo>>,
+  Assert<Same<z.infer<typeof newerVersion>, NewerVersion>>,
 ];

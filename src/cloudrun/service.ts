@@ -5,6 +5,7 @@ import { OperationError } from '../errors.js';
 import { getRevision, shortName, type RunService } from '../gcp/apis/run.js';
 import type { RunContext } from '../engine/context.js';
 import { recordKey } from '../state/lockfile.js';
+import { trafficOf } from './traffic.js';
 
 /** Set on the template to make Cloud Run try a failed revision again when nothing else changed. */
 export const RETRY_ANNOTATION = 'atlantis-run.dev/retry';
@@ -17,6 +18,8 @@ export interface ServiceRecord {
   etag?: string;
   readyRevision?: string;
   image?: string;
+  /** The revisions a rollback pinned all traffic to (absent while traffic follows the latest revision). */
+  pinnedTo?: string[];
 }
 
 export const SERVICE_RECORD = recordKey<ServiceRecord>('service');
@@ -25,6 +28,7 @@ export const SERVICE_RECORD = recordKey<ServiceRecord>('service');
 export function serviceRecord(service: RunService, fallbackName: string): ServiceRecord {
   const ready = shortName(service.latestReadyRevision);
   const image = service.template?.containers?.[0]?.image;
+  const traffic = trafficOf(service);
   return {
     name: service.name ?? fallbackName,
     ...(service.uri ? { uri: service.uri } : {}),
@@ -32,6 +36,7 @@ export function serviceRecord(service: RunService, fallbackName: string): Servic
     ...(service.etag ? { etag: service.etag } : {}),
     ...(ready ? { readyRevision: ready } : {}),
     ...(image ? { image } : {}),
+    ...(traffic.pinned ? { pinnedTo: traffic.pinnedTo } : {}),
   };
 }
 
@@ -79,7 +84,7 @@ export async function revisionFailure(
   const logs = loggingQuery(ctx.config.project, ctx.config.service, short);
   const serving = shortName(service.latestReadyRevision);
   return new OperationError(`revision ${short} failed: ${message}`, {
-    hint: `${serving ? `${serving} keeps serving. ` : ''}Logs: ${logs.url} (or: ${logs.command}). Fix the cause and run deploy again.`,
+    hint: `${serving ? `${serving} keeps serving. ` : ''}Logs: \`atlantis-run logs --revision ${short}\`, ${logs.url} (or: ${logs.command}). Fix the cause and run deploy again.`,
     cause,
   });
 }

@@ -5,6 +5,7 @@ import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState } from '../desired/index.js';
 import { resultOf, type EngineResult } from '../engine/runner.js';
 import { servicePhase } from '../phases/service.js';
+import { tagOf, withVersion } from '../cloudrun/version.js';
 
 export interface ReportOptions {
   /** Flags to repeat in suggested commands (" --config other.yaml --emulator"). */
@@ -18,6 +19,8 @@ export interface DeployReport {
   webhookUrl: string;
   revision?: string;
   image?: string;
+  /** The Atlantis version (tag) the image was resolved from. */
+  version?: string;
   changes: number;
   project: string;
   region: string;
@@ -50,6 +53,7 @@ export function buildReport(
     webhookUrl: desired.webhookUrl,
     revision,
     image: result.facts.image,
+    version: config.image.strategy === 'upstream' ? config.atlantis.version : tagOf(config.image.reference),
     changes: result.plan.changeCount,
     project: config.project,
     region: config.region,
@@ -68,7 +72,7 @@ export function formatReport(report: DeployReport): string {
     `  Webhook URL:    ${report.webhookUrl}`,
   ];
   if (report.revision) lines.push(`  Revision:       ${report.revision}`);
-  if (report.image) lines.push(`  Image:          ${report.image}`);
+  if (report.image) lines.push(`  Image:          ${withVersion(report.image, report.version)}`);
   if (report.webhookSecret) {
     lines.push(`  Webhook secret: ${report.webhookSecret.secret} (version ${report.webhookSecret.version ?? '?'})`);
     lines.push(`                  print it with: ${report.webhookSecret.command}`);

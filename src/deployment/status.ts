@@ -5,7 +5,7 @@
 import type { RunContext } from '../engine/context.js';
 import type { PlannedChange } from '../engine/phase.js';
 import { liveOf, runEngine } from '../engine/runner.js';
-import { shortName } from '../gcp/apis/run.js';
+import { getRevision, shortName } from '../gcp/apis/run.js';
 import { lockRecord } from '../state/lockfile.js';
 import { pinnedVersions } from '../cloudrun/pins.js';
 import { SERVICE_RECORD, serviceUrl } from '../cloudrun/service.js';
@@ -14,6 +14,9 @@ import { PHASES } from '../phases/index.js';
 import { formatPlan } from '../ui/plan-format.js';
 import { secretsPhase } from '../phases/secrets.js';
 import { servicePhase } from '../phases/service.js';
+import { imagePhase, knownImages } from '../phases/image.js';
+import { trafficOf } from '../cloudrun/traffic.js';
+import { versionOf, withVersion } from '../cloudrun/version.js';
 
 export interface SecretStatus {
   name: string;
@@ -45,6 +48,10 @@ export interface DeploymentStatus {
   latestCreatedRevision?: string;
   condition?: string;
   image?: string;
+  /** The Atlantis version (image tag) the image is, when something vouches for it. */
+  version?: string;
+  /** Where traffic goes: pinned to named revisions by a rollback, or following the latest ready revision. */
+  traffic?: { pinned: boolean; pinnedTo: string[]; serving: { revision?: string; percent: number; version?: string }[] };
   settings?: ServiceSettings;
   secrets: SecretStatus[];
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
@@ -84,6 +91,32 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
   }
   if (recordedService && !service) lockDrift.push('the service the lockfile records no longer exists');
 
+  const resolved = liveOf(result, imagePhase)?.resolved;
+  const known = [
+    ...(resolved && config.image.strategy === 'upstream' ? [{ reference: resolved, version: config.atlantis.version }] : []),
+    ...knownImages(run.lock),
+  ];
+  const traffic = trafficOf(service);
+  if (
+    recordedService &&
+    service &&
+    JSON.stringify(recordedService.pinnedTo ?? []) !== JSON.stringify(traffic.pinned ? traffic.pinnedTo : [])
+  ) {
+    lockDrift.push(
+      traffic.pinned
+        ? `traffic is pinned to ${traffic.pinnedTo.join(', ')}, the lockfile recorded ${recordedService.pinnedTo?.length ? `it pinned to ${recordedService.pinnedTo.join(', ')}` : 'it following the latest revision'}`
+        : `traffic follows the latest revision, the lockfile recorded it pinned to ${recordedService.pinnedTo?.join(', ')}`,
+    );
+  }
+  // The version each serving revision runs: the template's for the latest; a pinned one is read.
+  const servingVersions = new Map<string, string>();
+  for (const target of traffic.serving) {
+    if (!target.revision || servingVersions.has(target.revision)) continue;
+    const spec =
+      target.revision === readyRevision ? template : await getRevision(run.gcp, `${config.names.serviceName}/revisions/${target.revision}`);
+    const version = versionOf(spec, known);
+    if (version) servingVersions.set(target.revision, version);
+  }
   const url = serviceUrl(service);
   return {
     project: config.project,
@@ -97,6 +130,17 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
     latestCreatedRevision: createdRevision,
     condition: service?.terminalCondition?.message,
     image: container?.image,
+    version: service ? versionOf(template, known) : undefined,
+    traffic: service
+      ? {
+          pinned: traffic.pinned,
+          pinnedTo: traffic.pinnedTo,
+          serving: traffic.serving.map((t) => {
+            const version = t.revision ? servingVersions.get(t.revision) : undefined;
+            return { ...(t.revision ? { revision: t.revision } : {}), percent: t.percent, ...(version ? { version } : {}) };
+          }),
+        }
+      : undefined,
     settings: service
       ? {
           minInstances: template?.scaling?.minInstanceCount ?? 0,
@@ -113,6 +157,18 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
   };
 }
 
+/** Where traffic goes, in words: a pin by a rollback says how to undo it. */
+function describeTraffic(status: DeploymentStatus): string {
+  const traffic = status.traffic;
+  const serving = (traffic?.serving ?? [])
+    .filter((t) => t.percent > 0)
+    .map((t) => `${t.percent}% ${t.revision ?? '?'}${t.version ? ` (${t.version})` : ''}`);
+  if (traffic?.pinned) {
+    return `${serving.join(', ') || `none yet (pinned to ${traffic.pinnedTo.join(', ')})`} — PINNED by a rollback; the latest ready revision is ${status.readyRevision ?? '(none)'}, and \`atlantis-run deploy\` returns traffic to it`;
+  }
+  return `${serving.join(', ') || 'nothing serves'} (follows the latest ready revision)`;
+}
+
 /** The status for a terminal. `configFile`: the file drift is measured against. */
 export function formatStatus(status: DeploymentStatus, options: { configFile: string; hasLockfile: boolean }): string {
   const lines: string[] = [];
@@ -126,7 +182,8 @@ export function formatStatus(status: DeploymentStatus, options: { configFile: st
       `URL:            ${status.url}`,
       `Webhook URL:    ${status.webhookUrl}`,
       `Ready revision: ${status.readyRevision ?? '(none)'}${created && created !== status.readyRevision ? `  (latest created ${created} is not ready${status.condition ? `: ${status.condition}` : ''})` : ''}`,
-      `Image:          ${status.image}`,
+      `Image:          ${withVersion(status.image, status.version)}`,
+      `Traffic:        ${describeTraffic(status)}`,
       `Instances:      min ${s.minInstances}, max ${s.maxInstances ?? '-'} · ${s.cpu} CPU, ${s.memory} · ${s.cpuIdle ? 'CPU only during requests (cpuIdle true!)' : 'CPU always allocated'} · ${s.executionEnvironment ?? ''}`,
       `Runs as:        ${s.serviceAccount}`,
     );

@@ -14,6 +14,14 @@ export const DATA_DIR = '/app/atlantis';
 export const UPSTREAM_IMAGE = 'ghcr.io/runatlantis/atlantis';
 export const UPSTREAM_REGISTRY = 'https://ghcr.io';
 
+/**
+ * The Atlantis version a revision runs, on its template: the image itself names only a digest. It
+ * travels with every template the tool writes, but is no reason to write one (service phase).
+ */
+export const VERSION_ANNOTATION = 'atlantis-run.dev/atlantis-version';
+/** All traffic to the latest ready revision: what a deploy restores after a rollback pinned it. */
+export const LATEST_TRAFFIC = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }];
+
 /** Shown in place of what only the cloud knows when rendering offline. */
 export const PROJECT_NUMBER_PLACEHOLDER = '<project-number>';
 export const versionPlaceholder = (secretId: string) => `<version-of:${secretId}>`;
@@ -225,6 +233,8 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
   return {
     name: config.names.serviceName,
     description: `Atlantis (${PROVIDERS[config.atlantis.vcs.provider].label}); managed by atlantis-run`,
+    // After `rollback` pinned it, a deploy sends traffic back to the latest revision.
+    traffic: structuredClone(LATEST_TRAFFIC),
     labels: { ...MANAGED_LABEL },
     ingress: config.access.ingress === 'all' ? 'INGRESS_TRAFFIC_ALL' : 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
     // Webhooks from the VCS carry no Google identity; Atlantis authenticates them with the
@@ -233,6 +243,7 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
     launchStage: 'GA',
     template: {
       labels: { ...MANAGED_LABEL },
+      ...(config.image.strategy === 'upstream' ? { annotations: { [VERSION_ANNOTATION]: config.atlantis.version } } : {}),
       serviceAccount: inputs.saEmail,
       executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
       // Exactly one instance: Atlantis with BoltDB must never run twice.

@@ -35,6 +35,8 @@ export type EngineEvent =
       resource: string;
       action: ChangeAction;
       fields?: FieldChange[];
+      /** Why, when the fields do not say it (the Atlantis versions behind two digests, a retry…). */
+      reason?: string;
       /** True when this is a plan (nothing was changed yet). */
       planned?: boolean;
     }

@@ -31,6 +31,9 @@ const TOKEN_USER = 'oauth2accesstoken';
 const DEFAULT_TIMEOUT_MS = 30_000;
 // The token spec's default lifetime when the token service names none.
 const DEFAULT_TOKEN_SECONDS = 60;
+// Tag list pages: as many tags per page as registries commonly allow, and a bound on pages.
+const TAGS_PAGE = 1000;
+const MAX_TAG_PAGES = 50;
 
 // ─── References ──────────────────────────────────────────────────────────────────────────────
 
@@ -206,6 +209,51 @@ export class RegistryClient {
       if (err instanceof GcpError && err.code === 'NOT_FOUND') return false;
       throw err;
     }
+  }
+
+  /**
+   * Every tag of the image's repository (`GET /v2/NAME/tags/list`), following the `Link` header's
+   * pages. A tag or digest in `image` is ignored. NOT_FOUND when the registry has no such repository.
+   */
+  async listTags(image: ImageTarget, options: CallOptions = {}): Promise<string[]> {
+    const ref = this.target(image);
+    const subject: Subject = {
+      image: `${ref.registry}/${ref.repository}`,
+      ref,
+      scope: `repository:${ref.repository}:pull`,
+      method: 'registry.listTags',
+    };
+    return this.retrying(async () => {
+      const tags: string[] = [];
+      let query = `n=${TAGS_PAGE}`;
+      for (let page = 0; page < MAX_TAG_PAGES; page++) {
+        const res = await this.send(
+          'GET',
+          `/v2/${ref.repository}/tags/list?${query}`,
+          { Accept: 'application/json' },
+          subject,
+          options.signal,
+        );
+        const text = Buffer.from(await this.read(res, subject, options.signal)).toString('utf8');
+        if (!res.ok) {
+          if (res.status === 404) {
+            throw this.error('NOT_FOUND', subject, `the registry has no repository ${ref.repository} (${this.detail(res, text)})`, 404);
+          }
+          throw this.httpError(res, subject, text);
+        }
+        let listed: unknown;
+        try {
+          listed = (JSON.parse(text) as { tags?: unknown }).tags;
+        } catch {
+          throw this.error('UNKNOWN', subject, 'the registry answered the tag list with something other than JSON', res.status);
+        }
+        if (Array.isArray(listed)) tags.push(...listed.filter((t): t is string => typeof t === 'string'));
+        const next = nextPageQuery(res.headers.get('link'));
+        if (!next) break;
+        query = next;
+      }
+      return [...new Set(tags)];
+    }, options.signal);
   }
 
   private target(image: ImageTarget): ImageReference {
@@ -578,6 +626,20 @@ export class RegistryClient {
 }
 
 // ─── Helpers ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The query of the next tags/list page from `Link: <…/tags/list?n=…&last=…>; rel="next"`. Only its
+ * `n` and `last` are kept: the link's path may carry a prefix of the registry's own (the emulator's
+ * /hosts/…), and the next page is always asked of the same repository.
+ */
+function nextPageQuery(link: string | null): string | undefined {
+  const target = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+  if (!target) return undefined;
+  const params = new URL(target, 'http://registry.invalid/').searchParams;
+  const last = params.get('last');
+  if (!last) return undefined;
+  return `n=${encodeURIComponent(params.get('n') ?? String(TAGS_PAGE))}&last=${encodeURIComponent(last)}`;
+}
 
 function canonical(ref: ImageReference, digest: string): string {
   return `${ref.registry}/${ref.repository}@${digest}`;

@@ -138,19 +138,22 @@ export class ClientFactory {
    * Base URL of a REST-only API. Regional hosts (Cloud Run v1 domain mappings, the Docker registry)
    * are reached on the emulator as http://EMULATOR/hosts/<hostname>/…, keeping the region.
    */
-  restBase(api: 'iam' | 'run-v1' | 'registry', region?: string): string {
+  restBase(api: 'iam' | 'logging' | 'run-v1' | 'registry', region?: string): string {
     const host =
       api === 'iam'
         ? 'iam.googleapis.com'
-        : api === 'run-v1'
-          ? `${requireRegion(region)}-run.googleapis.com`
-          : `${requireRegion(region)}-docker.pkg.dev`;
+        : api === 'logging'
+          ? 'logging.googleapis.com'
+          : api === 'run-v1'
+            ? `${requireRegion(region)}-run.googleapis.com`
+            : `${requireRegion(region)}-docker.pkg.dev`;
     if (api === 'registry' && this.options.registryHost) return `http://${this.options.registryHost}`;
     if (!this.options.emulatorHost) return `https://${host}`;
-    return api === 'iam' ? `http://${this.options.emulatorHost}` : `http://${this.options.emulatorHost}/hosts/${host}`;
+    // Global hosts share the emulator's root; regional ones keep their host name under /hosts/.
+    return api === 'iam' || api === 'logging' ? `http://${this.options.emulatorHost}` : `http://${this.options.emulatorHost}/hosts/${host}`;
   }
 
-  /** An authorized JSON request to a REST-only API (IAM service accounts, Cloud Run v1). */
+  /** An authorized JSON request to a REST-only API (IAM service accounts, Cloud Run v1, Cloud Logging). */
   async request<T>(options: {
     url: string;
     method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

@@ -9,7 +9,8 @@ import { desiredState, UPSTREAM_IMAGE } from '../desired/index.js';
 import { GcpError } from '../gcp/errors.js';
 import { RegistryClient, parseImageReference } from '../gcp/docker-registry-client.js';
 import { OperationError } from '../errors.js';
-import { recordKey } from '../state/lockfile.js';
+import { lockRecord, recordKey, type LockfileData } from '../state/lockfile.js';
+import { tagOf, type KnownImage } from '../cloudrun/version.js';
 
 interface Live {
   /** The resolved digest reference, or undefined when it can only be resolved after the repository exists. */
@@ -18,6 +19,13 @@ interface Live {
 }
 
 export const IMAGE_RECORD = recordKey<{ reference: string; digest?: string; source?: string }>('image');
+
+/** What the lockfile vouches for: the digest reference the last deploy resolved, and the tag it came from. */
+export function knownImages(lock: LockfileData | undefined): KnownImage[] {
+  const record = lockRecord(lock, IMAGE_RECORD);
+  const version = tagOf(record?.source);
+  return record?.reference && version ? [{ reference: record.reference, version }] : [];
+}
 
 /** The image reference before resolution: the user's, or the upstream tag through the remote repository. */
 function imageRef(config: AtlantisRunConfig): string {

@@ -10,6 +10,10 @@ import { createService, deleteService, getService, shortName, updateService, typ
 import { existing } from '../gcp/call.js';
 import { settledService, writeAndSettle } from '../cloudrun/rollout.js';
 import { failedRevision, RETRY_ANNOTATION, SERVICE_RECORD, serviceRecord } from '../cloudrun/service.js';
+import { trafficOf, withDefaultTraffic } from '../cloudrun/traffic.js';
+import { versionOf } from '../cloudrun/version.js';
+import { VERSION_ANNOTATION } from '../desired/index.js';
+import { knownImages } from './image.js';
 
 interface Live {
   service: RunService | undefined;
@@ -22,14 +26,49 @@ interface Decision {
   fields: FieldChange[];
   /** A failed revision to try again (nothing else differs). */
   retry: string | undefined;
+  /** The revisions a rollback pinned traffic to, which this deploy sends back to the latest one. */
+  unpin: string[];
+}
+
+/**
+ * The desired service as compared with the live one. The version annotation only travels with a
+ * template written for another reason: a deployment made before the tool wrote it must not get a
+ * new revision (an Atlantis restart) for a label.
+ */
+function comparable(body: RunService): RunService {
+  const annotations = { ...body.template?.annotations };
+  delete annotations[VERSION_ANNOTATION];
+  const { annotations: _annotations, ...template } = body.template ?? {};
+  return { ...body, template: Object.keys(annotations).length > 0 ? { ...template, annotations } : template };
 }
 
 /** The diff of the live service against the desired one, with the facts known now. */
 function decide(ctx: PhaseContext, live: RunService | undefined): Decision {
   const body = ctx.desired().service;
-  if (!live) return { live, body, fields: [], retry: undefined };
-  const fields = diffFields(body, live);
-  return { live, body, fields, retry: fields.length === 0 ? failedRevision(live) : undefined };
+  if (!live) return { live, body, fields: [], retry: undefined, unpin: [] };
+  const fields = diffFields(comparable(body), withDefaultTraffic(live));
+  const traffic = trafficOf(live);
+  return {
+    live,
+    body,
+    fields,
+    retry: fields.length === 0 ? failedRevision(live) : undefined,
+    unpin: traffic.pinned ? traffic.pinnedTo : [],
+  };
+}
+
+/** What the plan says besides the fields: the Atlantis versions next to the digests, traffic coming back. */
+function reasons(ctx: PhaseContext, decision: Decision): string[] {
+  const said: string[] = [];
+  const desired = versionOf(decision.body.template, []);
+  if (!decision.live) {
+    if (desired) said.push(`Atlantis ${desired}`);
+  } else if (decision.fields.some((f) => /^template\.containers\[[^\]]+\]\.image$/.test(f.path))) {
+    const live = versionOf(decision.live.template, knownImages(ctx.lock));
+    if (desired && live !== desired) said.push(`image: ${live ?? 'unknown version'} → ${desired}`);
+  }
+  if (decision.unpin.length > 0) said.push(`traffic returns to the latest revision: a rollback pinned it to ${decision.unpin.join(', ')}`);
+  return said;
 }
 
 export const servicePhase = definePhase({
@@ -60,8 +99,10 @@ export const servicePhase = definePhase({
     const decision = decide(ctx, live.service);
     const changes: PlannedChange[] = [];
     const resource = ctx.config.service;
-    if (!live.service) changes.push({ kind: 'Cloud Run service', resource, action: 'create' });
-    else if (decision.fields.length > 0) changes.push({ kind: 'Cloud Run service', resource, action: 'update', fields: decision.fields });
+    const reason = reasons(ctx, decision).join('; ') || undefined;
+    if (!live.service) changes.push({ kind: 'Cloud Run service', resource, action: 'create', ...(reason ? { reason } : {}) });
+    else if (decision.fields.length > 0)
+      changes.push({ kind: 'Cloud Run service', resource, action: 'update', fields: decision.fields, ...(reason ? { reason } : {}) });
     else if (decision.retry) {
       changes.push({
         kind: 'Cloud Run service',
@@ -77,7 +118,7 @@ export const servicePhase = definePhase({
   // The plan pinned the secret versions it predicted; the secrets phase has now added them.
   refresh: (ctx, decision) => decide(ctx, decision.live),
 
-  async apply(ctx, { live, body, fields, retry }) {
+  async apply(ctx, { live, body, fields, retry, unpin }) {
     const onProgress = progress(ctx.emit, 'service', 'waiting for the revision of', ctx.config.service);
     const emitChange = (action: 'create' | 'update', changed?: FieldChange[]) =>
       ctx.emit({
@@ -97,7 +138,10 @@ export const servicePhase = definePhase({
       });
     } else if (fields.length > 0 || retry) {
       const sent = retry
-        ? { ...body, template: { ...body.template, annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } }
+        ? {
+            ...body,
+            template: { ...body.template, annotations: { ...body.template?.annotations, [RETRY_ANNOTATION]: new Date().toISOString() } },
+          }
         : body;
       current = await writeAndSettle(ctx, onProgress, async () => {
         await updateService(ctx.gcp, sent, write);
@@ -111,7 +155,16 @@ export const servicePhase = definePhase({
       current = live;
     }
     const record = serviceRecord(current, ctx.config.names.serviceName);
-    return { record, summary: record.readyRevision ? `revision ${record.readyRevision} ready` : 'no ready revision' };
+    const returned = unpin.length > 0 && !trafficOf(current).pinned;
+    if (returned) {
+      ctx.emit({
+        type: 'info',
+        phase: 'service',
+        message: `traffic is back on the latest revision ${record.readyRevision ?? ''} (a rollback had pinned it to ${unpin.join(', ')})`,
+      });
+    }
+    const ready = record.readyRevision ? `revision ${record.readyRevision} ready` : 'no ready revision';
+    return { record, summary: returned ? `${ready}; traffic back on the latest revision` : ready };
   },
 
   teardown: {

@@ -13,6 +13,7 @@ import { getService, shortName, updateService, type RunService } from '../gcp/ap
 import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
 import { withPinnedVersions, writableService, type PinChange } from '../cloudrun/pins.js';
 import { waitUntilSettled, writeAndSettle } from '../cloudrun/rollout.js';
+import { trafficOf } from '../cloudrun/traffic.js';
 
 export const ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
 
@@ -45,6 +46,14 @@ export async function rollOut(run: RunContext, targets: RolloutTarget[]): Promis
   // would race it.
   if (live?.reconciling) live = await waitUntilSettled(run, onProgress);
   if (!live) return { status: 'not-deployed', changes: [], unreferenced: [], service: undefined, revision: undefined };
+  const traffic = trafficOf(live);
+  if (traffic.pinned) {
+    run.emit({
+      type: 'warning',
+      message: `traffic is pinned to ${traffic.pinnedTo.join(', ')} by a rollback: the new revision will serve no traffic`,
+      hint: '`atlantis-run deploy` sends traffic back to the latest revision',
+    });
+  }
 
   const bySecretId = new Map(targets.map((t) => [t.desired.secretId, t]));
   const pinned = withPinnedVersions(live, new Map(targets.map((t) => [t.desired.secretId, t.version])));

@@ -16,6 +16,8 @@ export interface Reporter {
   data(text: string): void;
   /** The final result: the last line of --json output; ignored by human reporters. */
   result(payload: Record<string, unknown>): void;
+  /** One item of a result that streams (`logs --follow`): a line of --json output; ignored by human reporters. */
+  item(line: Record<string, unknown>): void;
   /** Pause live output (spinners) while a prompt owns the terminal. */
   pause(): void;
   resume(): void;
@@ -89,6 +91,11 @@ export class IoHost {
   result(payload: Record<string, unknown>): void {
     this.debugLog.write('result', payload);
     this.reporter.result(payload);
+  }
+
+  /** A streamed item (`{type: 'log-entry', entry}`) for --json; human output prints its own text. */
+  item(type: 'log-entry', payload: Record<string, unknown>): void {
+    this.reporter.item({ type, ...payload, time: new Date().toISOString() });
   }
 
   /** Fails in non-interactive mode, naming what answers the question instead. */

@@ -1057,6 +1057,69 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
     expect(conditionState(response?.terminalCondition?.state)).toBe('CONDITION_SUCCEEDED');
   });
 
+  test('traffic to a named revision: served without a new revision, moved even while the newest revision failed, unknown ones refused', async () => {
+    const name = `${parent}/services/svc-traffic`;
+    const allocation = (value: unknown) => enumName(protos.google.cloud.run.v2.TrafficTargetAllocationType, value);
+    const { response: first } = await outcome(
+      client.createService({ parent, serviceId: 'svc-traffic', service: simpleService() }, FAST_POLLING),
+    );
+    const one = revisionId(first?.latestReadyRevision);
+    const second = simpleService();
+    second.template!.labels = { attempt: '2' };
+    const { response: upgraded } = await outcome(client.updateService({ service: { name, ...second } }, FAST_POLLING));
+    const two = revisionId(upgraded?.latestReadyRevision);
+    expect(two).toMatch(/-00002-/);
+
+    // A rollback: all traffic to the first revision; the template is unchanged, so no revision is made.
+    const pinned = { ...second, traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision: one, percent: 100 }] };
+    const { response: rolledBack, error } = await outcome(client.updateService({ service: { name, ...pinned } }, FAST_POLLING));
+    expect(error).toBeUndefined();
+    expect(revisionId(rolledBack?.latestCreatedRevision)).toBe(two);
+    expect(revisionId(rolledBack?.latestReadyRevision)).toBe(two);
+    expect(rolledBack?.trafficStatuses?.map((t) => [allocation(t.type), t.revision, t.percent])).toEqual([
+      ['TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', one, 100],
+    ]);
+
+    // Back to LATEST, then a failed deploy: LATEST keeps resolving to the newest Ready revision.
+    await outcome(
+      client.updateService(
+        { service: { name, ...second, traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }] } },
+        FAST_POLLING,
+      ),
+    );
+    const broken = simpleService({}, { image: `${location}-docker.pkg.dev/${projectId}/images/missing:v9` });
+    const failedDeploy = await outcome(client.updateService({ service: { name, ...broken } }, FAST_POLLING));
+    expect(failedDeploy.error?.code).toBe(INTERNAL);
+    const [afterFailure] = await client.getService({ name });
+    expect(afterFailure.trafficStatuses?.map((t) => t.revision)).toEqual([two]);
+
+    // The route moves to a named revision although the configuration stays failed (Knative reconciles them apart).
+    const rollback = { ...broken, traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision: one, percent: 100 }] };
+    const duringFailure = await outcome(client.updateService({ service: { name, ...rollback } }, FAST_POLLING));
+    expect(duringFailure.error?.code).toBe(INTERNAL);
+    const [moved] = await client.getService({ name });
+    expect(moved.trafficStatuses?.map((t) => [allocation(t.type), t.revision, t.percent])).toEqual([
+      ['TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', one, 100],
+    ]);
+    expect(moved.conditions?.map((item) => [item.type, conditionState(item.state)])).toEqual([
+      ['RoutesReady', 'CONDITION_SUCCEEDED'],
+      ['ConfigurationsReady', 'CONDITION_FAILED'],
+    ]);
+
+    // A revision that does not exist cannot take traffic: the operation fails, the route stays.
+    const fixed = {
+      ...second,
+      traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision: 'svc-traffic-00099-zzz', percent: 100 }],
+    };
+    const unknown = await outcome(client.updateService({ service: { name, ...fixed } }, FAST_POLLING));
+    expect(unknown.error?.code).toBe(INTERNAL);
+    expect(String(unknown.error?.message)).toContain(
+      "Revision 'svc-traffic-00099-zzz' does not exist or is deleted. Update all traffic to route to currently available revisions.",
+    );
+    const [kept] = await client.getService({ name });
+    expect(kept.trafficStatuses?.map((t) => t.revision)).toEqual([one]);
+  });
+
   test('pushing the missing image (repository + image) and deploying a new revision makes the first service Ready', async () => {
     const image = `${location}-docker.pkg.dev/${projectId}/images/atlantis:v1`;
     const registry = new ArtifactRegistryClient(clientOptions(emulator, 'grpc'));

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtImageDigest, registerImage } from '../../src/emulator/apis/artifact-registry.js';
+import { publishUpstreamTags } from '../../src/emulator/apis/upstream-tags.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GcpError } from '../../src/gcp/errors.js';
 import { RegistryClient } from '../../src/gcp/docker-registry-client.js';
@@ -312,11 +313,19 @@ describe('Docker Registry HTTP API v2 on the emulator', () => {
     expect(viaVirtual.headers.get('docker-content-digest')).toBe(direct.headers.get('docker-content-digest'));
   });
 
-  test('tags/list: cached tags of a remote repository, every tag of a standard one, with pagination', async () => {
+  test('tags/list: a remote repository lists the tags of its upstream and what it cached, a standard one every tag, with pagination', async () => {
     const remote = await registry.tags(atlantis);
     expect(remote.status).toBe(200);
     expect(remote.json.name).toBe(atlantis);
     expect(remote.json.tags).toEqual(expect.arrayContaining(['v0.47.1', 'latest', 'v0.46.0']));
+    // Versions nobody pulled yet: the upstream's own tags (the bundled Atlantis releases), sorted.
+    expect(remote.json.tags).toEqual(expect.arrayContaining(['v0.17.0', 'v0.19.9-pre.20220923', 'v0.35.1']));
+    expect(remote.json.tags).toEqual([...remote.json.tags].sort());
+    expect(remote.json.tags).not.toContain('v0.48.0');
+    emulator.mutate((services) => publishUpstreamTags(services, 'ghcr.io/runatlantis/atlantis', ['v0.48.0', 'v0.49.0-pre.20260901']));
+    expect((await registry.tags(atlantis)).json.tags).toEqual(expect.arrayContaining(['v0.48.0', 'v0.49.0-pre.20260901']));
+    const page = await registry.tags(atlantis, '?n=2&last=v0.47.1-debian');
+    expect(page.json.tags).toEqual(['v0.48.0', 'v0.49.0-pre.20260901']);
     expect((await registry.tags(`${PROJECT}/ghcr/never/pulled`)).json).toEqual({ name: `${PROJECT}/ghcr/never/pulled`, tags: [] });
     const standard = await registry.tags(`${PROJECT}/images/atlantis/custom`);
     expect(standard.json.tags).toEqual(['v0.47.1-build1', 'v2']);
@@ -490,7 +499,7 @@ describe('the tool’s registry client against the emulator', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GcpError);
     expect((error as GcpError).code).toBe('NOT_FOUND');
-    expect((error as GcpError).message).toMatch(/the registry has no tag v0\.47\.x .*MANIFEST_UNKNOWN.*did you mean v0\.47\.1\?/);
+    expect((error as GcpError).message).toMatch(/the registry has no tag v0\.47\.x .*MANIFEST_UNKNOWN.*did you mean v0\.47\.[01]\?/);
     expect(await clientFor().manifestExists(image('ghcr', ':v0.47.x'))).toBe(false);
     expect(await clientFor().manifestExists(image('ghcr', ':v0.47.1'))).toBe(true);
     const noRepository = (await clientFor()

@@ -226,7 +226,7 @@ describe('service', () => {
   it('creates the service, and updates only the fields that differ', async () => {
     const ctx = await ctxFor(undefined, { secretVersions: versions });
     expect(servicePhase.plan(ctx, { service: undefined }).changes).toEqual([
-      { kind: 'Cloud Run service', resource: 'atlantis', action: 'create' },
+      { kind: 'Cloud Run service', resource: 'atlantis', action: 'create', reason: 'Atlantis v0.47.1' },
     ]);
     const live: RunService = structuredClone(ctx.desired().service);
     live.template!.containers![0].resources!.limits!.memory = '4Gi';
@@ -245,6 +245,43 @@ describe('service', () => {
     const plan = servicePhase.plan(ctx, { service: failed });
     expect(plan.changes[0]).toMatchObject({ action: 'update', reason: 'retry failed revision atlantis-00002-bad' });
     expect(plan.decision.retry).toBe(failed.latestCreatedRevision);
+  });
+
+  it('names the Atlantis versions behind two digests when the image changes', async () => {
+    const digest = (c: string) => `europe-west1-docker.pkg.dev/my-project/atlantis-ghcr/runatlantis/atlantis@sha256:${c.repeat(64)}`;
+    const ctx = await ctxFor(undefined, { secretVersions: versions, image: digest('b') });
+    const live = structuredClone(desiredState(ctx.config, { projectNumber: NUMBER, secretVersions: versions, image: digest('a') }).service);
+    live.template!.annotations = { 'atlantis-run.dev/atlantis-version': 'v0.46.0' };
+    const plan = servicePhase.plan(ctx, { service: live });
+    expect(plan.changes[0]).toMatchObject({ action: 'update', reason: 'image: v0.46.0 → v0.47.1' });
+    expect(plan.changes[0]?.fields).toEqual([{ path: 'template.containers[atlantis].image', from: digest('a'), to: digest('b') }]);
+  });
+
+  it('does not write a new revision only to add the version annotation; sends it along with other changes', async () => {
+    const ctx = await ctxFor(undefined, { secretVersions: versions });
+    const live = structuredClone(ctx.desired().service);
+    delete live.template!.annotations;
+    expect(servicePhase.plan(ctx, { service: live }).changes).toEqual([]);
+    live.template!.timeout = '300s';
+    const plan = servicePhase.plan(ctx, { service: live });
+    expect(plan.changes[0]?.fields?.map((f) => f.path)).toEqual(['template.timeout']);
+    expect(plan.decision.body.template?.annotations).toEqual({ 'atlantis-run.dev/atlantis-version': 'v0.47.1' });
+  });
+
+  it('returns traffic a rollback pinned to the latest revision, and says so; a service without traffic follows the latest', async () => {
+    const ctx = await ctxFor(undefined, { secretVersions: versions });
+    const unset = structuredClone(ctx.desired().service);
+    delete unset.traffic;
+    expect(servicePhase.plan(ctx, { service: unset }).changes).toEqual([]);
+    const pinned = structuredClone(ctx.desired().service);
+    pinned.traffic = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'atlantis-00001-abc', percent: 100 }];
+    const plan = servicePhase.plan(ctx, { service: pinned });
+    expect(plan.changes[0]).toMatchObject({
+      action: 'update',
+      reason: 'traffic returns to the latest revision: a rollback pinned it to atlantis-00001-abc',
+      fields: [{ path: 'traffic[0].type', from: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', to: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' }],
+    });
+    expect(plan.decision.body.traffic).toEqual([{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }]);
   });
 
   it('refreshes the pins with the version numbers the secrets phase really added', async () => {

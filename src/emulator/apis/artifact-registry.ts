@@ -37,6 +37,7 @@ import {
   type RegistryTarget,
   type ServedManifest,
 } from './docker-registry.js';
+import { upstreamTags } from './upstream-tags.js';
 
 const API = 'artifactregistry.googleapis.com';
 const SERVICE = 'google.devtools.artifactregistry.v1.ArtifactRegistry';
@@ -936,11 +937,22 @@ const registrySource: RegistrySource = {
     const repo = repositories(ctx).get(repositoryName(target.project, target.location, target.repository));
     if (!repo) throw repositoryUnknown(target);
     const known = imagesOf(ctx, repo.name, target.image);
-    // A standard repository knows every image it has; remote and virtual ones only list what they hold so far.
+    // A standard repository knows every image it has; a virtual one lists what it holds so far.
     if (known.length === 0 && repo.mode === 'STANDARD_REPOSITORY') {
       throw new RegistryError('NOT_FOUND', 'NAME_UNKNOWN', `Image "${target.image}" not found in repository "${target.repository}"`);
     }
-    return [...new Set(known.flatMap((record) => record.tags))];
+    const cached = known.flatMap((record) => record.tags);
+    // A remote repository proxies the tag list of an external upstream too (upstream-tags.ts), so
+    // versions nobody pulled yet are listed; an upstream that is another repository of the
+    // emulator lists what that repository holds.
+    if (repo.mode === 'REMOTE_REPOSITORY') {
+      const upstream = upstreamOf(repo, ctx);
+      const proxied = upstream.repository
+        ? imagesOf(ctx, upstream.repository.name, target.image).flatMap((record) => record.tags)
+        : upstreamTags(ctx, upstream.base, target.image);
+      return [...new Set([...cached, ...proxied])];
+    }
+    return [...new Set(cached)];
   },
 };
 

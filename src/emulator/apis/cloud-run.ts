@@ -655,6 +655,12 @@ function resolveTraffic(record: ServiceRecord, services: EmulatorServices): { st
   return { statuses };
 }
 
+/** Whether the spec's traffic goes to named revisions only (no LATEST target, which an empty list means). */
+function namesOnlyRevisions(record: ServiceRecord): boolean {
+  const targets = Array.isArray(record.spec.traffic) ? record.spec.traffic.filter(isJsonObject) : [];
+  return targets.length > 0 && targets.every((target) => target.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION');
+}
+
 /** Reconciles the service now: settles its latest revision and decides Ready or failed. Idempotent. */
 function reconcile(record: ServiceRecord, services: EmulatorServices, now: number): void {
   if (!record.reconciling) return;
@@ -684,6 +690,13 @@ function reconcile(record: ServiceRecord, services: EmulatorServices, now: numbe
     ];
   } else {
     const failed = { message: failure!, reason: 'REVISION_FAILED' };
+    // Knative reconciles a service's route apart from its configuration: traffic that names only
+    // revisions (no LATEST target) moves to them even while the newest revision is failed — a
+    // rollback during a failed deploy. The service stays failed (ConfigurationsReady).
+    if (latest && !revisionIsReady(latest) && namesOnlyRevisions(record)) {
+      const routed = resolveTraffic(record, services);
+      if ('statuses' in routed) record.servedTraffic = routed.statuses;
+    }
     record.terminalCondition = condition('Ready', 'CONDITION_FAILED', now, failed);
     // The previous Ready revision (if any) keeps serving: routes stay ready on it.
     const routes = record.servedTraffic

@@ -46,6 +46,27 @@ export async function updateService(gcp: Gcp, service: RunService, options: Serv
   await waitForOperation(gcp, operation, { api: API, label: `update service ${shortName(resource)}`, resource, ...options });
 }
 
+/**
+ * Changes only where the service sends traffic (update_mask `traffic`): the template, and so the
+ * revisions, stay as they are. `etag` makes it conditional on nobody having changed the service since.
+ */
+export async function updateServiceTraffic(
+  gcp: Gcp,
+  name: string,
+  traffic: RunService['traffic'],
+  etag: string | undefined,
+  options: ServiceWriteOptions,
+): Promise<void> {
+  const client = await gcp.factory.client('services');
+  const [operation] = await gcp.caller.run({ api: API, method: 'UpdateService', resource: name, mutating: true }, (o) =>
+    client.updateService(
+      { service: serviceToObjectForm({ name, traffic, ...(etag ? { etag } : {}) }), updateMask: { paths: ['traffic'] } },
+      o,
+    ),
+  );
+  await waitForOperation(gcp, operation, { api: API, label: `update traffic of service ${shortName(name)}`, resource: name, ...options });
+}
+
 export async function deleteService(gcp: Gcp, name: string, timeoutMs: number): Promise<boolean> {
   const client = await gcp.factory.client('services');
   const started = await orMissing(

@@ -100,6 +100,14 @@ export async function disableVersion(gcp: Gcp, versionName: string): Promise<voi
   );
 }
 
+/** Enables a disabled version again (a rollback to a revision that pins it needs it readable). */
+export async function enableVersion(gcp: Gcp, versionName: string): Promise<void> {
+  const client = await gcp.factory.client('secretManager');
+  await gcp.caller.run({ api: API, method: 'EnableSecretVersion', resource: versionName, mutating: true }, (o) =>
+    client.enableSecretVersion({ name: versionName }, o),
+  );
+}
+
 export async function getSecretPolicy(gcp: Gcp, secretName: string): Promise<IamPolicy> {
   const client = await gcp.factory.client('secretManager');
   const [policy] = await gcp.caller.run({ api: API, method: 'GetIamPolicy', resource: secretName }, (o) =>

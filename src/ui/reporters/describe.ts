@@ -34,7 +34,7 @@ export function describeEvent(event: EngineEvent): string | undefined {
       return `${event.phase}: ${event.status === 'ok' ? 'done' : event.status}${event.summary ? ` — ${event.summary}` : ''} (${elapsed(event.elapsedMs)})`;
     case 'resource-changed': {
       const [done, planned] = VERB[event.action] ?? [event.action, event.action];
-      return `${event.planned ? planned : done} ${event.kind} ${event.resource}`;
+      return `${event.planned ? planned : done} ${event.kind} ${event.resource}${event.reason ? ` (${event.reason})` : ''}`;
     }
     case 'operation-progress':
       return `${event.phase}: ${event.operation} ${event.resource} (${elapsed(event.elapsedMs)})${event.message ? ` — ${event.message}` : ''}`;

@@ -84,6 +84,7 @@ export class InteractiveReporter implements Reporter {
   }
 
   result(): void {}
+  item(): void {}
 
   pause(): void {
     this.paused = true;

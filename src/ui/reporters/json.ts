@@ -23,6 +23,10 @@ export class JsonReporter implements Reporter {
     this.line({ type: 'result', ...payload });
   }
 
+  item(line: Record<string, unknown>): void {
+    this.line(line);
+  }
+
   pause(): void {}
   resume(): void {}
   close(): void {}

@@ -26,6 +26,7 @@ export class PlainReporter implements Reporter {
   }
 
   result(): void {}
+  item(): void {}
 
   pause(): void {}
   resume(): void {}
