@@ -37,8 +37,9 @@ export function followsLatest(traffic: readonly RunTrafficTarget[] | undefined):
 
 export function trafficOf(service: RunService | undefined): TrafficState {
   const spec = service?.traffic ?? [];
+  // Google names no revision in the status of a LATEST target: it is the latest ready one.
   const serving = (service?.trafficStatuses ?? []).map((t) => ({
-    revision: shortName(t.revision),
+    revision: shortName(t.revision) ?? (LATEST.has(t.type) ? shortName(service?.latestReadyRevision) : undefined),
     percent: Number(t.percent ?? 0),
     latest: LATEST.has(t.type),
     ...(t.tag ? { tag: t.tag } : {}),
