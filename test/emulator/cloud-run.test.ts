@@ -1091,7 +1091,11 @@ describe.each(TRANSPORTS)('Cloud Run revision readiness over %s', (transport) =>
     const failedDeploy = await outcome(client.updateService({ service: { name, ...broken } }, FAST_POLLING));
     expect(failedDeploy.error?.code).toBe(INTERNAL);
     const [afterFailure] = await client.getService({ name });
-    expect(afterFailure.trafficStatuses?.map((t) => t.revision)).toEqual([two]);
+    // A LATEST status names no revision (as Google answers): the latest ready one is still the second.
+    expect(afterFailure.trafficStatuses?.map((t) => [t.type, t.revision || undefined, t.percent])).toEqual([
+      ['TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', undefined, 100],
+    ]);
+    expect(afterFailure.latestReadyRevision?.split('/').pop()).toBe(two);
 
     // The route moves to a named revision although the configuration stays failed (Knative reconciles them apart).
     const rollback = { ...broken, traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision: one, percent: 100 }] };
