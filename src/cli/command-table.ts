@@ -140,6 +140,7 @@ export const statusCommand = defineCommand({
 
 export const destroyOptions = [
   { flags: '--purge-secrets', description: 'also delete the secrets and every version' },
+  { flags: '--purge-data', description: 'also delete the plans bucket and the plans in it' },
   { ...WAIT_TIMEOUT, description: 'how long to wait for deletions, e.g. 90s, 10m' },
 ] as const satisfies readonly OptionDefinition[];
 
@@ -148,12 +149,14 @@ export const destroyCommand = defineCommand({
   summary: 'remove what deploy created, in reverse order (secrets kept unless --purge-secrets)',
   description:
     'Deletes the domain mapping, the Cloud Run service, the IAM bindings of the runtime account, the\n' +
-    'runtime service account and the Artifact Registry repository. Secrets (and their values) are kept\n' +
-    'unless --purge-secrets. APIs stay enabled. Not found counts as deleted, so running it twice is fine.',
+    'runtime service account and the Artifact Registry repository, and the Memorystore instance, the\n' +
+    'Filestore instance and a VPC network it created. Secrets (and their values) are kept unless\n' +
+    '--purge-secrets; the plans bucket (and the plans in it) unless --purge-data. APIs stay enabled.\n' +
+    'Not found counts as deleted, so running it twice is fine.',
   usesConfig: true,
   mutates: true,
   options: destroyOptions,
-  examples: ['atlantis-run destroy', 'atlantis-run destroy -y --purge-secrets'],
+  examples: ['atlantis-run destroy', 'atlantis-run destroy -y --purge-secrets --purge-data'],
   load: () => import('./commands/destroy.js'),
 });
 

@@ -54,7 +54,16 @@ export const eventLine = z.discriminatedUnion('type', [
   }),
 ]);
 
-const secretName = z.enum(['vcs-token', 'github-app-key', 'webhook-secret', 'web-password', 'repo-config', 'server-config']);
+const secretName = z.enum([
+  'vcs-token',
+  'github-app-key',
+  'webhook-secret',
+  'web-password',
+  'repo-config',
+  'server-config',
+  'redis-password',
+  'redis-ca',
+]);
 
 const deployReport = z.object({
   emulated: z.boolean(),
@@ -69,6 +78,13 @@ const deployReport = z.object({
   webhookSecret: z.object({ secret: z.string(), version: z.string().optional(), command: z.string() }).optional(),
   uiUser: z.string().optional(),
   nextSteps: z.array(z.string()),
+});
+
+const persistenceItem = z.object({
+  what: z.enum(['plans', 'locks', 'data dir', 'network']),
+  where: z.string(),
+  healthy: z.boolean(),
+  detail: z.string().optional(),
 });
 
 const deploymentStatus = z.object({
@@ -97,6 +113,23 @@ const deploymentStatus = z.object({
   secrets: z.array(
     z.object({ name: z.string(), secretId: z.string(), inUse: z.string().optional(), latest: z.string().optional(), staged: z.boolean() }),
   ),
+  persistence: z.object({
+    plans: persistenceItem,
+    locks: persistenceItem,
+    dataDir: persistenceItem,
+    network: persistenceItem.optional(),
+    running: z
+      .object({
+        plans: z.enum(['memory', 'gcs']),
+        bucket: z.string().optional(),
+        locks: z.enum(['local', 'redis']),
+        redis: z.string().optional(),
+        dataDir: z.enum(['memory', 'filestore']),
+        nfs: z.string().optional(),
+      })
+      .optional(),
+    survivesRestart: z.object({ kept: z.array(z.string()), lost: z.array(z.string()) }),
+  }),
   drift: z.object({ config: z.array(phaseChange), lockfile: z.array(z.string()) }),
 });
 
@@ -191,9 +224,9 @@ export const RESULTS = {
         name: secretName,
         secretId: z.string(),
         resource: z.string(),
-        origin: z.enum(['user', 'generated']),
+        origin: z.enum(['user', 'generated', 'derived']),
         description: z.string(),
-        source: z.object({ kind: z.enum(['env', 'file', 'generated', 'none']) }).loose(),
+        source: z.object({ kind: z.enum(['env', 'file', 'generated', 'derived', 'none']) }).loose(),
         delivery: z.record(z.string(), z.unknown()),
         labels: z.record(z.string(), z.string()),
       }),
@@ -204,6 +237,17 @@ export const RESULTS = {
     /** The Cloud Run v2 Service as it would be sent (proto3 JSON). */
     service: z.record(z.string(), z.unknown()),
     domain: z.object({ name: z.string(), routeName: z.string() }).nullable(),
+    /** Where plans, locks and the data dir live, what a restart keeps, and the resources behind them. */
+    persistence: z.object({
+      plans: z.string(),
+      locks: z.string(),
+      dataDir: z.string(),
+      survivesRestart: z.object({ kept: z.array(z.string()), lost: z.array(z.string()) }),
+      bucket: z.record(z.string(), z.unknown()).nullable(),
+      network: z.object({ network: z.string(), subnet: z.string(), region: z.string(), range: z.string() }).nullable(),
+      redis: z.record(z.string(), z.unknown()).nullable(),
+      filestore: z.record(z.string(), z.unknown()).nullable(),
+    }),
   }),
   plan: z.object({
     changes: z.array(phaseChange),

@@ -14,6 +14,7 @@ import { PHASES } from '../phases/index.js';
 import { formatPlan } from '../ui/plan-format.js';
 import { secretsPhase } from '../phases/secrets.js';
 import { servicePhase } from '../phases/service.js';
+import { persistenceStatus, type PersistenceStatus } from './persistence-status.js';
 
 export interface SecretStatus {
   name: string;
@@ -47,6 +48,8 @@ export interface DeploymentStatus {
   image?: string;
   settings?: ServiceSettings;
   secrets: SecretStatus[];
+  /** Where plans, locks and the data dir live, and whether what holds them is healthy. */
+  persistence: PersistenceStatus;
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
 }
 
@@ -109,6 +112,7 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
         }
       : undefined,
     secrets,
+    persistence: persistenceStatus(run.config, result, service),
     drift: { config: drift, lockfile: lockDrift },
   };
 }
@@ -139,6 +143,16 @@ export function formatStatus(status: DeploymentStatus, options: { configFile: st
       );
     }
   }
+  lines.push('Persistence:');
+  for (const item of [
+    status.persistence.plans,
+    status.persistence.locks,
+    status.persistence.dataDir,
+    ...(status.persistence.network ? [status.persistence.network] : []),
+  ]) {
+    lines.push(`  ${item.what.padEnd(9)} ${item.where}  ${item.healthy ? 'ok' : 'NOT OK'}${item.detail ? ` — ${item.detail}` : ''}`);
+  }
+  lines.push(`  a restart keeps: ${status.persistence.survivesRestart.kept.join('; ') || 'nothing'}`);
   const drift = status.drift.config;
   lines.push(
     drift.length

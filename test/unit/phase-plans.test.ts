@@ -214,12 +214,12 @@ describe('service', () => {
 
   it('creates the service, and updates only the fields that differ', async () => {
     const ctx = await ctxFor(undefined, { secretVersions: versions });
-    expect(servicePhase.plan(ctx, { service: undefined }).changes).toEqual([
+    expect(servicePhase.plan(ctx, { service: undefined, retired: [] }).changes).toEqual([
       { kind: 'Cloud Run service', resource: 'atlantis', action: 'create' },
     ]);
     const live: RunService = structuredClone(ctx.desired().service);
     live.template!.containers![0].resources!.limits!.memory = '4Gi';
-    const plan = servicePhase.plan(ctx, { service: live });
+    const plan = servicePhase.plan(ctx, { service: live, retired: [] });
     expect(plan.changes[0]?.fields).toEqual([{ path: 'template.containers[atlantis].resources.limits.memory', from: '4Gi', to: '2Gi' }]);
   });
 
@@ -231,7 +231,7 @@ describe('service', () => {
       latestReadyRevision: 'projects/p/locations/r/services/atlantis/revisions/atlantis-00001-ok',
       terminalCondition: { state: 'CONDITION_FAILED' },
     };
-    const plan = servicePhase.plan(ctx, { service: failed });
+    const plan = servicePhase.plan(ctx, { service: failed, retired: [] });
     expect(plan.changes[0]).toMatchObject({ action: 'update', reason: 'retry failed revision atlantis-00002-bad' });
     expect(plan.decision.retry).toBe(failed.latestCreatedRevision);
   });
@@ -239,7 +239,7 @@ describe('service', () => {
   it('refreshes the pins with the version numbers the secrets phase really added', async () => {
     const ctx = await ctxFor(undefined, { secretVersions: { ...versions, 'vcs-token': '2' } });
     const live = structuredClone(desiredState(ctx.config, { projectNumber: NUMBER, secretVersions: versions }).service);
-    const planned = servicePhase.plan(ctx, { service: live }).decision;
+    const planned = servicePhase.plan(ctx, { service: live, retired: [] }).decision;
     expect(planned.fields.map((f) => `${f.path}: ${String(f.from)} → ${String(f.to)}`)).toEqual([
       'template.containers[atlantis].env[ATLANTIS_GH_TOKEN].valueSource.secretKeyRef.version: 1 → 2',
     ]);
