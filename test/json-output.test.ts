@@ -71,6 +71,10 @@ describe('--json output', () => {
       await vcs.close();
     }
     await expectOk('ci init', ['ci', 'init', 'github']);
+    expect(await expectOk('cost', ['cost', '--compare', '--live'])).toMatchObject({
+      monthlyTotalUsd: expect.any(Number),
+      items: expect.any(Array),
+    });
     await expectOk('destroy', ['destroy', '-y', '--purge-secrets']);
 
     const initDir = tempDir();

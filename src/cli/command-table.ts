@@ -160,6 +160,29 @@ export const destroyCommand = defineCommand({
   load: () => import('./commands/destroy.js'),
 });
 
+export const costOptions = [
+  { flags: '--no-free-tier', description: 'the billing account already uses the free tiers (another Cloud Run service…)' },
+  { flags: '--live', description: 'read prices from the Cloud Billing Catalog API instead of the bundled, dated table' },
+  { flags: '--compare', description: 'also price the persistence alternatives side by side (and a GKE Autopilot cluster fee)' },
+  { flags: '--month <730h|30d>', description: "hours in a month: 730h (default, Google's convention) or 30d (720 h)", default: '730h' },
+] as const satisfies readonly OptionDefinition[];
+
+export const costCommand = defineCommand({
+  name: 'cost',
+  summary: 'the monthly cost of this configuration, itemised, with its assumptions and the date of its prices',
+  description:
+    "Prices one Atlantis always on (instance-based billing: vCPU and memory at the region's tier), its persistence " +
+    '(plans bucket, Memorystore, Filestore), Secret Manager versions beyond the free ones, Artifact Registry storage ' +
+    'and Cloud Build minutes, from a bundled price table whose every figure names its source and date — or, with --live, ' +
+    'from the Cloud Billing Catalog API. The free tiers are applied once per billing account (--no-free-tier when ' +
+    'something else already uses them); tax, network egress and logging are excluded. --compare adds memory only, plans ' +
+    "on Cloud Storage, + Redis, Filestore + Redis and a GKE Autopilot cluster fee, at today's and 2022's prices.",
+  usesConfig: true,
+  options: costOptions,
+  examples: ['atlantis-run cost', 'atlantis-run cost --compare', 'atlantis-run cost --live --no-free-tier --json | jq .monthlyTotalUsd'],
+  load: () => import('./commands/cost.js'),
+});
+
 export const secretsPushOptions = [
   { flags: '--from-file <path>', description: 'read the value from this file, or - for stdin (needs NAME)' },
   { flags: '--stage', description: 'only add the version; roll out later with deploy or secrets push --rollout-only' },
@@ -413,6 +436,7 @@ export const commands: CommandDefinition[] = [
   deployCommand,
   statusCommand,
   destroyCommand,
+  costCommand,
   secretsPushCommand,
   secretsListCommand,
   secretsRotateCommand,

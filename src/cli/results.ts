@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { DeployReport } from '../deployment/report.js';
 import type { DeploymentStatus } from '../deployment/status.js';
+import type { CostEstimate } from '../cost/model.js';
 import type { EngineEvent, PlannedChange } from '../engine/events.js';
 import type { ListResult } from '../secrets/list.js';
 import type { PushResult } from '../secrets/push.js';
@@ -179,6 +180,48 @@ const listResult = z.object({
 
 const cancelledResult = z.object({ cancelled: z.literal(true) });
 
+const costItem = z.object({
+  id: z.string(),
+  label: z.string(),
+  quantity: z.string(),
+  rate: z.string(),
+  monthlyUsd: z.number(),
+  source: z.string(),
+  verified: z.boolean(),
+  note: z.string().optional(),
+});
+
+const costEstimate = z.object({
+  currency: z.literal('USD'),
+  monthlyTotalUsd: z.number(),
+  items: z.array(costItem),
+  assumptions: z.array(z.string()),
+  priceDate: z.string(),
+  priceSource: z.string(),
+  month: z.object({ assumption: z.enum(['730h', '30d']), hours: z.number() }),
+  freeTier: z.boolean(),
+  region: z.string(),
+});
+
+const costResult = costEstimate.extend({
+  service: z.string(),
+  /** With --live: the figures read from the Cloud Billing Catalog, and those kept from the bundled table. */
+  live: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).optional(),
+  /** With --compare: the persistence alternatives for the same Atlantis. */
+  compare: z
+    .array(
+      z.object({
+        id: z.enum(['memory', 'gcs', 'gcs-redis', 'filestore-redis', 'gke-autopilot']),
+        label: z.string(),
+        survives: z.string(),
+        monthlyTotalUsd: z.number(),
+        monthly2022Usd: z.number().optional(),
+        note: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
 const webhookProvider = z.enum(['github', 'gitlab', 'gitea']);
 const liveHook = z.object({
   id: z.number(),
@@ -260,6 +303,7 @@ export const RESULTS = {
     z.object({ deleted: z.array(z.object({ kind: z.string(), resource: z.string() })), kept: z.array(z.string()) }),
     cancelledResult.extend({ deleted: z.array(z.never()) }),
   ]),
+  cost: costResult,
   'secrets push': pushResult,
   'secrets list': listResult.extend({ service: z.string() }),
   'secrets rotate': z.union([
@@ -334,6 +378,7 @@ type Assert<T extends true> = T;
 export type ResultChecks = [
   Assert<Same<z.infer<typeof deployReport>, DeployReport>>,
   Assert<Same<z.infer<typeof deploymentStatus>, DeploymentStatus>>,
+  Assert<Same<z.infer<typeof costEstimate>, CostEstimate>>,
   Assert<Same<z.infer<typeof pushResult>, PushResult>>,
   Assert<Same<z.infer<typeof listResult>, ListResult>>,
   Assert<Same<z.infer<typeof plannedChange>, PlannedChange>>,

@@ -105,7 +105,7 @@ export function compareAlternatives(shape: AtlantisShape, options: CostOptions =
       survives: 'depends on the volumes you give the pod',
       monthlyTotalUsd: Math.round(autopilot * 100) / 100,
       monthly2022Usd: Math.round(fee.clusterHour.usd * hours * 100) / 100,
-      note: `$${fee.clusterHour.usd}/h cluster fee${free ? `, covered by GKE's $${fee.freeUsdPerMonth}/month free tier` : ''}; pods are billed on their requests (not computed)`,
+      note: `$${fee.clusterHour.usd.toFixed(2)}/h cluster fee${free ? `, covered by GKE's $${fee.freeUsdPerMonth.toFixed(2)} a month free tier` : ''}; pods are billed on their requests, not computed here`,
     },
   ];
 }

@@ -8,7 +8,8 @@ export function formatEstimate(estimate: CostEstimate, title: string): string {
   const width = Math.max(...estimate.items.map((i) => i.label.length));
   for (const item of estimate.items) {
     const mark = item.verified ? ' ' : '*';
-    lines.push(`  ${item.label.padEnd(width)}  ${usd(item.monthlyUsd).padStart(9)}${mark}  ${item.quantity} at ${item.rate}`);
+    const how = item.quantity === '—' ? item.rate : `${item.quantity} at ${item.rate}`;
+    lines.push(`  ${item.label.padEnd(width)}  ${usd(item.monthlyUsd).padStart(9)}${mark}  ${how}`);
     if (item.note) lines.push(`  ${''.padEnd(width)}              ${item.note}`);
   }
   lines.push(`  ${'Total'.padEnd(width)}  ${usd(estimate.monthlyTotalUsd).padStart(9)}`, '', 'Assumptions:');
@@ -31,8 +32,8 @@ export function formatComparison(alternatives: Alternative[], estimate: Pick<Cos
   }
   lines.push(
     '',
-    'The write-up behind this tool priced three of these by hand in 2022 (1 vCPU / 512 MiB, a 30-day month):',
-    'Cloud Run $44, + Filestore $260, GKE Autopilot $73 — `atlantis-run cost --compare --month 30d` on that shape computes them.',
+    'The write-up behind this tool priced three of these by hand in 2022, for 1 vCPU / 512 MiB: Cloud Run $44 and',
+    '+ Filestore $260 (a 30-day month: --month 30d), GKE Autopilot $73 (730 h) — this table computes them for that shape.',
   );
   return lines.join('\n');
 }

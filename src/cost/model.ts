@@ -166,7 +166,7 @@ function cloudRunItems(input: CostInput, table: PriceTable, seconds: number, hou
       id: 'cloud-run-free-tier',
       label: 'Cloud Run free tier (once per billing account)',
       quantity: `${f.cpuSeconds.toLocaleString('en-US')} vCPU-s + ${f.gibSeconds.toLocaleString('en-US')} GiB-s`,
-      rate: 'at Tier 1 rates',
+      rate: 'Tier 1 rates',
       monthlyUsd: -credit,
       source: f.source,
       verified: true,
