@@ -50,7 +50,7 @@ describe('the cost model against the write-up (2022)', () => {
       { region: 'us-central1', cpu: 1, memoryGiB: 0.5, secrets: 3, cachedImage: true },
       { freeTier: false },
     );
-    expect(noFree[4]!.monthlyTotalUsd).toBe(73);
+    expect(noFree[4].monthlyTotalUsd).toBe(73);
   });
 });
 
@@ -106,8 +106,8 @@ describe("the cost model at today's prices", () => {
       ['filestore-redis', 256.77],
       ['gke-autopilot', 0],
     ]);
-    expect(rows[0]!.survives).toBe('nothing');
-    expect(rows[3]!.survives).toMatch(/whole data dir/);
+    expect(rows[0].survives).toBe('nothing');
+    expect(rows[3].survives).toMatch(/whole data dir/);
   });
 });
 
