@@ -93,7 +93,7 @@ describe("the cost model at today's prices", () => {
   it('reads what a configuration runs: the data-dir owner sidecar of Filestore counts', async () => {
     const config = await configOf(`${MINIMAL_CONFIG}persistence: {dataDir: filestore, locks: redis, plans: gcs}\n`);
     const input = costInputOf({ ...config, secretCount: 4 });
-    expect(input).toMatchObject({ cpu: 1.08, memoryGiB: 2.125, plans: 'gcs', filestore: { capacityGb: 1024 } });
+    expect(input).toMatchObject({ cpu: 1.08, memoryGiB: 2.5, plans: 'gcs', filestore: { capacityGb: 1024 } });
     expect(input.redis).toEqual({ kind: 'memorystore', tier: 'BASIC', sizeGb: 1 });
   });
 
@@ -103,7 +103,7 @@ describe("the cost model at today's prices", () => {
       ['memory', 52.6],
       ['gcs', 52.69],
       ['gcs-redis', 88.58],
-      ['filestore-redis', 256.77],
+      ['filestore-redis', 258.74],
       ['gke-autopilot', 0],
     ]);
     expect(rows[0].survives).toBe('nothing');
