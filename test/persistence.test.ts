@@ -170,7 +170,7 @@ describe.each(CASES)('persistence: $name', (c) => {
       const [instance] = await filestore.getInstance({ name: FILESTORE });
       expect(instance).toMatchObject({ tier: 'BASIC_HDD', state: 'READY' });
       const volume = service.template!.volumes!.find((v) => v.name === 'atlantis-data')!;
-      expect(volume.nfs).toMatchObject({ server: instance.networks![0]!.ipAddresses![0], path: '/atlantis' });
+      expect(volume.nfs).toMatchObject({ server: instance.networks![0].ipAddresses![0], path: '/atlantis' });
       expect(liveEnv.ATLANTIS_DATA_DIR!.value).toBe('/app/atlantis');
       await filestore.close();
     }
