@@ -306,6 +306,13 @@ describe('persistence: switching and refusing', () => {
     expect(old.stderr).toContain(
       'persistence.plans: gcs needs Atlantis v0.47.0 or newer (--share-plan-dir), and atlantis.version is v0.46.0',
     );
+    // The Memorystore AUTH string is the instance's: pushing another value by hand is refused.
+    const managed = projectDir(`${MINIMAL_CONFIG}persistence: {locks: redis}\n`, { 'auth.txt': 'not-the-auth-string' });
+    const push = await runCli(['secrets', 'push', 'redis-password', '--from-file', 'auth.txt'], { cwd: managed, env });
+    expect(push.code).toBe(2);
+    expect(push.stderr).toContain(
+      'redis-password is read from Memorystore instance atlantis-redis (GetInstanceAuthString): it is not pushed by hand',
+    );
     expect(calls()).toEqual([]);
   });
 });
