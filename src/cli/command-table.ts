@@ -24,8 +24,22 @@ export const initOptions = [
     description: 'repositories Atlantis serves, e.g. github.com/acme/* (repeatable or comma-separated)',
     repeatable: true,
   },
-  { flags: '--persistence <mode>', description: 'where the data dir lives: memory (default)' },
+  {
+    flags: '--persistence <choice>',
+    description: 'where plans and locks live: gcs (recommended), gcs-redis, gcs-external-redis, filestore-redis or memory',
+  },
   { flags: '--data-volume-size <size>', description: 'size of the in-memory data volume (default: 1Gi, half the memory)' },
+  { flags: '--redis-host <host>', description: 'gcs-external-redis: host name or IP of your Redis' },
+  { flags: '--redis-port <port>', description: 'gcs-external-redis: its port (default 6379)' },
+  { flags: '--redis-tls', description: 'gcs-external-redis: it takes TLS connections' },
+  {
+    flags: '--redis-password-env <var>',
+    description: 'gcs-external-redis: environment variable its password will be read from',
+    envName: true,
+  },
+  { flags: '--redis-password-file <path>', description: 'gcs-external-redis: file its password will be read from' },
+  { flags: '--network <name>', description: 'Redis/Filestore: VPC network to use (default: one named like the service, created)' },
+  { flags: '--subnet <name>', description: 'Redis/Filestore: subnet of that network in the region (default: named like the network)' },
   { flags: '--domain <host>', description: 'custom domain mapped to the service (optional)' },
   {
     flags: '--role <role>',
