@@ -10,14 +10,14 @@ describe('init: the persistence question', () => {
   it('prices each choice and says what a restart keeps, recommending plans on Cloud Storage', () => {
     const choices = persistenceChoices('us-central1', 'v0.47.1');
     expect(choices.map((c) => c.value)).toEqual(['gcs', 'gcs-redis', 'gcs-external-redis', 'filestore-redis', 'memory']);
-    expect(choices[0]!.name).toBe('plans on Cloud Storage, $52.69 a month — recommended');
-    expect(choices[1]!.name).toBe('plans on Cloud Storage + Memorystore Redis locks, $88.58 a month');
-    expect(choices[3]!.name).toBe('the data dir on Filestore + Memorystore Redis locks, $258.74 a month');
-    expect(choices[4]!.name).toBe('memory only, $52.60 a month');
-    expect(choices[1]!.description).toMatch(/^a restart keeps: plan files; locks and pull-request statuses/);
+    expect(choices[0].name).toBe('plans on Cloud Storage, $52.69 a month — recommended');
+    expect(choices[1].name).toBe('plans on Cloud Storage + Memorystore Redis locks, $88.58 a month');
+    expect(choices[3].name).toBe('the data dir on Filestore + Memorystore Redis locks, $258.74 a month');
+    expect(choices[4].name).toBe('memory only, $52.60 a month');
+    expect(choices[1].description).toMatch(/^a restart keeps: plan files; locks and pull-request statuses/);
     expect(recommendedChoice('v0.47.1')).toBe('gcs');
     expect(recommendedChoice('v0.46.9')).toBe('memory');
-    expect(persistenceChoices('us-central1', 'v0.46.9')[0]!.name).toContain('(needs Atlantis v0.47.0+)');
+    expect(persistenceChoices('us-central1', 'v0.46.9')[0].name).toContain('(needs Atlantis v0.47.0+)');
   });
 
   it('writes blocks the configuration accepts', async () => {
