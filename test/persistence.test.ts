@@ -117,6 +117,17 @@ describe.each(CASES)('persistence: $name', (c) => {
     // 1. Deploy from an empty project.
     const first = await runCli(['deploy', '-y', '--json'], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
+    // Memorystore and Filestore take minutes: their waits report progress.
+    const progressOf = new Set(
+      first.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; phase?: string })
+        .filter((e) => e.type === 'operation-progress')
+        .map((e) => e.phase),
+    );
+    if (c.redis === 'memorystore' && usesRedis(c)) expect(progressOf).toContain('redis');
+    if (c.filestore) expect(progressOf).toContain('filestore');
     const run = new ServicesClient(clientOptions(emu, c.transport));
     const [service] = await run.getService({ name: SERVICE });
     expect(service.terminalCondition?.state).toBe('CONDITION_SUCCEEDED');
@@ -262,6 +273,31 @@ describe.each(CASES)('persistence: $name', (c) => {
       expect(versions).toHaveLength(1);
     }
     await secrets.close();
+  });
+});
+
+describe('persistence: Memorystore with in-transit encryption', () => {
+  it('stores the server CA as a derived secret, mounts it for SSL_CERT_DIR, and connects with TLS on 6378', async () => {
+    const emu = await emulator();
+    const dir = projectDir(`${MINIMAL_CONFIG}persistence: {locks: redis, redis: {transitEncryption: true}}\n`);
+    const env = emulatorEnv(emu, 'grpc');
+    const deploy = await runCli(['deploy', '-y'], { cwd: dir, env });
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const redis = new CloudRedisClient(clientOptions(emu, 'grpc'));
+    const [instance] = await redis.getInstance({ name: REDIS });
+    expect(instance.transitEncryptionMode).toBe('SERVER_AUTHENTICATION');
+    const secrets = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
+    const [ca] = await secrets.accessSecretVersion({ name: `projects/${PROJECT}/secrets/atlantis-redis-ca/versions/1` });
+    expect(Buffer.from(ca.payload!.data as Uint8Array).toString()).toBe(`${instance.serverCaCerts![0].cert!.trim()}\n`);
+    const run = new ServicesClient(clientOptions(emu, 'grpc'));
+    const [service] = await run.getService({ name: SERVICE });
+    const env0 = Object.fromEntries(service.template!.containers![0].env!.map((e) => [e.name, e.value]));
+    expect(env0).toMatchObject({ ATLANTIS_REDIS_PORT: '6378', ATLANTIS_REDIS_TLS_ENABLED: 'true', SSL_CERT_DIR: '/etc/atlantis/redis-ca' });
+    const noop = since(emu);
+    rmSync(path.join(dir, 'atlantis-run.lock'));
+    expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
+    expect(mutatingCalls(noop())).toEqual([]);
+    await Promise.all([redis.close(), secrets.close(), run.close()]);
   });
 });
 
