@@ -14,7 +14,7 @@ interface Live {
 }
 
 export const PERMISSION_HINT =
-  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles)';
+  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles; roles/storage.admin, roles/redis.admin, roles/file.editor, roles/compute.networkAdmin for the persistence chosen)';
 
 export const preflightPhase = definePhase({
   name: 'preflight',
