@@ -301,6 +301,34 @@ describe('persistence: Memorystore with in-transit encryption', () => {
   });
 });
 
+describe('persistence: adopting what another run created meanwhile', () => {
+  it('adopts a plans bucket created between the plan and the apply (409 "you already own it"), and fixes its settings', async () => {
+    const emu = await emulator({ operationDelayMs: 400 });
+    const dir = projectDir(`${MINIMAL_CONFIG}persistence: {plans: gcs}\n`);
+    let created: Promise<unknown> | undefined;
+    const result = await runCli(['deploy', '-y', '--json'], {
+      cwd: dir,
+      env: emulatorEnv(emu, 'grpc'),
+      // Once every read is done (the plan says "create"), someone else creates the bucket, bare.
+      onStdoutLine: (line) => {
+        const event = JSON.parse(line) as { type: string; phase?: string };
+        if (!created && event.type === 'phase-end' && event.phase === 'refresh') {
+          created = restCall(emu, 'POST', `/storage/v1/b?project=${PROJECT}`, { name: BUCKET, location: REGION });
+        }
+      },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect((await created) as { status: number }).toMatchObject({ status: 200 });
+    const inserts = emu.requestLog().filter((e) => e.method.endsWith('/InsertBucket'));
+    expect(inserts.map((e) => e.status)).toEqual(['OK', 'ALREADY_EXISTS']);
+    const bucket = await restCall(emu, 'GET', `/storage/v1/b/${BUCKET}`);
+    expect(bucket.body).toMatchObject({
+      lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 30 } }] },
+      iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
+    });
+  });
+});
+
 describe('persistence: switching and refusing', () => {
   it('says what a switch from memory to plans on Cloud Storage and Redis loses, then converges', async () => {
     const emu = await emulator();
