@@ -202,7 +202,10 @@ describe.each(CASES)('persistence: $name', (c) => {
     const status = await runCli(['status', '--json'], { cwd: dir, env });
     expect(status.code, status.stderr).toBe(0);
     const persistence = lastJson(status.stdout).persistence;
-    expect(persistence.plans).toMatchObject({ where: c.plans === 'gcs' ? `gs://${BUCKET}` : 'memory (the data dir)', healthy: true });
+    expect(persistence.plans).toMatchObject({
+      where: c.plans === 'gcs' ? `gs://${BUCKET}` : c.filestore ? 'the data dir on Filestore' : 'memory (the data dir)',
+      healthy: true,
+    });
     expect(persistence.locks.healthy).toBe(true);
     if (c.redis === 'memorystore' && usesRedis(c))
       expect(persistence.locks.where).toMatch(/^Memorystore atlantis-redis \(10\.\d+\.\d+\.\d+:6379\)$/);

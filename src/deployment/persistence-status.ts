@@ -37,7 +37,10 @@ export function persistenceStatus(config: AtlantisRunConfig, result: EngineResul
   const desired = desiredState(config, result.facts);
   const running = persistenceOf(service);
 
-  let plans: PersistenceItem = { what: 'plans', where: 'memory (the data dir)', healthy: true, detail: 'lost when the instance restarts' };
+  let plans: PersistenceItem =
+    s.dataDir.kind === 'filestore'
+      ? { what: 'plans', where: 'the data dir on Filestore', healthy: true, detail: 'kept with the data dir' }
+      : { what: 'plans', where: 'memory (the data dir)', healthy: true, detail: 'lost when the instance restarts' };
   if (s.plans.kind === 'gcs') {
     const bucket = liveOf(result, plansBucketPhase)?.bucket;
     const policy = liveOf(result, bindingsPhase)?.policies.get(desired.persistence.bucket!.policyResource);

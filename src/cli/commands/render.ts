@@ -59,7 +59,7 @@ function renderPersistence(d: DesiredState): ResultOf<'render'>['persistence'] {
   const p = d.persistence;
   const s = p.settings;
   return {
-    plans: s.plans.kind === 'gcs' ? `gs://${s.plans.bucket}` : 'memory',
+    plans: s.plans.kind === 'gcs' ? `gs://${s.plans.bucket}` : s.dataDir.kind === 'filestore' ? 'the data dir (Filestore)' : 'memory',
     locks:
       s.locks.kind === 'memorystore'
         ? `redis (Memorystore ${s.locks.instanceId})`
