@@ -4,7 +4,7 @@
 // lockfile), shows where plans and locks live in `status`, renders its volumes, env and vpcAccess,
 // and is torn down by `destroy` (the plans bucket only with --purge-data). Live state is read back
 // through the real clients (Memorystore, Filestore, Cloud Run) and the Storage and Compute REST APIs.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CloudRedisClient } from '@google-cloud/redis';
@@ -160,7 +160,10 @@ describe.each(CASES)('persistence: $name', (c) => {
       const [version] = await secrets.accessSecretVersion({ name: `projects/${PROJECT}/secrets/atlantis-redis-password/versions/1` });
       expect(Buffer.from(version.payload!.data as Uint8Array).toString()).toBe(auth.authString);
       expect(liveEnv.ATLANTIS_REDIS_PASSWORD!.valueSource?.secretKeyRef).toMatchObject({ secret: 'atlantis-redis-password', version: '1' });
-      for (const text of [first.stdout, first.stderr, readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')])
+      // The AUTH string is a secret: never in output, the lockfile or the debug logs.
+      const logs = path.join(dir, '.atlantis-run', 'logs');
+      const logTexts = readdirSync(logs).map((f) => readFileSync(path.join(logs, f), 'utf8'));
+      for (const text of [first.stdout, first.stderr, readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8'), ...logTexts])
         expect(text).not.toContain(auth.authString);
       const subnet = await restCall(emu, 'GET', `/compute/v1/projects/${PROJECT}/regions/${REGION}/subnetworks/atlantis`);
       expect(subnet.body).toMatchObject({ ipCidrRange: '10.8.0.0/26' });
