@@ -71,7 +71,8 @@ const usesRedis = (c: Case) => c.persistence.includes('locks: redis');
 
 describe.each(CASES)('persistence: $name', (c) => {
   it('deploys from an empty project, converges with no change (also without a lockfile), shows itself, and is torn down', async () => {
-    const emu = await emulator({ operationDelayMs: 30 });
+    // Operations run long enough for the waits to report progress even on a loaded machine.
+    const emu = await emulator({ operationDelayMs: 300 });
     const dir = projectDir(configOf(c));
     const env = emulatorEnv(emu, c.transport, c.env);
 
