@@ -12,17 +12,19 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  */
 const ALLOWED = {
   cli: '*',
-  deployment: ['engine', 'phases', 'cloudrun', 'secret-values', 'desired', 'config', 'state', 'gcp', 'ui', 'util', 'atlantis'],
-  init: ['secrets', 'secret-values', 'engine', 'desired', 'config', 'state', 'gcp', 'ui', 'util', 'atlantis'],
+  deployment: ['engine', 'phases', 'cloudrun', 'secret-values', 'desired', 'config', 'state', 'gcp', 'ui', 'util', 'atlantis', 'cost'],
+  init: ['secrets', 'secret-values', 'engine', 'desired', 'config', 'state', 'gcp', 'ui', 'util', 'atlantis', 'cost'],
   secrets: ['engine', 'cloudrun', 'secret-values', 'desired', 'config', 'state', 'gcp', 'util', 'atlantis'],
   webhooks: ['config', 'util', 'atlantis'],
   ci: ['config', 'util'],
-  phases: ['engine', 'cloudrun', 'secret-values', 'desired', 'config', 'state', 'gcp', 'util', 'atlantis'],
+  phases: ['engine', 'cloudrun', 'secret-values', 'desired', 'config', 'state', 'gcp', 'util', 'atlantis', 'cost'],
   cloudrun: ['engine', 'desired', 'config', 'state', 'gcp', 'util'],
   'secret-values': ['engine', 'desired', 'config', 'state', 'gcp', 'util', 'atlantis'],
   engine: ['desired', 'config', 'state', 'gcp', 'util', 'atlantis'],
   ui: ['engine', 'util'],
   desired: ['config', 'atlantis', 'util'],
+  // The cost model: pure, over the configuration and its dated price tables.
+  cost: ['config', 'util'],
   atlantis: ['config'],
   config: ['util', 'atlantis'],
   state: ['util'],

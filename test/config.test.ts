@@ -27,7 +27,7 @@ describe('configuration', () => {
     expect(config.service).toBe('atlantis');
     expect(config.atlantis.version).toBe('v0.47.1');
     expect(config.resources).toEqual({ cpu: 1, memory: '2Gi' });
-    expect(config.persistence).toEqual({ mode: 'memory' });
+    expect(config.persistence).toEqual({ plans: 'memory', planRetentionDays: 30, locks: 'local', dataDir: 'memory' });
     expect(config.image).toEqual({ strategy: 'upstream' });
     expect(config.access.uiAuth).toBe(true);
     expect(config.names.serviceAccountEmail).toBe('atlantis-runtime@my-project.iam.gserviceaccount.com');

@@ -61,7 +61,15 @@ describe('init --non-interactive: one file per provider', () => {
       expect(config.atlantis.repoAllowlist).toEqual(c.expected.repoAllowlist);
       expect(config.serviceAccount.roles).toEqual(c.expected.roles ?? []);
       expect(config.domain).toBe(c.expected.domain);
-      expect(config.persistence).toEqual(c.expected.sizeLimit ? { mode: 'memory', sizeLimit: c.expected.sizeLimit } : { mode: 'memory' });
+      const choice = c.expected.persistence ?? 'gcs';
+      expect(config.persistence).toEqual({
+        plans: choice === 'memory' ? 'memory' : 'gcs',
+        planRetentionDays: 30,
+        locks: choice === 'gcs-redis' ? 'redis' : 'local',
+        ...(choice === 'gcs-redis' ? { redis: { tier: 'basic', sizeGb: 1 } } : {}),
+        dataDir: 'memory',
+        ...(c.expected.sizeLimit ? { sizeLimit: c.expected.sizeLimit } : {}),
+      });
       expect(config.atlantis.repoConfig).toBe(c.expected.repoConfig ? 'repos.yaml' : undefined);
       expect(existsSync(path.join(r.cwd, 'repos.yaml'))).toBe(Boolean(c.expected.repoConfig));
       // What init writes, the rest of the CLI accepts.
@@ -157,9 +165,20 @@ describe('init --non-interactive: one file per provider', () => {
 
   it('the default data volume size is left out; another size is written', async () => {
     const dflt = await init([...GITHUB, '--data-volume-size', '1024Mi']);
-    expect((await parse(dflt.text!, dflt.file)).persistence).toEqual({ mode: 'memory' });
-    const other = await init([...GITHUB, '--data-volume-size', '512Mi']);
-    expect((await parse(other.text!, other.file)).persistence).toEqual({ mode: 'memory', sizeLimit: '512Mi' });
+    expect((await parse(dflt.text!, dflt.file)).persistence).toEqual({
+      plans: 'gcs',
+      planRetentionDays: 30,
+      locks: 'local',
+      dataDir: 'memory',
+    });
+    const other = await init([...GITHUB, '--persistence', 'memory', '--data-volume-size', '512Mi']);
+    expect((await parse(other.text!, other.file)).persistence).toEqual({
+      plans: 'memory',
+      planRetentionDays: 30,
+      locks: 'local',
+      dataDir: 'memory',
+      sizeLimit: '512Mi',
+    });
   });
 
   it('a host name equal to the provider default is left out', async () => {
@@ -286,7 +305,19 @@ describe('init rejects invalid answers, naming the field and its flag', () => {
       [...GITHUB, '--data-volume-size', '2Gi'],
       ['persistence.sizeLimit (--data-volume-size)', 'not below'],
     ],
-    ['unknown persistence', [...GITHUB, '--persistence', 'nfs'], ['persistence.mode (--persistence)', 'memory']],
+    ['unknown persistence', [...GITHUB, '--persistence', 'nfs'], ['persistence (--persistence)', 'gcs, gcs-redis']],
+    [
+      'plans on Cloud Storage before v0.47.0',
+      [...GITHUB, '--atlantis-version', 'v0.46.2', '--persistence', 'gcs'],
+      ['persistence.plans', 'needs Atlantis v0.47.0 or newer'],
+    ],
+    ['a Redis flag for another choice', [...GITHUB, '--redis-host', 'r.example.com'], ['--redis-host does not apply to --persistence gcs']],
+    [
+      'an external Redis without its host',
+      [...GITHUB, '--persistence', 'gcs-external-redis'],
+      ['Host name or IP address of your Redis', '--redis-host'],
+    ],
+    ['a bad network name', [...GITHUB, '--persistence', 'gcs-redis', '--network', 'My_Net'], ['persistence.network.name (--network)']],
     ['domain with a scheme', [...GITHUB, '--domain', 'https://atlantis.acme.com'], ['domain (--domain)', 'without a scheme']],
     ['hostname with a path', [...GITHUB, '--vcs-hostname', 'github.acme.com/api'], ['atlantis.vcs.hostname (--vcs-hostname)']],
     ['bad token variable', [...GITHUB, '--token-env', 'MY-TOKEN'], ['secrets.vcs-token.fromEnv (--token-env)']],
@@ -454,6 +485,13 @@ describe('init --help', () => {
       '--repo-allowlist',
       '--persistence',
       '--data-volume-size',
+      '--redis-host',
+      '--redis-port',
+      '--redis-tls',
+      '--redis-password-env',
+      '--redis-password-file',
+      '--network',
+      '--subnet',
       '--domain',
       '--role',
       '--repo-config',

@@ -81,6 +81,10 @@ describe('--json output', () => {
       ATLANTIS_RUN_SERVICE_ACCOUNT: ci.serviceAccount,
     });
     expect(((await expectOk('ci teardown', ['ci', 'teardown', '-y'])).deleted as unknown[]).length).toBeGreaterThan(0);
+    expect(await expectOk('cost', ['cost', '--compare', '--live'])).toMatchObject({
+      monthlyTotalUsd: expect.any(Number),
+      items: expect.any(Array),
+    });
     await expectOk('destroy', ['destroy', '-y', '--purge-secrets']);
 
     const initDir = tempDir();

@@ -1,22 +1,47 @@
 // What Atlantis needs, per VCS provider: its non-secret settings as ATLANTIS_* variables, and the
 // secrets it reads. Flag names follow Atlantis' server configuration docs (every flag has an
 // ATLANTIS_<UPPER_SNAKE> variable).
+import { persistenceSettings } from '../config/persistence.js';
 import type { ParsedConfig, VcsConfig, VcsProviderName } from '../config/schema.js';
 
 /** Logical secret names: stable, user-facing, mapped to Secret Manager ids as `<service>-<name>`. */
-export const SECRET_NAMES = ['vcs-token', 'github-app-key', 'webhook-secret', 'web-password', 'repo-config', 'server-config'] as const;
+export const SECRET_NAMES = [
+  'vcs-token',
+  'github-app-key',
+  'webhook-secret',
+  'web-password',
+  'repo-config',
+  'server-config',
+  'redis-password',
+  'redis-ca',
+] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
-export type SecretKind = 'token' | 'pem' | 'password' | 'yaml';
+export type SecretKind = 'token' | 'pem' | 'password' | 'yaml' | 'certificate';
 
 export interface SecretSpec {
   name: SecretName;
   description: string;
-  /** `generated` values are created once by the tool (CSPRNG) and never regenerated. */
-  origin: 'user' | 'generated';
+  /**
+   * `generated` values are created once by the tool (CSPRNG) and never regenerated; `derived` values
+   * are read from another resource the tool manages (the Memorystore instance's AUTH string and CA).
+   */
+  origin: 'user' | 'generated' | 'derived';
+  /** For `derived` secrets: where the value is read from, in words. */
+  derivedFrom?: string;
   kind: SecretKind;
   /** How Atlantis receives it: an environment variable, or a `.yaml` file in a secret volume. */
-  delivery: { env: string } | { file: { mountPath: string; fileName: string; env: string } };
+  delivery:
+    | { env: string }
+    | {
+        file: {
+          mountPath: string;
+          fileName: string;
+          env: string;
+          /** What `env` points at: the file (default) or the folder holding it (SSL_CERT_DIR). */
+          envPointsAt?: 'file' | 'folder';
+        };
+      };
 }
 
 interface ProviderInfo {
@@ -128,10 +153,12 @@ export function vcsEnvironment(vcs: VcsConfig): Record<string, string> {
 }
 
 export const REPO_CONFIG_MOUNT = '/etc/atlantis/repo-config';
+/** Where the Memorystore server CA is mounted; Go (Atlantis) reads extra roots from SSL_CERT_DIR. */
+export const REDIS_CA_MOUNT = '/etc/atlantis/redis-ca';
 export const SERVER_CONFIG_MOUNT = '/etc/atlantis/server-config';
 
 /** The secrets this configuration needs, in a stable order. */
-export function secretSpecs(config: Pick<ParsedConfig, 'atlantis' | 'access'>): SecretSpec[] {
+export function secretSpecs(config: Pick<ParsedConfig, 'atlantis' | 'access' | 'persistence' | 'service'>): SecretSpec[] {
   const vcs = config.atlantis.vcs;
   const provider = PROVIDERS[vcs.provider];
   const specs: SecretSpec[] = [];
@@ -190,11 +217,63 @@ export function secretSpecs(config: Pick<ParsedConfig, 'atlantis' | 'access'>): 
       delivery: { file: { mountPath: SERVER_CONFIG_MOUNT, fileName: 'config.yaml', env: 'ATLANTIS_CONFIG' } },
     });
   }
+  specs.push(...redisSecrets(config));
   return specs;
 }
 
+/** The Redis password (Memorystore's AUTH string, or an existing Redis's password) and Memorystore's CA. */
+function redisSecrets(config: Pick<ParsedConfig, 'persistence' | 'service'>): SecretSpec[] {
+  const locks = persistenceSettings(config).locks;
+  if (locks.kind === 'external') {
+    if (!locks.password) return [];
+    return [
+      {
+        name: 'redis-password',
+        description: `password of the Redis at ${locks.host}`,
+        origin: 'user',
+        kind: 'password',
+        delivery: { env: 'ATLANTIS_REDIS_PASSWORD' },
+      },
+    ];
+  }
+  if (locks.kind !== 'memorystore') return [];
+  const specs: SecretSpec[] = [
+    {
+      name: 'redis-password',
+      description: 'AUTH string of the Memorystore instance',
+      origin: 'derived',
+      derivedFrom: `Memorystore instance ${locks.instanceId} (GetInstanceAuthString)`,
+      kind: 'password',
+      delivery: { env: 'ATLANTIS_REDIS_PASSWORD' },
+    },
+  ];
+  if (locks.transitEncryption) {
+    specs.push({
+      name: 'redis-ca',
+      description: 'server CA certificate of the Memorystore instance (in-transit encryption)',
+      origin: 'derived',
+      derivedFrom: `Memorystore instance ${locks.instanceId} (serverCaCerts)`,
+      kind: 'certificate',
+      delivery: { file: { mountPath: REDIS_CA_MOUNT, fileName: 'server-ca.pem', env: 'SSL_CERT_DIR', envPointsAt: 'folder' } },
+    });
+  }
+  return specs;
+}
+
+/** Settings the persistence choices set (README, "Persistence"); atlantis.env may not override them. */
+export const PERSISTENCE_ENV = [
+  'ATLANTIS_SHARE_PLAN_DIR',
+  'ATLANTIS_LOCKING_DB_TYPE',
+  'ATLANTIS_REDIS_HOST',
+  'ATLANTIS_REDIS_PORT',
+  'ATLANTIS_REDIS_DB',
+  'ATLANTIS_REDIS_PASSWORD',
+  'ATLANTIS_REDIS_TLS_ENABLED',
+  'ATLANTIS_REDIS_INSECURE_SKIP_VERIFY',
+] as const;
+
 /** Environment variables the tool sets itself; `atlantis.env` may not override them. */
-export function managedEnvNames(config: Pick<ParsedConfig, 'atlantis' | 'access'>): Set<string> {
+export function managedEnvNames(config: Pick<ParsedConfig, 'atlantis' | 'access' | 'persistence' | 'service'>): Set<string> {
   const names = new Set([
     'ATLANTIS_PORT',
     'ATLANTIS_ATLANTIS_URL',
@@ -203,6 +282,7 @@ export function managedEnvNames(config: Pick<ParsedConfig, 'atlantis' | 'access'
     'ATLANTIS_WEB_BASIC_AUTH',
     'ATLANTIS_WEB_USERNAME',
     ...Object.keys(vcsEnvironment(config.atlantis.vcs)),
+    ...PERSISTENCE_ENV,
   ]);
   for (const spec of secretSpecs(config)) {
     names.add('env' in spec.delivery ? spec.delivery.env : spec.delivery.file.env);

@@ -24,8 +24,22 @@ export const initOptions = [
     description: 'repositories Atlantis serves, e.g. github.com/acme/* (repeatable or comma-separated)',
     repeatable: true,
   },
-  { flags: '--persistence <mode>', description: 'where the data dir lives: memory (default)' },
+  {
+    flags: '--persistence <choice>',
+    description: 'where plans and locks live: gcs (recommended), gcs-redis, gcs-external-redis, filestore-redis or memory',
+  },
   { flags: '--data-volume-size <size>', description: 'size of the in-memory data volume (default: 1Gi, half the memory)' },
+  { flags: '--redis-host <host>', description: 'gcs-external-redis: host name or IP of your Redis' },
+  { flags: '--redis-port <port>', description: 'gcs-external-redis: its port (default 6379)' },
+  { flags: '--redis-tls', description: 'gcs-external-redis: it takes TLS connections' },
+  {
+    flags: '--redis-password-env <var>',
+    description: 'gcs-external-redis: environment variable its password will be read from',
+    envName: true,
+  },
+  { flags: '--redis-password-file <path>', description: 'gcs-external-redis: file its password will be read from' },
+  { flags: '--network <name>', description: 'Redis/Filestore: VPC network to use (default: one named like the service, created)' },
+  { flags: '--subnet <name>', description: 'Redis/Filestore: subnet of that network in the region (default: named like the network)' },
   { flags: '--domain <host>', description: 'custom domain mapped to the service (optional)' },
   {
     flags: '--role <role>',
@@ -140,6 +154,7 @@ export const statusCommand = defineCommand({
 
 export const destroyOptions = [
   { flags: '--purge-secrets', description: 'also delete the secrets and every version' },
+  { flags: '--purge-data', description: 'also delete the plans bucket and the plans in it' },
   { ...WAIT_TIMEOUT, description: 'how long to wait for deletions, e.g. 90s, 10m' },
 ] as const satisfies readonly OptionDefinition[];
 
@@ -148,13 +163,38 @@ export const destroyCommand = defineCommand({
   summary: 'remove what deploy created, in reverse order (secrets kept unless --purge-secrets)',
   description:
     'Deletes the domain mapping, the Cloud Run service, the IAM bindings of the runtime account, the\n' +
-    'runtime service account and the Artifact Registry repository. Secrets (and their values) are kept\n' +
-    'unless --purge-secrets. APIs stay enabled. Not found counts as deleted, so running it twice is fine.',
+    'runtime service account and the Artifact Registry repository, and the Memorystore instance, the\n' +
+    'Filestore instance and a VPC network it created. Secrets (and their values) are kept unless\n' +
+    '--purge-secrets; the plans bucket (and the plans in it) unless --purge-data. APIs stay enabled.\n' +
+    'Not found counts as deleted, so running it twice is fine.',
   usesConfig: true,
   mutates: true,
   options: destroyOptions,
-  examples: ['atlantis-run destroy', 'atlantis-run destroy -y --purge-secrets'],
+  examples: ['atlantis-run destroy', 'atlantis-run destroy -y --purge-secrets --purge-data'],
   load: () => import('./commands/destroy.js'),
+});
+
+export const costOptions = [
+  { flags: '--no-free-tier', description: 'the billing account already uses the free tiers (another Cloud Run service…)' },
+  { flags: '--live', description: 'read prices from the Cloud Billing Catalog API instead of the bundled, dated table' },
+  { flags: '--compare', description: 'also price the persistence alternatives side by side (and a GKE Autopilot cluster fee)' },
+  { flags: '--month <730h|30d>', description: "hours in a month: 730h (default, Google's convention) or 30d (720 h)", default: '730h' },
+] as const satisfies readonly OptionDefinition[];
+
+export const costCommand = defineCommand({
+  name: 'cost',
+  summary: 'the monthly cost of this configuration, itemised, with its assumptions and the date of its prices',
+  description:
+    "Prices one Atlantis always on (instance-based billing: vCPU and memory at the region's tier), its persistence " +
+    '(plans bucket, Memorystore, Filestore), Secret Manager versions beyond the free ones, Artifact Registry storage ' +
+    'and Cloud Build minutes, from a bundled price table whose every figure names its source and date — or, with --live, ' +
+    'from the Cloud Billing Catalog API. The free tiers are applied once per billing account (--no-free-tier when ' +
+    'something else already uses them); tax, network egress and logging are excluded. --compare adds memory only, plans ' +
+    "on Cloud Storage, + Redis, Filestore + Redis and a GKE Autopilot cluster fee, at today's and 2022's prices.",
+  usesConfig: true,
+  options: costOptions,
+  examples: ['atlantis-run cost', 'atlantis-run cost --compare', 'atlantis-run cost --live --no-free-tier --json | jq .monthlyTotalUsd'],
+  load: () => import('./commands/cost.js'),
 });
 
 export const secretsPushOptions = [
@@ -565,6 +605,7 @@ export const commands: CommandDefinition[] = [
   deployCommand,
   statusCommand,
   destroyCommand,
+  costCommand,
   secretsPushCommand,
   secretsListCommand,
   secretsRotateCommand,

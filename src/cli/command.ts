@@ -29,6 +29,8 @@ export interface ArgumentDefinition {
 // "--wait-timeout <duration>" → "wait-timeout" → "waitTimeout", as commander names it.
 type LongName<F extends string> = F extends `${string}--${infer Rest}` ? (Rest extends `${infer Name} ${string}` ? Name : Rest) : never;
 type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+// "--no-free-tier" is commander's negation of "freeTier": true unless the flag is given.
+type OptionName<F extends string> = LongName<F> extends `no-${infer Rest}` ? Camel<Rest> : Camel<LongName<F>>;
 type ValueOf<O extends OptionDefinition> = O extends { repeatable: true }
   ? string[]
   : O['flags'] extends `${string}<${string}>`
@@ -37,7 +39,11 @@ type ValueOf<O extends OptionDefinition> = O extends { repeatable: true }
 
 /** The parsed options of a command, typed from its option list: a value when defaulted, else possibly absent. */
 export type OptionsOf<Os extends readonly OptionDefinition[]> = {
-  [O in Os[number] as Camel<LongName<O['flags']>>]: O extends { default: unknown } ? ValueOf<O> : ValueOf<O> | undefined;
+  [O in Os[number] as OptionName<O['flags']>]: LongName<O['flags']> extends `no-${string}`
+    ? boolean
+    : O extends { default: unknown }
+      ? ValueOf<O>
+      : ValueOf<O> | undefined;
 };
 
 export interface CommandInput<Options = Record<string, unknown>> {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CiSetupOutcome } from '../deployment/ci.js';
 import type { DeployReport } from '../deployment/report.js';
 import type { DeploymentStatus } from '../deployment/status.js';
+import type { CostEstimate } from '../cost/model.js';
 import type { EngineEvent, PlannedChange } from '../engine/events.js';
 import type { ListResult } from '../secrets/list.js';
 import type { PushResult } from '../secrets/push.js';
@@ -57,7 +58,16 @@ export const eventLine = z.discriminatedUnion('type', [
   }),
 ]);
 
-const secretName = z.enum(['vcs-token', 'github-app-key', 'webhook-secret', 'web-password', 'repo-config', 'server-config']);
+const secretName = z.enum([
+  'vcs-token',
+  'github-app-key',
+  'webhook-secret',
+  'web-password',
+  'repo-config',
+  'server-config',
+  'redis-password',
+  'redis-ca',
+]);
 
 const deployReport = z.object({
   emulated: z.boolean(),
@@ -73,6 +83,13 @@ const deployReport = z.object({
   webhookSecret: z.object({ secret: z.string(), version: z.string().optional(), command: z.string() }).optional(),
   uiUser: z.string().optional(),
   nextSteps: z.array(z.string()),
+});
+
+const persistenceItem = z.object({
+  what: z.enum(['plans', 'locks', 'data dir', 'network']),
+  where: z.string(),
+  healthy: z.boolean(),
+  detail: z.string().optional(),
 });
 
 const deploymentStatus = z.object({
@@ -109,6 +126,23 @@ const deploymentStatus = z.object({
   secrets: z.array(
     z.object({ name: z.string(), secretId: z.string(), inUse: z.string().optional(), latest: z.string().optional(), staged: z.boolean() }),
   ),
+  persistence: z.object({
+    plans: persistenceItem,
+    locks: persistenceItem,
+    dataDir: persistenceItem,
+    network: persistenceItem.optional(),
+    running: z
+      .object({
+        plans: z.enum(['memory', 'gcs']),
+        bucket: z.string().optional(),
+        locks: z.enum(['local', 'redis']),
+        redis: z.string().optional(),
+        dataDir: z.enum(['memory', 'filestore']),
+        nfs: z.string().optional(),
+      })
+      .optional(),
+    survivesRestart: z.object({ kept: z.array(z.string()), lost: z.array(z.string()) }),
+  }),
   drift: z.object({ config: z.array(phaseChange), lockfile: z.array(z.string()) }),
 });
 
@@ -157,6 +191,48 @@ const listResult = z.object({
 });
 
 const cancelledResult = z.object({ cancelled: z.literal(true) });
+
+const costItem = z.object({
+  id: z.string(),
+  label: z.string(),
+  quantity: z.string(),
+  rate: z.string(),
+  monthlyUsd: z.number(),
+  source: z.string(),
+  verified: z.boolean(),
+  note: z.string().optional(),
+});
+
+const costEstimate = z.object({
+  currency: z.literal('USD'),
+  monthlyTotalUsd: z.number(),
+  items: z.array(costItem),
+  assumptions: z.array(z.string()),
+  priceDate: z.string(),
+  priceSource: z.string(),
+  month: z.object({ assumption: z.enum(['730h', '30d']), hours: z.number() }),
+  freeTier: z.boolean(),
+  region: z.string(),
+});
+
+const costResult = costEstimate.extend({
+  service: z.string(),
+  /** With --live: the figures read from the Cloud Billing Catalog, and those kept from the bundled table. */
+  live: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).optional(),
+  /** With --compare: the persistence alternatives for the same Atlantis. */
+  compare: z
+    .array(
+      z.object({
+        id: z.enum(['memory', 'gcs', 'gcs-redis', 'filestore-redis', 'gke-autopilot']),
+        label: z.string(),
+        survives: z.string(),
+        monthlyTotalUsd: z.number(),
+        monthly2022Usd: z.number().optional(),
+        note: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
 
 const webhookProvider = z.enum(['github', 'gitlab', 'gitea']);
 const liveHook = z.object({
@@ -247,9 +323,9 @@ export const RESULTS = {
         name: secretName,
         secretId: z.string(),
         resource: z.string(),
-        origin: z.enum(['user', 'generated']),
+        origin: z.enum(['user', 'generated', 'derived']),
         description: z.string(),
-        source: z.object({ kind: z.enum(['env', 'file', 'generated', 'none']) }).loose(),
+        source: z.object({ kind: z.enum(['env', 'file', 'generated', 'derived', 'none']) }).loose(),
         delivery: z.record(z.string(), z.unknown()),
         labels: z.record(z.string(), z.string()),
       }),
@@ -260,6 +336,17 @@ export const RESULTS = {
     /** The Cloud Run v2 Service as it would be sent (proto3 JSON). */
     service: z.record(z.string(), z.unknown()),
     domain: z.object({ name: z.string(), routeName: z.string() }).nullable(),
+    /** Where plans, locks and the data dir live, what a restart keeps, and the resources behind them. */
+    persistence: z.object({
+      plans: z.string(),
+      locks: z.string(),
+      dataDir: z.string(),
+      survivesRestart: z.object({ kept: z.array(z.string()), lost: z.array(z.string()) }),
+      bucket: z.record(z.string(), z.unknown()).nullable(),
+      network: z.object({ network: z.string(), subnet: z.string(), region: z.string(), range: z.string() }).nullable(),
+      redis: z.record(z.string(), z.unknown()).nullable(),
+      filestore: z.record(z.string(), z.unknown()).nullable(),
+    }),
   }),
   plan: z.object({
     changes: z.array(phaseChange),
@@ -272,6 +359,7 @@ export const RESULTS = {
     z.object({ deleted: z.array(z.object({ kind: z.string(), resource: z.string() })), kept: z.array(z.string()) }),
     cancelledResult.extend({ deleted: z.array(z.never()) }),
   ]),
+  cost: costResult,
   'secrets push': pushResult,
   'secrets list': listResult.extend({ service: z.string() }),
   'secrets rotate': z.union([
@@ -400,6 +488,7 @@ type Assert<T extends true> = T;
 export type ResultChecks = [
   Assert<Same<z.infer<typeof deployReport>, DeployReport>>,
   Assert<Same<z.infer<typeof deploymentStatus>, DeploymentStatus>>,
+  Assert<Same<z.infer<typeof costEstimate>, CostEstimate>>,
   Assert<Same<z.infer<typeof pushResult>, PushResult>>,
   Assert<Same<z.infer<typeof listResult>, ListResult>>,
   Assert<Same<z.infer<typeof plannedChange>, PlannedChange>>,

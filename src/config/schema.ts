@@ -142,17 +142,63 @@ const resources = z
   .strict()
   .default({ cpu: 1, memory: '2Gi' });
 
+// Where Atlantis keeps its data (README, "Persistence"). Memory stays the default for a config
+// that says nothing; the old `{mode: memory, sizeLimit}` form is still accepted.
+const redis = z
+  .object({
+    // A managed Memorystore for Redis instance…
+    tier: z.enum(['basic', 'standard']).optional().describe('Memorystore tier: basic (one node, default) or standard (with a replica)'),
+    sizeGb: z.coerce.number({ error: 'expected a number of GiB' }).int({ error: 'expected a whole number of GiB' }).optional(),
+    transitEncryption: z.boolean().optional().describe('Memorystore in-transit encryption (TLS, port 6378); chosen at creation'),
+    instance: z.string().trim().optional().describe('Memorystore instance id (default SERVICE-redis)'),
+    // …or an existing Redis.
+    host: z.string().trim().min(1).optional().describe('An existing Redis instead of Memorystore: host name or IP'),
+    port: z.coerce.number().int().min(1).max(65535).optional(),
+    db: z.coerce.number({ error: 'expected a database number' }).int().min(0).max(15).optional(),
+    tls: z.boolean().optional(),
+    insecureSkipVerify: z.boolean().optional().describe('TLS without verifying the server certificate'),
+    password: secretSource.optional().describe('Where the existing Redis password comes from: {fromEnv: VAR} or {fromFile: path}'),
+  })
+  .strict();
+
 const persistence = z
-  .discriminatedUnion('mode', [
-    z
+  .object({
+    /** The first schema's only field; `memory` is what dataDir: memory means now. */
+    mode: z.literal('memory').optional().describe('Older form of dataDir: memory (still accepted)'),
+    plans: z.enum(['memory', 'gcs']).default('memory').describe('Where plan files live: memory (default) or gcs (a Cloud Storage bucket)'),
+    planRetentionDays: z.coerce
+      .number({ error: 'expected a number of days' })
+      .int({ error: 'expected a whole number of days' })
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe('Plan files older than this are deleted from the bucket (lifecycle rule)'),
+    bucket: z.string().trim().optional().describe('Name of the plans bucket (default PROJECT-SERVICE-plans-REGION)'),
+    locks: z.enum(['local', 'redis']).default('local').describe('Where locks live: local (BoltDB in the data dir, default) or redis'),
+    redis: redis.optional().describe('With locks: redis — Memorystore (default) or an existing Redis (host: …)'),
+    dataDir: z.enum(['memory', 'filestore']).default('memory').describe('The data dir: memory (default) or filestore (NFS)'),
+    /** Size of the in-memory data-dir volume; it counts against the container's memory. */
+    sizeLimit: quantity('a volume size').optional(),
+    filestore: z
       .object({
-        mode: z.literal('memory'),
-        /** Size of the in-memory data-dir volume; it counts against the container's memory. */
-        sizeLimit: quantity('a volume size').optional(),
+        instance: z.string().trim().optional().describe('Filestore instance id (default SERVICE-data)'),
+        zone: z.string().trim().optional().describe('Zone of the Basic HDD instance (default REGION-b)'),
+        capacityGb: z.coerce.number().int().optional().describe('Capacity in GiB: 1024 (the minimum) to 65434'),
       })
-      .strict(),
-  ])
-  .default({ mode: 'memory' });
+      .strict()
+      .optional(),
+    network: z
+      .object({
+        name: z.string().trim().optional().describe('VPC network (default SERVICE; created when absent)'),
+        subnet: z.string().trim().optional().describe('Subnetwork in the region (default: named like the network; created when absent)'),
+        range: z.string().trim().optional().describe('IPv4 range of a subnet the tool creates (/26 or larger, default 10.8.0.0/26)'),
+      })
+      .strict()
+      .optional()
+      .describe('For Memorystore, Filestore or a Redis in a VPC: Direct VPC egress'),
+  })
+  .strict()
+  .default({ plans: 'memory', planRetentionDays: 30, locks: 'local', dataDir: 'memory' });
 
 const image = z
   .discriminatedUnion('strategy', [
@@ -236,7 +282,7 @@ export const configSchema = z
       .default({})
       .describe('Where each secret value comes from when the tool pushes it: {fromEnv: VAR} or {fromFile: path}'),
     resources: resources.describe('CPU (>= 1: instance-based billing) and memory of the single Atlantis instance'),
-    persistence: persistence.describe('Where the Atlantis data dir lives'),
+    persistence: persistence.describe('Where Atlantis keeps plans, locks and its data dir, and what survives a restart'),
     image: image.describe('Which image runs: upstream (ghcr.io through an Artifact Registry remote repository) or a reference'),
     access: access.describe('Web UI basic auth and ingress'),
     domain: hostname.optional().describe('Custom domain mapped to the service (Cloud Run domain mapping)'),
@@ -257,5 +303,6 @@ export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type VcsConfig = ParsedConfig['atlantis']['vcs'];
 export type SecretSourceConfig = z.output<typeof secretSource>;
+export type PersistenceConfig = ParsedConfig['persistence'];
 
 export { CLOUD_RUN_REGIONS, ENV_NAME_PATTERN, parseQuantity };

@@ -3,6 +3,7 @@
 import { managedEnvNames, SECRET_NAMES, secretSpecs } from '../atlantis/catalog.js';
 import { closest } from '../util/suggest.js';
 import type { ConfigIssue } from './load.js';
+import { validatePersistence } from './validate-persistence.js';
 import { GiB, MiB, parseQuantity } from './quantity.js';
 import { CLOUD_RUN_REGIONS, isCloudRunRegion } from './regions.js';
 import {
@@ -79,6 +80,7 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
   }
 
   validateResources(config, add);
+  validatePersistence(config, add);
 
   config.atlantis.repoAllowlist.forEach((entry, i) => {
     if (entry.includes('://')) {
@@ -110,6 +112,8 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
         'unknown secret name',
         guess ? `did you mean ${guess}? valid names: ${SECRET_NAMES.join(', ')}` : `valid names: ${SECRET_NAMES.join(', ')}`,
       );
+    } else if (name === 'redis-password' || name === 'redis-ca') {
+      add(at, 'comes from persistence.redis (the Memorystore instance, or password: for an existing Redis); remove it here');
     } else if (!needed.has(name as never)) {
       add(
         at,
@@ -133,7 +137,7 @@ function validateResources(config: ParsedConfig, add: (path: string, problem: st
       add('resources.memory', `${config.resources.memory} is outside what Cloud Run allows with ${cpu} vCPU (${fmt(min)}–${fmt(max)})`);
     }
   }
-  if (config.persistence.mode === 'memory' && config.persistence.sizeLimit !== undefined && memory !== undefined) {
+  if (config.persistence.dataDir === 'memory' && config.persistence.sizeLimit !== undefined && memory !== undefined) {
     const size = parseQuantity(config.persistence.sizeLimit);
     if (size !== undefined && size >= memory) {
       add(

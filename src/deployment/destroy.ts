@@ -8,8 +8,8 @@ import { PHASES } from '../phases/index.js';
 
 export type { DestroyPlan } from '../engine/teardown.js';
 
-export function planDestroy(run: RunContext, purgeSecrets: boolean): Promise<DestroyPlan> {
-  return planTeardown(PHASES, run, { purgeSecrets });
+export function planDestroy(run: RunContext, purgeSecrets: boolean, purgeData = false): Promise<DestroyPlan> {
+  return planTeardown(PHASES, run, { purgeSecrets, purgeData });
 }
 
 export async function runDestroy(run: RunContext, plan: DestroyPlan): Promise<TeardownStep[]> {

@@ -17,6 +17,7 @@ import { servicePhase } from '../phases/service.js';
 import { imagePhase, knownImages } from '../phases/image.js';
 import { trafficOf } from '../cloudrun/traffic.js';
 import { versionOf, withVersion } from '../cloudrun/version.js';
+import { persistenceStatus, type PersistenceStatus } from './persistence-status.js';
 
 export interface SecretStatus {
   name: string;
@@ -54,6 +55,8 @@ export interface DeploymentStatus {
   traffic?: { pinned: boolean; pinnedTo: string[]; serving: { revision?: string; percent: number; version?: string }[] };
   settings?: ServiceSettings;
   secrets: SecretStatus[];
+  /** Where plans, locks and the data dir live, and whether what holds them is healthy. */
+  persistence: PersistenceStatus;
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
 }
 
@@ -153,6 +156,7 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
         }
       : undefined,
     secrets,
+    persistence: persistenceStatus(run.config, result, service),
     drift: { config: drift, lockfile: lockDrift },
   };
 }
@@ -196,6 +200,16 @@ export function formatStatus(status: DeploymentStatus, options: { configFile: st
       );
     }
   }
+  lines.push('Persistence:');
+  for (const item of [
+    status.persistence.plans,
+    status.persistence.locks,
+    status.persistence.dataDir,
+    ...(status.persistence.network ? [status.persistence.network] : []),
+  ]) {
+    lines.push(`  ${item.what.padEnd(9)} ${item.where}  ${item.healthy ? 'ok' : 'NOT OK'}${item.detail ? ` — ${item.detail}` : ''}`);
+  }
+  lines.push(`  a restart keeps: ${status.persistence.survivesRestart.kept.join('; ') || 'nothing'}`);
   const drift = status.drift.config;
   lines.push(
     drift.length

@@ -7,7 +7,10 @@ import type { AtlantisRunConfig } from '../config/load.js';
 import { deterministicUrl } from '../config/names.js';
 import { formatQuantity, parseQuantity } from '../config/quantity.js';
 import type { SecretSourceConfig } from '../config/schema.js';
-import type { RunEnvVar, RunService, RunVolume } from '../gcp/apis/run-types.js';
+import type { RunContainer, RunEnvVar, RunService, RunVolume } from '../gcp/apis/run-types.js';
+import { desiredPersistence, servicePersistence, type DesiredPersistence, type PersistenceFacts } from './persistence.js';
+
+export type { DesiredPersistence } from './persistence.js';
 
 export const MANAGED_LABEL = { 'managed-by': 'atlantis-run' } as const;
 export const DATA_DIR = '/app/atlantis';
@@ -26,17 +29,34 @@ export const LATEST_TRAFFIC = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', 
 export const PROJECT_NUMBER_PLACEHOLDER = '<project-number>';
 export const versionPlaceholder = (secretId: string) => `<version-of:${secretId}>`;
 
-export interface Facts {
+export interface Facts extends PersistenceFacts {
   /** The project's number (from preflight or the lockfile). */
   projectNumber?: string | undefined;
   /** Version numbers to pin, by logical secret name. */
   secretVersions?: Partial<Record<SecretName, string>> | undefined;
   /** The image resolved to a digest. */
   image?: string | undefined;
+  /**
+   * Values of `derived` secrets, read from the resource they come from (the Memorystore instance's
+   * AUTH string and CA) by the phase that owns it, for the secrets phase to store. Never written anywhere.
+   */
+  derivedValues?: Partial<Record<SecretName, DerivedValue>> | undefined;
+}
+
+/** A secret value read from another resource (registered for redaction by whoever read it). */
+export interface DerivedValue {
+  data: Buffer;
+  sha256: string;
+  /** Where it was read, for messages: "Memorystore instance atlantis-redis". */
+  origin: string;
 }
 
 export type SecretValueSource =
-  { kind: 'env'; variable: string } | { kind: 'file'; path: string } | { kind: 'generated' } | { kind: 'none' };
+  | { kind: 'env'; variable: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'generated' }
+  | { kind: 'derived'; from: string }
+  | { kind: 'none' };
 
 export interface DesiredSecret {
   name: SecretName;
@@ -49,7 +69,7 @@ export interface DesiredSecret {
 }
 
 export interface DesiredBinding {
-  /** The resource whose IAM policy carries the binding: a secret, or the project. */
+  /** The resource whose IAM policy carries the binding: a secret, a bucket (projects/_/buckets/B), or the project. */
   resource: string;
   role: string;
   member: string;
@@ -83,6 +103,7 @@ export interface DesiredState {
   url: string;
   webhookUrl: string;
   domain?: { name: string; routeName: string };
+  persistence: DesiredPersistence;
 }
 
 export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): DesiredState {
@@ -108,13 +129,16 @@ export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): Desi
   const image = desiredImage(config, facts);
   const saEmail = names.serviceAccountEmail;
   const member = `serviceAccount:${saEmail}`;
+  const persistence = desiredPersistence(config, { ...MANAGED_LABEL });
   const bindings: DesiredBinding[] = [
     ...secrets.map((s) => ({ resource: s.resourceName, role: 'roles/secretmanager.secretAccessor', member })),
+    // Read and write plan files in the plans bucket, and nothing else (bucket IAM, not project IAM).
+    ...(persistence.bucket ? [{ resource: persistence.bucket.policyResource, role: 'roles/storage.objectUser', member }] : []),
     ...config.serviceAccount.roles.map((role) => ({ resource: `projects/${config.project}`, role, member })),
   ];
 
   const versionOf = (s: DesiredSecret) => facts.secretVersions?.[s.name] ?? versionPlaceholder(s.secretId);
-  const service = desiredService(config, { image: image.reference, url: publicUrl, secrets, versionOf, saEmail });
+  const service = desiredService(config, { image: image.reference, url: publicUrl, secrets, versionOf, saEmail, persistence, facts });
 
   return {
     project: config.project,
@@ -134,11 +158,19 @@ export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): Desi
     url: publicUrl,
     webhookUrl: `${publicUrl}/events`,
     ...(config.domain ? { domain: { name: config.domain, routeName: config.service } } : {}),
+    persistence,
   };
 }
 
 function secretSource(config: AtlantisRunConfig, spec: SecretSpec): SecretValueSource {
   if (spec.origin === 'generated') return { kind: 'generated' };
+  if (spec.origin === 'derived') return { kind: 'derived', from: spec.derivedFrom ?? 'another resource' };
+  if (spec.name === 'redis-password') {
+    const password = config.persistence.redis?.password;
+    if (!password) return { kind: 'none' };
+    if ('fromEnv' in password) return { kind: 'env', variable: password.fromEnv };
+    return { kind: 'file', path: path.resolve(config.configDir, password.fromFile) };
+  }
   if (spec.name === 'repo-config') return { kind: 'file', path: path.resolve(config.configDir, config.atlantis.repoConfig!) };
   if (spec.name === 'server-config') return { kind: 'file', path: path.resolve(config.configDir, config.atlantis.serverConfig!) };
   const configured: SecretSourceConfig | undefined = config.secrets[spec.name];
@@ -182,6 +214,8 @@ interface ServiceInputs {
   secrets: DesiredSecret[];
   versionOf: (s: DesiredSecret) => string;
   saEmail: string;
+  persistence: DesiredPersistence;
+  facts: Facts;
 }
 
 // The Cloud Run v2 Service with the Atlantis defaults (ARCHITECTURE.md, "The service Atlantis runs in").
@@ -189,10 +223,12 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
   const port = config.atlantis.port;
   const memoryBytes = parseQuantity(config.resources.memory)!;
   // Default volume: half the memory, leaving the rest to Atlantis and Terraform.
+  const dataDir = inputs.persistence.settings.dataDir;
   const sizeLimit =
-    config.persistence.mode === 'memory' && config.persistence.sizeLimit
-      ? formatQuantity(parseQuantity(config.persistence.sizeLimit)!)
+    dataDir.kind === 'memory' && dataDir.sizeLimit
+      ? formatQuantity(parseQuantity(dataDir.sizeLimit)!)
       : formatQuantity(Math.floor(memoryBytes / 2));
+  const persisted = servicePersistence(inputs.persistence, inputs.facts, { dataDir: DATA_DIR, memorySizeLimit: sizeLimit, port });
 
   const plainEnv: Record<string, string> = {
     ATLANTIS_PORT: String(port),
@@ -200,6 +236,7 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
     ATLANTIS_DATA_DIR: DATA_DIR,
     ATLANTIS_REPO_ALLOWLIST: config.atlantis.repoAllowlist.join(','),
     ...vcsEnvironment(config.atlantis.vcs),
+    ...persisted.env,
     ...config.atlantis.env,
   };
   if (config.access.uiAuth) {
@@ -207,8 +244,8 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
     plainEnv.ATLANTIS_WEB_USERNAME = config.access.uiUser;
   }
   const env: RunEnvVar[] = [];
-  const volumes: RunVolume[] = [{ name: 'atlantis-data', emptyDir: { medium: 'MEMORY', sizeLimit } }];
-  const volumeMounts: { name: string; mountPath: string }[] = [{ name: 'atlantis-data', mountPath: DATA_DIR }];
+  const volumes: RunVolume[] = [persisted.dataVolume, ...persisted.volumes];
+  const volumeMounts: { name: string; mountPath: string }[] = [{ name: 'atlantis-data', mountPath: DATA_DIR }, ...persisted.mounts];
 
   for (const secret of inputs.secrets) {
     const delivery = secret.spec.delivery;
@@ -223,12 +260,29 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
         secret: { secret: secret.secretId, items: [{ path: delivery.file.fileName, version: inputs.versionOf(secret) }] },
       });
       volumeMounts.push({ name: volumeName, mountPath: delivery.file.mountPath });
-      plainEnv[delivery.file.env] = `${delivery.file.mountPath}/${delivery.file.fileName}`;
+      plainEnv[delivery.file.env] =
+        delivery.file.envPointsAt === 'folder' ? delivery.file.mountPath : `${delivery.file.mountPath}/${delivery.file.fileName}`;
     }
   }
   for (const [name, value] of Object.entries(plainEnv)) env.push({ name, value });
   // A stable order makes the spec, and therefore plan diffs, deterministic.
   env.sort((a, b) => a.name.localeCompare(b.name));
+
+  const atlantis: RunContainer = {
+    name: 'atlantis',
+    image: inputs.image,
+    ports: [{ name: 'http1', containerPort: port }],
+    env,
+    // cpuIdle false = instance-based billing: Atlantis keeps planning after it answered the webhook.
+    resources: {
+      limits: { cpu: String(config.resources.cpu), memory: config.resources.memory },
+      cpuIdle: false,
+      startupCpuBoost: true,
+    },
+    volumeMounts,
+    startupProbe: persisted.startupProbe,
+    ...(persisted.sidecars.length ? { dependsOn: persisted.sidecars.map((c) => c.name!) } : {}),
+  };
 
   return {
     name: config.names.serviceName,
@@ -251,23 +305,8 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
       // The UI streams job logs over websockets, which end at the request timeout.
       timeout: '3600s',
       maxInstanceRequestConcurrency: 80,
-      containers: [
-        {
-          name: 'atlantis',
-          image: inputs.image,
-          ports: [{ name: 'http1', containerPort: port }],
-          env,
-          // cpuIdle false = instance-based billing: Atlantis keeps planning after it answered the webhook.
-          resources: {
-            limits: { cpu: String(config.resources.cpu), memory: config.resources.memory },
-            cpuIdle: false,
-            startupCpuBoost: true,
-          },
-          volumeMounts,
-          // TCP, not HTTP: Cloud Run reserves paths ending in "z", so /healthz is not reachable.
-          startupProbe: { tcpSocket: { port }, initialDelaySeconds: 0, timeoutSeconds: 5, periodSeconds: 10, failureThreshold: 12 },
-        },
-      ],
+      ...(persisted.vpcAccess ? { vpcAccess: persisted.vpcAccess } : {}),
+      containers: [atlantis, ...persisted.sidecars],
       volumes,
     },
   };

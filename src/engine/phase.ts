@@ -76,6 +76,8 @@ export interface TeardownPlan {
 
 export interface TeardownOptions {
   purgeSecrets: boolean;
+  /** Also delete data the tool keeps by default (the plans bucket and its plans). */
+  purgeData?: boolean;
 }
 
 /**

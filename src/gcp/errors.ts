@@ -88,10 +88,10 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
   if (raw.response && typeof raw.response.status === 'number') {
     // gaxios keeps the parsed body in response.data; gax's REST transport leaves it as the message.
     const data = (raw.response.data ?? parseJson(raw.message)) as
-      { error?: { message?: string; status?: string; details?: unknown[] } } | undefined;
+      { error?: { message?: string; status?: string; details?: unknown[]; errors?: { reason?: string }[] } } | undefined;
     const body = data?.error;
     const code = codeFromStatus(body?.status) ?? CODE_OF_HTTP[raw.response.status] ?? 'UNKNOWN';
-    const info = findErrorInfo(body?.details);
+    const info = findErrorInfo(body?.details) ?? legacyErrorInfo(body?.errors);
     return new GcpError(code, body?.message ?? (typeof raw.message === 'string' ? raw.message : `HTTP ${raw.response.status}`), {
       httpStatus: raw.response.status,
       reason: info?.reason,
@@ -150,6 +150,21 @@ function statusFromMessage(message: unknown): string | undefined {
 // "5 NOT_FOUND: Secret [x] not found." → "Secret [x] not found."
 function stripCodePrefix(message: string): string {
   return message.replace(/^\d+ [A-Z_]+: /, '');
+}
+
+/**
+ * The legacy error array of JSON APIs without `details` (Cloud Storage): `accessNotConfigured` is
+ * their word for a disabled API. Other legacy reasons (notFound, conflict…) travel as the reason.
+ */
+function legacyErrorInfo(errors: { reason?: string }[] | undefined): ErrorInfoLike | undefined {
+  const reason = errors?.[0]?.reason;
+  if (!reason) return undefined;
+  return { reason: reason === 'accessNotConfigured' ? 'SERVICE_DISABLED' : reason, metadata: {} };
+}
+
+/** A create that found its resource there already: ALREADY_EXISTS, or a 409 of Compute and Storage (alreadyExists, conflict). */
+export function isAlreadyExists(err: unknown): err is GcpError {
+  return err instanceof GcpError && (err.code === 'ALREADY_EXISTS' || (err.httpStatus === 409 && err.reason !== 'aborted'));
 }
 
 function findErrorInfo(details: unknown): ErrorInfoLike | undefined {

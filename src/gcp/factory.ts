@@ -16,6 +16,8 @@ const CLIENTS = {
   artifactRegistry: async (o: ClientOptions) => new (await import('@google-cloud/artifact-registry')).v1.ArtifactRegistryClient(o),
   projects: async (o: ClientOptions) => new (await import('@google-cloud/resource-manager')).v3.ProjectsClient(o),
   serviceUsage: async (o: ClientOptions) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o),
+  redis: async (o: ClientOptions) => new (await import('@google-cloud/redis')).v1.CloudRedisClient(o),
+  filestore: async (o: ClientOptions) => new (await import('@google-cloud/filestore')).v1.CloudFilestoreManagerClient(o),
 };
 
 export type ClientName = keyof typeof CLIENTS;
@@ -136,9 +138,19 @@ export class ClientFactory {
 
   /**
    * Base URL of a REST-only API. Regional hosts (Cloud Run v1 domain mappings, the Docker registry)
-   * are reached on the emulator as http://EMULATOR/hosts/<hostname>/…, keeping the region.
+   * are reached on the emulator as http://EMULATOR/hosts/<hostname>/…, keeping the region. Compute
+   * and Cloud Storage include their path prefix (`/compute/v1`, `/storage/v1`), which the emulator
+   * serves at the same place on its one port; the Cloud Billing Catalog answers at `/v1/services`.
    */
-  restBase(api: 'iam' | 'logging' | 'run-v1' | 'registry', region?: string): string {
+  restBase(api: 'iam' | 'logging' | 'run-v1' | 'registry' | 'compute' | 'storage' | 'cloudbilling', region?: string): string {
+    if (api === 'compute' || api === 'storage' || api === 'cloudbilling') {
+      const google = {
+        compute: 'https://compute.googleapis.com/compute/v1',
+        storage: 'https://storage.googleapis.com/storage/v1',
+        cloudbilling: 'https://cloudbilling.googleapis.com/v1',
+      }[api];
+      return this.options.emulatorHost ? `http://${this.options.emulatorHost}${new URL(google).pathname}` : google;
+    }
     const host =
       api === 'iam'
         ? 'iam.googleapis.com'

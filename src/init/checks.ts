@@ -88,6 +88,19 @@ export const checks = {
   },
 
   role: (v: string) => ROLE_PATTERN.test(v) || `"${v}" is not a role such as roles/storage.admin or projects/P/roles/custom`,
+
+  redisHost: (v: string) => {
+    if (v === '') return 'must not be empty';
+    if (/\s|:\/\/|\//.test(v) || v.includes(':')) return `"${v}" must be a host name or IP address (no scheme, no port)`;
+    return true;
+  },
+
+  port: (v: string) => (/^[1-9][0-9]{0,4}$/.test(v) && Number(v) <= 65535 ? true : `"${v}" is not a port (1–65535)`),
+
+  /** VPC network and subnet names (Compute's RFC 1035 rule). */
+  resourceName: (v: string) =>
+    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v) ||
+    `"${v}" is not a valid name: lowercase letters, digits and hyphens, starting with a letter`,
 } satisfies Record<string, Check>;
 
 /** Splits "a, b" and repeated flags into a clean list (no empty items, no duplicates, order kept). */

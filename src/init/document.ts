@@ -7,6 +7,7 @@ import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml
 import { REPO_CONFIG_MOUNT } from '../atlantis/catalog.js';
 import { DEFAULT_DATA_VOLUME_SIZE, DEFAULT_MEMORY } from './checks.js';
 import type { InitAnswers } from './wizard.js';
+import { persistenceComment } from './persistence.js';
 
 export const REPO_CONFIG_FILE = 'repos.yaml';
 
@@ -75,12 +76,7 @@ export function renderConfig(a: InitAnswers, schemaRef: string): string {
   const root = doc.contents as YAMLMap;
   const comments: Record<string, string> = {
     ...TOP_COMMENTS,
-    persistence:
-      a.persistence.sizeLimit === undefined
-        ? ` Atlantis' data dir (clones, plans, locks) on an in-memory volume, lost when the instance restarts.\n` +
-          ` Its size defaults to half of resources.memory (${DEFAULT_DATA_VOLUME_SIZE} of ${DEFAULT_MEMORY}); set sizeLimit to change it.`
-        : ` Atlantis' data dir (clones, plans, locks) on an in-memory volume, lost when the instance restarts.\n` +
-          ` sizeLimit counts against resources.memory (${DEFAULT_MEMORY}).`,
+    persistence: persistenceComment(a.persistence, DEFAULT_DATA_VOLUME_SIZE, DEFAULT_MEMORY),
   };
   for (const item of root.items) {
     const key = keyOf(item);
@@ -107,6 +103,11 @@ export function renderConfig(a: InitAnswers, schemaRef: string): string {
   const secrets = root.get('secrets', true);
   if (isMap(secrets)) {
     for (const item of secrets.items) if (isPair(item) && isMap(item.value)) item.value.flow = true;
+  }
+  // So do the small maps under persistence: redis: {tier: basic, sizeGb: 1}
+  const persistence = root.get('persistence', true);
+  if (isMap(persistence)) {
+    for (const item of persistence.items) if (isPair(item) && isMap(item.value)) item.value.flow = true;
   }
 
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });

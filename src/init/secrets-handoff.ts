@@ -47,7 +47,8 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
   const out: SecretHandoff[] = [];
   for (const spec of secretSpecs(config)) {
     if (spec.origin !== 'user' || spec.name === 'repo-config' || spec.name === 'server-config') continue;
-    const configured = config.secrets[spec.name];
+    // An existing Redis's password is configured under persistence.redis, the rest under secrets.
+    const configured = spec.name === 'redis-password' ? config.persistence.redis?.password : config.secrets[spec.name];
     const what = credentialHelp(config, spec.name);
     let source: SecretHandoff['source'];
     let instruction: string;
@@ -151,6 +152,7 @@ async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: Se
 function credentialHelp(config: AtlantisRunConfig, name: string): string {
   const vcs = config.atlantis.vcs;
   if (name === 'github-app-key') return 'the GitHub App private key (.pem from the App settings → Private keys)';
+  if (name === 'redis-password') return `the password of your Redis at ${config.persistence.redis?.host ?? '?'}`;
   const label = PROVIDERS[vcs.provider].label;
   switch (vcs.provider) {
     case 'github':

@@ -14,6 +14,15 @@ import { closest } from '../util/suggest.js';
 import type { IoHost } from '../ui/host.js';
 import { checkEach, checks, DEFAULT_DATA_VOLUME_SIZE, splitList, type Check } from './checks.js';
 import type { InitDefaults } from './defaults.js';
+import {
+  PERSISTENCE_CHOICES,
+  persistenceBlock,
+  persistenceChoices,
+  recommendedChoice,
+  type ExternalRedis,
+  type PersistenceAnswer,
+  type PersistenceChoice,
+} from './persistence.js';
 
 /** The command's own flags, as commander hands them over (camel-cased). */
 export interface InitFlags {
@@ -32,6 +41,13 @@ export interface InitFlags {
   repoAllowlist?: string[];
   persistence?: string;
   dataVolumeSize?: string;
+  redisHost?: string;
+  redisPort?: string;
+  redisPasswordEnv?: string;
+  redisPasswordFile?: string;
+  redisTls?: boolean;
+  network?: string;
+  subnet?: string;
   domain?: string;
   role?: string[];
   repoConfig?: boolean;
@@ -53,9 +69,6 @@ export type UserSecretName = 'vcs-token' | 'github-app-key';
 /** `atlantis.vcs` exactly as written: provider first, then the provider's keys in schema order. */
 export type VcsAnswer = { provider: VcsProviderName } & Record<string, string | number>;
 
-export const PERSISTENCE_MODES = ['memory'] as const;
-export type PersistenceMode = (typeof PERSISTENCE_MODES)[number];
-
 export interface InitAnswers {
   project: string;
   region: string;
@@ -64,7 +77,7 @@ export interface InitAnswers {
   vcs: VcsAnswer;
   repoAllowlist: string[];
   secrets: Partial<Record<UserSecretName, SecretSource>>;
-  persistence: { mode: PersistenceMode; sizeLimit?: string };
+  persistence: PersistenceAnswer;
   domain?: string;
   roles: string[];
   /** Write the starter server-side repos.yaml beside the config (atlantis.repoConfig: repos.yaml). */
@@ -228,7 +241,7 @@ export class Wizard {
     const vcs = await this.vcs(provider);
     const secrets = await this.secrets(provider);
     const repoAllowlist = await this.repoAllowlist(vcs);
-    const persistence = await this.persistence();
+    const persistence = await this.persistence(region, atlantisVersion);
     const domain = await this.text({
       field: 'domain',
       flag: '--domain',
@@ -522,32 +535,116 @@ export class Wizard {
     return splitList(answer);
   }
 
-  private async persistence(): Promise<InitAnswers['persistence']> {
-    const mode = await this.choose({
-      field: 'persistence.mode',
+  private async persistence(region: string, atlantisVersion: string): Promise<InitAnswers['persistence']> {
+    const f = this.flags;
+    const choice = await this.choose<PersistenceChoice>({
+      field: 'persistence',
       flag: '--persistence',
-      value: this.flags.persistence,
-      message: 'Where does the Atlantis data dir live?',
-      choices: [
-        {
-          value: 'memory' as const,
-          name: 'memory',
-          description: 'an in-memory volume: fast; cloned repos, plans and locks are lost when the instance restarts',
-        },
-      ],
-      default: 'memory',
+      value: f.persistence,
+      message: `Where does Atlantis keep plans and locks? (a month, for 1 vCPU / 2 GiB in ${region}, list prices)`,
+      choices: persistenceChoices(region, atlantisVersion),
+      default: recommendedChoice(atlantisVersion),
+      check: (v) =>
+        (PERSISTENCE_CHOICES as readonly string[]).includes(v)
+          ? true
+          : `"${v}" is not one of ${PERSISTENCE_CHOICES.join(', ')}${closest(v, PERSISTENCE_CHOICES) ? ` (did you mean ${closest(v, PERSISTENCE_CHOICES)}?)` : ''}`,
     });
-    const size = (await this.text({
-      field: 'persistence.sizeLimit',
-      flag: '--data-volume-size',
-      value: this.flags.dataVolumeSize,
-      message: `Size of the in-memory data volume (counts against the instance's 2Gi of memory)`,
-      default: DEFAULT_DATA_VOLUME_SIZE,
-      check: checks.dataVolumeSize,
+    const external = choice === 'gcs-external-redis';
+    const vpc = choice === 'gcs-redis' || choice === 'filestore-redis' || external;
+    const misplaced = [
+      ...(!external ? (['redisHost', 'redisPort', 'redisPasswordEnv', 'redisPasswordFile', 'redisTls'] as const) : []),
+      ...(!vpc ? (['network', 'subnet'] as const) : []),
+      ...(choice === 'filestore-redis' ? (['dataVolumeSize'] as const) : []),
+    ].filter((k) => f[k] !== undefined);
+    if (misplaced.length > 0) {
+      const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UsageError(
+        `${misplaced.map(flag).join(', ')} ${misplaced.length > 1 ? 'do' : 'does'} not apply to --persistence ${choice}`,
+      );
+    }
+    const redis = external ? await this.externalRedis() : undefined;
+    const network = vpc && (f.network !== undefined || f.subnet !== undefined) ? this.network() : undefined;
+    let sizeLimit: string | undefined;
+    if (choice !== 'filestore-redis') {
+      const size = (await this.text({
+        field: 'persistence.sizeLimit',
+        flag: '--data-volume-size',
+        value: f.dataVolumeSize,
+        message: `Size of the in-memory data volume (counts against the instance's 2Gi of memory)`,
+        default: DEFAULT_DATA_VOLUME_SIZE,
+        check: checks.dataVolumeSize,
+      }))!;
+      // The default is left out of the file: unset means "half of resources.memory", which follows
+      // a later change of the memory; an explicit size does not.
+      if (parseQuantity(size) !== parseQuantity(DEFAULT_DATA_VOLUME_SIZE)) sizeLimit = size;
+    }
+    return persistenceBlock(choice, { sizeLimit, redis, ...(network ? { network } : {}) });
+  }
+
+  /** The existing Redis: host, port, TLS, and where its password comes from (never the password). */
+  private async externalRedis(): Promise<ExternalRedis> {
+    const f = this.flags;
+    const host = (await this.text({
+      field: 'persistence.redis.host',
+      flag: '--redis-host',
+      value: f.redisHost,
+      message: 'Host name or IP address of your Redis (reachable from Cloud Run)',
+      check: checks.redisHost,
+      normalize: lower,
     }))!;
-    // The default is left out of the file: unset means "half of resources.memory", which follows
-    // a later change of the memory; an explicit size does not.
-    return parseQuantity(size) === parseQuantity(DEFAULT_DATA_VOLUME_SIZE) ? { mode } : { mode, sizeLimit: size };
+    const port = (await this.text({
+      field: 'persistence.redis.port',
+      flag: '--redis-port',
+      value: f.redisPort,
+      message: 'Port of your Redis',
+      default: '6379',
+      check: checks.port,
+    }))!;
+    const tls =
+      f.redisTls === true ||
+      (await this.w.host.confirm({ message: 'Does your Redis take TLS connections (tls)?', flag: '--redis-tls', default: false }));
+    if (f.redisPasswordEnv !== undefined && f.redisPasswordFile !== undefined) {
+      throw new UsageError('persistence.redis.password: pass either --redis-password-env or --redis-password-file, not both');
+    }
+    let password: ExternalRedis['password'];
+    if (f.redisPasswordFile !== undefined) {
+      const file = (await this.text({
+        field: 'persistence.redis.password.fromFile',
+        flag: '--redis-password-file',
+        value: f.redisPasswordFile,
+        message: 'File that will hold the Redis password',
+        check: checks.filePath,
+      }))!;
+      password = { fromFile: this.relativeToConfig(file) };
+    } else {
+      const variable = await this.text({
+        field: 'persistence.redis.password.fromEnv',
+        flag: '--redis-password-env',
+        alsoAnsweredBy: '--redis-password-file',
+        value: f.redisPasswordEnv,
+        message: 'Environment variable that will hold the Redis password (empty: your Redis has no password)',
+        default: '',
+        optional: true,
+        check: checks.envName,
+      });
+      if (variable !== undefined) password = { fromEnv: variable };
+    }
+    return { host, port: Number(port), tls, ...(password ? { password } : {}) };
+  }
+
+  /** The VPC network and subnet to use (flags only: by default the tool creates them). */
+  private network(): { name?: string; subnet?: string } {
+    const f = this.flags;
+    const check = (field: string, flag: string, value: string | undefined) => {
+      if (value === undefined) return undefined;
+      const v = value.trim();
+      const result = checks.resourceName(v);
+      if (result !== true) throw new ConfigError(`${field} (${flag})`, result);
+      return v;
+    };
+    const name = check('persistence.network.name', '--network', f.network);
+    const subnet = check('persistence.network.subnet', '--subnet', f.subnet);
+    return { ...(name ? { name } : {}), ...(subnet ? { subnet } : {}) };
   }
 
   private async roles(): Promise<string[]> {

@@ -8,6 +8,7 @@ import { definePhase, type PhaseContext, type PlannedChange, type TeardownStep }
 import { desiredState, type DesiredBinding } from '../desired/index.js';
 import { getProjectPolicy, setProjectPolicy } from '../gcp/apis/resource-manager.js';
 import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
+import { getBucketPolicy, setBucketPolicy } from '../gcp/apis/storage.js';
 import { hasBinding, readModifyWrite, withBinding, withoutBinding, type IamPolicy, type PolicyAccess } from '../gcp/apis/iam-policy.js';
 import { existing, orMissing } from '../gcp/call.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
@@ -34,6 +35,9 @@ function access(ctx: Pick<RunContext, 'gcp' | 'config'>, resource: string): Poli
   if (/^projects\/[^/]+\/secrets\/[^/]+$/.test(resource)) {
     return { get: () => getSecretPolicy(ctx.gcp, resource), set: (p) => setSecretPolicy(ctx.gcp, resource, p) };
   }
+  // Storage names a bucket's policy projects/_/buckets/NAME (its resourceId).
+  const bucket = /^projects\/_\/buckets\/([^/]+)$/.exec(resource)?.[1];
+  if (bucket) return { get: () => getBucketPolicy(ctx.gcp, bucket), set: (p) => setBucketPolicy(ctx.gcp, bucket, p) };
   // A new kind of resource needs its accessor here: never fall back to another resource's policy.
   throw new Error(`no IAM policy accessor for ${resource}`);
 }
@@ -53,15 +57,16 @@ function label(b: DesiredBinding): string {
 export const bindingsPhase = definePhase({
   name: 'bindings',
   title: 'IAM bindings',
-  needs: ['secrets', 'identity'],
+  needs: ['secrets', 'identity', 'plans'],
   enabled: () => true,
   apis: () => [],
   permissions: (config) => [
     'secretmanager.secrets.getIamPolicy',
     'secretmanager.secrets.setIamPolicy',
+    ...(config.persistence.plans === 'gcs' ? ['storage.buckets.getIamPolicy', 'storage.buckets.setIamPolicy'] : []),
     ...(config.serviceAccount.roles.length > 0 ? ['resourcemanager.projects.getIamPolicy', 'resourcemanager.projects.setIamPolicy'] : []),
   ],
-  clients: ['secretManager', 'projects'],
+  clients: ['secretManager', 'projects', 'token'],
   record: BINDINGS_RECORD,
 
   async read(ctx): Promise<Live> {
@@ -124,7 +129,7 @@ export const bindingsPhase = definePhase({
   teardown: {
     // The runtime account's bindings: the project roles configured or recorded, and the accessor on
     // each secret (unless the secrets themselves go: their policies go with them).
-    async read(ctx, { purgeSecrets }) {
+    async read(ctx, { purgeSecrets, purgeData }) {
       const desired = desiredState(ctx.config, { projectNumber: ctx.lock?.projectNumber });
       const member = `serviceAccount:${desired.serviceAccount.email}`;
       const project = `projects/${ctx.config.project}`;
@@ -136,6 +141,16 @@ export const bindingsPhase = definePhase({
       // A secret that does not exist has no policy to read: existing() answers undefined for it.
       if (!purgeSecrets)
         for (const s of desired.secrets) wanted.push({ resource: s.resourceName, role: 'roles/secretmanager.secretAccessor', member });
+      // The plans bucket is kept without --purge-data: the runtime account's access to it goes.
+      if (!purgeData) {
+        const buckets = new Set([
+          ...(desired.persistence.bucket ? [desired.persistence.bucket.policyResource] : []),
+          ...(lockRecord(ctx.lock, BINDINGS_RECORD)?.items ?? [])
+            .filter((b) => b.resource.startsWith('projects/_/buckets/'))
+            .map((b) => b.resource),
+        ]);
+        for (const resource of buckets) wanted.push({ resource, role: 'roles/storage.objectUser', member });
+      }
       const policies = new Map<string, IamPolicy | undefined>();
       await Promise.all(
         [...new Set(wanted.map((b) => b.resource))].map(async (r) => policies.set(r, await existing(access(ctx, r).get()))),

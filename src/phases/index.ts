@@ -11,6 +11,10 @@ import { preflightPhase } from './preflight.js';
 import { registryPhase } from './repository.js';
 import { secretsPhase } from './secrets.js';
 import { servicePhase } from './service.js';
+import { networkPhase, subnetPhase } from './network.js';
+import { plansBucketPhase } from './plans-bucket.js';
+import { redisPhase } from './redis.js';
+import { filestorePhase } from './filestore.js';
 
 export const PHASES = [
   preflightPhase,
@@ -22,6 +26,11 @@ export const PHASES = [
   imagePhase,
   servicePhase,
   domainPhase,
+  networkPhase,
+  subnetPhase,
+  plansBucketPhase,
+  redisPhase,
+  filestorePhase,
 ] as const;
 
 export type PhaseName = (typeof PHASES)[number]['name'];

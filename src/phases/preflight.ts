@@ -20,7 +20,7 @@ interface Live {
 }
 
 export const PERMISSION_HINT =
-  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles); a CI deployer made by `atlantis-run ci setup`: run `ci setup` again, it updates its role';
+  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles; roles/storage.admin, roles/redis.admin, roles/file.editor, roles/compute.networkAdmin for the persistence chosen); a CI deployer made by `atlantis-run ci setup`: run `ci setup` again, it updates its role';
 
 const ACT_AS_HINT =
   'grant roles/iam.serviceAccountUser on that account (`gcloud iam service-accounts add-iam-policy-binding`); a CI deployer made by `atlantis-run ci setup` gets it when `ci setup` runs again (after `destroy`, the account is new)';

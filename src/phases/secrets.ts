@@ -8,6 +8,7 @@ import { desiredState, type DesiredSecret } from '../desired/index.js';
 import { addVersion, createSecret, deleteSecret, getSecret, updateSecretLabels } from '../gcp/apis/secret-manager.js';
 import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
+import { OperationError } from '../errors.js';
 import { lockRecord } from '../state/lockfile.js';
 import { decideSecret, missingValueError, readSecret, type LiveSecret, type SecretDecision } from '../secret-values/live.js';
 import { SECRETS_RECORD, type LockedSecret } from '../secret-values/record.js';
@@ -20,10 +21,15 @@ interface Live {
 /** The number the next version of a secret will get (Secret Manager numbers them 1, 2, 3…). */
 const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0].version) + 1 : 1);
 
+/** The value a derived secret should hold, as the phase owning its resource read it (a fact). */
+const derivedOf = (ctx: PhaseContext, s: LiveSecret) =>
+  s.desired.spec.origin === 'derived' ? ctx.facts.derivedValues?.[s.desired.name] : undefined;
+
 export const secretsPhase = definePhase({
   name: 'secrets',
   title: 'Secrets',
-  needs: ['apis'],
+  // Derived secrets (Memorystore's AUTH string) are read from their resource, which must exist first.
+  needs: ['apis', 'redis'],
   enabled: () => true,
   apis: () => ['secretmanager.googleapis.com'],
   permissions: () => [
@@ -45,7 +51,7 @@ export const secretsPhase = definePhase({
     const changes: PlannedChange[] = [];
     const blockers: Error[] = [];
     const warnings: { message: string }[] = [];
-    const decisions = live.secrets.map(decideSecret);
+    const decisions = live.secrets.map((s) => decideSecret(s, derivedOf(ctx, s)));
     // The versions the service will pin: the newest for unchanged secrets, the next number for new
     // ones (confirmed at apply, when the versions exist).
     const versions: Partial<Record<SecretName, string>> = {};
@@ -69,13 +75,26 @@ export const secretsPhase = definePhase({
       if (decision.add) {
         versions[d.name] = nextVersion(s);
         const from = shortDigest(s.latestSha);
-        const to = decision.add === 'generated' ? '(generated)' : shortDigest(s.value!.sha256);
+        const derived = derivedOf(ctx, s);
+        const to =
+          decision.add === 'generated'
+            ? '(generated)'
+            : decision.add === 'derived-pending'
+              ? `(read from ${d.spec.derivedFrom ?? 'its resource'} once it exists)`
+              : shortDigest(decision.add === 'derived' ? derived!.sha256 : s.value!.sha256);
         changes.push({
           kind: 'secret version',
           resource: `${d.secretId}/versions/${versions[d.name]}`,
           action: 'create',
           fields: [{ path: 'value', ...(from ? { from } : {}), to }],
-          reason: decision.add === 'generated' ? 'generated once, never regenerated' : s.latest ? 'the value changed' : 'first value',
+          reason:
+            decision.add === 'generated'
+              ? 'generated once, never regenerated'
+              : decision.add === 'derived' || decision.add === 'derived-pending'
+                ? `from ${d.spec.derivedFrom ?? 'another resource'}`
+                : s.latest
+                  ? 'the value changed'
+                  : 'first value',
         });
       } else if (s.latest) {
         versions[d.name] = s.latest.version;
@@ -85,6 +104,13 @@ export const secretsPhase = definePhase({
     }
     return { changes, blockers, warnings, decision: { secrets: decisions }, facts: { secretVersions: versions } };
   },
+
+  // Derived values are known only once their resource exists: decide those secrets again now.
+  refresh: (ctx, decision) => ({
+    secrets: decision.secrets.map((one) =>
+      one.live.desired.spec.origin === 'derived' ? decideSecret(one.live, derivedOf(ctx, one.live)) : one,
+    ),
+  }),
 
   async apply(ctx, decision) {
     const records: Record<string, LockedSecret> = {};
@@ -152,7 +178,7 @@ async function applySecret(ctx: PhaseContext, decision: SecretDecision): Promise
     ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: d.secretId, action: 'update' });
   }
   if (!decision.add) return { version: s.latest!.version, digest: s.latestSha };
-  const value = decision.add === 'generated' ? generateValue() : s.value!;
+  const value = decision.add === 'generated' ? generateValue() : decision.add === 'value' ? s.value! : derivedValue(ctx, s);
   const version = await addVersion(ctx.gcp, d.resourceName, value.data);
   ctx.emit({
     type: 'resource-changed',
@@ -162,4 +188,15 @@ async function applySecret(ctx: PhaseContext, decision: SecretDecision): Promise
     action: 'create',
   });
   return { version, digest: value.sha256 };
+}
+
+/** The derived value to store, read by the phase owning its resource (apply-time fact). */
+function derivedValue(ctx: PhaseContext, s: LiveSecret): { data: Buffer; sha256: string } {
+  const value = derivedOf(ctx, s);
+  if (!value) {
+    throw new OperationError(`cannot store ${s.desired.secretId}: ${s.desired.spec.derivedFrom ?? 'its resource'} did not give a value`, {
+      hint: 'run deploy again once the resource is ready (atlantis-run status shows its state)',
+    });
+  }
+  return value;
 }

@@ -14,9 +14,28 @@ import { trafficOf, withDefaultTraffic } from '../cloudrun/traffic.js';
 import { versionOf } from '../cloudrun/version.js';
 import { VERSION_ANNOTATION } from '../desired/index.js';
 import { knownImages } from './image.js';
+import { persistenceOf, switchLosses } from '../cloudrun/persistence.js';
+import { lockRecord } from '../state/lockfile.js';
+import { getNetwork, lastSegment } from '../gcp/apis/compute.js';
+import { getFilestoreInstance } from '../gcp/apis/filestore.js';
+import { getRedisInstance } from '../gcp/apis/redis.js';
+import { resourceMonthly, usd } from '../cost/model.js';
+import type { Warning } from '../engine/events.js';
+import { FILESTORE_RECORD } from './filestore.js';
+import { REDIS_RECORD } from './redis.js';
+import { NETWORK_RECORD } from './network.js';
 
 interface Live {
   service: RunService | undefined;
+  /** Paid resources an earlier configuration created and this one no longer uses: still there, or gone. */
+  retired: Retired[];
+}
+
+interface Retired {
+  key: string;
+  kind: 'redis' | 'filestore' | 'network';
+  name: string;
+  exists: boolean;
 }
 
 interface Decision {
@@ -28,6 +47,8 @@ interface Decision {
   retry: string | undefined;
   /** The revisions a rollback pinned traffic to, which this deploy sends back to the latest one. */
   unpin: string[];
+  /** Lockfile records of retired resources that no longer exist: dropped at apply. */
+  forget?: string[];
 }
 
 /**
@@ -74,10 +95,11 @@ function reasons(ctx: PhaseContext, decision: Decision): string[] {
 export const servicePhase = definePhase({
   name: 'service',
   title: 'Cloud Run service',
-  needs: ['image', 'secrets', 'bindings'],
+  // Persistence first: the service mounts the bucket and the share and reaches Redis through the subnet.
+  needs: ['image', 'secrets', 'bindings', 'plans', 'subnet', 'redis', 'filestore'],
   enabled: () => true,
   apis: () => ['run.googleapis.com'],
-  permissions: () => [
+  permissions: (config) => [
     'run.services.get',
     'run.services.create',
     'run.services.update',
@@ -85,6 +107,8 @@ export const servicePhase = definePhase({
     'run.services.setIamPolicy',
     'run.operations.get',
     'run.revisions.get',
+    // Direct VPC egress attaches the revision to the subnet.
+    ...(config.persistence.locks === 'redis' || config.persistence.dataDir === 'filestore' ? ['compute.subnetworks.get'] : []),
   ],
   // The revision runs as the runtime service account: actAs on that account only.
   actAs: (config) => [config.names.serviceAccountEmail],
@@ -92,7 +116,11 @@ export const servicePhase = definePhase({
   record: SERVICE_RECORD,
 
   async read(ctx): Promise<Live> {
-    return { service: await absentIfDisabled(ctx, getService(ctx.gcp, ctx.config.names.serviceName), undefined) };
+    const [service, retired] = await Promise.all([
+      absentIfDisabled(ctx, getService(ctx.gcp, ctx.config.names.serviceName), undefined),
+      readRetired(ctx),
+    ]);
+    return { service, retired };
   },
 
   plan(ctx, live) {
@@ -112,13 +140,24 @@ export const servicePhase = definePhase({
         fields: [{ path: `template.annotations.${RETRY_ANNOTATION}`, to: '(now)' }],
       });
     }
-    return { changes, decision };
+    const forget = live.retired.filter((r) => !r.exists).map((r) => r.key);
+    return {
+      changes,
+      decision: { ...decision, ...(forget.length ? { forget } : {}) },
+      warnings: persistenceWarnings(ctx, live.service, decision.body, live.retired),
+    };
   },
 
   // The plan pinned the secret versions it predicted; the secrets phase has now added them.
-  refresh: (ctx, decision) => decide(ctx, decision.live),
+  refresh: (ctx, decision) => ({ ...decide(ctx, decision.live), ...(decision.forget ? { forget: decision.forget } : {}) }),
 
-  async apply(ctx, { live, body, fields, retry, unpin }) {
+  async apply(ctx, { live, body, fields, retry, unpin, forget }) {
+    if (forget?.length) {
+      await ctx.rewrite((data) => ({
+        ...data,
+        resources: Object.fromEntries(Object.entries(data.resources).filter(([key]) => !forget.includes(key))),
+      }));
+    }
     const onProgress = progress(ctx.emit, 'service', 'waiting for the revision of', ctx.config.service);
     const emitChange = (action: 'create' | 'update', changed?: FieldChange[]) =>
       ctx.emit({
@@ -184,3 +223,61 @@ export const servicePhase = definePhase({
     }),
   },
 });
+
+/**
+ * What the plan should say about persistence: what a switch of plans, locks or data dir loses, and
+ * the paid resources an earlier configuration created that this one no longer uses (they go on
+ * costing money until deleted: `destroy` removes only what the configuration or lockfile names).
+ */
+function persistenceWarnings(ctx: PhaseContext, live: RunService | undefined, desired: RunService, retired: Retired[]): Warning[] {
+  const warnings: Warning[] = [];
+  const from = persistenceOf(live);
+  const to = persistenceOf(desired);
+  if (from && to) for (const message of switchLosses(from, to)) warnings.push({ message: `persistence: ${message}` });
+  const region = ctx.config.region;
+  const project = ctx.config.project;
+  for (const r of retired.filter((x) => x.exists)) {
+    const id = lastSegment(r.name);
+    if (r.kind === 'redis') {
+      warnings.push({
+        message: `Memorystore instance ${id} is no longer used by this configuration and still costs about ${usd(resourceMonthly('memorystore', { region, redis: { kind: 'memorystore', tier: 'BASIC', sizeGb: 1 } }))} a month`,
+        hint: `delete it once this deploy is done: gcloud redis instances delete ${id} --region ${r.name.split('/')[3]} --project ${project}`,
+      });
+    } else if (r.kind === 'filestore') {
+      warnings.push({
+        message: `Filestore instance ${id} is no longer used by this configuration and still costs about ${usd(resourceMonthly('filestore', { region, filestore: { capacityGb: 1024 } }))} a month`,
+        hint: `delete it once this deploy is done (its files go with it): gcloud filestore instances delete ${id} --zone ${r.name.split('/')[3]} --project ${project}`,
+      });
+    } else {
+      warnings.push({
+        message: `VPC network ${id} (created by atlantis-run) is no longer used by this configuration`,
+        hint: `it costs nothing; once nothing uses it: gcloud compute networks subnets delete ${id} --region ${region} && gcloud compute networks delete ${id} --project ${project}`,
+      });
+    }
+  }
+  return warnings;
+}
+
+/** The resources the lockfile records for persistence the configuration no longer wants, and whether they still exist. */
+async function readRetired(ctx: PhaseContext): Promise<Retired[]> {
+  const settings = ctx.desired().persistence.settings;
+  const candidates: Omit<Retired, 'exists'>[] = [];
+  const redis = lockRecord(ctx.lock, REDIS_RECORD);
+  if (redis && settings.locks.kind !== 'memorystore') candidates.push({ key: REDIS_RECORD.key, kind: 'redis', name: redis.name });
+  const filestore = lockRecord(ctx.lock, FILESTORE_RECORD);
+  if (filestore && settings.dataDir.kind !== 'filestore')
+    candidates.push({ key: FILESTORE_RECORD.key, kind: 'filestore', name: filestore.name });
+  const network = lockRecord(ctx.lock, NETWORK_RECORD);
+  if (network?.owned && !settings.network) candidates.push({ key: NETWORK_RECORD.key, kind: 'network', name: network.name });
+  return Promise.all(
+    candidates.map(async (c) => {
+      const found =
+        c.kind === 'redis'
+          ? await existing(getRedisInstance(ctx.gcp, c.name))
+          : c.kind === 'filestore'
+            ? await existing(getFilestoreInstance(ctx.gcp, c.name))
+            : await existing(getNetwork(ctx.gcp, ctx.config.project, c.name));
+      return { ...c, exists: found !== undefined };
+    }),
+  );
+}

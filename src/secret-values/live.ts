@@ -1,7 +1,7 @@
 // A secret as it is in Secret Manager, compared with the value it should hold: what the secrets
 // phase plans from, and what `secrets push` decides with. A value is compared, never stored: by the
 // SHA-256 the lockfile recorded for the exact version last pushed, else by reading the live payload.
-import type { DesiredSecret } from '../desired/index.js';
+import type { DerivedValue, DesiredSecret } from '../desired/index.js';
 import { absentIfDisabled, type RunContext } from '../engine/context.js';
 import { UsageError } from '../errors.js';
 import { accessVersion, getSecret, listVersions, type SecretInfo, type VersionInfo } from '../gcp/apis/secret-manager.js';
@@ -29,8 +29,11 @@ export interface SecretDecision {
   live: LiveSecret;
   createSecret: boolean;
   labelDrift: boolean;
-  /** A version to add: the user's changed value, or a first generated value. */
-  add: 'value' | 'generated' | undefined;
+  /**
+   * A version to add: the user's changed value, a first generated value, or a value derived from
+   * another resource (`pending` while that resource does not exist yet: decided again at apply).
+   */
+  add: 'value' | 'generated' | 'derived' | 'derived-pending' | undefined;
 }
 
 type Reader = Pick<RunContext, 'gcp' | 'env' | 'emit' | 'disabledApis'>;
@@ -58,8 +61,9 @@ export async function readSecret(
   if (latest && lockRecord?.sha256 && (lockRecord.stagedVersion ?? lockRecord.version) === latest.version) {
     latestSha = lockRecord.sha256;
     latestShaFrom = 'lockfile';
-  } else if (latest && value) {
+  } else if (latest && (value || desired.spec.origin === 'derived')) {
     // No record to trust (fresh CI runner, or a run killed after adding a version): compare payloads.
+    // A derived value is known only once its resource is read: its payload is always compared.
     try {
       latestSha = sha256(await accessVersion(ctx.gcp, latest.name));
       latestShaFrom = 'payload';
@@ -71,20 +75,27 @@ export async function readSecret(
         message: `cannot read ${desired.secretId} to compare it (no secretmanager.versions.access); keeping version ${latest.version}`,
         hint: `run \`atlantis-run secrets push ${desired.name}\` to force a new version`,
       });
-      latestSha = value.sha256;
+      latestSha = value?.sha256;
       latestShaFrom = 'assumed';
     }
   }
   return { desired, secret, versions, latest, value, latestSha, ...(latestShaFrom ? { latestShaFrom } : {}) };
 }
 
-/** Pure: create the secret? fix its labels? add a version (a changed value, a first generated one)? */
-export function decideSecret(live: LiveSecret): SecretDecision {
+/**
+ * Pure: create the secret? fix its labels? add a version (a changed value, a first generated one, a
+ * derived value that differs from the newest version — or, while its resource is still being
+ * created, a derived value to be decided at apply)?
+ */
+export function decideSecret(live: LiveSecret, derived?: DerivedValue): SecretDecision {
   const d = live.desired;
   const labelDrift = Boolean(live.secret && Object.entries(d.labels).some(([k, v]) => live.secret!.labels[k] !== v));
   let add: SecretDecision['add'];
   if (d.spec.origin === 'generated') add = live.latest ? undefined : 'generated';
-  else if (live.value && (!live.latest || live.latestSha !== live.value.sha256)) add = 'value';
+  else if (d.spec.origin === 'derived') {
+    if (!derived) add = 'derived-pending';
+    else if (!live.latest || live.latestSha !== derived.sha256) add = 'derived';
+  } else if (live.value && (!live.latest || live.latestSha !== live.value.sha256)) add = 'value';
   return { live, createSecret: !live.secret, labelDrift, add };
 }
 

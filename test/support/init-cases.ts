@@ -17,6 +17,8 @@ export interface InitCase {
     domain?: string;
     sizeLimit?: string;
     repoConfig?: boolean;
+    /** The persistence choice (default: gcs, what init recommends from Atlantis v0.47.0 on). */
+    persistence?: 'memory' | 'gcs' | 'gcs-redis';
   };
 }
 
@@ -38,6 +40,8 @@ function start(region: string, service?: string, version?: string): PtyStep[] {
 /** Allowlist, persistence, size, domain, roles (checkbox + others), repos.yaml. */
 function finish(o: {
   allowlist: string;
+  /** Keys pressed on the persistence list (default: enter, the recommended choice). */
+  persistence?: string[];
   size?: string;
   domain?: string;
   checkbox?: string[];
@@ -46,7 +50,7 @@ function finish(o: {
 }): PtyStep[] {
   return [
     { expect: 'Repositories Atlantis may serve', send: type(o.allowlist) },
-    { expect: 'Where does the Atlantis data dir live', send: KEY.enter },
+    { expect: 'Where does Atlantis keep plans and locks', send: o.persistence ?? KEY.enter },
     { expect: 'Size of the in-memory data volume', send: o.size ? [KEY.ctrlU, ...type(o.size)] : KEY.enter },
     { expect: 'Custom domain', send: o.domain ? type(o.domain) : KEY.enter },
     { expect: 'Project roles for the runtime service account', send: [...(o.checkbox ?? []), KEY.enter] },
@@ -142,6 +146,8 @@ export const INIT_CASES: InitCase[] = [
       repoAllowlist: ['github.acme.com/platform/*', 'github.acme.com/data/*'],
       domain: 'atlantis.acme.com',
       sizeLimit: '1536Mi',
+      // v0.35.0 has no --share-plan-dir: memory is the recommendation.
+      persistence: 'memory',
     },
   },
   {
@@ -197,6 +203,8 @@ export const INIT_CASES: InitCase[] = [
       'GL_ATLANTIS_TOKEN',
       '--repo-allowlist',
       'gitlab.acme.com/infra/*',
+      '--persistence',
+      'gcs-redis',
       '--role',
       'roles/editor',
     ],
@@ -208,7 +216,8 @@ export const INIT_CASES: InitCase[] = [
       { expect: 'Where will atlantis-run read the GitLab access token', send: KEY.enter },
       // The default (GITLAB_TOKEN) is filled in: clear it first.
       { expect: 'Environment variable that will hold', send: [KEY.ctrlU, ...type('GL_ATLANTIS_TOKEN')] },
-      ...finish({ allowlist: 'gitlab.acme.com/infra/*', checkbox: [KEY.down, KEY.space] }),
+      // The second persistence choice: plans on Cloud Storage + Memorystore.
+      ...finish({ allowlist: 'gitlab.acme.com/infra/*', persistence: [KEY.down, KEY.enter], checkbox: [KEY.down, KEY.space] }),
     ],
     expected: {
       vcs: { provider: 'gitlab', user: 'atlantis', hostname: 'gitlab.acme.com' },
@@ -216,6 +225,7 @@ export const INIT_CASES: InitCase[] = [
       region: 'europe-west4',
       repoAllowlist: ['gitlab.acme.com/infra/*'],
       roles: ['roles/editor'],
+      persistence: 'gcs-redis',
     },
   },
   {

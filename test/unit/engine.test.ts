@@ -70,14 +70,21 @@ describe('phase ordering', () => {
   });
 
   it('orders the real phases as the architecture describes', () => {
+    // Persistence phases sit where their dependents need them: Memorystore before the secrets
+    // (its AUTH string is one), the bucket before the bindings, the subnet and Filestore before the service.
     expect(orderPhases(PHASES).map((p) => p.name)).toEqual([
       'preflight',
       'apis',
       'registry',
+      'network',
+      'redis',
       'secrets',
       'identity',
+      'plans',
       'bindings',
       'image',
+      'subnet',
+      'filestore',
       'service',
       'domain',
     ]);
@@ -160,6 +167,11 @@ atlantis:
       'image',
       'service',
       'domain',
+      'network',
+      'subnet',
+      'plans',
+      'redis',
+      'filestore',
     ]);
     expect(recordsLeft({ apis: { enabled: [] } }, PHASES)).toBe(false);
     expect(recordsLeft({ apis: { enabled: [] }, secrets: {} }, PHASES)).toBe(true);

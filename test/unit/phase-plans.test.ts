@@ -225,12 +225,12 @@ describe('service', () => {
 
   it('creates the service, and updates only the fields that differ', async () => {
     const ctx = await ctxFor(undefined, { secretVersions: versions });
-    expect(servicePhase.plan(ctx, { service: undefined }).changes).toEqual([
+    expect(servicePhase.plan(ctx, { service: undefined, retired: [] }).changes).toEqual([
       { kind: 'Cloud Run service', resource: 'atlantis', action: 'create', reason: 'Atlantis v0.47.1' },
     ]);
     const live: RunService = structuredClone(ctx.desired().service);
     live.template!.containers![0].resources!.limits!.memory = '4Gi';
-    const plan = servicePhase.plan(ctx, { service: live });
+    const plan = servicePhase.plan(ctx, { service: live, retired: [] });
     expect(plan.changes[0]?.fields).toEqual([{ path: 'template.containers[atlantis].resources.limits.memory', from: '4Gi', to: '2Gi' }]);
   });
 
@@ -242,7 +242,7 @@ describe('service', () => {
       latestReadyRevision: 'projects/p/locations/r/services/atlantis/revisions/atlantis-00001-ok',
       terminalCondition: { state: 'CONDITION_FAILED' },
     };
-    const plan = servicePhase.plan(ctx, { service: failed });
+    const plan = servicePhase.plan(ctx, { service: failed, retired: [] });
     expect(plan.changes[0]).toMatchObject({ action: 'update', reason: 'retry failed revision atlantis-00002-bad' });
     expect(plan.decision.retry).toBe(failed.latestCreatedRevision);
   });
@@ -252,7 +252,7 @@ describe('service', () => {
     const ctx = await ctxFor(undefined, { secretVersions: versions, image: digest('b') });
     const live = structuredClone(desiredState(ctx.config, { projectNumber: NUMBER, secretVersions: versions, image: digest('a') }).service);
     live.template!.annotations = { 'atlantis-run.dev/atlantis-version': 'v0.46.0' };
-    const plan = servicePhase.plan(ctx, { service: live });
+    const plan = servicePhase.plan(ctx, { service: live, retired: [] });
     expect(plan.changes[0]).toMatchObject({ action: 'update', reason: 'image: v0.46.0 → v0.47.1' });
     expect(plan.changes[0]?.fields).toEqual([{ path: 'template.containers[atlantis].image', from: digest('a'), to: digest('b') }]);
   });
@@ -261,9 +261,9 @@ describe('service', () => {
     const ctx = await ctxFor(undefined, { secretVersions: versions });
     const live = structuredClone(ctx.desired().service);
     delete live.template!.annotations;
-    expect(servicePhase.plan(ctx, { service: live }).changes).toEqual([]);
+    expect(servicePhase.plan(ctx, { service: live, retired: [] }).changes).toEqual([]);
     live.template!.timeout = '300s';
-    const plan = servicePhase.plan(ctx, { service: live });
+    const plan = servicePhase.plan(ctx, { service: live, retired: [] });
     expect(plan.changes[0]?.fields?.map((f) => f.path)).toEqual(['template.timeout']);
     expect(plan.decision.body.template?.annotations).toEqual({ 'atlantis-run.dev/atlantis-version': 'v0.47.1' });
   });
@@ -272,10 +272,10 @@ describe('service', () => {
     const ctx = await ctxFor(undefined, { secretVersions: versions });
     const unset = structuredClone(ctx.desired().service);
     delete unset.traffic;
-    expect(servicePhase.plan(ctx, { service: unset }).changes).toEqual([]);
+    expect(servicePhase.plan(ctx, { service: unset, retired: [] }).changes).toEqual([]);
     const pinned = structuredClone(ctx.desired().service);
     pinned.traffic = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'atlantis-00001-abc', percent: 100 }];
-    const plan = servicePhase.plan(ctx, { service: pinned });
+    const plan = servicePhase.plan(ctx, { service: pinned, retired: [] });
     expect(plan.changes[0]).toMatchObject({
       action: 'update',
       reason: 'traffic returns to the latest revision: a rollback pinned it to atlantis-00001-abc',
@@ -287,7 +287,7 @@ describe('service', () => {
   it('refreshes the pins with the version numbers the secrets phase really added', async () => {
     const ctx = await ctxFor(undefined, { secretVersions: { ...versions, 'vcs-token': '2' } });
     const live = structuredClone(desiredState(ctx.config, { projectNumber: NUMBER, secretVersions: versions }).service);
-    const planned = servicePhase.plan(ctx, { service: live }).decision;
+    const planned = servicePhase.plan(ctx, { service: live, retired: [] }).decision;
     expect(planned.fields.map((f) => `${f.path}: ${String(f.from)} → ${String(f.to)}`)).toEqual([
       'template.containers[atlantis].env[ATLANTIS_GH_TOKEN].valueSource.secretKeyRef.version: 1 → 2',
     ]);

@@ -13,7 +13,7 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
   const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
   const { config } = run;
   const plan = await withSpan(ctx.host.emit, { phase: 'destroy', title: 'Reading what exists' }, () =>
-    planDestroy(run, Boolean(input.options.purgeSecrets)),
+    planDestroy(run, Boolean(input.options.purgeSecrets), Boolean(input.options.purgeData)),
   );
   for (const step of plan.steps) {
     ctx.host.emit({
@@ -45,7 +45,10 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
     emitResult(ctx, 'destroy', { deleted, kept: plan.kept });
   } else {
     ctx.host.print(done.length ? `Deleted ${done.length} resource${done.length === 1 ? '' : 's'}.` : 'Nothing to delete.');
-    if (plan.kept.length) ctx.host.print(`Kept secrets (delete them with --purge-secrets): ${plan.kept.join(', ')}`);
+    const buckets = plan.kept.filter((k) => k.startsWith('gs://'));
+    const secrets = plan.kept.filter((k) => !k.startsWith('gs://'));
+    if (secrets.length) ctx.host.print(`Kept secrets (delete them with --purge-secrets): ${secrets.join(', ')}`);
+    if (buckets.length) ctx.host.print(`Kept the plans bucket (delete it and its plans with --purge-data): ${buckets.join(', ')}`);
   }
   return 0;
 };

@@ -5,6 +5,7 @@ import { desiredState, type DesiredState } from '../../desired/index.js';
 import { factsFromLock } from '../../deployment/facts.js';
 import { deployRequirements } from '../../phases/index.js';
 import { describeSource } from '../../secret-values/source.js';
+import { survivesRestart } from '../../config/persistence.js';
 import { readLockfile } from '../../state/lockfile.js';
 import type { Handler } from '../command.js';
 import { emitResult } from '../emit-result.js';
@@ -49,6 +50,28 @@ function renderable(d: DesiredState, apis: string[]): ResultOf<'render'> {
     image: d.image,
     service: d.service,
     domain: d.domain ?? null,
+    persistence: renderPersistence(d),
+  };
+}
+
+/** Where plans, locks and the data dir live, what a restart keeps, and the resources behind them. */
+function renderPersistence(d: DesiredState): ResultOf<'render'>['persistence'] {
+  const p = d.persistence;
+  const s = p.settings;
+  return {
+    plans: s.plans.kind === 'gcs' ? `gs://${s.plans.bucket}` : s.dataDir.kind === 'filestore' ? 'the data dir (Filestore)' : 'memory',
+    locks:
+      s.locks.kind === 'memorystore'
+        ? `redis (Memorystore ${s.locks.instanceId})`
+        : s.locks.kind === 'external'
+          ? `redis (${s.locks.host}:${s.locks.port})`
+          : 'local',
+    dataDir: s.dataDir.kind === 'filestore' ? `filestore (${s.dataDir.instanceId})` : 'memory',
+    survivesRestart: survivesRestart(s),
+    bucket: p.bucket?.body ?? null,
+    network: p.network ? { network: p.network.network, subnet: p.network.subnet, region: p.network.region, range: p.network.range } : null,
+    redis: p.redis ? { name: p.redis.name, ...p.redis.body } : null,
+    filestore: p.filestore ? { name: p.filestore.name, ...p.filestore.body } : null,
   };
 }
 
@@ -81,6 +104,28 @@ function humanRender(d: DesiredState, apis: string[]): string {
   lines.push(
     `- ${d.image.reference}${d.image.upstream ? ` (proxy of ${d.image.upstream})` : ''}${d.image.resolved ? '' : ' — resolved to a digest at deploy'}`,
   );
+  const p = d.persistence;
+  section('Persistence');
+  const persisted = renderPersistence(d);
+  lines.push(`- plans: ${persisted.plans}`, `- locks: ${persisted.locks}`, `- data dir: ${persisted.dataDir}`);
+  lines.push(`- a restart keeps: ${persisted.survivesRestart.kept.join('; ') || 'nothing'}`);
+  lines.push(`- a restart loses: ${persisted.survivesRestart.lost.join('; ')}`);
+  if (p.bucket) {
+    section(`Cloud Storage bucket gs://${p.bucket.name}`);
+    lines.push(stringify(p.bucket.body).trimEnd());
+  }
+  if (p.network) {
+    section(`VPC network ${p.network.network}, subnet ${p.network.subnet} (${p.network.region})`);
+    lines.push(`- created when absent (custom mode; subnet ${p.network.range}); used as it is when it exists`);
+  }
+  if (p.redis) {
+    section(`Memorystore for Redis instance ${p.redis.name}`);
+    lines.push(stringify(p.redis.body).trimEnd());
+  }
+  if (p.filestore) {
+    section(`Filestore instance ${p.filestore.name}`);
+    lines.push(stringify(p.filestore.body).trimEnd());
+  }
   if (d.domain) {
     section('Domain mapping');
     lines.push(`- ${d.domain.name} → ${d.domain.routeName}`);

@@ -28,6 +28,11 @@ export const handler: Handler<typeof secretsPushOptions> = async (ctx, input) =>
 
   const config = await ctx.config();
   const selected = input.arg !== undefined ? selectSecret(config, input.arg) : undefined;
+  // A derived value (Memorystore's AUTH string) is the resource's, not the user's: another value would lock Atlantis out.
+  if (selected?.spec.origin === 'derived' && mode !== 'rollout-only')
+    throw new UsageError(`${selected.name} is read from ${selected.spec.derivedFrom ?? 'another resource'}: it is not pushed by hand`, {
+      hint: '`atlantis-run deploy` stores its current value (and --rollout-only pins the newest version)',
+    });
   const request: PushRequest = { mode, items: [], keep };
   if (mode === 'rollout-only') {
     request.rolloutOnly = selected ? [selected] : managedSecrets(config);

@@ -32,6 +32,10 @@ export interface RunProbe {
 export interface RunContainer {
   name?: string;
   image?: string;
+  command?: string[];
+  args?: string[];
+  /** Containers that must have started (passed their startup probe) before this one starts. */
+  dependsOn?: string[];
   ports?: { name?: string; containerPort?: number }[];
   env?: RunEnvVar[];
   resources?: { limits?: Record<string, string>; cpuIdle?: boolean; startupCpuBoost?: boolean };
