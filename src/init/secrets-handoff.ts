@@ -110,7 +110,7 @@ async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: Se
         });
         value = checkedValue(d.name, d.spec.kind, raw, `file ${file}`);
       } else {
-        const typed = await host.password({ message: `${d.spec.description} (hidden)`, flag: `secrets.${d.name} in the config` });
+        const typed = await host.password({ message: d.spec.description, promptHint: 'hidden', flag: `secrets.${d.name} in the config` });
         value = checkedValue(d.name, d.spec.kind, Buffer.from(typed, 'utf8'), 'the prompt');
       }
     } else {
