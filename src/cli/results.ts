@@ -98,6 +98,7 @@ const deploymentStatus = z.object({
     z.object({ name: z.string(), secretId: z.string(), inUse: z.string().optional(), latest: z.string().optional(), staged: z.boolean() }),
   ),
   drift: z.object({ config: z.array(phaseChange), lockfile: z.array(z.string()) }),
+  blockers: z.array(z.object({ message: z.string(), hint: z.string().optional() })),
 });
 
 const pushResult = z.object({

@@ -20,6 +20,12 @@ interface Live {
 /** The number the next version of a secret will get (Secret Manager numbers them 1, 2, 3…). */
 const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0].version) + 1 : 1);
 
+/**
+ * The plan's reason for a generated value made again: its secret has versions, but none enabled (or
+ * the lockfile remembers one that is gone), so the value the VCS or the user holds stops working.
+ */
+export const REGENERATED = 'regenerated: no enabled version is left, so the previous value stops working';
+
 export const secretsPhase = definePhase({
   name: 'secrets',
   title: 'Secrets',
@@ -46,6 +52,7 @@ export const secretsPhase = definePhase({
     const blockers: Error[] = [];
     const warnings: { message: string }[] = [];
     const decisions = live.secrets.map(decideSecret);
+    const recorded = lockRecord(ctx.lock, SECRETS_RECORD) ?? {};
     // The versions the service will pin: the newest for unchanged secrets, the next number for new
     // ones (confirmed at apply, when the versions exist).
     const versions: Partial<Record<SecretName, string>> = {};
@@ -75,11 +82,20 @@ export const secretsPhase = definePhase({
           resource: `${d.secretId}/versions/${versions[d.name]}`,
           action: 'create',
           fields: [{ path: 'value', ...(from ? { from } : {}), to }],
-          reason: decision.add === 'generated' ? 'generated once, never regenerated' : s.latest ? 'the value changed' : 'first value',
+          reason:
+            decision.add === 'generated'
+              ? s.versions.length > 0 || recorded[d.name]?.generated
+                ? REGENERATED
+                : 'generated once, never regenerated'
+              : s.latest
+                ? 'the value changed'
+                : 'first value',
         });
       } else if (s.latest) {
         versions[d.name] = s.latest.version;
       } else {
+        // Blocked until a value exists; the version it will get, so no later plan shows a placeholder.
+        versions[d.name] = nextVersion(s);
         blockers.push(missingValueError(d));
       }
     }
