@@ -6,11 +6,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
+import { schemaReference } from '../src/init/document.js';
 import { runCli, runCliProcess } from './support/cli.js';
 import { tempDir } from './support/fixtures.js';
 import { INIT_CASES } from './support/init-cases.js';
 
 const recorder = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
+const INSTALLED = fileURLToPath(new URL('../schema/atlantis-run.schema.json', import.meta.url));
+
+/** The file the `# yaml-language-server: $schema=…` first line names, resolved as editors do. */
+function schemaTarget(text: string, configDir: string): string {
+  const ref = /^# yaml-language-server: \$schema=(\S+)/.exec(text)![1];
+  return path.resolve(configDir, ref);
+}
 const template = readFileSync(new URL('../templates/repos.yaml', import.meta.url), 'utf8');
 
 /** A PATH with nothing on it: no gcloud, so no default comes from a developer's machine. */
@@ -51,7 +59,8 @@ describe('init --non-interactive: one file per provider', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const text = r.text!;
-      expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/atlantis-run/schema/atlantis-run.schema.json');
+      // No node_modules/atlantis-run here: the schema of the installation that ran init, which exists.
+      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${INSTALLED}`);
       const config = await parse(text, r.file);
       expect(config.project).toBe('acme-infra');
       expect(config.region).toBe(c.expected.region);
@@ -95,6 +104,19 @@ describe('init --non-interactive: one file per provider', () => {
     const r = await init(GITHUB, { cwd: path.join(root, 'infra', 'atlantis') });
     expect(r.code).toBe(0);
     expect(r.text!.split('\n')[0]).toBe('# yaml-language-server: $schema=../../node_modules/atlantis-run/schema/atlantis-run.schema.json');
+  });
+
+  it('$schema always names a file that exists, whatever folder init runs in', async () => {
+    const r = await init(GITHUB);
+    const target = schemaTarget(r.text!, r.cwd);
+    expect(existsSync(target), target).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ $schema: expect.stringContaining('json-schema.org') });
+    // Inside the installation's own tree (the quick start in a clone), the path is relative.
+    const inClone = tempDir();
+    const configDir = path.join(inClone, 'examples', 'mine');
+    expect(schemaReference(configDir, path.join(inClone, 'schema', 'atlantis-run.schema.json'))).toBe(
+      '../../schema/atlantis-run.schema.json',
+    );
   });
 
   it('the same run twice gives the same bytes', async () => {

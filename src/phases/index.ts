@@ -5,6 +5,7 @@ import { requirementsOf } from '../engine/phase.js';
 import { apisPhase } from './apis.js';
 import { bindingsPhase } from './bindings.js';
 import { domainPhase } from './domain.js';
+import { domainOwnerPhase } from './domain-owner.js';
 import { identityPhase } from './identity.js';
 import { imagePhase } from './image.js';
 import { preflightPhase } from './preflight.js';
@@ -22,6 +23,7 @@ export const PHASES = [
   imagePhase,
   servicePhase,
   domainPhase,
+  domainOwnerPhase,
 ] as const;
 
 export type PhaseName = (typeof PHASES)[number]['name'];

@@ -17,6 +17,9 @@ interface Live {
   secrets: LiveSecret[];
 }
 
+/** A secret destroy may delete: its logical name (the lockfile's key) and where it is. */
+type TornSecret = Pick<DesiredSecret, 'resourceName' | 'secretId'> & { name: string };
+
 /** The number the next version of a secret will get (Secret Manager numbers them 1, 2, 3…). */
 const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0].version) + 1 : 1);
 
@@ -29,7 +32,7 @@ export const REGENERATED = 'regenerated: no enabled version is left, so the prev
 export const secretsPhase = definePhase({
   name: 'secrets',
   title: 'Secrets',
-  needs: ['apis'],
+  needs: ['apis', 'domain-owner'],
   enabled: () => true,
   apis: () => ['secretmanager.googleapis.com'],
   permissions: () => [
@@ -89,7 +92,9 @@ export const secretsPhase = definePhase({
                 : 'generated once, never regenerated'
               : s.latest
                 ? 'the value changed'
-                : 'first value',
+                : s.versions.length > 0
+                  ? 'no enabled version is left'
+                  : 'first value',
         });
       } else if (s.latest) {
         versions[d.name] = s.latest.version;
@@ -128,11 +133,19 @@ export const secretsPhase = definePhase({
   },
 
   teardown: {
+    // The configured secrets, and those the lockfile records that the configuration no longer uses
+    // (a dropped repoConfig): the tool made them, so --purge-secrets removes them too.
     async read(ctx) {
+      const candidates = new Map<string, TornSecret>();
+      for (const d of desiredState(ctx.config).secrets) candidates.set(d.resourceName, d);
+      for (const [name, record] of Object.entries(lockRecord(ctx.lock, SECRETS_RECORD) ?? {})) {
+        if (!candidates.has(record.name))
+          candidates.set(record.name, { name, resourceName: record.name, secretId: record.name.split('/').pop()! });
+      }
       const found = await Promise.all(
-        desiredState(ctx.config).secrets.map(async (d) => ((await existing(getSecret(ctx.gcp, d.resourceName))) ? d : undefined)),
+        [...candidates.values()].map(async (d) => ((await existing(getSecret(ctx.gcp, d.resourceName))) ? d : undefined)),
       );
-      return found.filter((d): d is DesiredSecret => d !== undefined);
+      return found.filter((d): d is TornSecret => d !== undefined);
     },
     plan: (ctx, found, { purgeSecrets }) =>
       purgeSecrets

@@ -73,6 +73,7 @@ describe('phase ordering', () => {
     expect(orderPhases(PHASES).map((p) => p.name)).toEqual([
       'preflight',
       'apis',
+      'domain-owner',
       'registry',
       'secrets',
       'identity',
