@@ -6,15 +6,15 @@ import { DNS_LABEL_MAX } from '../config/names.js';
 import { definePhase } from '../engine/phase.js';
 import { getProject, testProjectPermissions, type ProjectInfo } from '../gcp/apis/resource-manager.js';
 import { GcpError } from '../gcp/errors.js';
+import { permissionHint } from '../gcp/roles.js';
 
 interface Live {
   project: ProjectInfo;
   granted: Set<string>;
   required: string[];
+  /** Who the calls are made as, looked up only when a permission is missing. */
+  caller: string | undefined;
 }
-
-export const PERMISSION_HINT =
-  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles)';
 
 export const preflightPhase = definePhase({
   name: 'preflight',
@@ -32,7 +32,8 @@ export const preflightPhase = definePhase({
         getProject(ctx.gcp, ctx.config.project),
         testProjectPermissions(ctx.gcp, ctx.config.project, required),
       ]);
-      return { project, granted: new Set(granted), required };
+      const missing = required.some((p) => !granted.includes(p));
+      return { project, granted: new Set(granted), required, caller: missing ? await ctx.gcp.factory.identity() : undefined };
     } catch (err) {
       if (err instanceof GcpError && (err.code === 'NOT_FOUND' || err.code === 'PERMISSION_DENIED') && err.method === 'GetProject') {
         throw new OperationError(`project ${ctx.config.project} is not accessible: ${err.message}`, {
@@ -62,10 +63,13 @@ export const preflightPhase = definePhase({
     }
     const missing = live.required.filter((p) => !live.granted.has(p));
     if (missing.length > 0) {
-      const message = `the caller lacks ${missing.length} permission${missing.length > 1 ? 's' : ''} on project ${ctx.config.project}: ${missing.join(', ')}`;
+      const who = live.caller ? `the caller (${live.caller})` : 'the caller';
+      const message = `${who} lacks ${missing.length} permission${missing.length > 1 ? 's' : ''} on project ${ctx.config.project}: ${missing.join(', ')}`;
+      // Only the roles that grant what is missing, and the commands that grant them to this caller.
+      const hint = permissionHint(ctx.config.project, missing, live.caller);
       // A plan only reads; a deploy would fail half-way, so it stops here with the full list.
-      if (ctx.mode === 'deploy') blockers.push(new OperationError(message, { hint: PERMISSION_HINT }));
-      else warnings.push({ message: `deploy would fail: ${message}`, hint: PERMISSION_HINT });
+      if (ctx.mode === 'deploy') blockers.push(new OperationError(message, { hint }));
+      else warnings.push({ message: `deploy would fail: ${message}`, hint });
     }
     const projectNumber = live.project.projectNumber;
     return { changes: [], blockers, warnings, decision: { projectNumber }, facts: { projectNumber } };

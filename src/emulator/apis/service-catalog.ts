@@ -28,6 +28,7 @@ export const SERVICE_CATALOG: Readonly<Record<string, string>> = {
   'iap.googleapis.com': 'Cloud Identity-Aware Proxy API',
   'logging.googleapis.com': 'Cloud Logging API',
   'monitoring.googleapis.com': 'Cloud Monitoring API',
+  'oauth2.googleapis.com': 'Google OAuth2 API',
   'oslogin.googleapis.com': 'Cloud OS Login API',
   'pubsub.googleapis.com': 'Cloud Pub/Sub API',
   'redis.googleapis.com': 'Google Cloud Memorystore for Redis API',
