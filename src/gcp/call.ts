@@ -68,7 +68,9 @@ export class ApiCaller {
     } catch (err) {
       const e = withContext(toGcpError(err), info);
       this.logger.write('call-failed', { method: info.method, resource: info.resource, ms: Date.now() - started, error: e });
-      if (e instanceof GcpError && e.code === 'PERMISSION_DENIED' && !e.caller && this.identify) e.caller = await this.identify();
+      if (e instanceof GcpError && e.code === 'PERMISSION_DENIED' && e.reason !== 'SERVICE_DISABLED' && !e.caller && this.identify) {
+        e.caller = await this.identify();
+      }
       throw e;
     }
   }

@@ -175,7 +175,8 @@ export function describeGcpError(err: GcpError, options: { command?: string } = 
       : err.method
         ? `${err.method}${err.resource ? ` on ${err.resource}` : ''} failed`
         : 'a Google Cloud call failed';
-  const message = `${what ? `${what}: ` : ''}${err.message}${err.code === 'PERMISSION_DENIED' && err.caller ? ` (calling as ${err.caller})` : ''}`;
+  const missingPermission = err.code === 'PERMISSION_DENIED' && err.reason !== 'SERVICE_DISABLED';
+  const message = `${what ? `${what}: ` : ''}${err.message}${missingPermission && err.caller ? ` (calling as ${err.caller})` : ''}`;
   if (err.reason === 'SERVICE_DISABLED') {
     const service = err.metadata.service ?? 'the API';
     return { message, hint: `enable ${service} (atlantis-run deploy does this), or: gcloud services enable ${service}` };
