@@ -53,6 +53,14 @@ describe('help', () => {
     expect(honours('plan')).toEqual(expect.arrayContaining(['--config', '--emulator', '--impersonate-service-account']));
   });
 
+  it('help after global flags (and their values) is still help', async () => {
+    const cwd = tempDir();
+    const direct = await runCli(['deploy', '--help'], { cwd });
+    const after = await runCli(['--config', 'other.yaml', '--json', 'help', 'deploy'], { cwd });
+    expect(after.code).toBe(0);
+    expect(after.stdout).toBe(direct.stdout);
+  });
+
   it('a group without its subcommand still shows help and exits 2 (a usage error)', async () => {
     const r = await runCli(['secrets'], { cwd: tempDir() });
     expect(r.code).toBe(2);

@@ -40,9 +40,27 @@ const GROUPS = new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c
  * command shows a command without building its options (they are added lazily, see below).
  */
 export function rewriteHelp(argv: readonly string[]): string[] {
-  if (argv[0] === 'help') return [...argv.slice(1), '--help'];
-  if (argv[1] === 'help' && GROUPS.has(argv[0])) return [argv[0], ...argv.slice(2), '--help'];
-  return [...argv];
+  const words = positionals(argv);
+  const at =
+    words[0] !== undefined && argv[words[0]] === 'help'
+      ? words[0]
+      : GROUPS.has(argv[words[0]] ?? '') && argv[words[1]] === 'help'
+        ? words[1]
+        : -1;
+  return at < 0 ? [...argv] : [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
+}
+
+// Global flags that take a value: the word after them is not a command.
+const VALUE_FLAGS = new Set(['--config', '--lockfile', '--project', '--region', '--impersonate-service-account']);
+
+/** Indexes of the words of `argv` that are not flags or flag values. */
+function positionals(argv: readonly string[]): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_FLAGS.has(argv[i])) i++;
+    else if (!argv[i].startsWith('-')) found.push(i);
+  }
+  return found;
 }
 
 /** The command the words of `argv` name ("secrets push"), for a --json usage error's result line. */

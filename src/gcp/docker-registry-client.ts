@@ -356,7 +356,7 @@ export class RegistryClient {
       if (res.status === 401) {
         throw this.error('UNAUTHENTICATED', subject, `${where} did not accept the Google access token (${detail})`, res.status);
       }
-      if (res.status === 403 && disabledService(text) !== undefined) throw this.disabled(subject, disabledService(text)!, res.status);
+      if (res.status === 403 && disabledService(text) !== undefined) throw this.disabled(subject, disabledService(text)!, res.status, text);
       if (res.status === 403) {
         throw this.error(
           'PERMISSION_DENIED',
@@ -531,7 +531,7 @@ export class RegistryClient {
           registryCode,
         );
       case res.status === 403 && disabledService(text) !== undefined:
-        return this.disabled(subject, disabledService(text)!, res.status);
+        return this.disabled(subject, disabledService(text)!, res.status, text);
       case res.status === 403:
         return this.error(
           'PERMISSION_DENIED',
@@ -553,8 +553,10 @@ export class RegistryClient {
    * The registry's 403 when Artifact Registry is disabled in the project: not a missing role. A
    * GcpError with Google's SERVICE_DISABLED reason, like every other API's, so callers treat it alike.
    */
-  private disabled(subject: Subject, service: string, httpStatus: number): GcpError {
-    return new GcpError('PERMISSION_DENIED', this.scrub(`image ${subject.image}: ${service} is disabled in the project`), {
+  private disabled(subject: Subject, service: string, httpStatus: number, text: string | undefined): GcpError {
+    // Google's own sentence (which names the project and how to enable the API) is the message.
+    const google = (text ? parseRegistryError(text)?.message : undefined) || `${service} is disabled in the project`;
+    return new GcpError('PERMISSION_DENIED', this.scrub(`image ${subject.image}: ${google}`), {
       api: 'registry',
       method: subject.method,
       reason: 'SERVICE_DISABLED',
