@@ -2,6 +2,11 @@
 // Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
 import { main } from '../dist/cli/main.bundle.js';
 
+// Node prints its warnings (a Google library's MetadataLookupWarning off Google Cloud, deprecations)
+// straight to stderr, where they read like the tool's own errors: the run records them in its debug
+// log instead (src/cli/run.ts).
+process.removeAllListeners('warning');
+
 // `atlantis-run --help | head` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {

@@ -7,6 +7,8 @@ export const ExitCode = {
   usage: 2,
   locked: 3,
   changes: 4,
+  /** The user answered no to a confirmation: nothing was changed. */
+  declined: 5,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
@@ -207,6 +208,8 @@ describe('configuration', () => {
     for (const vcs of providers) {
       const doc = base();
       doc.atlantis.vcs = vcs;
+      // Any host: this test is about each provider's fields (the allowlist's host has its own test).
+      doc.atlantis.repoAllowlist = ['*'];
       doc.secrets = vcs.provider === 'github-app' ? { 'github-app-key': { fromFile: './key.pem' } } : { 'vcs-token': { fromEnv: 'TOKEN' } };
       const config = await load(doc);
       expect(config.atlantis.vcs.provider).toBe(vcs.provider);
@@ -218,8 +221,12 @@ describe('configuration', () => {
     const result = await runCli(['render'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    const firstLine = result.stderr.split('\n')[0];
-    expect(firstLine).toBe('Error: atlantis.vcs.provider: expected one of github, github-app, gitlab, bitbucket, azuredevops, gitea');
+    const [firstLine, hint] = result.stderr.split('\n');
+    expect(firstLine).toBe(
+      'Error: atlantis.vcs.provider: "githab": expected one of github, github-app, gitlab, bitbucket, azuredevops, gitea',
+    );
+    // A near miss gets the suggestion the --vcs flag gets.
+    expect(hint).toBe('  hint: did you mean github?');
     expect(result.stderr).not.toMatch(/\bat .*\.(js|ts):\d+/); // no stack trace without --verbose
   });
 
@@ -230,4 +237,96 @@ describe('configuration', () => {
     expect(result.stderr).toMatch(/configuration file not found: .*nope\.yaml/);
     expect(result.stderr).toContain('atlantis-run init');
   });
+});
+
+describe('repo allowlist and the VCS host', () => {
+  const withVcs = (vcs: Record<string, unknown>, allowlist: string[]) => {
+    const doc = base();
+    doc.atlantis.vcs = vcs;
+    doc.atlantis.repoAllowlist = allowlist;
+    return doc;
+  };
+
+  it('an entry without a host, or naming another host, can never match: an error naming the host to start with', async () => {
+    const noHost = await problem(withVcs({ provider: 'github', user: 'bot' }, ['acme/*']));
+    expect(noHost.path).toBe('atlantis.repoAllowlist[0]');
+    expect(noHost.message).toContain('"acme/*" never matches');
+    expect(noHost.message).toContain('start with github.com/');
+    expect(noHost.hint).toBe('write it as github.com/acme/*');
+
+    const selfManaged = await problem(withVcs({ provider: 'gitlab', user: 'bot', hostname: 'gitlab.acme.com' }, ['gitlab.com/acme/*']));
+    expect(selfManaged.message).toContain('start with gitlab.acme.com/');
+    expect(selfManaged.hint).toBe('write it as gitlab.acme.com/acme/*');
+
+    const enterprise = await problem(withVcs({ provider: 'github', user: 'bot', hostname: 'github.acme.com' }, ['github.com/acme/*']));
+    expect(enterprise.hint).toBe('write it as github.acme.com/acme/*');
+    const bitbucketServer = await problem(
+      withVcs({ provider: 'bitbucket', user: 'bot', baseUrl: 'https://bitbucket.acme.com:7990' }, ['bitbucket.org/acme/*']),
+    );
+    expect(bitbucketServer.hint).toBe('write it as bitbucket.acme.com:7990/acme/*');
+  });
+
+  it('entries that can match pass: the host, wildcards in the host part, exclusions, Azure DevOps organisation hosts', async () => {
+    const ok = [
+      [{ provider: 'github', user: 'bot' }, ['github.com/acme/*', '*', '*/acme/*', '!github.com/acme/secret', 'github.com/*']],
+      [{ provider: 'gitlab', user: 'bot', hostname: 'gitlab.acme.com' }, ['gitlab.acme.com/platform/*']],
+      [{ provider: 'bitbucket', user: 'bot' }, ['bitbucket.org/acme/*']],
+      [
+        { provider: 'bitbucket', user: 'bot', baseUrl: 'https://bitbucket.acme.com:7990' },
+        ['bitbucket.acme.com:7990/acme/*', 'bitbucket.acme.com/x/*'],
+      ],
+      [{ provider: 'azuredevops', user: 'bot', webhookUser: 'hook' }, ['dev.azure.com/acme/infra/*', 'acme.visualstudio.com/infra/*']],
+      [{ provider: 'gitea', user: 'bot', baseUrl: 'https://gitea.acme.com' }, ['gitea.acme.com/acme/*']],
+    ] as const;
+    for (const [vcs, allowlist] of ok) {
+      const doc = withVcs({ ...vcs }, [...allowlist]);
+      doc.secrets = { 'vcs-token': { fromEnv: 'TOKEN' } };
+      await expect(load(doc), JSON.stringify(vcs)).resolves.toBeDefined();
+    }
+  });
+
+  it('init refuses such an entry too, before writing anything', async () => {
+    const dir = projectDir();
+    const r = await runCli(
+      [
+        'init',
+        '--config',
+        'new.yaml',
+        '--non-interactive',
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'gitlab',
+        '--vcs-user',
+        'bot',
+        '--vcs-hostname',
+        'gitlab.acme.com',
+        '--repo-allowlist',
+        'gitlab.com/acme/*',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"gitlab.com/acme/*" never matches');
+    expect(r.stderr).toContain('write it as gitlab.acme.com/acme/*');
+  });
+});
+
+describe('the starter repos.yaml', () => {
+  for (const file of ['../templates/repos.yaml', '../examples/quickstart/repos.yaml']) {
+    it(`${file.replace('../', '')}: requires approval before apply, and repositories cannot override that`, () => {
+      const repos = parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as {
+        repos: { id: string; apply_requirements?: string[]; allowed_overrides?: string[]; allow_custom_workflows?: boolean }[];
+      };
+      for (const repo of repos.repos) {
+        expect(repo.apply_requirements).toEqual(expect.arrayContaining(['approved', 'mergeable']));
+        // Each of these would let a repository's own atlantis.yaml loosen or bypass the requirements.
+        for (const key of ['apply_requirements', 'plan_requirements', 'import_requirements'])
+          expect(repo.allowed_overrides ?? []).not.toContain(key);
+        expect(repo.allow_custom_workflows).toBe(false);
+      }
+    });
+  }
 });

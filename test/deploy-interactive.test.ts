@@ -22,8 +22,10 @@ describe('deploy on a terminal', () => {
       env: env(emu.host),
       steps: [{ expect: /Apply \d+ changes\?/, send: ['n', KEY.enter] }],
     });
-    expect(no.code, no.screen).toBe(0);
-    expect(no.screen).toContain('will create Cloud Run service atlantis');
+    // Declining is its own exit code (5); the plan reads as `atlantis-run plan` prints it.
+    expect(no.code, no.screen).toBe(5);
+    expect(no.screen).toContain('+ Cloud Run service atlantis');
+    expect(no.screen).toMatch(/Plan: \d+ to create, \d+ to update, 0 to delete\./);
     expect(no.screen).toContain('Nothing was changed.');
     expect(mutatingCalls(declined())).toEqual([]);
 
@@ -33,7 +35,7 @@ describe('deploy on a terminal', () => {
       steps: [{ expect: /Apply \d+ changes\?/, send: ['y', KEY.enter] }],
     });
     expect(yes.code, yes.screen).toBe(0);
-    expect(yes.screen).toContain('Atlantis is running in the local emulator.');
+    expect(yes.screen).toContain('Rehearsal in the local emulator done');
 
     // Nothing to change: no question at all.
     const again = await runCliPty(['deploy'], { cwd: dir, env: env(emu.host), steps: [] });
@@ -47,7 +49,7 @@ describe('deploy on a terminal', () => {
       env: env(emu.host),
       steps: [{ expect: /Delete \d+ resources of atlantis in my-project\?/, send: ['n', KEY.enter] }],
     });
-    expect(keep.code, keep.screen).toBe(0);
+    expect(keep.code, keep.screen).toBe(5);
     expect(keep.screen).toContain('Nothing was deleted.');
     expect(mutatingCalls(destroyNo())).toEqual([]);
   });

@@ -6,11 +6,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
+import { schemaReference } from '../src/init/document.js';
 import { runCli, runCliProcess } from './support/cli.js';
 import { tempDir } from './support/fixtures.js';
 import { INIT_CASES } from './support/init-cases.js';
 
 const recorder = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
+const INSTALLED = fileURLToPath(new URL('../schema/atlantis-run.schema.json', import.meta.url));
+
+/** The file the `# yaml-language-server: $schema=…` first line names, resolved as editors do. */
+function schemaTarget(text: string, configDir: string): string {
+  const ref = /^# yaml-language-server: \$schema=(\S+)/.exec(text)![1];
+  return path.resolve(configDir, ref);
+}
 const template = readFileSync(new URL('../templates/repos.yaml', import.meta.url), 'utf8');
 
 /** A PATH with nothing on it: no gcloud, so no default comes from a developer's machine. */
@@ -51,7 +59,8 @@ describe('init --non-interactive: one file per provider', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const text = r.text!;
-      expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/atlantis-run/schema/atlantis-run.schema.json');
+      // No node_modules/atlantis-run here: the schema of the installation that ran init, which exists.
+      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${INSTALLED}`);
       const config = await parse(text, r.file);
       expect(config.project).toBe('acme-infra');
       expect(config.region).toBe(c.expected.region);
@@ -103,6 +112,19 @@ describe('init --non-interactive: one file per provider', () => {
     const r = await init(GITHUB, { cwd: path.join(root, 'infra', 'atlantis') });
     expect(r.code).toBe(0);
     expect(r.text!.split('\n')[0]).toBe('# yaml-language-server: $schema=../../node_modules/atlantis-run/schema/atlantis-run.schema.json');
+  });
+
+  it('$schema always names a file that exists, whatever folder init runs in', async () => {
+    const r = await init(GITHUB);
+    const target = schemaTarget(r.text!, r.cwd);
+    expect(existsSync(target), target).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ $schema: expect.stringContaining('json-schema.org') });
+    // Inside the installation's own tree (the quick start in a clone), the path is relative.
+    const inClone = tempDir();
+    const configDir = path.join(inClone, 'examples', 'mine');
+    expect(schemaReference(configDir, path.join(inClone, 'schema', 'atlantis-run.schema.json'))).toBe(
+      '../../schema/atlantis-run.schema.json',
+    );
   });
 
   it('the same run twice gives the same bytes', async () => {
@@ -239,12 +261,34 @@ describe('init without answers (CI mode) names the flag to pass', () => {
     ['repo allowlist', GITHUB.slice(0, 8), '--repo-allowlist'],
     [
       'GitHub App id',
-      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--app-key-file', 'k.pem', '--repo-allowlist', 'x/*'],
+      [
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github-app',
+        '--app-key-file',
+        'k.pem',
+        '--repo-allowlist',
+        'github.com/x/*',
+      ],
       '--gh-app-id',
     ],
     [
       'GitHub App key',
-      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'github-app', '--gh-app-id', '1', '--repo-allowlist', 'x/*'],
+      [
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'github-app',
+        '--gh-app-id',
+        '1',
+        '--repo-allowlist',
+        'github.com/x/*',
+      ],
       '--app-key-file',
     ],
     [
@@ -254,7 +298,18 @@ describe('init without answers (CI mode) names the flag to pass', () => {
     ],
     [
       'Azure DevOps webhook user',
-      ['--project', 'acme-infra', '--region', 'europe-west1', '--vcs', 'azuredevops', '--vcs-user', 'a', '--repo-allowlist', 'x/*'],
+      [
+        '--project',
+        'acme-infra',
+        '--region',
+        'europe-west1',
+        '--vcs',
+        'azuredevops',
+        '--vcs-user',
+        'a',
+        '--repo-allowlist',
+        'dev.azure.com/x/*',
+      ],
       '--vcs-webhook-user',
     ],
   ];
@@ -265,7 +320,7 @@ describe('init without answers (CI mode) names the flag to pass', () => {
       const r = await runCli(['init', ...args], { cwd, tty: true, env: { ...noGcloud(cwd), CI: 'true' } });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('not running interactively');
-      expect(r.stderr).toContain(`pass ${flag}`);
+      expect(r.stderr).toMatch(new RegExp(`^  ${flag} `, 'm'));
       expect(existsSync(path.join(cwd, 'atlantis-run.yaml'))).toBe(false);
     });
   }
@@ -274,7 +329,7 @@ describe('init without answers (CI mode) names the flag to pass', () => {
     const cwd = tempDir();
     const r = await runCli(['init', '--non-interactive', ...GITHUB.slice(2)], { cwd, tty: true, env: noGcloud(cwd) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('pass --project');
+    expect(r.stderr).toMatch(/^ {2}--project /m);
   });
 });
 
@@ -438,7 +493,7 @@ describe('init: project and region defaults', () => {
     chmodSync(fake, 0o755);
     const failing = await runCli(['init', ...withoutProjectRegion], { cwd, env: { PATH: bin } });
     expect(failing.code).toBe(2);
-    expect(failing.stderr).toContain('pass --project');
+    expect(failing.stderr).toMatch(/^ {2}--project /m);
 
     // A gcloud that never answers (and leaves a child holding its output) is cut off.
     writeFileSync(fake, '#!/bin/sh\n/bin/sleep 30\n');
@@ -448,14 +503,14 @@ describe('init: project and region defaults', () => {
       env: { PATH: bin, ATLANTIS_RUN_GCLOUD_TIMEOUT_MS: '300' },
     });
     expect(hanging.code).toBe(2);
-    expect(hanging.stderr).toContain('pass --project');
+    expect(hanging.stderr).toMatch(/^ {2}--project /m);
     expect(Date.now() - started).toBeLessThan(5000);
 
     // Output that is not what we expect is no default either.
     writeFileSync(fake, '#!/bin/sh\necho "not json"\n');
     const garbage = await runCli(['init', ...withoutProjectRegion], { cwd, env: { PATH: bin } });
     expect(garbage.code).toBe(2);
-    expect(garbage.stderr).toContain('pass --project');
+    expect(garbage.stderr).toMatch(/^ {2}--project /m);
   });
 
   it('an invalid default is rejected naming the flag', async () => {
@@ -503,8 +558,10 @@ describe('init --help', () => {
     ]) {
       expect(r.stdout).toContain(flag);
     }
-    // --project and --region are the global flags, not redefined.
-    expect(r.stdout).not.toMatch(/^\s+--project/m);
+    // --project and --region are the global flags, not redefined: listed once, under "Global Options".
+    const [own, global] = r.stdout.split('Global Options:');
+    expect(own).not.toMatch(/^\s+--project/m);
+    expect(global).toMatch(/^\s+--project/m);
   });
 
   it('loads no schema, YAML, prompt or Google library', async () => {
@@ -591,5 +648,39 @@ describe('init --push-secrets', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('MISSING_TOKEN');
     expect(mutatingCalls(calls())).toEqual([]);
+  });
+});
+
+describe('init --non-interactive lists every missing answer at once', () => {
+  it('names each flag left out, with its question, in one error (exit 2, nothing written)', async () => {
+    const cwd = tempDir();
+    const r = await runCli(['init', '--non-interactive', '--vcs', 'gitea', '--project', 'acme-infra'], { cwd, env: noGcloud(cwd) });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe('Error: init needs 4 answers it was not given (not running interactively):');
+    expect(lines.slice(1, 5).map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      '--region',
+      '--vcs-base-url',
+      '--vcs-user',
+      '--repo-allowlist',
+    ]);
+    expect(r.stderr).toContain('Gitea base URL');
+    expect(existsSync(path.join(cwd, 'atlantis-run.yaml'))).toBe(false);
+  });
+
+  it('without --vcs, says that the provider decides further flags', async () => {
+    const cwd = tempDir();
+    const r = await runCli(['init', '--non-interactive'], { cwd, env: noGcloud(cwd) });
+    expect(r.code).toBe(2);
+    expect(r.stderr.match(/^ {2}--\S+/gm)).toEqual(['  --project', '  --region', '  --vcs', '  --repo-allowlist']);
+    expect(r.stderr).toContain('then the flags that provider needs');
+  });
+
+  it('prompt hints ("type to jump") never appear in errors without a terminal', async () => {
+    const cwd = tempDir();
+    const r = await runCli(['init', '--project', 'acme-infra', '--vcs', 'github'], { cwd, env: { ...noGcloud(cwd), CI: 'true' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Cloud Run region');
+    expect(r.stderr).not.toMatch(/type to jump|space to pick|\(hidden\)/);
   });
 });

@@ -16,9 +16,16 @@ describe('README quick start', () => {
     const config = path.join(dir, 'atlantis-run.yaml');
     const first = await runCliProcess(['deploy', '--emulator', '-y', '--config', config], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('Atlantis is running in the local emulator.');
-    expect(first.stdout).toMatch(/Webhook URL: +https:\/\/atlantis-\d+\.europe-west1\.run\.app\/events/);
+    // A rehearsal, said as such; the next step is the real deployment, not a webhook nobody answers.
+    expect(first.stdout).toContain('Rehearsal in the local emulator done: nothing runs there, and no URL below answers.');
+    expect(first.stdout).toMatch(/Webhook URL: +https:\/\/atlantis-\d+\.europe-west1\.run\.app\/events {3}\(emulated\)/);
     expect(first.stdout).toContain('atlantis-run secrets show webhook-secret');
+    expect(first.stdout).toContain('run `atlantis-run init`');
+    expect(first.stdout).not.toContain('Add the webhook');
+    expect(first.stdout).not.toContain('Comment `atlantis plan`');
+    expect(first.stdout).not.toMatch(/^\s*\n/);
+    // The example's files give the tool nothing to warn about.
+    expect(first.stderr).not.toContain('warning');
     const lock = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as {
       resources: { service: { readyRevision: string } };
     };

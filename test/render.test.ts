@@ -144,7 +144,10 @@ describe('render', () => {
 
   it('follows per-provider settings (GitLab self-managed)', async () => {
     const dir = projectDir(
-      MINIMAL_CONFIG.replace('{provider: github, user: atlantis-bot}', '{provider: gitlab, user: bot, hostname: gitlab.example.com}'),
+      MINIMAL_CONFIG.replace(
+        '{provider: github, user: atlantis-bot}',
+        '{provider: gitlab, user: bot, hostname: gitlab.example.com}',
+      ).replace('github.com/acme/*', 'gitlab.example.com/acme/*'),
     );
     const out = JSON.parse((await runCli(['render', '--json'], { cwd: dir })).stdout) as Json;
     const env = envOf(out.service.template.containers[0]);

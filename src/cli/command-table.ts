@@ -1,7 +1,12 @@
 // Every command the CLI lists. Only metadata lives here; each handler module loads on use, its
 // options typed from the option list here (`Handler<typeof deployOptions>`).
-import { defineCommand, type CommandDefinition, type OptionDefinition } from './command.js';
+import { defineCommand, type CommandDefinition, type GlobalFlag, type OptionDefinition } from './command.js';
 import { FORCE_OUTPUT, KEEP, OUTPUT, READ_WAIT_TIMEOUT, WAIT_TIMEOUT } from './options.js';
+
+// The global flags each kind of command honours (shown under "Global options" in its help).
+const OFFLINE: readonly GlobalFlag[] = ['--config', '--lockfile', '--project', '--region', '--json', '--verbose'];
+const ONLINE: readonly GlobalFlag[] = [...OFFLINE, '--emulator', '--impersonate-service-account'];
+const CONFIRMING: readonly GlobalFlag[] = [...ONLINE, '--yes'];
 
 export const initOptions = [
   {
@@ -64,6 +69,7 @@ export const initOptions = [
 
 export const initCommand = defineCommand({
   name: 'init',
+  globals: ONLINE,
   summary: 'write atlantis-run.yaml: a wizard on a terminal, flags for scripts',
   // One paragraph per line: commander wraps them to the terminal's width.
   description:
@@ -87,6 +93,7 @@ export const initCommand = defineCommand({
 
 export const renderCommand = defineCommand({
   name: 'render',
+  globals: OFFLINE,
   summary: 'print every resource as it would be sent to Google Cloud, offline',
   description:
     'Builds the desired state from atlantis-run.yaml without calling Google Cloud: APIs, the Artifact Registry\n' +
@@ -105,6 +112,7 @@ export const planOptions = [
 
 export const planCommand = defineCommand({
   name: 'plan',
+  globals: ONLINE,
   summary: 'read-only: what deploy would create, update or delete, field by field',
   description:
     'Reads live state in Google Cloud and compares it with atlantis-run.yaml, phase by phase: APIs, the\n' +
@@ -120,6 +128,7 @@ export const deployOptions = [WAIT_TIMEOUT] as const satisfies readonly OptionDe
 
 export const deployCommand = defineCommand({
   name: 'deploy',
+  globals: CONFIRMING,
   summary: 'converge every phase: APIs, registry, secrets, identity, image, service, domain',
   description:
     'Reads live state, shows the plan, asks for confirmation on a terminal (or takes -y), then applies only\n' +
@@ -141,6 +150,7 @@ export const statusOptions = [READ_WAIT_TIMEOUT] as const satisfies readonly Opt
 
 export const statusCommand = defineCommand({
   name: 'status',
+  globals: ONLINE,
   summary: 'live state: URL, ready revision, image, settings, secret versions, drift',
   description:
     'Reads the deployment in Google Cloud: URL and webhook URL, ready revision, image digest, instance\n' +
@@ -160,6 +170,7 @@ export const destroyOptions = [
 
 export const destroyCommand = defineCommand({
   name: 'destroy',
+  globals: CONFIRMING,
   summary: 'remove what deploy created, in reverse order (secrets kept unless --purge-secrets)',
   description:
     'Deletes the domain mapping, the Cloud Run service, the IAM bindings of the runtime account, the\n' +
@@ -207,6 +218,7 @@ export const secretsPushOptions = [
 
 export const secretsPushCommand = defineCommand({
   name: 'secrets push',
+  globals: ONLINE,
   summary: 'add secret versions for changed values, then roll them out',
   description:
     'NAME is a logical name (vcs-token, github-app-key, webhook-secret, web-password, repo-config, server-config) used by ' +
@@ -237,6 +249,7 @@ export const secretsListOptions = [READ_WAIT_TIMEOUT] as const satisfies readonl
 
 export const secretsListCommand = defineCommand({
   name: 'secrets list',
+  globals: ONLINE,
   summary: 'secret names, versions in use and newest, checksums - never values',
   description:
     'For every secret this configuration uses: its Secret Manager id, the version the live service pins, the newest ' +
@@ -281,6 +294,7 @@ export const secretsRotateOptions = [
 
 export const secretsRotateCommand = defineCommand({
   name: 'secrets rotate',
+  globals: CONFIRMING,
   summary: 'new random webhook-secret or web-password: push, roll out, say what to change on the VCS side',
   description:
     'Generates a new value for webhook-secret or web-password, adds it as a version, pins it in the live service and ' +
@@ -312,6 +326,7 @@ export const secretsShowOptions = [
 
 export const secretsShowCommand = defineCommand({
   name: 'secrets show',
+  globals: ONLINE,
   summary: 'print the value in use of one secret, on a terminal or into a 0600 file',
   description:
     'Prints the value of the version the live service uses (the newest when not deployed yet), for pasting into the ' +
@@ -338,6 +353,7 @@ export const emulatorOptions = [
 
 export const emulatorCommand = defineCommand({
   name: 'emulator',
+  globals: ['--json', '--verbose'],
   summary: 'run the bundled local Google Cloud emulator (gRPC and REST on one 127.0.0.1 port)',
   description:
     'Serves Cloud Run, Secret Manager, Artifact Registry, IAM, Resource Manager, Service Usage and Cloud\n' +
@@ -367,6 +383,7 @@ export const webhookAddOptions = [
 
 export const webhookAddCommand = defineCommand({
   name: 'webhook add',
+  globals: ONLINE,
   summary: 'create or update the Atlantis webhook on a repository, organisation, project or group',
   description:
     'GitHub (repository or organisation; GitHub Enterprise via vcs.hostname), GitLab (project or group; self-managed via ' +
@@ -388,6 +405,7 @@ export const webhookAddCommand = defineCommand({
 
 export const webhookListCommand = defineCommand({
   name: 'webhook list',
+  globals: ONLINE,
   summary: 'the webhooks of a repository, organisation, project or group; the Atlantis one marked',
   description: 'Read-only. Marks with * the hooks that send to the Atlantis webhook URL. Secrets are never shown.\n\n' + TOKENS,
   usesConfig: true,
@@ -401,6 +419,7 @@ export const webhookListCommand = defineCommand({
 
 export const webhookRemoveCommand = defineCommand({
   name: 'webhook remove',
+  globals: CONFIRMING,
   summary: 'delete the Atlantis webhook (and only it) from a repository, organisation, project or group',
   description:
     'Deletes every hook of the target whose URL is the Atlantis webhook URL (normally one); other hooks stay. Asks first on a terminal; -y in scripts.\n\n' +
@@ -435,6 +454,7 @@ export const ciInitOptions = [
 
 export const ciInitCommand = defineCommand({
   name: 'ci init',
+  globals: ['--config', '--project', '--region', '--json', '--verbose'],
   summary: 'write a CI pipeline: deploy on the default branch, a scheduled drift check, keyless Google credentials',
   description:
     'github: .github/workflows/atlantis-run-deploy.yml (on push to the default branch: `deploy -y --json`, the result in the ' +

@@ -20,6 +20,20 @@ export interface OptionDefinition {
   readonly envName?: boolean;
 }
 
+/** The global flags (main.ts); each command lists in its help the ones it honours. */
+export const GLOBAL_FLAGS = [
+  '--config',
+  '--lockfile',
+  '--project',
+  '--region',
+  '--json',
+  '--yes',
+  '--verbose',
+  '--emulator',
+  '--impersonate-service-account',
+] as const;
+export type GlobalFlag = (typeof GLOBAL_FLAGS)[number];
+
 export interface ArgumentDefinition {
   name: string;
   description: string;
@@ -75,6 +89,8 @@ export interface CommandDefinition<Os extends readonly OptionDefinition[] = read
   mutates?: boolean;
   /** Whether the command reads atlantis-run.yaml (decides where logs and state live). */
   usesConfig?: boolean;
+  /** The global flags this command honours: listed under "Global options" in its help. */
+  globals?: readonly GlobalFlag[];
   /**
    * For commands that take secret values (secrets push): a value typed as an argument would stay in
    * shell history, so it is refused — but commander's own error would echo it, and the debug log

@@ -1,6 +1,7 @@
 // The one confirmation rule: with --yes, go; on a terminal, ask; anywhere else (CI, a pipe, --json)
-// refuse with exit 2 and say which flag answers. And the one "cancelled" outcome when the answer is no.
-import { UsageError } from '../errors.js';
+// refuse with exit 2 and say which flag answers. And the one "cancelled" outcome when the answer is no:
+// exit 5 (ExitCode.declined), so a script can tell "declined" from "done".
+import { ExitCode, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import { emitResult } from './emit-result.js';
 import type { ResultCommand, ResultOf } from './results.js';
@@ -25,9 +26,9 @@ export async function confirmOrRequireYes(ctx: CommandContext, c: Confirmation):
   return ctx.host.confirm({ message: `${c.question}?${c.detail ? ` ${c.detail}` : ''}`, flag: '--yes', default: false });
 }
 
-/** The answer was no: say that nothing happened, and end with the command's `cancelled` result. */
+/** The answer was no: say that nothing happened, end with the command's `cancelled` result, exit 5. */
 export function cancelled<C extends ResultCommand>(ctx: CommandContext, command: C, message: string, result: ResultOf<C>): number {
   ctx.host.print(message);
   emitResult(ctx, command, result);
-  return 0;
+  return ExitCode.declined;
 }

@@ -25,12 +25,51 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-// Commander's own failures (unknown flag, missing argument…) are usage errors: exit 2.
-const COMMANDER_EXIT: Record<string, number> = {
-  'commander.helpDisplayed': 0,
-  'commander.version': 0,
-  'commander.help': 2,
-};
+// Commander's own failures (unknown flag, missing argument…) are usage errors: exit 2. Help asked
+// for exits 0; help shown because something was missing (`atlantis-run secrets`) exits 2.
+function commanderExit(err: { code: string; exitCode: number }): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+  if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
+  return 2;
+}
+
+const GROUPS = new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]));
+
+/**
+ * `help deploy`, `help secrets push` and `secrets help push` become `… --help`: commander's own help
+ * command shows a command without building its options (they are added lazily, see below).
+ */
+export function rewriteHelp(argv: readonly string[]): string[] {
+  const words = positionals(argv);
+  const at =
+    words[0] !== undefined && argv[words[0]] === 'help'
+      ? words[0]
+      : GROUPS.has(argv[words[0]] ?? '') && argv[words[1]] === 'help'
+        ? words[1]
+        : -1;
+  return at < 0 ? [...argv] : [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
+}
+
+// Global flags that take a value: the word after them is not a command.
+const VALUE_FLAGS = new Set(['--config', '--lockfile', '--project', '--region', '--impersonate-service-account']);
+
+/** Indexes of the words of `argv` that are not flags or flag values. */
+function positionals(argv: readonly string[]): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_FLAGS.has(argv[i])) i++;
+    else if (!argv[i].startsWith('-')) found.push(i);
+  }
+  return found;
+}
+
+/** The command the words of `argv` name ("secrets push"), for a --json usage error's result line. */
+function commandNamed(argv: readonly string[]): string {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const two = words.slice(0, 2).join(' ');
+  if (commands.some((c) => c.name === two)) return two;
+  return commands.some((c) => c.name === words[0]) ? words[0] : (words[0] ?? '');
+}
 
 export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = {
@@ -51,11 +90,20 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
   const program = buildProgram(commander, io, commands, (definition, input, globals) => {
     pending = import('./run.js').then(({ runCommand }) => runCommand(definition, input, globals, io));
   });
+  const args = rewriteHelp(argv);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (err) {
-    if (err instanceof commander.CommanderError) return COMMANDER_EXIT[err.code] ?? 2;
-    throw err;
+    if (!(err instanceof commander.CommanderError)) throw err;
+    const code = commanderExit(err);
+    // With --json, stdout carries JSON even when the command line itself is wrong.
+    if (code !== 0 && args.includes('--json')) {
+      const message = err.message.replace(/^error: /, '');
+      io.stdout.write(
+        `${JSON.stringify({ type: 'result', ok: false, command: commandNamed(args), error: { message, exitCode: code } })}\n`,
+      );
+    }
+    return code;
   }
   return pending ? await pending : 0;
 }
@@ -89,7 +137,8 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     .addHelpText(
       'after',
       '\nExit codes: 0 success · 1 an operation failed · 2 invalid usage or configuration (nothing changed)\n' +
-        '            3 another run holds the lock · 4 plan --detailed-exitcode found changes · 130 interrupted\n' +
+        '            3 another run holds the lock · 4 plan --detailed-exitcode found changes\n' +
+        '            5 a confirmation was declined (nothing changed) · 130 interrupted\n' +
         "\nRun `atlantis-run <command> --help` for a command's options and examples.",
     );
 
@@ -111,6 +160,9 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     }
     // Commander would fail on these echoing the token, which may be a secret value (see command.ts).
     if (definition.refuseValueArguments) cmd.allowExcessArguments(true).allowUnknownOption(true);
+    // Its help lists the global flags it honours, and only those.
+    const honoured = new Set<string>(definition.globals ?? []);
+    cmd.configureHelp({ showGlobalOptions: true, visibleGlobalOptions: () => program.options.filter((o) => honoured.has(o.long ?? '')) });
     if (definition.examples?.length) {
       cmd.addHelpText('after', `\nExamples:\n${definition.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
     }

@@ -144,6 +144,7 @@ const deploymentStatus = z.object({
     survivesRestart: z.object({ kept: z.array(z.string()), lost: z.array(z.string()) }),
   }),
   drift: z.object({ config: z.array(phaseChange), lockfile: z.array(z.string()) }),
+  blockers: z.array(z.object({ message: z.string(), hint: z.string().optional() })),
 });
 
 const pushResult = z.object({

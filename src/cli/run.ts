@@ -43,6 +43,11 @@ export async function runCommand(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Node's own warnings (a library's MetadataLookupWarning when no metadata server answers, a
+  // deprecation) say nothing the user can act on: the launcher stops Node printing them, and they
+  // go to the debug log instead.
+  const onWarning = (warning: Error) => log.write('node-warning', { name: warning.name, message: warning.message });
+  process.on('warning', onWarning);
 
   const cleanups: (() => Promise<void> | void)[] = [];
   let config: Promise<AtlantisRunConfig> | undefined;
@@ -88,6 +93,9 @@ export async function runCommand(
     }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // A warning emitted during the run reaches listeners on a later tick: let it arrive first.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
     host.close();
   }
   log.write('end', { exitCode: code });
@@ -116,7 +124,7 @@ export function reportError(
     message = err.message;
     hint = err.hint;
   } else if (isGcpError(err)) {
-    ({ message, hint } = describeGcpError(err));
+    ({ message, hint } = describeGcpError(err, { command: ctx.command }));
   } else {
     const e = err instanceof Error ? err : new Error(String(err));
     message = `${ctx.command} failed unexpectedly: ${e.message}`;

@@ -42,6 +42,7 @@ export async function openGcp(ctx: CommandContext): Promise<Gcp> {
     },
     timingFromEnv(ctx.env),
   );
+  caller.identify = () => factory.identity();
   return { factory, caller };
 }
 

@@ -123,12 +123,12 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue {
     case 'invalid_union': {
       const union = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[] };
       if (union.discriminator && Array.isArray(union.options)) {
-        return { path: where, problem: `expected one of ${union.options.join(', ')}` };
+        return oneOf(where, union.options.map(String), valueAt(raw, issue.path));
       }
       return { path: where, problem: 'expected {fromEnv: VARIABLE} or {fromFile: path}' };
     }
     case 'invalid_value':
-      return { path: where, problem: `expected one of ${issue.values.map(String).join(', ')}` };
+      return oneOf(where, issue.values.map(String), valueAt(raw, issue.path));
     case 'invalid_type':
       if (valueAt(raw, issue.path) === undefined) return { path: where, problem: 'is required' };
       return { path: where, problem: `expected ${issue.expected}` };
@@ -145,6 +145,13 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue {
     default:
       return { path: where, problem: issue.message };
   }
+}
+
+/** "expected one of a, b, c", and for a near miss "did you mean b?" (as the --vcs flag answers). */
+function oneOf(where: string, options: string[], given: unknown): ConfigIssue {
+  const problem = `${typeof given === 'string' ? `"${given}": ` : ''}expected one of ${options.join(', ')}`;
+  const guess = typeof given === 'string' ? closest(given, options) : undefined;
+  return guess ? { path: where, problem, hint: `did you mean ${guess}?` } : { path: where, problem };
 }
 
 function valueAt(raw: unknown, pathParts: readonly PropertyKey[]): unknown {

@@ -1,6 +1,7 @@
 // Rules that span keys or depend on derived names: everything Google or Atlantis would reject,
 // checked before any call. Returns every problem found, first one first.
 import { managedEnvNames, SECRET_NAMES, secretSpecs } from '../atlantis/catalog.js';
+import { allowlistProblem } from './allowlist.js';
 import { closest } from '../util/suggest.js';
 import type { ConfigIssue } from './load.js';
 import { validatePersistence } from './validate-persistence.js';
@@ -85,7 +86,10 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
   config.atlantis.repoAllowlist.forEach((entry, i) => {
     if (entry.includes('://')) {
       add(`atlantis.repoAllowlist[${i}]`, `"${entry}" must not contain a scheme (://)`, `write it as ${entry.replace(/^[a-z]+:\/\//, '')}`);
+      return;
     }
+    const wrongHost = allowlistProblem(entry, config.atlantis.vcs);
+    if (wrongHost) add(`atlantis.repoAllowlist[${i}]`, wrongHost.problem, `write it as ${wrongHost.fix}`);
   });
 
   const managed = managedEnvNames(config);

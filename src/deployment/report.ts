@@ -4,6 +4,7 @@ import { PROVIDERS } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState } from '../desired/index.js';
 import { resultOf, type EngineResult } from '../engine/runner.js';
+import { REGENERATED } from '../phases/secrets.js';
 import { servicePhase } from '../phases/service.js';
 import { tagOf, withVersion } from '../cloudrun/version.js';
 
@@ -41,12 +42,25 @@ export function buildReport(
   const version = result.facts.secretVersions?.['webhook-secret'];
   const show = (name: string) => `atlantis-run secrets show ${name}${options.flags}`;
   const provider = PROVIDERS[config.atlantis.vcs.provider];
-  const nextSteps = [
-    `Add the webhook — ${provider.webhookHelp}: URL ${desired.webhookUrl}${webhook ? ', secret from the command above' : ''}.`,
-  ];
-  const password = desired.secrets.find((s) => s.name === 'web-password');
-  if (password) nextSteps.push(`Open ${desired.url} (user ${config.access.uiUser}; password: ${show('web-password')}).`);
-  nextSteps.push('Comment `atlantis plan` on a pull request to see it work.');
+  const nextSteps: string[] = regeneratedSecrets(result, desired.secrets).map((name) =>
+    name === 'webhook-secret'
+      ? `webhook-secret was regenerated (no enabled version was left): update the secret of the webhook on the VCS side — ${show(name)}.`
+      : `${name} was regenerated (no enabled version was left): the previous value no longer works — ${show(name)}.`,
+  );
+  if (options.emulated) {
+    // Nothing listens at an emulated URL: the step that matters is the real deployment.
+    nextSteps.push(
+      'Deploy for real: in your own infrastructure repository, sign in (`gcloud auth application-default login`) and run `atlantis-run init` — it writes atlantis-run.yaml for your Google Cloud project.',
+      'Then `atlantis-run deploy` there: the same plan against Google Cloud, ending with the webhook URL to register on your VCS.',
+    );
+  } else {
+    nextSteps.push(
+      `Add the webhook — ${provider.webhookHelp}: URL ${desired.webhookUrl}${webhook ? ', secret from the command above' : ''}.`,
+    );
+    const password = desired.secrets.find((s) => s.name === 'web-password');
+    if (password) nextSteps.push(`Open ${desired.url} (user ${config.access.uiUser}; password: ${show('web-password')}).`);
+    nextSteps.push('Comment `atlantis plan` on a pull request to see it work.');
+  }
   return {
     emulated: options.emulated,
     url: desired.url,
@@ -64,13 +78,23 @@ export function buildReport(
   };
 }
 
+/** Generated secrets this deploy made again (the plan says so), by logical name. */
+function regeneratedSecrets(result: EngineResult, secrets: readonly { name: string; secretId: string }[]): string[] {
+  const changes = result.plan.phases.find((p) => p.name === 'secrets')?.plan.changes ?? [];
+  return changes
+    .filter((c) => c.kind === 'secret version' && c.reason === REGENERATED)
+    .flatMap((c) => secrets.filter((s) => c.resource.startsWith(`${s.secretId}/`)).map((s) => s.name));
+}
+
 export function formatReport(report: DeployReport): string {
-  const lines = [
-    '',
-    `Atlantis is running${report.emulated ? ' in the local emulator' : ''}${report.changes === 0 ? ' (no changes were needed)' : ''}.`,
-    `  URL:            ${report.url}`,
-    `  Webhook URL:    ${report.webhookUrl}`,
-  ];
+  const unchanged = report.changes === 0 ? ' (no changes were needed)' : '';
+  const lines = report.emulated
+    ? [
+        `Rehearsal in the local emulator done${unchanged}: nothing runs there, and no URL below answers.`,
+        `  URL:            ${report.url}   (emulated)`,
+        `  Webhook URL:    ${report.webhookUrl}   (emulated)`,
+      ]
+    : [`Atlantis is running${unchanged}.`, `  URL:            ${report.url}`, `  Webhook URL:    ${report.webhookUrl}`];
   if (report.revision) lines.push(`  Revision:       ${report.revision}`);
   if (report.image) lines.push(`  Image:          ${withVersion(report.image, report.version)}`);
   if (report.webhookSecret) {

@@ -58,11 +58,13 @@ export interface DeploymentStatus {
   /** Where plans, locks and the data dir live, and whether what holds them is healthy. */
   persistence: PersistenceStatus;
   drift: { config: (PlannedChange & { phase: string })[]; lockfile: string[] };
+  /** What would stop a deploy now (a secret without a value, a missing permission…). */
+  blockers: { message: string; hint?: string }[];
 }
 
 export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
   const { config } = run;
-  const result = await runEngine(PHASES, run, { mode: 'plan' });
+  const result = await runEngine(PHASES, run, { mode: 'plan', collectBlockers: true });
   const service = liveOf(result, servicePhase)?.service;
   const pinned = pinnedVersions(service);
   const secrets: SecretStatus[] = (liveOf(result, secretsPhase)?.secrets ?? []).map((s) => ({
@@ -158,6 +160,10 @@ export async function buildStatus(run: RunContext): Promise<DeploymentStatus> {
     secrets,
     persistence: persistenceStatus(run.config, result, service),
     drift: { config: drift, lockfile: lockDrift },
+    blockers: result.blockers.map((b) => {
+      const hint = (b as { hint?: unknown }).hint;
+      return { message: b.message, ...(typeof hint === 'string' ? { hint } : {}) };
+    }),
   };
 }
 
@@ -174,10 +180,12 @@ function describeTraffic(status: DeploymentStatus): string {
 }
 
 /** The status for a terminal. `configFile`: the file drift is measured against. */
-export function formatStatus(status: DeploymentStatus, options: { configFile: string; hasLockfile: boolean }): string {
+export function formatStatus(status: DeploymentStatus, options: { configFile: string; hasLockfile: boolean; flags?: string }): string {
   const lines: string[] = [];
   if (!status.deployed) {
-    lines.push(`${status.service} is not deployed in ${status.project}/${status.region}. Run \`atlantis-run deploy\`.`);
+    lines.push(
+      `${status.service} is not deployed in ${status.project}/${status.region}. Run \`atlantis-run deploy${options.flags ?? ''}\`.`,
+    );
   } else {
     const s = status.settings!;
     const created = status.latestCreatedRevision;
@@ -212,9 +220,11 @@ export function formatStatus(status: DeploymentStatus, options: { configFile: st
   lines.push(`  a restart keeps: ${status.persistence.survivesRestart.kept.join('; ') || 'nothing'}`);
   const drift = status.drift.config;
   lines.push(
-    drift.length
-      ? `Drift against ${options.configFile}: ${drift.length} change${drift.length === 1 ? '' : 's'} (deploy would apply them)\n${formatPlan(drift)}`
-      : 'Drift against the configuration: none',
+    !status.deployed && drift.length
+      ? `Deploy would make ${drift.length} change${drift.length === 1 ? '' : 's'}: \`atlantis-run plan${options.flags ?? ''}\` lists them.`
+      : drift.length
+        ? `Drift against ${options.configFile}: ${drift.length} change${drift.length === 1 ? '' : 's'} (deploy would apply them)\n${formatPlan(drift)}`
+        : 'Drift against the configuration: none',
   );
   const lockDrift = status.drift.lockfile;
   lines.push(
@@ -222,5 +232,9 @@ export function formatStatus(status: DeploymentStatus, options: { configFile: st
       ? `Drift against the lockfile:\n${lockDrift.map((d) => `  - ${d}`).join('\n')}`
       : `Drift against the lockfile: ${options.hasLockfile ? 'none' : 'no lockfile'}`,
   );
+  if (status.blockers.length) {
+    lines.push(`Before deploy can run:`);
+    for (const b of status.blockers) lines.push(`  - ${b.message}${b.hint ? `\n    hint: ${b.hint}` : ''}`);
+  }
   return lines.join('\n');
 }

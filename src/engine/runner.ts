@@ -24,6 +24,11 @@ export interface EngineOptions {
   mode: 'plan' | 'deploy';
   /** Asked after the plan when there are changes; false cancels the deploy. */
   confirm?: (plan: EnginePlan) => Promise<boolean>;
+  /**
+   * Plan mode only: return the blockers (in `EngineResult.blockers`) instead of throwing them, for
+   * `status`, which describes a deployment (or its absence) even when a deploy could not start.
+   */
+  collectBlockers?: boolean;
 }
 
 export interface EnginePlan {
@@ -40,6 +45,8 @@ export interface EngineResult {
   results: Record<string, PhaseResult<unknown>>;
   /** What each phase read (for status): typed through `liveOf`. */
   live: Map<string, unknown>;
+  /** What would stop a deploy (only with `collectBlockers`; otherwise they are thrown). */
+  blockers: Error[];
 }
 
 /** What `phase` read in this run, typed by the phase. */
@@ -84,9 +91,10 @@ export async function runEngine(allPhases: readonly AnyPhase[], run: RunContext,
     for (const w of phasePlan.warnings ?? []) emit({ type: 'warning', phase: phase.name, ...w });
     blockers.push(...(phasePlan.blockers ?? []));
   }
-  if (blockers.length > 0) throw combineBlockers(blockers);
+  const collect = options.collectBlockers === true && options.mode === 'plan';
+  if (blockers.length > 0 && !collect) throw combineBlockers(blockers);
 
-  const result: EngineResult = { plan, applied: false, cancelled: false, facts, requirements, results: {}, live };
+  const result: EngineResult = { plan, applied: false, cancelled: false, facts, requirements, results: {}, live, blockers };
   if (options.mode === 'plan') return result;
 
   if (plan.changeCount > 0 && options.confirm && !(await options.confirm(plan))) {
@@ -178,9 +186,13 @@ function explainedFailure(phases: AnyPhase[], reads: PromiseSettledResult<unknow
 
 function combineBlockers(blockers: Error[]): Error {
   if (blockers.length === 1) return blockers[0];
-  // Report every problem at once; keep the first one's exit code (usage problems exit 2).
+  // Report every problem at once, each with its own hint; keep the first one's exit code (usage
+  // problems exit 2).
   const first = blockers[0];
   const exitCode = first instanceof AtlantisRunError ? first.exitCode : 1;
-  const message = `${blockers.length} problems stop this run before any change:\n${blockers.map((b) => `  - ${b.message}`).join('\n')}`;
-  return new AtlantisRunError(message, exitCode, first instanceof AtlantisRunError && first.hint ? { hint: first.hint } : {});
+  const item = (b: Error) => {
+    const hint = b instanceof AtlantisRunError ? b.hint : undefined;
+    return `  - ${b.message}${hint ? `\n    hint: ${hint.replace(/\n/g, '\n    ')}` : ''}`;
+  };
+  return new AtlantisRunError(`${blockers.length} problems stop this run before any change:\n${blockers.map(item).join('\n')}`, exitCode);
 }

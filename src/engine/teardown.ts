@@ -49,8 +49,9 @@ export async function runTeardown(
           await forget(run, phase, step);
         }),
       );
-      // Nothing of this phase exists (or is kept): its record, if any, describes nothing.
-      if (steps.length === 0 && kept.length === 0) await forget(run, phase, undefined);
+      // Every step done and nothing kept: nothing of this phase exists any more, and its record (with
+      // entries for resources that were already gone) describes nothing.
+      if (kept.length === 0) await forget(run, phase, undefined);
     },
   );
   return done;

@@ -26,6 +26,8 @@ export interface CallStats {
 
 export class ApiCaller {
   readonly stats: CallStats = { calls: 0, mutating: 0, retries: 0 };
+  /** Who the calls are made as (the factory's identity()): named when a permission is missing. */
+  identify: (() => Promise<string | undefined>) | undefined;
 
   constructor(
     private readonly logger: DebugLog,
@@ -66,6 +68,9 @@ export class ApiCaller {
     } catch (err) {
       const e = withContext(toGcpError(err), info);
       this.logger.write('call-failed', { method: info.method, resource: info.resource, ms: Date.now() - started, error: e });
+      if (e instanceof GcpError && e.code === 'PERMISSION_DENIED' && e.reason !== 'SERVICE_DISABLED' && !e.caller && this.identify) {
+        e.caller = await this.identify();
+      }
       throw e;
     }
   }

@@ -404,6 +404,7 @@ export class RegistryClient {
       if (res.status === 401) {
         throw this.error('UNAUTHENTICATED', subject, `${where} did not accept the Google access token (${detail})`, res.status);
       }
+      if (res.status === 403 && disabledService(text) !== undefined) throw this.disabled(subject, disabledService(text)!, res.status, text);
       if (res.status === 403) {
         throw this.error(
           'PERMISSION_DENIED',
@@ -577,6 +578,8 @@ export class RegistryClient {
           401,
           registryCode,
         );
+      case res.status === 403 && disabledService(text) !== undefined:
+        return this.disabled(subject, disabledService(text)!, res.status, text);
       case res.status === 403:
         return this.error(
           'PERMISSION_DENIED',
@@ -592,6 +595,22 @@ export class RegistryClient {
       default:
         return this.error(codeOfStatus(res.status), subject, `the registry refused the request (${detail})`, res.status, registryCode);
     }
+  }
+
+  /**
+   * The registry's 403 when Artifact Registry is disabled in the project: not a missing role. A
+   * GcpError with Google's SERVICE_DISABLED reason, like every other API's, so callers treat it alike.
+   */
+  private disabled(subject: Subject, service: string, httpStatus: number, text: string | undefined): GcpError {
+    // Google's own sentence (which names the project and how to enable the API) is the message.
+    const google = (text ? parseRegistryError(text)?.message : undefined) || `${service} is disabled in the project`;
+    return new GcpError('PERMISSION_DENIED', this.scrub(`image ${subject.image}: ${google}`), {
+      api: 'registry',
+      method: subject.method,
+      reason: 'SERVICE_DISABLED',
+      metadata: { image: subject.image, service },
+      httpStatus,
+    });
   }
 
   private mismatch(subject: Subject, expected: string, actual: string): GcpError {
@@ -662,6 +681,16 @@ function mediaTypeInBody(body: Buffer): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The API named by Google's "X API has not been used in project N before or it is disabled. Enable it
+ * by visiting https://console.developers.google.com/apis/api/SERVICE/overview?project=N …" (the
+ * registry sends it as a DENIED error), or undefined for any other text.
+ */
+function disabledService(text: string | undefined): string | undefined {
+  if (!text || !/has not been used in project \S+ before or it is disabled/.test(text)) return undefined;
+  return /\/apis\/api\/([a-z0-9.-]+)\//.exec(text)?.[1] ?? 'artifactregistry.googleapis.com';
 }
 
 /** `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`. */

@@ -2,6 +2,7 @@
 // HTTP errors of gax's REST transport, and gaxios errors of google-auth-library's authorized
 // requests all become a GcpError with a canonical code. gRPC code 5 and HTTP 404 are one NotFound.
 // (No Google library is imported here: the CLI's error handler loads this module cheaply.)
+import { permissionHint, rolesGranting } from './roles.js';
 import { CANONICAL_CODES, HTTP_STATUS_OF_CODE, type CanonicalCode } from './status-codes.js';
 
 export const GRPC_CODES = CANONICAL_CODES;
@@ -39,6 +40,8 @@ export class GcpError extends Error {
   readonly api: string | undefined;
   readonly method: string | undefined;
   readonly resource: string | undefined;
+  /** Who made the call, when a permission was missing and it could be told (e-mail). */
+  caller: string | undefined;
 
   constructor(
     code: GcpCode,
@@ -175,10 +178,20 @@ function findErrorInfo(details: unknown): ErrorInfoLike | undefined {
   return undefined;
 }
 
-/** The user-facing description: what happened, why, and what to do. */
-export function describeGcpError(err: GcpError): { message: string; hint?: string } {
-  const what = err.method ? `${err.method}${err.resource ? ` on ${err.resource}` : ''} failed` : 'a Google Cloud call failed';
-  const message = `${what}: ${err.message}`;
+/**
+ * The user-facing description: what happened, why, and what to do. `command` is the command that
+ * ran (a hint never sends the user to the command they just ran).
+ */
+export function describeGcpError(err: GcpError, options: { command?: string } = {}): { message: string; hint?: string } {
+  // The registry client's messages name the image themselves; its method names are not the user's business.
+  const what =
+    err.api === 'registry'
+      ? undefined
+      : err.method
+        ? `${err.method}${err.resource ? ` on ${err.resource}` : ''} failed`
+        : 'a Google Cloud call failed';
+  const missingPermission = err.code === 'PERMISSION_DENIED' && err.reason !== 'SERVICE_DISABLED';
+  const message = `${what ? `${what}: ` : ''}${err.message}${missingPermission && err.caller ? ` (calling as ${err.caller})` : ''}`;
   if (err.reason === 'SERVICE_DISABLED') {
     const service = err.metadata.service ?? 'the API';
     return { message, hint: `enable ${service} (atlantis-run deploy does this), or: gcloud services enable ${service}` };
@@ -186,8 +199,15 @@ export function describeGcpError(err: GcpError): { message: string; hint?: strin
   switch (err.code) {
     case 'UNAUTHENTICATED':
       return { message, hint: 'run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS in CI' };
-    case 'PERMISSION_DENIED':
-      return { message, hint: 'the caller lacks a permission; `atlantis-run plan` lists every missing one at once' };
+    case 'PERMISSION_DENIED': {
+      const permission = err.metadata.permission ?? /Permission '([\w.]+)' denied/.exec(err.message)?.[1];
+      const project = /projects\/([a-z][-a-z0-9]{4,28}[a-z0-9])(?:\/|$)/.exec(err.resource ?? '')?.[1];
+      if (permission && project && rolesGranting([permission]).roles.length > 0) {
+        return { message, hint: permissionHint(project, [permission], err.caller) };
+      }
+      const elsewhere = options.command === 'plan' ? '' : '; `atlantis-run plan` lists every missing one at once';
+      return { message, hint: `the caller${err.caller ? ` (${err.caller})` : ''} lacks ${permission ?? 'a permission'}${elsewhere}` };
+    }
     case 'RESOURCE_EXHAUSTED':
       return { message, hint: 'a quota or rate limit was hit; wait a minute and run the command again' };
     case 'UNAVAILABLE':

@@ -4,7 +4,7 @@
 import type { AuthClient } from 'google-auth-library';
 import type { ClientOptions } from 'google-gax';
 import { UsageError } from '../errors.js';
-import { toGcpError } from './errors.js';
+import { credentialsError } from './credentials.js';
 
 export type Transport = 'grpc' | 'rest';
 
@@ -33,6 +33,8 @@ export interface FactoryOptions {
   impersonate?: string | undefined;
   /** host:port of a plain-HTTP OCI registry standing in for *-docker.pkg.dev (ATLANTIS_RUN_REGISTRY_HOST). */
   registryHost?: string | undefined;
+  /** The environment credentials come from (GOOGLE_APPLICATION_CREDENTIALS), for error messages. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
@@ -56,12 +58,16 @@ export function factoryOptionsFromEnv(env: NodeJS.ProcessEnv, overrides: Partial
     impersonate:
       overrides.impersonate ?? (env.ATLANTIS_RUN_IMPERSONATE_SERVICE_ACCOUNT || env.CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT || undefined),
     registryHost: overrides.registryHost ?? (env.ATLANTIS_RUN_REGISTRY_HOST || undefined),
+    env,
   };
 }
 
 export class ClientFactory {
   readonly options: Required<Pick<FactoryOptions, 'transport'>> & FactoryOptions;
   private authPromise: Promise<AuthClient> | undefined;
+  private identityPromise: Promise<string | undefined> | undefined;
+  /** The service account e-mail the credentials name, when they name one (a key, a workload identity configuration). */
+  private credentialsEmail: string | undefined;
   private readonly cache = new Map<string, Promise<unknown>>();
 
   constructor(options: FactoryOptions = {}) {
@@ -72,7 +78,11 @@ export class ClientFactory {
     return this.options.emulatorHost !== undefined;
   }
 
-  /** Credentials: fixed test credentials for the emulator; ADC (optionally impersonated) otherwise. */
+  /**
+   * Credentials: fixed test credentials for the emulator; ADC (optionally impersonated) otherwise,
+   * with a first access token fetched at once, so that missing, unreadable or refused credentials
+   * and an unreachable Google are one classified error before any API call (src/gcp/credentials.ts).
+   */
   auth(): Promise<AuthClient> {
     this.authPromise ??= (async () => {
       const gal = await import('google-auth-library');
@@ -81,15 +91,23 @@ export class ClientFactory {
         client.setCredentials({ access_token: EMULATOR_TOKEN, expiry_date: Date.now() + 10 * 365 * 24 * 3600 * 1000 });
         return client;
       }
-      const google = new gal.GoogleAuth({ scopes: [CLOUD_PLATFORM] });
-      const source = await google.getClient();
-      if (!this.options.impersonate) return source;
-      return new gal.Impersonated({
-        sourceClient: source,
-        targetPrincipal: this.options.impersonate,
-        targetScopes: [CLOUD_PLATFORM],
-        lifetime: 3600,
-      });
+      try {
+        const google = new gal.GoogleAuth({ scopes: [CLOUD_PLATFORM] });
+        const source = await google.getClient();
+        this.credentialsEmail = emailOf(source);
+        const client = this.options.impersonate
+          ? new gal.Impersonated({
+              sourceClient: source,
+              targetPrincipal: this.options.impersonate,
+              targetScopes: [CLOUD_PLATFORM],
+              lifetime: 3600,
+            })
+          : source;
+        await client.getAccessToken();
+        return client;
+      } catch (err) {
+        throw credentialsError(err, { env: this.options.env ?? process.env, impersonate: this.options.impersonate });
+      }
     })();
     return this.authPromise;
   }
@@ -101,8 +119,27 @@ export class ClientFactory {
       if (!token) throw new Error('no access token');
       return token;
     } catch (err) {
-      throw toGcpError(err, { api: 'oauth2', method: 'getAccessToken' });
+      throw credentialsError(err, { env: this.options.env ?? process.env, impersonate: this.options.impersonate });
     }
+  }
+
+  /**
+   * Who the calls are made as (an e-mail), for messages about missing permissions: the impersonated
+   * account, the account the credentials name, or what Google's tokeninfo says of the access token
+   * (user credentials name no one). Undefined when it cannot be told; never fails.
+   */
+  identity(): Promise<string | undefined> {
+    this.identityPromise ??= (async () => {
+      if (this.options.impersonate) return this.options.impersonate;
+      await this.auth();
+      if (this.credentialsEmail) return this.credentialsEmail;
+      const info = await this.request<{ email?: string }>({
+        url: `${this.restBase('oauth2')}/tokeninfo`,
+        params: { access_token: await this.accessToken() },
+      });
+      return typeof info.email === 'string' && info.email ? info.email : undefined;
+    })().catch(() => undefined);
+    return this.identityPromise;
   }
 
   /** Constructor options every generated client takes: endpoint, transport, credentials. */
@@ -142,7 +179,7 @@ export class ClientFactory {
    * and Cloud Storage include their path prefix (`/compute/v1`, `/storage/v1`), which the emulator
    * serves at the same place on its one port; the Cloud Billing Catalog answers at `/v1/services`.
    */
-  restBase(api: 'iam' | 'logging' | 'run-v1' | 'registry' | 'compute' | 'storage' | 'cloudbilling', region?: string): string {
+  restBase(api: 'iam' | 'logging' | 'oauth2' | 'run-v1' | 'registry' | 'compute' | 'storage' | 'cloudbilling', region?: string): string {
     if (api === 'compute' || api === 'storage' || api === 'cloudbilling') {
       const google = {
         compute: 'https://compute.googleapis.com/compute/v1',
@@ -154,11 +191,13 @@ export class ClientFactory {
     const host =
       api === 'iam'
         ? 'iam.googleapis.com'
-        : api === 'logging'
-          ? 'logging.googleapis.com'
-          : api === 'run-v1'
-            ? `${requireRegion(region)}-run.googleapis.com`
-            : `${requireRegion(region)}-docker.pkg.dev`;
+        : api === 'oauth2'
+          ? 'oauth2.googleapis.com'
+          : api === 'logging'
+            ? 'logging.googleapis.com'
+            : api === 'run-v1'
+              ? `${requireRegion(region)}-run.googleapis.com`
+              : `${requireRegion(region)}-docker.pkg.dev`;
     if (api === 'registry' && this.options.registryHost) return `http://${this.options.registryHost}`;
     if (!this.options.emulatorHost) return `https://${host}`;
     // Global hosts share the emulator's root; regional ones keep their host name under /hosts/.
@@ -194,6 +233,13 @@ export class ClientFactory {
       }),
     );
   }
+}
+
+/** The service account a credentials client names: a key's `email`, a workload identity configuration's impersonated account. */
+function emailOf(client: AuthClient): string | undefined {
+  const c = client as { email?: unknown; getServiceAccountEmail?: () => string | null };
+  if (typeof c.email === 'string' && c.email) return c.email;
+  return c.getServiceAccountEmail?.() ?? undefined;
 }
 
 function splitHostPort(hostPort: string): { host: string; port: number } {

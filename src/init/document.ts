@@ -3,6 +3,7 @@
 // `# yaml-language-server: $schema=…` line first so editors complete and check the file.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { REPO_CONFIG_MOUNT } from '../atlantis/catalog.js';
 import { DEFAULT_DATA_VOLUME_SIZE, DEFAULT_MEMORY } from './checks.js';
@@ -11,26 +12,35 @@ import { persistenceComment } from './persistence.js';
 
 export const REPO_CONFIG_FILE = 'repos.yaml';
 
+/** The comment line that marks a file init wrote (a rerun with the same answers may keep it). */
+export const INIT_HEADER = 'atlantis-run configuration: Atlantis on Google Cloud Run. Reference: the README of atlantis-run.';
+
 const SCHEMA_IN_PACKAGE = 'node_modules/atlantis-run/schema/atlantis-run.schema.json';
 
+/** The JSON Schema of the running installation (global, in a project, or a clone): it ships in the package. */
+export const INSTALLED_SCHEMA = fileURLToPath(new URL('../../schema/atlantis-run.schema.json', import.meta.url));
+
 /**
- * Where the `$schema` line points. The JSON Schema ships inside the npm package, so the reference
- * is a path relative to the config file into `node_modules/atlantis-run/` — it works offline, is
- * the same on every machine that installs the project, and follows the installed version (a URL
- * would not, and an absolute path into a global install would differ per machine). When a
- * `node_modules/atlantis-run` exists in this folder or above, the path leads there; otherwise it
- * is `./node_modules/…`, which starts working after `npm i -D atlantis-run` here.
+ * Where the `$schema` line points: always at a file that exists. The JSON Schema ships inside the
+ * npm package. When the project installs atlantis-run (`node_modules/atlantis-run` in the config's
+ * folder or above), the path is relative into it — the same on every machine, following the
+ * installed version. Otherwise it is the schema of the installation running init (a global install,
+ * a clone): relative when that lies in the config's own tree, else absolute (it exists on this
+ * machine; `npm i -D atlantis-run` in the repository makes the line portable).
  */
-export function schemaReference(configDir: string): string {
+export function schemaReference(configDir: string, installed: string = INSTALLED_SCHEMA): string {
+  const relative = (target: string) => {
+    const rel = path.relative(configDir, target).split(path.sep).join('/');
+    return rel.startsWith('../') ? rel : `./${rel}`;
+  };
   for (let dir = path.resolve(configDir); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, SCHEMA_IN_PACKAGE);
-    if (existsSync(candidate)) {
-      const rel = path.relative(configDir, candidate).split(path.sep).join('/');
-      return rel.startsWith('../') ? rel : `./${rel}`;
-    }
+    if (existsSync(candidate)) return relative(candidate);
     if (path.dirname(dir) === dir) break;
   }
-  return `./${SCHEMA_IN_PACKAGE}`;
+  const root = path.dirname(path.dirname(installed));
+  const inTree = !path.relative(root, path.resolve(configDir)).startsWith('..');
+  return inTree ? relative(installed) : installed.split(path.sep).join('/');
 }
 
 /** The configuration as plain data, keys in the order they are written. */
@@ -70,8 +80,8 @@ export function renderConfig(a: InitAnswers, schemaRef: string): string {
   const doc = new Document(configDocument(a));
   doc.commentBefore =
     ` yaml-language-server: $schema=${schemaRef}\n` +
-    ' (the JSON Schema ships in the atlantis-run npm package; the path is relative to this file)\n' +
-    ' atlantis-run configuration: Atlantis on Google Cloud Run. Reference: the README of atlantis-run.';
+    ' (the JSON Schema ships in the atlantis-run npm package; a relative path is relative to this file)\n' +
+    ` ${INIT_HEADER}`;
 
   const root = doc.contents as YAMLMap;
   const comments: Record<string, string> = {

@@ -1,16 +1,18 @@
 // Between `init` and the secrets engine. init records where each value will come from (secrets.<name>:
-// {fromEnv} / {fromFile}); once the files are written, handOffSecrets() says, per secret the user
-// supplies, how to make its value available — and offers to store the values in Secret Manager right
-// away: on a terminal it asks (values typed at hidden prompts, or taken from their configured source
-// when it already holds one); with --push-secrets it does so without asking, from the sources only.
-// Values are added as staged versions (`secrets push --stage`): nothing is deployed yet, and the
-// first `deploy` pins them.
+// {fromEnv} / {fromFile}); prepareSecrets() says, per secret the user supplies, how to make its value
+// available — and offers to store the values in Secret Manager right away: on a terminal it asks
+// (values typed at hidden prompts, or taken from their configured source when it already holds one);
+// with --push-secrets it does so without asking, from the sources only. The values are collected
+// before anything is written (a missing one changes nothing); pushPending() stores them once the
+// files are written, as staged versions (`secrets push --stage`): the first `deploy` pins them.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { PROVIDERS, secretSpecs } from '../atlantis/catalog.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import type { IoHost } from '../ui/host.js';
+import type { DesiredSecret } from '../desired/index.js';
 import { UsageError } from '../errors.js';
+import type { SecretValue } from '../secret-values/values.js';
 import type { InitContext } from './run.js';
 
 export interface SecretHandoffInput {
@@ -42,7 +44,35 @@ export interface SecretHandoff {
   instruction: string;
 }
 
-export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretHandoff[]> {
+/** Values read (or typed) for the push, held until the files are written. Never logged. */
+export interface PendingPush {
+  handoffs: SecretHandoff[];
+  items: { desired: DesiredSecret; value: SecretValue }[];
+}
+
+/**
+ * Before anything is written: what the user must supply per secret, and — when the values are to be
+ * stored now (asked on a terminal, or --push-secrets) — the values themselves, read from their
+ * sources or typed. A value that is missing fails here, while nothing has been written yet.
+ */
+export async function prepareSecrets(input: SecretHandoffInput): Promise<{ handoffs: SecretHandoff[]; pending?: PendingPush }> {
+  const handoffs = describeHandoffs(input);
+  if (handoffs.length === 0 || !input.ctx) return { handoffs };
+  const { config } = input;
+  const push =
+    input.push ??
+    (input.interactive
+      ? await input.host.confirm({
+          message: `Store the ${handoffs.map((h) => h.name).join(' and ')} value${handoffs.length > 1 ? 's' : ''} in Secret Manager (${config.project}) now?`,
+          flag: '--push-secrets',
+          default: false,
+        })
+      : false);
+  if (!push) return { handoffs };
+  return { handoffs, pending: { handoffs, items: await collectValues(input, handoffs) } };
+}
+
+function describeHandoffs(input: SecretHandoffInput): SecretHandoff[] {
   const { config, env } = input;
   const out: SecretHandoff[] = [];
   for (const spec of secretSpecs(config)) {
@@ -74,29 +104,18 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
       instruction,
     });
   }
-  if (out.length === 0 || !input.ctx) return out;
-  const push =
-    input.push ??
-    (input.interactive
-      ? await input.host.confirm({
-          message: `Store the ${out.map((h) => h.name).join(' and ')} value${out.length > 1 ? 's' : ''} in Secret Manager (${config.project}) now?`,
-          flag: '--push-secrets',
-          default: false,
-        })
-      : false);
-  if (!push) return out;
-  return pushNow(input, input.ctx, out);
+  return out;
 }
 
-/** Reads (or asks for) each value, enables Secret Manager if needed, and adds staged versions. */
-async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: SecretHandoff[]): Promise<SecretHandoff[]> {
+/** Reads (or asks for) each value to store; a missing one is a usage error naming where it should be. */
+async function collectValues(input: SecretHandoffInput, handoffs: SecretHandoff[]): Promise<PendingPush['items']> {
   const { config, host, env } = input;
   const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([
     import('../desired/index.js'),
     import('../secret-values/values.js'),
   ]);
   const desired = desiredState(config).secrets;
-  const items = [];
+  const items: PendingPush['items'] = [];
   for (const h of handoffs) {
     const d = desired.find((s) => s.name === h.name)!;
     let value = await readConfiguredValue(d, env);
@@ -111,7 +130,7 @@ async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: Se
         });
         value = checkedValue(d.name, d.spec.kind, raw, `file ${file}`);
       } else {
-        const typed = await host.password({ message: `${d.spec.description} (hidden)`, flag: `secrets.${d.name} in the config` });
+        const typed = await host.password({ message: d.spec.description, promptHint: 'hidden', flag: `secrets.${d.name} in the config` });
         value = checkedValue(d.name, d.spec.kind, Buffer.from(typed, 'utf8'), 'the prompt');
       }
     } else {
@@ -119,7 +138,13 @@ async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: Se
     }
     items.push({ desired: d, value });
   }
+  return items;
+}
 
+/** After the files are written: enables Secret Manager if needed and adds the values as staged versions. */
+export async function pushPending(input: SecretHandoffInput, ctx: InitContext, pending: PendingPush): Promise<SecretHandoff[]> {
+  const { config, host } = input;
+  const { handoffs, items } = pending;
   const [{ acquireRunLock }, { pushSecrets }, { serviceStates, enableServices }] = await Promise.all([
     import('../state/run-lock.js'),
     import('../secrets/push.js'),

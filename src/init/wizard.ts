@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { PROVIDERS } from '../atlantis/catalog.js';
+import { allowlistProblem } from '../config/allowlist.js';
 import { CLOUD_RUN_REGIONS } from '../config/regions.js';
 import { DEFAULT_ATLANTIS_VERSION, DEFAULT_SERVICE, type VcsProviderName } from '../config/schema.js';
 import { parseQuantity } from '../config/quantity.js';
@@ -177,6 +178,8 @@ interface ChoiceQuestion<T extends string> {
   choices: readonly { value: T; name?: string; description?: string }[];
   default?: T | undefined;
   pageSize?: number;
+  /** How to answer at the prompt, shown only when asking. */
+  promptHint?: string;
   /** Checks the answer (a flag value or a non-interactive default); defaults to "one of the choices". */
   check?: Check;
 }
@@ -185,13 +188,34 @@ const trim = (v: string) => v.trim();
 const lower = (v: string) => v.trim().toLowerCase();
 const stripSlash = (v: string) => v.trim().replace(/\/+$/, '');
 
+/** Stands for an answer nobody gave (non-interactive, no flag, no default): collected, then reported at once. */
+const MISSING = '\u0000missing' as const;
+
 export class Wizard {
+  /** Questions left unanswered without a terminal, in order: every one is named in one error. */
+  private readonly missing: { flag: string; message: string }[] = [];
+
   constructor(
     private readonly flags: InitFlags,
     private readonly w: WizardEnvironment,
   ) {}
 
   async run(): Promise<InitAnswers> {
+    const answers = await this.ask();
+    if (this.missing.length > 0) throw this.missingError();
+    return answers;
+  }
+
+  private missingError(): UsageError {
+    const n = this.missing.length;
+    const width = Math.max(...this.missing.map((m) => m.flag.length));
+    const lines = this.missing.map((m) => `  ${m.flag.padEnd(width)}  ${m.message}`);
+    return new UsageError(`init needs ${n} answer${n > 1 ? 's' : ''} it was not given (not running interactively):\n${lines.join('\n')}`, {
+      hint: 'pass them as flags; `atlantis-run init --help` lists every flag',
+    });
+  }
+
+  private async ask(): Promise<InitAnswers> {
     const { flags, w } = this;
     const project = (await this.text({
       field: 'project',
@@ -207,7 +231,8 @@ export class Wizard {
       flag: '--region',
       alsoAnsweredBy: 'export CLOUDSDK_RUN_REGION',
       value: flags.region,
-      message: 'Cloud Run region (type to jump)',
+      message: 'Cloud Run region',
+      promptHint: 'type to jump',
       choices: CLOUD_RUN_REGIONS.map((r) => ({ value: r })),
       default: w.defaults.region?.value as (typeof CLOUD_RUN_REGIONS)[number] | undefined,
       pageSize: 10,
@@ -230,16 +255,19 @@ export class Wizard {
       check: checks.atlantisVersion,
     }))!;
 
-    const provider = await this.choose({
+    const provider: VcsProviderName | typeof MISSING = await this.choose<VcsProviderName | typeof MISSING>({
       field: 'atlantis.vcs.provider',
       flag: '--vcs',
       value: flags.vcs,
       message: 'Which VCS does Atlantis serve?',
       choices: PROVIDER_CHOICES,
     });
-    this.refuseForeignFlags(provider);
-    const vcs = await this.vcs(provider);
-    const secrets = await this.secrets(provider);
+    if (provider === MISSING) {
+      // Without a provider its own questions are unknown: name them by reference.
+      this.missing.at(-1)!.message += ' (then the flags that provider needs: see atlantis-run init --help)';
+    } else this.refuseForeignFlags(provider);
+    const vcs = provider === MISSING ? ({ provider: 'github' } as VcsAnswer) : await this.vcs(provider);
+    const secrets = provider === MISSING ? {} : await this.secrets(provider);
     const repoAllowlist = await this.repoAllowlist(vcs);
     const persistence = await this.persistence(region, atlantisVersion);
     const domain = await this.text({
@@ -512,12 +540,20 @@ export class Wizard {
   // --- the rest ---------------------------------------------------------------------------------
 
   private async repoAllowlist(vcs: VcsAnswer): Promise<string[]> {
-    const host = vcsHost(vcs);
+    const known = vcsHost(vcs);
+    const host = known.includes(MISSING) ? 'HOST' : known;
     const example = `${host}/acme/*`;
     const listCheck: Check = (v) => {
       const items = splitList(v);
       if (items.length === 0) return `must list at least one repository pattern, such as ${example}`;
-      return checkEach(checks.allowlistEntry)(items);
+      const shape = checkEach(checks.allowlistEntry)(items);
+      if (shape !== true || known.includes(MISSING)) return shape;
+      // The same rule the configuration is validated with: an entry for another host matches nothing.
+      for (const item of items) {
+        const wrongHost = allowlistProblem(item, vcs);
+        if (wrongHost) return `${wrongHost.problem}: write it as ${wrongHost.fix}`;
+      }
+      return true;
     };
     if (this.flags.repoAllowlist !== undefined) {
       const items = splitList(this.flags.repoAllowlist);
@@ -656,7 +692,8 @@ export class Wizard {
       return items;
     }
     const picked = await this.w.host.checkbox({
-      message: 'Project roles for the runtime service account — what your Terraform needs (space to pick, enter when done)',
+      message: 'Project roles for the runtime service account — what your Terraform needs',
+      promptHint: 'space to pick, enter when done',
       flag: '--role',
       choices: SUGGESTED_ROLES,
       default: [],
@@ -697,6 +734,7 @@ export class Wizard {
       return v;
     };
     if (q.value !== undefined) return accept(q.value);
+    if (!this.w.host.canPrompt && q.default === undefined) return this.unanswered(q);
     const answer = await this.w.host.input({
       message: q.message,
       flag: q.alsoAnsweredBy ? `${q.flag} (or ${q.alsoAnsweredBy})` : q.flag,
@@ -708,6 +746,12 @@ export class Wizard {
       },
     });
     return accept(answer);
+  }
+
+  /** No flag, no default, no terminal: remember the question (all are reported together) and go on. */
+  private unanswered(q: { flag: string; alsoAnsweredBy?: string; message: string }): string {
+    this.missing.push({ flag: q.flag, message: q.alsoAnsweredBy ? `${q.message} (or ${q.alsoAnsweredBy})` : q.message });
+    return MISSING;
   }
 
   private async choose<T extends string>(q: ChoiceQuestion<T>): Promise<T> {
@@ -727,12 +771,14 @@ export class Wizard {
     if (q.value !== undefined) return accept(q.value.trim());
     const usableDefault = q.default !== undefined && values.includes(q.default) ? q.default : undefined;
     if (!this.w.host.canPrompt && q.default !== undefined && usableDefault === undefined) return accept(q.default);
+    if (!this.w.host.canPrompt && usableDefault === undefined) return this.unanswered(q) as T;
     const answer = await this.w.host.select<T>({
       message: q.message,
       flag: q.alsoAnsweredBy ? `${q.flag} (or ${q.alsoAnsweredBy})` : q.flag,
       choices: q.choices,
       ...(usableDefault !== undefined ? { default: usableDefault } : {}),
       ...(q.pageSize !== undefined ? { pageSize: q.pageSize } : {}),
+      ...(q.promptHint !== undefined ? { promptHint: q.promptHint } : {}),
     });
     return accept(answer);
   }

@@ -31,7 +31,7 @@ const accountOf = (ctx: PhaseContext) => ctx.desired().serviceAccount;
 export const identityPhase = definePhase({
   name: 'identity',
   title: 'Runtime service account',
-  needs: ['apis'],
+  needs: ['apis', 'domain-owner'],
   enabled: () => true,
   apis: () => ['iam.googleapis.com'],
   permissions: () => ['iam.serviceAccounts.get', 'iam.serviceAccounts.create', 'iam.serviceAccounts.update'],

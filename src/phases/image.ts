@@ -16,6 +16,8 @@ interface Live {
   /** The resolved digest reference, or undefined when it can only be resolved after the repository exists. */
   resolved: string | undefined;
   digest: string | undefined;
+  /** The API deploy enables before the image can be resolved (a reference into a disabled Artifact Registry). */
+  waitsFor?: string;
 }
 
 export const IMAGE_RECORD = recordKey<{ reference: string; digest?: string; source?: string }>('image');
@@ -83,13 +85,21 @@ export const imagePhase = definePhase({
           (err.code === 'NOT_FOUND' && /NAME_UNKNOWN|repository/i.test(err.message)) ||
           err.code === 'PERMISSION_DENIED');
       if (notYet && ctx.config.image.strategy === 'upstream') return { resolved: undefined, digest: undefined };
+      // Your own image in a project whose Artifact Registry API is still off: the APIs phase enables
+      // it (this phase declares it), then apply resolves the tag. Not a missing permission.
+      if (err instanceof GcpError && err.reason === 'SERVICE_DISABLED') {
+        return { resolved: undefined, digest: undefined, waitsFor: err.metadata.service ?? 'artifactregistry.googleapis.com' };
+      }
       throw err;
     }
   },
 
   plan(ctx, live) {
     const ref = imageRef(ctx.config);
-    return { changes: [], decision: { ref, live }, facts: { image: live.resolved ?? ref } };
+    const warnings = live.waitsFor
+      ? [{ message: `${live.waitsFor} is disabled: ${ref} is resolved to a digest once deploy has enabled it` }]
+      : [];
+    return { changes: [], warnings, decision: { ref, live }, facts: { image: live.resolved ?? ref } };
   },
 
   async apply(ctx, { ref, live }) {

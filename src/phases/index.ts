@@ -5,6 +5,7 @@ import { requirementsOf } from '../engine/phase.js';
 import { apisPhase } from './apis.js';
 import { bindingsPhase } from './bindings.js';
 import { domainPhase } from './domain.js';
+import { domainOwnerPhase } from './domain-owner.js';
 import { identityPhase } from './identity.js';
 import { imagePhase } from './image.js';
 import { preflightPhase } from './preflight.js';
@@ -31,6 +32,7 @@ export const PHASES = [
   plansBucketPhase,
   redisPhase,
   filestorePhase,
+  domainOwnerPhase,
 ] as const;
 
 export type PhaseName = (typeof PHASES)[number]['name'];

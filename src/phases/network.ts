@@ -38,7 +38,7 @@ const ours = (resource: { description?: string } | undefined, service: string) =
 export const networkPhase = definePhase({
   name: 'network',
   title: 'VPC network',
-  needs: ['apis'],
+  needs: ['apis', 'domain-owner'],
   enabled: (config) => persistenceSettings(config).network !== undefined,
   apis: () => [COMPUTE],
   // Creating is needed only when the configuration names no network of its own.

@@ -62,7 +62,7 @@ export function bucketDrift(desired: DesiredBucket['body'], live: Bucket): { fie
 export const plansBucketPhase = definePhase({
   name: 'plans',
   title: 'Plans bucket',
-  needs: ['apis'],
+  needs: ['apis', 'domain-owner'],
   enabled: (config) => config.persistence.plans === 'gcs',
   apis: () => ['storage.googleapis.com'],
   permissions: () => ['storage.buckets.get', 'storage.buckets.create', 'storage.buckets.update'],

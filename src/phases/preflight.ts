@@ -8,6 +8,7 @@ import { definePhase, type PhaseContext } from '../engine/phase.js';
 import { testServiceAccountPermissions } from '../gcp/apis/iam.js';
 import { getProject, testProjectPermissions, type ProjectInfo } from '../gcp/apis/resource-manager.js';
 import { GcpError } from '../gcp/errors.js';
+import { memberOf, permissionHint } from '../gcp/roles.js';
 
 const ACT_AS = 'iam.serviceAccounts.actAs';
 
@@ -17,13 +18,22 @@ interface Live {
   required: string[];
   /** The accounts a deploy acts as that the caller may not act as. */
   cannotActAs?: string[];
+  /** Who the calls are made as, looked up only when something is missing. */
+  caller?: string;
 }
 
-export const PERMISSION_HINT =
-  'grant roles/owner, or roles/run.admin + roles/secretmanager.admin + roles/artifactregistry.admin + roles/iam.serviceAccountAdmin + roles/iam.serviceAccountUser + roles/serviceusage.serviceUsageAdmin (+ roles/resourcemanager.projectIamAdmin for project roles; roles/storage.admin, roles/redis.admin, roles/file.editor, roles/compute.networkAdmin for the persistence chosen); a CI deployer made by `atlantis-run ci setup`: run `ci setup` again, it updates its role';
+/** Said after the roles that grant what is missing, for a deploy. */
+export const DEPLOY_PERMISSION_NOTE = 'a CI deployer made by `atlantis-run ci setup`: run `ci setup` again, it updates its role';
 
-const ACT_AS_HINT =
-  'grant roles/iam.serviceAccountUser on that account (`gcloud iam service-accounts add-iam-policy-binding`); a CI deployer made by `atlantis-run ci setup` gets it when `ci setup` runs again (after `destroy`, the account is new)';
+/** How to let the caller act as an account: the ready command on that account, and what CI deployers do. */
+function actAsHint(project: string, email: string, caller: string | undefined): string {
+  const member = caller ? memberOf(caller) : 'user:YOUR_ACCOUNT';
+  return [
+    `grant roles/iam.serviceAccountUser on that account to ${caller ? member : 'the account this tool runs as'}:`,
+    `    gcloud iam service-accounts add-iam-policy-binding ${email} --project=${project} --member=${member} --role=roles/iam.serviceAccountUser`,
+    'a CI deployer made by `atlantis-run ci setup` gets it when `ci setup` runs again (after `destroy`, the account is new)',
+  ].join('\n');
+}
 
 /**
  * Whether the caller may act as each account: asked of the account (its policy and the project's
@@ -41,8 +51,11 @@ async function accountsNotActable(ctx: PhaseContext, projectGrants: Promise<stri
   return verdicts.flat();
 }
 
-/** The preflight phase; `permissionHint` says how to grant what is missing (deploy's roles, or `ci setup`'s). */
-export function preflightPhaseWith(permissionHint: string) {
+/**
+ * The preflight phase. Its hint names the roles that grant exactly what is missing, with the command
+ * that grants each to the caller; `note` adds what only this command knows (deploy's or `ci setup`'s).
+ */
+export function preflightPhaseWith(note: string) {
   return definePhase({
     name: 'preflight',
     title: 'Checking credentials, project and permissions',
@@ -62,7 +75,15 @@ export function preflightPhaseWith(permissionHint: string) {
           projectGrants,
           accountsNotActable(ctx, projectGrants),
         ]);
-        return { project, granted: new Set(granted), required, ...(cannotActAs.length > 0 ? { cannotActAs } : {}) };
+        const lacking = required.some((p) => !granted.includes(p)) || cannotActAs.length > 0;
+        const caller = lacking ? await ctx.gcp.factory.identity() : undefined;
+        return {
+          project,
+          granted: new Set(granted),
+          required,
+          ...(cannotActAs.length > 0 ? { cannotActAs } : {}),
+          ...(caller ? { caller } : {}),
+        };
       } catch (err) {
         if (err instanceof GcpError && (err.code === 'NOT_FOUND' || err.code === 'PERMISSION_DENIED') && err.method === 'GetProject') {
           throw new OperationError(`project ${ctx.config.project} is not accessible: ${err.message}`, {
@@ -93,13 +114,19 @@ export function preflightPhaseWith(permissionHint: string) {
       const problems: { message: string; hint: string }[] = [];
       const missing = live.required.filter((p) => !live.granted.has(p));
       if (missing.length > 0) {
+        const who = live.caller ? `the caller (${live.caller})` : 'the caller';
         problems.push({
-          message: `the caller lacks ${missing.length} permission${missing.length > 1 ? 's' : ''} on project ${ctx.config.project}: ${missing.join(', ')}`,
-          hint: permissionHint,
+          message: `${who} lacks ${missing.length} permission${missing.length > 1 ? 's' : ''} on project ${ctx.config.project}: ${missing.join(', ')}`,
+          // Only the roles that grant what is missing, and the commands that grant them to this caller.
+          hint: `${permissionHint(ctx.config.project, missing, live.caller)}\n    ${note}`,
         });
       }
       for (const email of live.cannotActAs ?? []) {
-        problems.push({ message: `the caller may not act as ${email} (${ACT_AS} on that account)`, hint: ACT_AS_HINT });
+        const who = live.caller ? `the caller (${live.caller})` : 'the caller';
+        problems.push({
+          message: `${who} may not act as ${email} (${ACT_AS} on that account)`,
+          hint: actAsHint(ctx.config.project, email, live.caller),
+        });
       }
       for (const { message, hint } of problems) {
         // A plan only reads; a deploy would fail half-way, so it stops here with the full list.
@@ -116,4 +143,4 @@ export function preflightPhaseWith(permissionHint: string) {
   });
 }
 
-export const preflightPhase = preflightPhaseWith(PERMISSION_HINT);
+export const preflightPhase = preflightPhaseWith(DEPLOY_PERMISSION_NOTE);

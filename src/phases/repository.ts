@@ -48,7 +48,7 @@ const desiredOf = (ctx: PhaseContext): DesiredRepository => ctx.desired().reposi
 export const registryPhase = definePhase({
   name: 'registry',
   title: 'Artifact Registry repository',
-  needs: ['apis'],
+  needs: ['apis', 'domain-owner'],
   enabled: (config) => config.image.strategy === 'upstream',
   apis: () => ['artifactregistry.googleapis.com'],
   permissions: () => ['artifactregistry.repositories.get', 'artifactregistry.repositories.create', 'artifactregistry.repositories.update'],

@@ -18,6 +18,9 @@ interface Live {
   secrets: LiveSecret[];
 }
 
+/** A secret destroy may delete: its logical name (the lockfile's key) and where it is. */
+type TornSecret = Pick<DesiredSecret, 'resourceName' | 'secretId'> & { name: string };
+
 /** The number the next version of a secret will get (Secret Manager numbers them 1, 2, 3…). */
 const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Number(s.versions[0].version) + 1 : 1);
 
@@ -25,11 +28,18 @@ const nextVersion = (s: LiveSecret): string => String(s.versions.length > 0 ? Nu
 const derivedOf = (ctx: PhaseContext, s: LiveSecret) =>
   s.desired.spec.origin === 'derived' ? ctx.facts.derivedValues?.[s.desired.name] : undefined;
 
+/**
+ * The plan's reason for a generated value made again: its secret has versions, but none enabled (or
+ * the lockfile remembers one that is gone), so the value the VCS or the user holds stops working.
+ */
+export const REGENERATED = 'regenerated: no enabled version is left, so the previous value stops working';
+
 export const secretsPhase = definePhase({
   name: 'secrets',
   title: 'Secrets',
-  // Derived secrets (Memorystore's AUTH string) are read from their resource, which must exist first.
-  needs: ['apis', 'redis'],
+  // Derived secrets (Memorystore's AUTH string) are read from their resource, which must exist first;
+  // nothing is created before the domain's ownership is known.
+  needs: ['apis', 'redis', 'domain-owner'],
   enabled: () => true,
   apis: () => ['secretmanager.googleapis.com'],
   permissions: () => [
@@ -52,6 +62,7 @@ export const secretsPhase = definePhase({
     const blockers: Error[] = [];
     const warnings: { message: string }[] = [];
     const decisions = live.secrets.map((s) => decideSecret(s, derivedOf(ctx, s)));
+    const recorded = lockRecord(ctx.lock, SECRETS_RECORD) ?? {};
     // The versions the service will pin: the newest for unchanged secrets, the next number for new
     // ones (confirmed at apply, when the versions exist).
     const versions: Partial<Record<SecretName, string>> = {};
@@ -89,16 +100,22 @@ export const secretsPhase = definePhase({
           fields: [{ path: 'value', ...(from ? { from } : {}), to }],
           reason:
             decision.add === 'generated'
-              ? 'generated once, never regenerated'
+              ? s.versions.length > 0 || recorded[d.name]?.generated
+                ? REGENERATED
+                : 'generated once, never regenerated'
               : decision.add === 'derived' || decision.add === 'derived-pending'
                 ? `from ${d.spec.derivedFrom ?? 'another resource'}`
                 : s.latest
                   ? 'the value changed'
-                  : 'first value',
+                  : s.versions.length > 0
+                    ? 'no enabled version is left'
+                    : 'first value',
         });
       } else if (s.latest) {
         versions[d.name] = s.latest.version;
       } else {
+        // Blocked until a value exists; the version it will get, so no later plan shows a placeholder.
+        versions[d.name] = nextVersion(s);
         blockers.push(missingValueError(d));
       }
     }
@@ -138,11 +155,19 @@ export const secretsPhase = definePhase({
   },
 
   teardown: {
+    // The configured secrets, and those the lockfile records that the configuration no longer uses
+    // (a dropped repoConfig): the tool made them, so --purge-secrets removes them too.
     async read(ctx) {
+      const candidates = new Map<string, TornSecret>();
+      for (const d of desiredState(ctx.config).secrets) candidates.set(d.resourceName, d);
+      for (const [name, record] of Object.entries(lockRecord(ctx.lock, SECRETS_RECORD) ?? {})) {
+        if (!candidates.has(record.name))
+          candidates.set(record.name, { name, resourceName: record.name, secretId: record.name.split('/').pop()! });
+      }
       const found = await Promise.all(
-        desiredState(ctx.config).secrets.map(async (d) => ((await existing(getSecret(ctx.gcp, d.resourceName))) ? d : undefined)),
+        [...candidates.values()].map(async (d) => ((await existing(getSecret(ctx.gcp, d.resourceName))) ? d : undefined)),
       );
-      return found.filter((d): d is DesiredSecret => d !== undefined);
+      return found.filter((d): d is TornSecret => d !== undefined);
     },
     plan: (ctx, found, { purgeSecrets }) =>
       purgeSecrets

@@ -28,6 +28,13 @@ export interface Question {
   message: string;
   /** The flag or variable that answers this question without a prompt, named in the error. */
   flag: string;
+  /** How to answer at the prompt ("type to jump"): shown only when asking, never in an error. */
+  promptHint?: string;
+}
+
+/** The text a prompt shows: the question and, when asking, how to answer it. */
+function asked(q: Question): string {
+  return q.promptHint ? `${q.message} (${q.promptHint})` : q.message;
 }
 
 export interface Streams {
@@ -112,7 +119,7 @@ export class IoHost {
     return this.withPaused(() =>
       input(
         {
-          message: question.message,
+          message: asked(question),
           ...(question.default !== undefined ? { default: question.default } : {}),
           ...(question.validate ? { validate: question.validate } : {}),
         },
@@ -126,7 +133,7 @@ export class IoHost {
     const { password } = await import('@inquirer/prompts');
     return this.withPaused(() =>
       password(
-        { message: question.message, mask: true, ...(question.validate ? { validate: question.validate } : {}) },
+        { message: asked(question), mask: true, ...(question.validate ? { validate: question.validate } : {}) },
         this.promptContext(),
       ),
     );
@@ -136,7 +143,7 @@ export class IoHost {
     if (!this.canPrompt && question.default !== undefined) return question.default;
     this.requirePrompt(question);
     const { confirm } = await import('@inquirer/prompts');
-    return this.withPaused(() => confirm({ message: question.message, default: question.default ?? false }, this.promptContext()));
+    return this.withPaused(() => confirm({ message: asked(question), default: question.default ?? false }, this.promptContext()));
   }
 
   async select<T extends string>(
@@ -148,7 +155,7 @@ export class IoHost {
     return this.withPaused(() =>
       select<T>(
         {
-          message: question.message,
+          message: asked(question),
           choices: question.choices.map((c) => ({
             value: c.value,
             name: c.name ?? c.value,
@@ -173,7 +180,7 @@ export class IoHost {
     return this.withPaused(() =>
       checkbox<T>(
         {
-          message: question.message,
+          message: asked(question),
           choices: question.choices.map((c) => ({
             value: c.value,
             name: c.name ?? c.value,

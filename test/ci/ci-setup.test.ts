@@ -130,7 +130,7 @@ describe.each(TRANSPORTS)('ci setup over %s', (transport) => {
       env: { ...env, GITHUB_TOKEN: 'ghp_changedtoken0000000000000000000000000' },
     });
     expect(refusedActAs.code).toBe(1);
-    expect(refusedActAs.stderr).toContain(`the caller may not act as ${RUNTIME} (iam.serviceAccounts.actAs on that account)`);
+    expect(refusedActAs.stderr).toContain(`) may not act as ${RUNTIME} (iam.serviceAccounts.actAs on that account)`);
     expect(mutatingCalls(noActAs())).toEqual([]);
 
     // 5. The configuration grows (project roles for the runtime account): the role no longer suffices.
@@ -140,7 +140,7 @@ describe.each(TRANSPORTS)('ci setup over %s', (transport) => {
     const tooLittle = await runCli(['deploy', '-y'], { cwd: dir, env });
     expect(tooLittle.code).toBe(1);
     expect(tooLittle.stderr).toContain(
-      'the caller lacks 2 permissions on project my-project: resourcemanager.projects.getIamPolicy, resourcemanager.projects.setIamPolicy',
+      ') lacks 2 permissions on project my-project: resourcemanager.projects.getIamPolicy, resourcemanager.projects.setIamPolicy',
     );
     expect(tooLittle.stderr).toContain('run `ci setup` again');
     expect(mutatingCalls(refused())).toEqual([]);

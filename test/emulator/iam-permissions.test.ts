@@ -12,7 +12,7 @@ import { restCall } from './clients.js';
 const projectId = 'least-privilege-project';
 
 /** Permissions the emulator checks that Google's catalogue does not have (Cloud Run: "There are no IAM permissions for domain mappings"). */
-const NOT_GOOGLE_PERMISSIONS = /^run\.domainmappings\./;
+const NOT_GOOGLE_PERMISSIONS = /^run\.(domainmappings|authorizeddomains)\./;
 
 describe('the permissions the emulator checks', () => {
   test('are derived from the method definitions, alsoChecks included', async () => {

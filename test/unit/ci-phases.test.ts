@@ -54,14 +54,17 @@ describe('names and the provider', () => {
     });
     expect(desiredProvider(await configOf(), GITHUB).oidc.allowedAudiences).toBeUndefined();
     const ghes = await configOf(
-      MINIMAL_CONFIG.replace('vcs: {provider: github, user: atlantis-bot}', 'vcs: {provider: github, user: bot, hostname: git.acme.com}'),
+      MINIMAL_CONFIG.replace(
+        'vcs: {provider: github, user: atlantis-bot}',
+        'vcs: {provider: github, user: bot, hostname: git.acme.com}',
+      ).replace('github.com/acme/*', 'git.acme.com/acme/*'),
     );
     expect(desiredProvider(ghes, GITHUB).oidc.issuerUri).toBe('https://git.acme.com/_services/token');
     const gitlab = await configOf(
       MINIMAL_CONFIG.replace(
         'vcs: {provider: github, user: atlantis-bot}',
         'vcs: {provider: gitlab, user: bot, hostname: gitlab.acme.com}',
-      ),
+      ).replace('github.com/acme/*', 'gitlab.acme.com/acme/*'),
     );
     expect(desiredProvider(gitlab, { system: 'gitlab', repo: 'platform/live' })).toMatchObject({
       attributeCondition: "assertion.project_path == 'platform/live'",

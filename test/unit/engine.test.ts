@@ -75,6 +75,7 @@ describe('phase ordering', () => {
     expect(orderPhases(PHASES).map((p) => p.name)).toEqual([
       'preflight',
       'apis',
+      'domain-owner',
       'registry',
       'network',
       'redis',

@@ -1,4 +1,5 @@
-// `atlantis-run deploy`: plan, confirm (on a terminal, unless -y), apply every phase, report.
+// `atlantis-run deploy`: plan, confirm (on a terminal, unless -y), apply every phase, report. The
+// plan reads exactly as `atlantis-run plan` prints it, so what is confirmed is what plan showed.
 import { runEngine } from '../../engine/runner.js';
 import { buildReport, formatReport } from '../../deployment/report.js';
 import { PHASES } from '../../phases/index.js';
@@ -7,20 +8,30 @@ import type { deployOptions } from '../command-table.js';
 import { cancelled, confirmOrRequireYes } from '../confirm.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
+import { planChanges, planText, repeatedFlags } from '../plan-output.js';
 import { openRun } from '../session.js';
 
 export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
-  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
+  const run = await openRun(ctx, {
+    waitTimeoutMs: waitTimeout(input.options.waitTimeout),
+    // Planned changes are shown as one plan below (JSON keeps them as events).
+    emit: (event) => {
+      if (event.type === 'resource-changed' && event.planned && !ctx.globals.json) return;
+      ctx.host.emit(event);
+    },
+  });
+  const flags = repeatedFlags(ctx.globals);
   const result = await runEngine(PHASES, run, {
     mode: 'deploy',
-    confirm: (plan) =>
-      confirmOrRequireYes(ctx, {
+    confirm: (plan) => {
+      if (!ctx.globals.json) ctx.host.print(`${planText(planChanges(plan))}\n\n`);
+      return confirmOrRequireYes(ctx, {
         question: `Apply ${plan.changeCount} change${plan.changeCount === 1 ? '' : 's'}`,
-        hint: 'review `atlantis-run plan`, then pass --yes (-y)',
-      }),
+        hint: `review \`atlantis-run plan${flags}\`, then pass --yes (-y)`,
+      });
+    },
   });
   if (result.cancelled) return cancelled(ctx, 'deploy', 'Nothing was changed.', { cancelled: true, changes: 0 });
-  const flags = `${ctx.globals.config ? ` --config ${ctx.globals.config}` : ''}${ctx.globals.emulator ? ' --emulator' : ''}`;
   const report = buildReport(run.config, result, { flags, emulated: ctx.globals.emulator || run.gcp.factory.usingEmulator });
   if (ctx.globals.json) emitResult(ctx, 'deploy', report);
   else ctx.host.print(formatReport(report));

@@ -39,10 +39,12 @@ export const handler: Handler<typeof initOptions> = async (ctx, input) => {
   }
 
   const lines: string[] = [];
+  const verb = (file: string) => (result.kept.includes(file) ? 'Kept (unchanged)' : 'Wrote');
   lines.push(
-    `Wrote ${shown(result.configPath)} — ${result.config.atlantis.vcs.provider}, ${result.config.project} / ${result.config.region}, service ${result.config.service}`,
+    `${verb(result.configPath)} ${shown(result.configPath)} — ${result.config.atlantis.vcs.provider}, ${result.config.project} / ${result.config.region}, service ${result.config.service}`,
   );
-  for (const file of result.files.slice(1)) lines.push(`Wrote ${shown(file)} — starter server-side repo config (Atlantis repos.yaml)`);
+  for (const file of result.files.slice(1))
+    lines.push(`${verb(file)} ${shown(file)} — starter server-side repo config (Atlantis repos.yaml)`);
   for (const used of result.defaultsUsed) lines.push(`  ${used}`);
   for (const s of result.secrets) if (s.status === 'pushed') lines.push(`Stored ${s.name}: ${s.instruction}`);
   lines.push('', 'Next steps:');

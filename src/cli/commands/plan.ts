@@ -1,11 +1,11 @@
 // `atlantis-run plan`: read-only — what deploy would create, update or delete, field by field.
 import { runEngine } from '../../engine/runner.js';
-import { formatPlan } from '../../ui/plan-format.js';
 import { PHASES } from '../../phases/index.js';
 import type { Handler } from '../command.js';
 import type { planOptions } from '../command-table.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
+import { planChanges, planCounts, planText, repeatedFlags } from '../plan-output.js';
 import { openRun } from '../session.js';
 
 export const handler: Handler<typeof planOptions> = async (ctx, input) => {
@@ -18,18 +18,13 @@ export const handler: Handler<typeof planOptions> = async (ctx, input) => {
     },
   });
   const result = await runEngine(PHASES, run, { mode: 'plan' });
-  const changes = result.plan.phases.flatMap((p) => p.plan.changes.map((c) => ({ phase: p.name, ...c })));
-  const count = (action: string) => changes.filter((c) => c.action === action).length;
-  const counts = { create: count('create'), update: count('update'), delete: count('delete') };
+  const changes = planChanges(result.plan);
   if (ctx.globals.json) {
-    emitResult(ctx, 'plan', { changes, counts, changeCount: changes.length });
+    emitResult(ctx, 'plan', { changes, counts: planCounts(changes), changeCount: changes.length });
   } else if (changes.length === 0) {
     ctx.host.print('No changes: the deployment matches atlantis-run.yaml.');
   } else {
-    ctx.host.print(formatPlan(changes));
-    ctx.host.print(
-      `\nPlan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete. Run \`atlantis-run deploy\` to apply.`,
-    );
+    ctx.host.print(planText(changes, `Run \`atlantis-run deploy${repeatedFlags(ctx.globals)}\` to apply.`));
   }
   return input.options.detailedExitcode && changes.length > 0 ? 4 : 0;
 };

@@ -6,6 +6,7 @@ import type { Handler } from '../command.js';
 import type { statusOptions } from '../command-table.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
+import { repeatedFlags } from '../plan-output.js';
 import { openRun } from '../session.js';
 
 export const handler: Handler<typeof statusOptions> = async (ctx, input) => {
@@ -19,6 +20,13 @@ export const handler: Handler<typeof statusOptions> = async (ctx, input) => {
   });
   const status = await buildStatus(run);
   if (ctx.globals.json) emitResult(ctx, 'status', status);
-  else ctx.host.print(formatStatus(status, { configFile: path.basename(run.config.configPath), hasLockfile: run.lock !== undefined }));
+  else
+    ctx.host.print(
+      formatStatus(status, {
+        configFile: path.basename(run.config.configPath),
+        hasLockfile: run.lock !== undefined,
+        flags: repeatedFlags(ctx.globals),
+      }),
+    );
   return 0;
 };

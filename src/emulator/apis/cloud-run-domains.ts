@@ -93,6 +93,23 @@ export function isDomainVerified(services: EmulatorServices, domain: string): bo
   return DEFAULT_VERIFIED_TLDS.includes(labels.at(-1) ?? '');
 }
 
+/**
+ * The domains the caller may map (`namespaces.authorizeddomains.list`): the defaults and every
+ * explicit verdict of "verified", less those revoked. The emulator's caller owns every `.test` name;
+ * that blanket is listed as the entry `test` (Search Console cannot verify a top-level domain: the
+ * entry is the emulator's, so that a client checking "the domain or a parent is listed" agrees with
+ * what create accepts).
+ */
+export function authorizedDomains(services: EmulatorServices): string[] {
+  const verdicts = services.store.collection<VerifiedDomainRecord>(VERIFIED_DOMAINS_COLLECTION);
+  const listed = new Set([...DEFAULT_VERIFIED_DOMAINS, ...DEFAULT_VERIFIED_TLDS]);
+  for (const [domain, verdict] of verdicts.entries()) {
+    if (verdict.verified) listed.add(domain);
+    else listed.delete(domain);
+  }
+  return [...listed].sort();
+}
+
 function notAuthorized(domain: string): ApiError {
   return new ApiError(
     'PERMISSION_DENIED',
@@ -347,6 +364,12 @@ interface ProjectsRequest {
 }
 
 const NAMESPACES = '/hosts/{host}/apis/domains.cloudrun.com/v1/namespaces/{namespace}/domainmappings';
+const AUTHORIZED = '/hosts/{host}/apis/domains.cloudrun.com/v1/namespaces/{namespace}/authorizeddomains';
+
+/** ListAuthorizedDomainsResponse: `domains[]` of `{name, id}` (https://cloud.google.com/run/docs/reference/rest/v1/namespaces.authorizeddomains/list). */
+function listAuthorized(project: ProjectRecord, services: EmulatorServices): JsonObject {
+  return { domains: authorizedDomains(services).map((id) => ({ name: `projects/${project.projectId}/authorizedDomains/${id}`, id })) };
+}
 
 function hostScope(request: HostRequest, services: EmulatorServices): Scope {
   return { project: projectOf(services, request.namespace), region: regionOfHost(request.host) };
@@ -364,6 +387,24 @@ export function domainMappingRoutes(routeExists: RouteLookup): RestRoute[] {
   const hostProject = (request: HostRequest) => request.namespace;
   const projectsResource = (request: ProjectsRequest) => String(request.name ?? request.parent ?? '');
   return [
+    restRoute<HostRequest>({
+      verb: 'GET',
+      path: AUTHORIZED,
+      rpcName: 'google.cloud.run.v1.AuthorizedDomains/ListAuthorizedDomains',
+      permission: 'run.authorizeddomains.list',
+      resource: (request) => `namespaces/${request.namespace}/authorizeddomains`,
+      project: hostProject,
+      // The global endpoint serves this list too (its list methods work there), so any run host does.
+      handle: (request, ctx) => listAuthorized(projectOf(ctx, request.namespace), ctx),
+    }),
+    restRoute<ProjectsRequest>({
+      verb: 'GET',
+      path: '/v1/{parent=projects/*/locations/*}/authorizeddomains',
+      rpcName: 'google.cloud.run.v1.AuthorizedDomains/ListAuthorizedDomains',
+      permission: 'run.authorizeddomains.list',
+      resource: projectsResource,
+      handle: (request, ctx) => listAuthorized(projectsScope(String(request.parent), ctx).scope.project, ctx),
+    }),
     restRoute<HostRequest>({
       verb: 'POST',
       path: NAMESPACES,

@@ -8,6 +8,7 @@ import { computeApi } from './compute.js';
 import { filestoreApi } from './filestore.js';
 import { iamApi } from './iam.js';
 import { loggingApi } from './logging.js';
+import { oauth2Api } from './oauth2.js';
 import { redisApi } from './redis.js';
 import { resourceManagerApi } from './resource-manager.js';
 import { secretManagerApi } from './secret-manager.js';
@@ -28,4 +29,5 @@ export const ALL_APIS: ApiDefinition[] = [
   computeApi,
   redisApi,
   filestoreApi,
+  oauth2Api,
 ];

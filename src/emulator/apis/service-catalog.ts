@@ -53,6 +53,7 @@ export const SERVICE_CATALOG: Readonly<Record<string, string>> = {
   'monitoring.googleapis.com': 'Cloud Monitoring API',
   'networkmanagement.googleapis.com': 'Network Management API',
   'orgpolicy.googleapis.com': 'Organization Policy API',
+  'oauth2.googleapis.com': 'Google OAuth2 API',
   'oslogin.googleapis.com': 'Cloud OS Login API',
   'privateca.googleapis.com': 'Certificate Authority API',
   'pubsub.googleapis.com': 'Cloud Pub/Sub API',

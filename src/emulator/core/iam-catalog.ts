@@ -16,9 +16,10 @@ export interface PermissionInfo {
 
 /**
  * Names the emulator checks that are not Google permissions: Cloud Run's roles "do not apply to
- * Cloud Run domain mappings" (https://cloud.google.com/run/docs/reference/iam/roles).
+ * Cloud Run domain mappings" (https://cloud.google.com/run/docs/reference/iam/roles), and
+ * run.authorizeddomains.list, which the v1 reference names but no role or testable permission has.
  */
-const NOT_GOOGLE = /^run\.domainmappings\./;
+const NOT_GOOGLE = /^run\.(domainmappings|authorizeddomains)\./;
 
 /**
  * Permissions Google's roles carry that only apply above projects: a project custom role holding

@@ -227,7 +227,11 @@ export const PREDEFINED_ROLES: readonly PredefinedRole[] = [
     'Artifact Registry Administrator',
     'Administrator access to create and manage repositories.',
     ARTIFACT_REGISTRY,
-    [...AR_REPO_ADMIN, ...perms('artifactregistry.repositories.', 'create createOnPush delete getIamPolicy setIamPolicy update')],
+    [
+      ...PROJECT_READ,
+      ...AR_REPO_ADMIN,
+      ...perms('artifactregistry.repositories.', 'create createOnPush delete getIamPolicy setIamPolicy update'),
+    ],
   ),
   // Secret Manager
   role('roles/secretmanager.secretAccessor', 'Secret Manager Secret Accessor', 'Allows accessing the payload of secrets.', SECRET_MANAGER, [

@@ -77,3 +77,33 @@ export async function deleteDomainMapping(gcp: Gcp, region: string, project: str
     ),
   );
 }
+
+/**
+ * The domains the caller may map — verified in Search Console, with their subdomains
+ * (https://cloud.google.com/run/docs/reference/rest/v1/namespaces.authorizeddomains/list).
+ */
+export async function listAuthorizedDomains(gcp: Gcp, region: string, project: string): Promise<string[]> {
+  const url = `${gcp.factory.restBase('run-v1', region)}/apis/domains.cloudrun.com/v1/namespaces/${project}/authorizeddomains`;
+  const ids: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await gcp.caller.run({ api: API, method: 'ListAuthorizedDomains', resource: `namespaces/${project}` }, () =>
+      gcp.factory.request<{ domains?: { id?: string; name?: string }[]; nextPageToken?: string }>({
+        url,
+        ...(pageToken ? { params: { pageToken } } : {}),
+      }),
+    );
+    for (const d of page.domains ?? []) {
+      const id = d.id ?? d.name?.split('/').pop();
+      if (id) ids.push(id.toLowerCase());
+    }
+    pageToken = page.nextPageToken || undefined;
+  } while (pageToken);
+  return ids;
+}
+
+/** Whether `domain` is one of `authorized` or a subdomain of one. */
+export function isAuthorizedFor(domain: string, authorized: readonly string[]): boolean {
+  const d = domain.toLowerCase();
+  return authorized.some((a) => d === a || d.endsWith(`.${a}`));
+}
