@@ -111,6 +111,8 @@ describe('what the phases declare', () => {
       'iam.serviceAccounts.get',
       'iam.serviceAccounts.update',
       'resourcemanager.projects.get',
+      // Every project binding of the runtime account is the tool's business, configured or not.
+      'resourcemanager.projects.getIamPolicy',
       'run.operations.get',
       'run.revisions.get',
       'run.services.create',
