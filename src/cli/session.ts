@@ -8,7 +8,7 @@ import type { EventSink } from '../engine/events.js';
 import { ApiCaller, type Gcp } from '../gcp/call.js';
 import { ClientFactory, factoryOptionsFromEnv } from '../gcp/factory.js';
 import { timingFromEnv } from '../gcp/retry.js';
-import { emptyLockfile, readLockfile, writeLockfile, type LockfileData } from '../state/lockfile.js';
+import { emptyLockfile, readLockfile, sameRecord, writeLockfile, type LockfileData } from '../state/lockfile.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
 
@@ -62,6 +62,9 @@ export async function openRun(ctx: CommandContext, options: RunOptions): Promise
   ctx.onCleanup(() => ctx.log.write('calls', { ...gcp.caller.stats }));
 
   let current: LockfileData = lock ? structuredClone(lock) : emptyLockfile(`atlantis-run ${toolVersion()}`, ids);
+  // Whether the file holds `current` already: then a run that changes nothing leaves it byte for
+  // byte as it was (the user commits it; a stamp alone must not make a diff).
+  let onDisk = lock !== undefined;
   let writes = Promise.resolve();
   // One write at a time, in the order asked: phases finish concurrently.
   const enqueue = (fn: () => Promise<void>) => (writes = writes.then(fn));
@@ -75,13 +78,19 @@ export async function openRun(ctx: CommandContext, options: RunOptions): Promise
     disabledApis: new Set(),
     record: (records, facts) =>
       enqueue(async () => {
-        current = {
+        const resources = { ...current.resources };
+        // A record that says what it said already keeps its old stamps.
+        for (const [key, record] of Object.entries(records)) if (!sameRecord(resources[key], record)) resources[key] = record;
+        const next: LockfileData = {
           ...current,
           generator: `atlantis-run ${toolVersion()}`,
           ...(facts?.projectNumber ? { projectNumber: facts.projectNumber } : {}),
-          resources: { ...current.resources, ...records },
+          resources,
         };
+        if (onDisk && sameRecord(next, current)) return;
+        current = next;
         await writeLockfile(ctx.lockfilePath, current);
+        onDisk = true;
       }),
     rewrite: (edit) =>
       enqueue(async () => {
@@ -90,10 +99,13 @@ export async function openRun(ctx: CommandContext, options: RunOptions): Promise
         if (!next) {
           const { rm } = await import('node:fs/promises');
           await rm(ctx.lockfilePath, { force: true });
+          onDisk = false;
           return;
         }
+        if (onDisk && sameRecord(next, current)) return;
         current = next;
         await writeLockfile(ctx.lockfilePath, current);
+        onDisk = true;
       }),
   };
 }

@@ -40,7 +40,7 @@ export async function runTeardown(
     dependents,
     run,
     async (phase) => {
-      const { steps, kept = [] } = planOf.get(phase.name)!;
+      const { steps, kept = [], keptIds = [] } = planOf.get(phase.name)!;
       await Promise.all(
         steps.map(async (step) => {
           await step.run();
@@ -49,8 +49,10 @@ export async function runTeardown(
           await forget(run, phase, step);
         }),
       );
-      // Nothing of this phase exists (or is kept): its record, if any, describes nothing.
-      if (steps.length === 0 && kept.length === 0) await forget(run, phase, undefined);
+      // Nothing of this phase is left (or kept): its record, if any, describes nothing — also the
+      // entries of resources an earlier, killed destroy deleted before it could forget them.
+      if (kept.length === 0) await forget(run, phase, undefined);
+      else if (phase.teardown?.retain) await retain(run, phase, keptIds);
     },
   );
   return done;
@@ -63,6 +65,19 @@ async function forget(run: RunContext, phase: AnyPhase, step: TeardownStep | und
     if (!(key in data.resources)) return data;
     const resources = { ...data.resources };
     const next: unknown = step && phase.teardown?.forget ? phase.teardown.forget(resources[key], step) : undefined;
+    if (next === undefined) delete resources[key];
+    else resources[key] = next;
+    return { ...data, resources };
+  });
+}
+
+async function retain(run: RunContext, phase: AnyPhase, keptIds: string[]): Promise<void> {
+  const key = phase.record?.key;
+  if (!key) return;
+  await run.rewrite((data) => {
+    if (!(key in data.resources)) return data;
+    const resources = { ...data.resources };
+    const next: unknown = phase.teardown!.retain!(resources[key], keptIds);
     if (next === undefined) delete resources[key];
     else resources[key] = next;
     return { ...data, resources };

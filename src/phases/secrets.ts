@@ -128,9 +128,13 @@ export const secretsPhase = definePhase({
               run: async () => void (await deleteSecret(ctx.gcp, d.resourceName)),
             })),
           }
-        : { steps: [], kept: found.map((d) => d.secretId) },
+        : { steps: [], kept: found.map((d) => d.secretId), keptIds: found.map((d) => d.name) },
     forget(record, step) {
       const { [step.id!]: _gone, ...rest } = record;
+      return Object.keys(rest).length > 0 ? rest : undefined;
+    },
+    retain(record, keptIds) {
+      const rest = Object.fromEntries(Object.entries(record).filter(([name]) => keptIds.includes(name)));
       return Object.keys(rest).length > 0 ? rest : undefined;
     },
   },

@@ -2,7 +2,7 @@
 // every phase reads live state first, so a missing, stale or corrupt lockfile still converges.
 // It holds no secret values by construction: no field carries one, and every write is checked.
 import { readFile } from 'node:fs/promises';
-import { OperationError } from '../errors.js';
+import { OperationError, UsageError } from '../errors.js';
 import { redact } from '../util/redact.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -80,7 +80,50 @@ export async function readLockfile(file: string, expect?: { project: string; reg
     };
   }
   data.resources ??= {};
+  const leak = credentialShapedField(data);
+  if (leak) {
+    // Never a value the tool wrote (the writer refuses them): an edit, a merge, a paste. Writing
+    // it back would keep it in the repository; reading on would carry it into the debug log.
+    throw new UsageError(`${file}: ${leak} holds a string shaped like a credential; a lockfile never holds secret values`, {
+      hint: `delete ${file} (the next run rebuilds it from live state) or remove that field — and revoke the credential if it is real`,
+    });
+  }
   return { status: 'ok', data };
+}
+
+/** The dotted path of the first string that the redactor would change (a token, a key), if any. */
+export function credentialShapedField(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'string') return redact(value) === value ? undefined : at || '(top level)';
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = credentialShapedField(item, `${at}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, item] of Object.entries(value)) {
+      // A key can carry a token as well as a value.
+      if (redact(k) !== k) return `${at ? `${at}.` : ''}(a key)`;
+      const found = credentialShapedField(item, at ? `${at}.${k}` : k);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Whether two lockfile records say the same, apart from their `updatedAt` stamps. */
+export function sameRecord(a: unknown, b: unknown): boolean {
+  return JSON.stringify(withoutStamps(a)) === JSON.stringify(withoutStamps(b));
+}
+
+function withoutStamps(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutStamps);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== 'updatedAt')
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([k, v]) => [k, withoutStamps(v)]),
+  );
 }
 
 export function emptyLockfile(generator: string, ids: { project: string; region: string; service: string }): LockfileData {
