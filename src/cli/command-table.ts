@@ -258,7 +258,11 @@ export const emulatorOptions = [
   { flags: '--latency <ms>', description: 'added to every call' },
   { flags: '--operation-delay <ms>', description: 'how long long-running operations stay running' },
   { flags: '--iam-propagation-delay <ms>', description: 'how long a new service account is unknown to IAM policies' },
-  { flags: '--faults <spec>', description: 'METHOD=CODE:RATE[,…] with * wildcards, e.g. "*=UNAVAILABLE:0.2"' },
+  {
+    flags: '--faults <spec>',
+    description:
+      'METHOD=[after:]CODE:RATE[,…] with * wildcards, e.g. "*=UNAVAILABLE:0.2"; after: loses the reply of a call carried out; RESET drops the connection',
+  },
   { flags: '--seed <n>', description: 'makes --faults deterministic' },
   { flags: '--deny <permission>', description: 'a permission the caller lacks (repeatable or comma-separated)', repeatable: true },
   { flags: '--request-log <file>', description: 'append one JSON line per call' },

@@ -10,6 +10,7 @@ import type { RawHttpRequest, RawHttpResponse } from './api.js';
 import { projectSegmentOf } from './projects.js';
 import { packageVersion } from './protos.js';
 import type { ApiRegistry, RawBinding, RouteMatch } from './registry.js';
+import { DroppedConnection } from './faults.js';
 import type { EmulatorServices } from './services.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
@@ -97,7 +98,8 @@ async function serveRaw(
     });
     sendRaw(response, answer);
   } catch (error) {
-    sendRaw(response, route.renderError(asApiError(error), raw));
+    if (error instanceof DroppedConnection) response.destroy();
+    else sendRaw(response, route.renderError(asApiError(error), raw));
   }
 }
 
@@ -191,6 +193,11 @@ export function createRestHandler(registry: ApiRegistry, pipeline: CallPipeline,
       });
       sendJson(response, 200, answer);
     } catch (error) {
+      // --faults RESET: no answer at all, the connection goes.
+      if (error instanceof DroppedConnection) {
+        response.destroy();
+        return;
+      }
       const apiError = asApiError(error);
       const headers: Record<string, string> =
         apiError.code === 'UNAUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};
