@@ -101,6 +101,12 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
     });
   }
 
+  // The connection failed (gaxios, fetch): nothing answered, so the call may or may not have run.
+  if (typeof raw.code === 'string' && NETWORK_ERRORS.has(raw.code)) {
+    const message = typeof raw.message === 'string' ? raw.message : raw.code;
+    return new GcpError('UNAVAILABLE', message, { reason: raw.code, cause: err, ...context });
+  }
+
   if (typeof raw.code === 'number') {
     let code: GcpCode;
     let httpStatus: number | undefined;
@@ -129,6 +135,18 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
   }
   return err;
 }
+
+/** Node's codes for a connection that failed or broke: what a reset, a closed port or a dead link look like. */
+const NETWORK_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string' || !text.startsWith('{')) return undefined;

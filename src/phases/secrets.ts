@@ -5,9 +5,9 @@
 import type { SecretName } from '../atlantis/catalog.js';
 import { definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
 import { desiredState, type DesiredSecret } from '../desired/index.js';
-import { addVersion, createSecret, deleteSecret, getSecret, updateSecretLabels } from '../gcp/apis/secret-manager.js';
+import { addVersion, deleteSecret, getSecret, updateSecretLabels } from '../gcp/apis/secret-manager.js';
+import { createOrAdoptSecret } from '../secret-values/create.js';
 import { existing } from '../gcp/call.js';
-import { GcpError } from '../gcp/errors.js';
 import { lockRecord } from '../state/lockfile.js';
 import { decideSecret, missingValueError, readSecret, type LiveSecret, type SecretDecision } from '../secret-values/live.js';
 import { SECRETS_RECORD, type LockedSecret } from '../secret-values/record.js';
@@ -145,11 +145,7 @@ async function applySecret(ctx: PhaseContext, decision: SecretDecision): Promise
   const s = decision.live;
   const d = s.desired;
   if (decision.createSecret) {
-    try {
-      await createSecret(ctx.gcp, ctx.config.project, d.secretId, d.labels);
-    } catch (err) {
-      if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
-    }
+    await createOrAdoptSecret(ctx, d);
     ctx.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: d.secretId, action: 'create' });
   } else if (decision.labelDrift) {
     await updateSecretLabels(ctx.gcp, d.resourceName, { ...s.secret!.labels, ...d.labels });

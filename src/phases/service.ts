@@ -8,7 +8,10 @@ import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { createService, deleteService, getService, shortName, updateService, type RunService } from '../gcp/apis/run.js';
 import { existing } from '../gcp/call.js';
-import { settledService, writeAndSettle } from '../cloudrun/rollout.js';
+import { GcpError } from '../gcp/errors.js';
+import { OperationError } from '../errors.js';
+import { MANAGED_LABEL } from '../desired/index.js';
+import { settledService, waitUntilSettled, writeAndSettle } from '../cloudrun/rollout.js';
 import { failedRevision, RETRY_ANNOTATION, SERVICE_RECORD, serviceRecord } from '../cloudrun/service.js';
 
 interface Live {
@@ -30,6 +33,26 @@ function decide(ctx: PhaseContext, live: RunService | undefined): Decision {
   if (!live) return { live, body, fields: [], retry: undefined };
   const fields = diffFields(body, live);
   return { live, body, fields, retry: fields.length === 0 ? failedRevision(live) : undefined };
+}
+
+/**
+ * A create answered ALREADY_EXISTS: this run's own create whose reply was lost (and was sent
+ * again), or a run killed after creating it. Adopted once it is checked to be the tool's own
+ * service (its managed-by label), awaited, and brought to the desired spec if it differs.
+ */
+async function adoptCreated(
+  ctx: PhaseContext,
+  body: RunService,
+  write: { timeoutMs: number; onProgress: (ms: number) => void },
+  onProgress: (ms: number) => void,
+): Promise<void> {
+  const found = await waitUntilSettled(ctx, onProgress);
+  if (!found || found.labels?.['managed-by'] !== MANAGED_LABEL['managed-by']) {
+    throw new OperationError(`service ${ctx.config.service} already exists in ${ctx.config.region} and is not managed by atlantis-run`, {
+      hint: 'choose another service name (service:), or delete that service if it is a leftover',
+    });
+  }
+  if (diffFields(body, found).length > 0) await updateService(ctx.gcp, body, write);
 }
 
 export const servicePhase = definePhase({
@@ -92,7 +115,12 @@ export const servicePhase = definePhase({
     let current: RunService;
     if (!live) {
       current = await writeAndSettle(ctx, onProgress, async () => {
-        await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, body, write);
+        try {
+          await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, body, write);
+        } catch (err) {
+          if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+          await adoptCreated(ctx, body, write, onProgress);
+        }
         emitChange('create');
       });
     } else if (fields.length > 0 || retry) {

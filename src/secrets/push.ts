@@ -12,7 +12,8 @@ import { absentIfDisabled, type RunContext } from '../engine/context.js';
 import { withSpan, type EngineEvent } from '../engine/events.js';
 import { OperationError } from '../errors.js';
 import { getService, type RunService } from '../gcp/apis/run.js';
-import { addVersion, createSecret, listVersions } from '../gcp/apis/secret-manager.js';
+import { addVersion, listVersions } from '../gcp/apis/secret-manager.js';
+import { createOrAdoptSecret } from '../secret-values/create.js';
 import { GcpError } from '../gcp/errors.js';
 import { lockRecord } from '../state/lockfile.js';
 import { pinnedVersions } from '../cloudrun/pins.js';
@@ -210,13 +211,8 @@ async function addIfChanged(run: RunContext, desired: DesiredSecret, value: Secr
   }
   let secretCreated = false;
   if (!live.secret) {
-    try {
-      await createSecret(run.gcp, run.config.project, desired.secretId, desired.labels);
-      secretCreated = true;
-    } catch (err) {
-      // Created meanwhile (another run, or a listing that lagged): the version goes in all the same.
-      if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
-    }
+    // Created meanwhile (another run, a create whose reply was lost): adopted, and the version goes in all the same.
+    secretCreated = await createOrAdoptSecret(run, desired);
     if (secretCreated)
       run.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: desired.secretId, action: 'create' });
   }
