@@ -9,6 +9,7 @@ import { ApiCaller, type Gcp } from '../gcp/call.js';
 import { ClientFactory, factoryOptionsFromEnv } from '../gcp/factory.js';
 import { timingFromEnv } from '../gcp/retry.js';
 import { emptyLockfile, readLockfile, sameRecord, writeLockfile, type LockfileData } from '../state/lockfile.js';
+import { DEFAULT_LOCK_TTL_MS, RemoteLock } from '../engine/remote-lock.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
 
@@ -45,6 +46,12 @@ export async function openGcp(ctx: CommandContext): Promise<Gcp> {
   return { factory, caller };
 }
 
+/** ATLANTIS_RUN_LOCK_TTL_MS: how long the run lock lives unless renewed (tests shorten it). */
+function lockTtl(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.ATLANTIS_RUN_LOCK_TTL_MS);
+  return env.ATLANTIS_RUN_LOCK_TTL_MS && Number.isFinite(value) && value > 0 ? value : DEFAULT_LOCK_TTL_MS;
+}
+
 export interface RunOptions {
   waitTimeoutMs: number;
   /** Where events go (default: the IO host); plan and status filter what they show. */
@@ -60,6 +67,20 @@ export async function openRun(ctx: CommandContext, options: RunOptions): Promise
   const lock = read.status === 'ok' ? read.data : undefined;
   const gcp = await openGcp(ctx);
   ctx.onCleanup(() => ctx.log.write('calls', { ...gcp.caller.stats }));
+  const runLock = new RemoteLock({
+    gcp,
+    ...ids,
+    command: ctx.command,
+    tool: `atlantis-run ${toolVersion()}`,
+    ttlMs: lockTtl(ctx.env),
+    forceUnlock: ctx.globals.forceUnlock,
+    bucket: ctx.env.ATLANTIS_RUN_LOCK_BUCKET || undefined,
+    env: ctx.env,
+    notify: (message) => ctx.host.emit({ type: 'warning', message }),
+  });
+  // Nothing changes before this run holds the lock in the project; a run that changes nothing never takes it.
+  gcp.caller.beforeMutation = () => runLock.acquire();
+  ctx.onCleanup(() => runLock.release());
 
   let current: LockfileData = lock ? structuredClone(lock) : emptyLockfile(`atlantis-run ${toolVersion()}`, ids);
   // Whether the file holds `current` already: then a run that changes nothing leaves it byte for
@@ -76,6 +97,7 @@ export async function openRun(ctx: CommandContext, options: RunOptions): Promise
     env: ctx.env,
     waitTimeoutMs: options.waitTimeoutMs,
     disabledApis: new Set(),
+    runLock,
     record: (records, facts) =>
       enqueue(async () => {
         const resources = { ...current.resources };

@@ -25,6 +25,8 @@ export interface CallInfo {
   mutating?: boolean;
   /** Retry predicates; defaults to transient errors for writes, and also INTERNAL and ABORTED for reads. */
   retry?: RetryPredicate[];
+  /** A call of the run lock itself (taking, renewing, releasing it): not held back until the lock is held. */
+  runLock?: boolean;
 }
 
 /**
@@ -42,6 +44,11 @@ export interface CallStats {
 
 export class ApiCaller {
   readonly stats: CallStats = { calls: 0, mutating: 0, retries: 0 };
+  /**
+   * Awaited before every mutating call (but the run lock's own): the session sets it to take the
+   * run lock in the project, so that nothing changes before this run holds it.
+   */
+  beforeMutation: (() => Promise<unknown>) | undefined;
 
   constructor(
     private readonly logger: DebugLog,
@@ -56,6 +63,7 @@ export class ApiCaller {
    */
   async run<T>(info: CallInfo, fn: (options: GaxCallOptions) => Promise<T>, happened?: HappenedCheck<T>): Promise<T> {
     const started = Date.now();
+    if (info.mutating && !info.runLock && this.beforeMutation) await this.beforeMutation();
     try {
       const result = await withRetry(
         async (attempt) => {

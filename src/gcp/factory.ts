@@ -138,7 +138,8 @@ export class ClientFactory {
    * Base URL of a REST-only API. Regional hosts (Cloud Run v1 domain mappings, the Docker registry)
    * are reached on the emulator as http://EMULATOR/hosts/<hostname>/…, keeping the region.
    */
-  restBase(api: 'iam' | 'run-v1' | 'registry', region?: string): string {
+  restBase(api: 'iam' | 'storage' | 'run-v1' | 'registry', region?: string): string {
+    if (api === 'storage') return this.options.emulatorHost ? `http://${this.options.emulatorHost}` : 'https://storage.googleapis.com';
     const host =
       api === 'iam'
         ? 'iam.googleapis.com'
@@ -167,6 +168,36 @@ export class ClientFactory {
       retry: false,
     });
     return response.data;
+  }
+
+  /**
+   * An authorized request whose body and answer are text (Cloud Storage media uploads and
+   * downloads), with the answer's headers (lower-case names).
+   */
+  async requestText(options: {
+    url: string;
+    method?: 'GET' | 'POST' | 'DELETE';
+    body?: string;
+    contentType?: string;
+    params?: Record<string, string>;
+  }): Promise<{ text: string; headers: Record<string, string> }> {
+    const auth = await this.auth();
+    const response = await auth.request<string>({
+      url: options.url,
+      method: options.method ?? 'GET',
+      ...(options.body !== undefined ? { data: options.body, headers: { 'Content-Type': options.contentType ?? 'text/plain' } } : {}),
+      ...(options.params ? { params: options.params } : {}),
+      responseType: 'text',
+      retry: false,
+    });
+    const headers: Record<string, string> = {};
+    const raw = response.headers as unknown as Headers | Record<string, string>;
+    if (typeof (raw as Headers).forEach === 'function' && typeof (raw as Headers).get === 'function') {
+      (raw as Headers).forEach((value, name) => (headers[name.toLowerCase()] = value));
+    } else {
+      for (const [name, value] of Object.entries(raw)) headers[name.toLowerCase()] = String(value);
+    }
+    return { text: typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? ''), headers };
   }
 
   /** Closes every client created (gRPC channels keep the process alive otherwise). */

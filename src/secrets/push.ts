@@ -18,7 +18,7 @@ import { GcpError } from '../gcp/errors.js';
 import { lockRecord } from '../state/lockfile.js';
 import { pinnedVersions } from '../cloudrun/pins.js';
 import { SERVICE_RECORD, serviceRecord, serviceUrl } from '../cloudrun/service.js';
-import { readSecret } from '../secret-values/live.js';
+import { readSecret, type LiveSecret } from '../secret-values/live.js';
 import { SECRETS_RECORD, type LockedSecret } from '../secret-values/record.js';
 import { shortDigest, type SecretValue } from '../secret-values/values.js';
 import { pruneVersions, type DisabledVersion } from './prune.js';
@@ -170,14 +170,20 @@ export async function pushSecrets(run: RunContext, request: PushRequest): Promis
 async function addIfChanged(run: RunContext, desired: DesiredSecret, value: SecretValue): Promise<Added> {
   // readSecret warns when it cannot read the payload to compare; here that means "add anyway",
   // which this function says itself, so its events are held back until the outcome is known.
-  const held: EngineEvent[] = [];
-  const reader = { ...run, emit: (event: EngineEvent) => held.push(event), disabledApis: new Set<string>() };
-  const live = await readSecret(reader, desired, lockRecord(run.lock, SECRETS_RECORD)?.[desired.name], value);
-  if (reader.disabledApis.size) {
-    throw new OperationError(`cannot push ${desired.name}: the Secret Manager API is not enabled in ${run.config.project}`, {
-      hint: 'run `atlantis-run deploy` first: it enables the APIs and creates every secret',
-    });
-  }
+  const read = async () => {
+    const held: EngineEvent[] = [];
+    const reader = { ...run, emit: (event: EngineEvent) => held.push(event), disabledApis: new Set<string>() };
+    const found = await readSecret(reader, desired, lockRecord(run.lock, SECRETS_RECORD)?.[desired.name], value);
+    if (reader.disabledApis.size) {
+      throw new OperationError(`cannot push ${desired.name}: the Secret Manager API is not enabled in ${run.config.project}`, {
+        hint: 'run `atlantis-run deploy` first: it enables the APIs and creates every secret',
+      });
+    }
+    return { found, held };
+  };
+  const first = await read();
+  let live = first.found;
+  const held = first.held;
   for (const event of held) if (!(live.latestShaFrom === 'assumed' && event.type === 'warning')) run.emit(event);
   for (const note of value.notes) run.emit({ type: 'info', phase: 'secrets', message: `${desired.name}: ${note}` });
 
@@ -188,7 +194,13 @@ async function addIfChanged(run: RunContext, desired: DesiredSecret, value: Secr
     origin: value.origin,
     notes: value.notes,
   };
-  if (live.latest && live.latestShaFrom !== 'assumed' && live.latestSha === value.sha256) {
+  const unchanged = (l: LiveSecret) => l.latest && l.latestShaFrom !== 'assumed' && l.latestSha === value.sha256;
+  // What was read before this run held the run lock may be stale (another run pushed meanwhile): read again under it.
+  if (!unchanged(live) && run.runLock && !run.runLock.held) {
+    await run.runLock.acquire();
+    ({ found: live } = await read());
+  }
+  if (unchanged(live) && live.latest) {
     run.emit({
       type: 'resource-changed',
       phase: 'secrets',

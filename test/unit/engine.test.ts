@@ -128,6 +128,11 @@ describe('what the phases declare', () => {
       'secretmanager.versions.list',
       'serviceusage.services.enable',
       'serviceusage.services.get',
+      // The run lock in the project: its bucket and object.
+      'storage.buckets.create',
+      'storage.objects.create',
+      'storage.objects.delete',
+      'storage.objects.get',
     ]);
     expect(upstream.clients.sort()).toEqual(['artifactRegistry', 'projects', 'secretManager', 'serviceUsage', 'services', 'token']);
 
