@@ -102,7 +102,14 @@ export const planCommand = defineCommand({
   load: () => import('./commands/plan.js'),
 });
 
-export const deployOptions = [WAIT_TIMEOUT] as const satisfies readonly OptionDefinition[];
+export const deployOptions = [
+  WAIT_TIMEOUT,
+  {
+    flags: '--accept-risk <id>',
+    description: 'accept a risky setting the plan warns about: open-ui, broad-role, any-repo, secret-switch (repeatable)',
+    repeatable: true,
+  },
+] as const satisfies readonly OptionDefinition[];
 
 export const deployCommand = defineCommand({
   name: 'deploy',
@@ -119,6 +126,7 @@ export const deployCommand = defineCommand({
     'atlantis-run deploy',
     'atlantis-run deploy --emulator          # against the bundled local emulator',
     'atlantis-run deploy -y --json           # in CI',
+    'atlantis-run deploy -y --accept-risk any-repo   # a plan warning, accepted on purpose',
   ],
   load: () => import('./commands/deploy.js'),
 });

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CLOUD_RUN_REGIONS } from './regions.js';
 import { parseQuantity, QUANTITY_PATTERN } from './quantity.js';
+import { RISK_IDS } from './risks.js';
 
 export const DEFAULT_ATLANTIS_VERSION = 'v0.47.1';
 export const DEFAULT_SERVICE = 'atlantis';
@@ -250,6 +251,10 @@ export const configSchema = z
       })
       .strict()
       .default({ roles: [] }),
+    acceptRisks: z
+      .array(z.enum(RISK_IDS))
+      .default([])
+      .describe('Risky settings accepted for deploys without a terminal: open-ui, broad-role, any-repo, secret-switch'),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 // checked before any call. Returns every problem found, first one first.
 import { managedEnvNames, SECRET_NAMES, secretSpecs } from '../atlantis/catalog.js';
 import { closest } from '../util/suggest.js';
+import { looksLikeCredential } from '../util/redact.js';
 import type { ConfigIssue } from './load.js';
 import { GiB, MiB, parseQuantity } from './quantity.js';
 import { CLOUD_RUN_REGIONS, isCloudRunRegion } from './regions.js';
@@ -24,8 +25,9 @@ const MEMORY_RANGE: Record<number, [min: number, max: number]> = {
   8: [4 * GiB, 32 * GiB],
 };
 
-// Secret-looking names in atlantis.env: their values would sit in plain text in the service spec.
-const SECRET_LIKE = /(TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|_KEY$|API_KEY|CREDENTIALS)/;
+// Secret-looking names in atlantis.env: their values would sit in plain text in the service spec,
+// readable by anyone with run.services.get (and `render` redacts them, so nobody would notice).
+const SECRET_LIKE = /(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE_KEY|_KEY$|API_KEY|CREDENTIALS|(^|_)PASS($|_)|(^|_)PAT$)/;
 
 export function validateConfig(config: ParsedConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -91,11 +93,12 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
     const at = `atlantis.env.${name}`;
     if (!ENV_NAME_PATTERN.test(name)) add(at, 'expected an upper-case environment variable name such as ATLANTIS_LOG_LEVEL');
     else if (managed.has(name)) add(at, 'is set by atlantis-run itself and cannot be overridden here');
-    else if (SECRET_LIKE.test(name)) {
+    else if (SECRET_LIKE.test(name) || looksLikeCredential(config.atlantis.env[name] ?? '')) {
+      // Never echo the value: it may be the credential itself.
       add(
         at,
-        'looks like a secret; values in atlantis.env are stored in plain text in the Cloud Run service',
-        'keep secret values out of the config file (see the secrets: section and `atlantis-run secrets push`)',
+        `${SECRET_LIKE.test(name) ? 'looks like a secret' : 'holds a value shaped like a credential (not shown)'}; values in atlantis.env are stored in plain text in the Cloud Run service, readable by anyone who may view it`,
+        'keep secret values out of the config file: the secrets: section and `atlantis-run secrets push` put them in Secret Manager',
       );
     }
   }

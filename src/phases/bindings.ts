@@ -9,6 +9,7 @@ import { absentIfDisabled } from '../engine/context.js';
 import { definePhase, type PhaseContext, type PlannedChange, type TeardownStep, type Warning } from '../engine/phase.js';
 import { desiredState, type DesiredBinding } from '../desired/index.js';
 import { OperationError } from '../errors.js';
+import { configRisks, unacknowledged } from '../config/risks.js';
 import { getProjectPolicy, setProjectPolicy, testProjectPermissions } from '../gcp/apis/resource-manager.js';
 import { getSecretPolicy, setSecretPolicy } from '../gcp/apis/secret-manager.js';
 import {
@@ -174,6 +175,7 @@ export const bindingsPhase = definePhase({
       if (ctx.mode === 'deploy') blockers.push(new OperationError(message, { hint }));
       else warnings.push({ message: `deploy would fail: ${message}`, hint });
     }
+    warnings.push(...unacknowledged(configRisks(ctx.config).bindings, ctx.config.acceptRisks));
     return { changes, warnings, blockers, decision: { edits } };
   },
 

@@ -13,6 +13,10 @@ import { OperationError } from '../errors.js';
 import { MANAGED_LABEL } from '../desired/index.js';
 import { settledService, waitUntilSettled, writeAndSettle } from '../cloudrun/rollout.js';
 import { failedRevision, RETRY_ANNOTATION, SERVICE_RECORD, serviceRecord } from '../cloudrun/service.js';
+import { pinnedVersions } from '../cloudrun/pins.js';
+import { acknowledgeHint, configRisks, unacknowledged, type Risk } from '../config/risks.js';
+import { lockRecord } from '../state/lockfile.js';
+import { SECRETS_RECORD } from '../secret-values/record.js';
 
 interface Live {
   service: RunService | undefined;
@@ -55,6 +59,38 @@ async function adoptCreated(
   if (diffFields(body, found).length > 0) await updateService(ctx.gcp, body, write);
 }
 
+/**
+ * A generated secret this deploy would switch the service to although no command rolled it out:
+ * a newer version an interrupted `secrets rotate` added (the VCS may never have got it), or a
+ * webhook secret the service did not use before. Deliberately staged versions (`secrets push
+ * --stage`, recorded in the lockfile) are not a surprise.
+ */
+function secretSwitches(ctx: PhaseContext, live: RunService | undefined): Risk[] {
+  if (!live) return [];
+  const pinned = pinnedVersions(live);
+  const recorded = lockRecord(ctx.lock, SECRETS_RECORD) ?? {};
+  const risks: Risk[] = [];
+  for (const s of ctx.desired().secrets) {
+    if (s.spec.origin !== 'generated') continue;
+    const planned = ctx.facts.secretVersions?.[s.name];
+    const inUse = pinned[s.secretId];
+    if (!planned || planned === inUse || recorded[s.name]?.stagedVersion === planned) continue;
+    const webhook = s.name === 'webhook-secret';
+    const effect = webhook ? 'webhooks are refused until the VCS sends it' : `the web UI asks for it (user ${ctx.config.access.uiUser})`;
+    if (inUse === undefined && !webhook) continue;
+    const message =
+      inUse === undefined
+        ? `this deploy starts checking webhooks against ${s.secretId} (version ${planned}): ${effect}`
+        : `${s.secretId} version ${planned} is newer than version ${inUse} the service uses, and was never rolled out by the command that added it (an interrupted \`secrets rotate\`?): this deploy switches Atlantis to it, and ${effect}`;
+    risks.push({
+      risk: 'secret-switch',
+      message,
+      hint: `\`atlantis-run secrets show ${s.name}\` prints it: set it ${webhook ? 'in the VCS webhook settings' : 'where you keep it'} first; then ${acknowledgeHint('secret-switch')}`,
+    });
+  }
+  return risks;
+}
+
 export const servicePhase = definePhase({
   name: 'service',
   title: 'Cloud Run service',
@@ -94,7 +130,8 @@ export const servicePhase = definePhase({
         fields: [{ path: `template.annotations.${RETRY_ANNOTATION}`, to: '(now)' }],
       });
     }
-    return { changes, decision };
+    const risks = [...configRisks(ctx.config).service, ...secretSwitches(ctx, live.service)];
+    return { changes, warnings: unacknowledged(risks, ctx.config.acceptRisks), decision };
   },
 
   // The plan pinned the secret versions it predicted; the secrets phase has now added them.

@@ -34,11 +34,6 @@ export interface PushRequest {
   rolloutOnly?: DesiredSecret[];
   /** Enabled versions kept beyond those in use. */
   keep: number;
-  /**
-   * Called right after a version is added, before any rollout: `secrets rotate --output` saves the
-   * new value there, so a rollout that fails later cannot leave a live version nobody has.
-   */
-  afterAdd?: (desired: DesiredSecret, version: string) => Promise<void>;
 }
 
 export interface PushedSecret {
@@ -86,14 +81,7 @@ export async function pushSecrets(run: RunContext, request: PushRequest): Promis
       ...(await withSpan(
         run.emit,
         { phase: 'secrets', title: `Pushing ${request.items.map((i) => i.desired.name).join(', ')}` },
-        () =>
-          Promise.all(
-            request.items.map(async (item) => {
-              const result = await addIfChanged(run, item.desired, item.value);
-              if (result.pushed.action === 'added') await request.afterAdd?.(item.desired, result.pushed.version);
-              return result;
-            }),
-          ),
+        () => Promise.all(request.items.map((item) => addIfChanged(run, item.desired, item.value))),
         (all) => {
           const count = all.filter((a) => a.pushed.action === 'added').length;
           return { changed: count, summary: count ? `${count} new version${count > 1 ? 's' : ''}` : 'unchanged' };
