@@ -189,7 +189,7 @@ export const secretsPushCommand = defineCommand({
   usesConfig: true,
   mutates: true,
   refuseValueArguments: true,
-  argument: { name: 'name', description: 'logical secret name (default: every secret with a configured source)' },
+  argument: { name: 'name', description: 'logical secret name (default: every secret with a configured source)', secretName: true },
   options: secretsPushOptions,
   examples: [
     'atlantis-run secrets push                                   # every secret whose source has a value',
@@ -235,7 +235,7 @@ export const secretsRotateCommand = defineCommand({
   usesConfig: true,
   mutates: true,
   refuseValueArguments: true,
-  argument: { name: 'name', description: 'webhook-secret or web-password', required: true },
+  argument: { name: 'name', description: 'webhook-secret or web-password', required: true, secretName: true },
   options: secretsRotateOptions,
   examples: ['atlantis-run secrets rotate webhook-secret --show', 'atlantis-run secrets rotate web-password -y --output ui-password.txt'],
   load: () => import('./commands/secrets-rotate.js'),
@@ -255,7 +255,7 @@ export const secretsShowCommand = defineCommand({
     'webhook form of your VCS. Only to a terminal: refused with --json or when stdout is a pipe or a file, unless ' +
     '--output FILE, which is written with mode 0600.',
   usesConfig: true,
-  argument: { name: 'name', description: 'logical secret name, e.g. webhook-secret', required: true },
+  argument: { name: 'name', description: 'logical secret name, e.g. webhook-secret', required: true, secretName: true },
   options: secretsShowOptions,
   examples: ['atlantis-run secrets show webhook-secret', 'atlantis-run secrets show web-password --output ui-password.txt'],
   load: () => import('./commands/secrets-show.js'),

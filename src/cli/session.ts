@@ -12,17 +12,46 @@ import { emptyLockfile, readLockfile, sameRecord, writeLockfile, type LockfileDa
 import { DEFAULT_LOCK_TTL_MS, RemoteLock } from '../engine/remote-lock.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
+import { OperationError, UsageError } from '../errors.js';
 
 export const EMULATOR_STATE_FILE = 'emulator-state.json';
 
 /** Starts the bundled emulator in this process when --emulator is given; returns its host. */
 async function emulatorHostFor(ctx: CommandContext): Promise<string | undefined> {
   if (!ctx.globals.emulator) return undefined;
-  const { startEmulator } = await import('../emulator/index.js');
-  const emulator = await startEmulator({ port: 0, stateFile: path.join(ctx.stateDir, EMULATOR_STATE_FILE) });
+  const { startEmulator, EmulatorStateError } = await import('../emulator/index.js');
+  const emulator = await startEmulator({ port: 0, stateFile: path.join(ctx.stateDir, EMULATOR_STATE_FILE) }).catch((err: unknown) => {
+    throw err instanceof EmulatorStateError ? new UsageError(err.message, { hint: err.hint }) : err;
+  });
   ctx.onCleanup(() => emulator.close());
   ctx.log.write('emulator', { host: emulator.host, state: path.join(ctx.stateDir, EMULATOR_STATE_FILE) });
   return emulator.host;
+}
+
+/**
+ * ATLANTIS_RUN_EMULATOR_HOST names an emulator that should be running: if nothing listens there,
+ * say so at once (the clients would otherwise retry a refused connection for more than a minute).
+ */
+async function checkEmulatorListening(host: string): Promise<void> {
+  const { connect } = await import('node:net');
+  const at = host.lastIndexOf(':');
+  const refused = await new Promise<string | undefined>((resolve) => {
+    const socket = connect({ host: host.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(host.slice(at + 1)) });
+    socket.setTimeout(3_000, () => {
+      socket.destroy();
+      resolve('does not answer');
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? 'refuses connections' : err.message));
+  });
+  if (refused) {
+    throw new OperationError(`the emulator is not running: ${host} (ATLANTIS_RUN_EMULATOR_HOST) ${refused}`, {
+      hint: `start it (\`atlantis-run emulator --port ${host.slice(at + 1)}\`), or unset ATLANTIS_RUN_EMULATOR_HOST to use Google Cloud`,
+    });
+  }
 }
 
 export async function openGcp(ctx: CommandContext): Promise<Gcp> {
@@ -34,6 +63,7 @@ export async function openGcp(ctx: CommandContext): Promise<Gcp> {
     }),
   );
   ctx.onCleanup(() => factory.close());
+  if (!emulatorHost && factory.options.emulatorHost) await checkEmulatorListening(factory.options.emulatorHost);
   const caller = new ApiCaller(
     ctx.log,
     ctx.signal,

@@ -181,6 +181,15 @@ function findErrorInfo(details: unknown): ErrorInfoLike | undefined {
 /** The user-facing description: what happened, why, and what to do. */
 export function describeGcpError(err: GcpError): { message: string; hint?: string } {
   const what = err.method ? `${err.method}${err.resource ? ` on ${err.resource}` : ''} failed` : 'a Google Cloud call failed';
+  // grpc-js and Node say "connect ECONNREFUSED 127.0.0.1:8085 (…). Resolution note: …": say it in words.
+  const refused =
+    /ECONNREFUSED\s+(\S+?)(?:[\s,)]|$)/.exec(err.message)?.[1] ?? (err.reason === 'ECONNREFUSED' ? 'the endpoint' : undefined);
+  if (refused) {
+    return {
+      message: `${what}: nothing answers at ${refused} (connection refused)`,
+      hint: 'check the network, a proxy, or ATLANTIS_RUN_EMULATOR_HOST if it is set (then: is `atlantis-run emulator` running?)',
+    };
+  }
   const message = `${what}: ${err.message}`;
   if (err.reason === 'SERVICE_DISABLED') {
     const service = err.metadata.service ?? 'the API';

@@ -90,7 +90,7 @@ export async function handOffSecrets(input: SecretHandoffInput): Promise<SecretH
 /** Reads (or asks for) each value, enables Secret Manager if needed, and adds staged versions. */
 async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: SecretHandoff[]): Promise<SecretHandoff[]> {
   const { config, host, env } = input;
-  const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([
+  const [{ desiredState }, { checkedValue, readConfiguredValue, readValueFrom }] = await Promise.all([
     import('../desired/index.js'),
     import('../secret-values/values.js'),
   ]);
@@ -104,11 +104,8 @@ async function pushNow(input: SecretHandoffInput, ctx: InitContext, handoffs: Se
     } else if (input.interactive) {
       if (d.spec.kind === 'pem') {
         const file = await host.input({ message: `Path of the ${d.spec.description} file`, flag: '--app-key-file' });
-        const { readFile } = await import('node:fs/promises');
-        const raw = await readFile(path.resolve(input.cwd, file)).catch((err: Error) => {
-          throw new UsageError(`${h.name}: cannot read ${file}: ${err.message}`);
-        });
-        value = checkedValue(d.name, d.spec.kind, raw, `file ${file}`);
+        // A regular file, read bounded, checked for its kind (never a FIFO that would hang the prompt).
+        value = await readValueFrom(d, file, host.streams.stdin, input.cwd);
       } else {
         const typed = await host.password({ message: `${d.spec.description} (hidden)`, flag: `secrets.${d.name} in the config` });
         value = checkedValue(d.name, d.spec.kind, Buffer.from(typed, 'utf8'), 'the prompt');

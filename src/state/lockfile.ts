@@ -1,7 +1,10 @@
 // atlantis-run.lock: JSON the tool owns (ARCHITECTURE.md, "The lockfile"). A record and a cache, never the only truth:
 // every phase reads live state first, so a missing, stale or corrupt lockfile still converges.
 // It holds no secret values by construction: no field carries one, and every write is checked.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError } from '../util/files.js';
 import { OperationError, UsageError } from '../errors.js';
 import { redact } from '../util/redact.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -54,7 +57,7 @@ export async function readLockfile(file: string, expect?: { project: string; reg
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'ignored', reason: `cannot read ${file}: ${(err as Error).message}` };
+    return { status: 'ignored', reason: `the lockfile ${file} ${describeFsError(err)}; it is ignored (live state decides)` };
   }
   let data: LockfileData;
   try {
@@ -124,6 +127,35 @@ function withoutStamps(value: unknown): unknown {
       .sort(([x], [y]) => x.localeCompare(y))
       .map(([k, v]) => [k, withoutStamps(v)]),
   );
+}
+
+/**
+ * Before a run changes anything: the lockfile can be written where it is (a file, or nothing yet,
+ * in a folder this user may write to). Otherwise exit 2 naming the path — not a failure after
+ * the first change.
+ */
+export async function checkLockfileWritable(file: string): Promise<void> {
+  const fix = 'point --lockfile (or ATLANTIS_RUN_LOCKFILE) at a file in a folder you may write to, e.g. ./atlantis-run.lock';
+  const refuse = (problem: string) => new UsageError(`the lockfile ${file} ${problem}`, { hint: fix });
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw refuse('is a folder, not a file');
+    if (!info.isFile()) throw refuse('is not a regular file');
+    await access(file, constants.W_OK);
+    return;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw refuse(`cannot be written: it ${describeFsError(err)}`);
+  }
+  const folder = path.dirname(file);
+  try {
+    if (!(await stat(folder)).isDirectory()) throw refuse(`cannot be created: ${folder} is not a folder`);
+    await access(folder, constants.W_OK);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw refuse(`cannot be created: its folder ${folder} ${describeFsError(err)}`);
+  }
 }
 
 export function emptyLockfile(generator: string, ids: { project: string; region: string; service: string }): LockfileData {

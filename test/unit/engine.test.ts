@@ -142,7 +142,7 @@ describe('what the phases declare', () => {
       await configOf(`project: my-project
 region: europe-west1
 domain: atlantis.example.com
-image: {strategy: reference, reference: "quay.io/acme/atlantis:v1"}
+image: {strategy: reference, reference: "docker.io/acme/atlantis:v1"}
 serviceAccount: {roles: [roles/storage.admin]}
 atlantis:
   repoAllowlist: ["github.com/acme/*"]
