@@ -185,11 +185,13 @@ export class RemoteLock {
   }
 
   private async createBucket(): Promise<void> {
+    const create = (location: string) =>
+      createBucket(this.o.gcp, this.o.project, { name: this.bucket, location, labels: { 'managed-by': 'atlantis-run' } });
     try {
-      await createBucket(this.o.gcp, this.o.project, {
-        name: this.bucket,
-        location: this.o.region,
-        labels: { 'managed-by': 'atlantis-run' },
+      // Beside the deployment; a region Cloud Storage does not offer falls back to the US multi-region.
+      await create(this.o.region).catch((err: unknown) => {
+        if (err instanceof GcpError && err.httpStatus === 400 && /location/i.test(err.message)) return create('US');
+        throw err;
       });
     } catch (err) {
       if (!(err instanceof GcpError && err.httpStatus === 409)) throw err instanceof GcpError ? this.cannot(err) : err;
