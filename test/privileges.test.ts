@@ -11,7 +11,7 @@ import { projectsClient } from './emulator/clients.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
 
 const SA = 'serviceAccount:atlantis-runtime@my-project.iam.gserviceaccount.com';
-const WITH_ROLES = `${MINIMAL_CONFIG}serviceAccount:\n  roles: [roles/viewer, roles/editor]\n`;
+const WITH_ROLES = `${MINIMAL_CONFIG}serviceAccount:\n  roles: [roles/viewer, roles/storage.objectAdmin]\n`;
 const ONLY_VIEWER = `${MINIMAL_CONFIG}serviceAccount:\n  roles: [roles/viewer]\n`;
 
 async function rolesOfRuntimeAccount(emu: RunningEmulator): Promise<string[]> {
@@ -39,9 +39,9 @@ describe('project roles of the runtime account that the configuration does not n
     const dir = projectDir(WITH_ROLES);
     const env = emulatorEnv(emu, 'grpc');
     expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
-    expect(await rolesOfRuntimeAccount(emu)).toEqual(['roles/editor', 'roles/viewer']);
+    expect(await rolesOfRuntimeAccount(emu)).toEqual(['roles/storage.objectAdmin', 'roles/viewer']);
 
-    // roles/editor leaves the config; the CI runner has no lockfile; someone also granted
+    // roles/storage.objectAdmin leaves the config; the CI runner has no lockfile; someone also granted
     // roles/owner by hand, and a conditional role.
     writeFileSync(path.join(dir, 'atlantis-run.yaml'), ONLY_VIEWER);
     rmSync(path.join(dir, 'atlantis-run.lock'));
@@ -54,7 +54,7 @@ describe('project roles of the runtime account that the configuration does not n
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
     expect(plan.code, plan.stderr).toBe(4);
     expect(plan.stdout).toContain(
-      '- IAM binding roles/editor → atlantis-runtime@my-project.iam.gserviceaccount.com on projects/my-project',
+      '- IAM binding roles/storage.objectAdmin → atlantis-runtime@my-project.iam.gserviceaccount.com on projects/my-project',
     );
     expect(plan.stdout).toContain('roles/owner → atlantis-runtime');
     expect(plan.stdout).toContain('roles/storage.admin (condition "tf-state")');
@@ -64,7 +64,7 @@ describe('project roles of the runtime account that the configuration does not n
     const drift = (JSON.parse(status.stdout.trim().split('\n').at(-1)!) as { drift: { config: { resource: string; action: string }[] } })
       .drift.config;
     expect(drift.filter((d) => d.action === 'delete').map((d) => d.resource.split(' ')[0])).toEqual(
-      expect.arrayContaining(['roles/editor', 'roles/owner', 'roles/storage.admin']),
+      expect.arrayContaining(['roles/storage.objectAdmin', 'roles/owner', 'roles/storage.admin']),
     );
 
     const calls = since(emu);
