@@ -272,7 +272,7 @@ describe.each(CASES)('persistence: $name', (c) => {
     expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
     expect(mutatingCalls(again())).toEqual([]);
     // One of each: the instance was created once (the rerun waited for it), no duplicate secret versions.
-    const created = calls().filter((e) => creates.test(e.method) && e.status === 'OK');
+    const created = mutatingCalls(calls()).filter((e) => creates.test(e.method) && e.status === 'OK');
     expect(created).toHaveLength(1);
     const secrets = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
     if (usesRedis(c)) {
@@ -313,20 +313,23 @@ describe('persistence: adopting what another run created meanwhile', () => {
     const emu = await emulator({ operationDelayMs: 400 });
     const dir = projectDir(`${MINIMAL_CONFIG}persistence: {plans: gcs}\n`);
     let created: Promise<unknown> | undefined;
+    let reads = 0;
     const result = await runCli(['deploy', '-y', '--json'], {
       cwd: dir,
       env: emulatorEnv(emu, 'grpc'),
-      // Once every read is done (the plan says "create"), someone else creates the bucket, bare.
+      // Once every read is done — the second time, under the run lock — and the plan says "create",
+      // someone else creates the bucket, bare.
       onStdoutLine: (line) => {
         const event = JSON.parse(line) as { type: string; phase?: string };
-        if (!created && event.type === 'phase-end' && event.phase === 'refresh') {
+        if (event.type === 'phase-end' && event.phase === 'refresh') reads += 1;
+        if (!created && reads === 2) {
           created = restCall(emu, 'POST', `/storage/v1/b?project=${PROJECT}`, { name: BUCKET, location: REGION });
         }
       },
     });
     expect(result.code, result.stderr).toBe(0);
     expect((await created) as { status: number }).toMatchObject({ status: 200 });
-    const inserts = emu.requestLog().filter((e) => e.method.endsWith('/InsertBucket'));
+    const inserts = emu.requestLog().filter((e) => e.method.endsWith('/InsertBucket') && e.resource.includes(BUCKET));
     expect(inserts.map((e) => e.status)).toEqual(['OK', 'ALREADY_EXISTS']);
     const bucket = await restCall(emu, 'GET', `/storage/v1/b/${BUCKET}`);
     expect(bucket.body).toMatchObject({

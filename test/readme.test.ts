@@ -205,6 +205,24 @@ describe('README troubleshooting', () => {
     writeFileSync(path.join(locked, '.atlantis-run', 'atlantis-run.lock.pid'), JSON.stringify(holder));
     keep(await runCli(['deploy', '-y'], { cwd: locked, env: emulatorEnv(emu, 'grpc') }));
 
+    // Risky settings in CI (no terminal): any repository of anyone, and an open web UI.
+    const risky = MINIMAL_CONFIG.replace('github.com/acme/*', 'github.com/*') + 'access: {uiAuth: false}\n';
+    keep(await runCli(['deploy', '-y'], { cwd: projectDir(risky), env: emulatorEnv(await emulator(), 'grpc') }));
+    // An emulator that is not running, and a lockfile that is a folder.
+    const closed = await import('node:net').then(
+      (net) =>
+        new Promise<number>((resolve) => {
+          const server = net.createServer().listen(0, '127.0.0.1', () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+          });
+        }),
+    );
+    keep(await runCli(['plan'], { cwd: projectDir(), env: { ATLANTIS_RUN_EMULATOR_HOST: `127.0.0.1:${closed}` } }));
+    const folder = projectDir();
+    mkdirSync(path.join(folder, 'state.lock'));
+    keep(await runCli(['deploy', '-y', '--lockfile', 'state.lock'], { cwd: folder, env: emulatorEnv(emu, 'grpc') }));
+
     const printed = outputs.map((o) => o.stderr).join('\n');
     const quoted = entries.filter((e) => !e.startsWith('Exit') && !e.startsWith('A command'));
     for (const entry of quoted) expect(printed, entry).toMatch(pattern(entry));

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { GcpError } from '../src/gcp/errors.js';
-import { isEtagConflict, isIamPropagation, isRateLimited, isUnavailable, TRANSIENT, withRetry } from '../src/gcp/retry.js';
+import { ApiCaller } from '../src/gcp/call.js';
+import { GcpError, toGcpError } from '../src/gcp/errors.js';
+import {
+  IDEMPOTENT_READ,
+  isEtagConflict,
+  isIamPropagation,
+  isInternal,
+  isRateLimited,
+  isUnavailable,
+  MAYBE_APPLIED,
+  TRANSIENT,
+  withRetry,
+} from '../src/gcp/retry.js';
+import { DebugLog } from '../src/util/debug-log.js';
 
 const err = (code: GcpError['code'], message = 'x') => new GcpError(code, message);
 
@@ -70,5 +82,55 @@ describe('withRetry', () => {
   it('passes non-API errors (bugs) straight through', async () => {
     const bug = new TypeError('boom');
     await expect(withRetry(async () => Promise.reject(bug), { minDelayMs: 1 })).rejects.toBe(bug);
+  });
+});
+
+describe('ApiCaller: reads, and writes whose reply may be lost', () => {
+  const caller = () => new ApiCaller(DebugLog.disabled(), undefined, undefined, { retryBaseMs: 1, pollMs: 1 });
+
+  it('retries reads on INTERNAL and ABORTED, writes only on what is transient', async () => {
+    for (const code of ['INTERNAL', 'ABORTED'] as const) {
+      let calls = 0;
+      const value = await caller().run({ api: 'x', method: 'Get' }, async () => {
+        if (++calls === 1) throw err(code);
+        return 'read';
+      });
+      expect(value).toBe('read');
+      let writes = 0;
+      const failure = await caller()
+        .run({ api: 'x', method: 'Set', mutating: true }, async () => {
+          writes++;
+          throw err(code);
+        })
+        .catch((e: unknown) => e);
+      expect((failure as GcpError).code).toBe(code);
+      expect(writes).toBe(1);
+    }
+  });
+
+  it('asks whether a write happened before sending it again, and takes what it finds', async () => {
+    let sent = 0;
+    let asked = 0;
+    const value = await caller().run(
+      { api: 'x', method: 'Add', mutating: true, retry: MAYBE_APPLIED },
+      async () => {
+        sent++;
+        throw err('UNAVAILABLE');
+      },
+      async () => {
+        asked++;
+        return 'version-7';
+      },
+    );
+    expect(value).toBe('version-7');
+    expect([sent, asked]).toEqual([1, 1]);
+  });
+
+  it('reads a reset or refused connection as UNAVAILABLE (retryable), not as a bug', () => {
+    const reset = toGcpError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })) as GcpError;
+    expect(reset).toBeInstanceOf(GcpError);
+    expect([reset.code, reset.reason]).toEqual(['UNAVAILABLE', 'ECONNRESET']);
+    expect(isInternal(err('INTERNAL'))).toBe(true);
+    expect(IDEMPOTENT_READ.some((p) => p(err('ABORTED')))).toBe(true);
   });
 });

@@ -107,11 +107,11 @@ describe('secrets push refuses bad input: exit 2, a clear message, no mutating c
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
       [['secrets', 'push', 'vcs-token', '--from-file', 'empty.txt'], env, /secret vcs-token: the value from file empty\.txt is empty/],
       [['secrets', 'push', 'vcs-token', '--from-file', 'two-lines.txt'], env, /spans several lines; a token is one line/],
-      [['secrets', 'push', 'vcs-token', '--from-file', 'missing.txt'], env, /--from-file: cannot read missing\.txt: no such file/],
+      [['secrets', 'push', 'vcs-token', '--from-file', 'missing.txt'], env, /--from-file missing\.txt: no such file/],
       [
         ['secrets', 'push', 'vcs-tokn'],
         env,
-        /unknown secret "vcs-tokn": expected one of vcs-token, webhook-secret, web-password[\s\S]*did you mean vcs-token\?/,
+        /unknown secret \(not shown: it is no secret name, and could be a value\): expected one of vcs-token, webhook-secret, web-password[\s\S]*did you mean vcs-token\?/,
       ],
       [
         ['secrets', 'push', 'github-app-key'],
@@ -129,7 +129,7 @@ describe('secrets push refuses bad input: exit 2, a clear message, no mutating c
         env,
         /unknown option --token, an extra argument|an extra argument \(not shown\), unknown option --token/,
       ],
-      [['secrets', 'push', canary], env, /unknown secret \(not shown: it does not look like a name\)/],
+      [['secrets', 'push', canary], env, /unknown secret \(not shown: it is no secret name, and could be a value\)/],
       [
         ['secrets', 'push', 'vcs-token'],
         { ...env, GITHUB_TOKEN: '' },
@@ -192,7 +192,8 @@ secrets:
       ],
       [
         ['secrets', 'push', 'repo-config', '--from-file', 'wrong-keys.yaml'],
-        /secret repo-config: file wrong-keys\.yaml has unknown top-level key "repositories"[\s\S]*accepts: repos, workflows/,
+        // The file is secret: its key names are not echoed.
+        /secret repo-config: file wrong-keys\.yaml has a top-level key Atlantis does not know \(not shown: the file is secret\)[\s\S]*accepts: repos, workflows/,
       ],
       [
         ['secrets', 'push', 'vcs-token'],
@@ -606,7 +607,10 @@ describe('secrets rotate', () => {
         ['secrets', 'rotate', 'vcs-token', '-y'],
         /secrets rotate generates new values for webhook-secret and web-password only; vcs-token is a value you supply[\s\S]*secrets push vcs-token/,
       ],
-      [['secrets', 'rotate', 'hook-secret', '-y'], /unknown secret "hook-secret": expected one of webhook-secret, web-password/],
+      [
+        ['secrets', 'rotate', 'hook-secret', '-y'],
+        /unknown secret \(not shown: it is no secret name, and could be a value\): expected one of webhook-secret, web-password/,
+      ],
       [['secrets', 'rotate', 'webhook-secret', '-y', '--show'], /--show prints the new value only to a terminal/],
       [['secrets', 'rotate', 'webhook-secret', '-y', '--show', '--json'], /never into --json output/],
       [

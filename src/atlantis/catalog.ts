@@ -77,7 +77,8 @@ export const PROVIDERS: Record<VcsProviderName, ProviderInfo> = {
     label: 'Bitbucket',
     tokenEnv: 'ATLANTIS_BITBUCKET_TOKEN',
     webhookEnv: 'ATLANTIS_BITBUCKET_WEBHOOK_SECRET',
-    webhookHelp: 'Bitbucket: repository settings → Webhooks (events: Pull request created/updated/merged/declined, comment created)',
+    webhookHelp:
+      'Bitbucket: repository settings → Webhooks (Secret: the webhook secret; events: Pull request created/updated/merged/declined, comment created)',
   },
   azuredevops: {
     label: 'Azure DevOps',
@@ -179,9 +180,10 @@ export function secretSpecs(config: Pick<ParsedConfig, 'atlantis' | 'access' | '
       delivery: { env: provider.tokenEnv },
     });
   }
-  // Bitbucket Cloud cannot sign webhooks; only Bitbucket Server/Data Center takes a secret.
-  const webhookSupported = vcs.provider !== 'bitbucket' || vcs.baseUrl !== undefined;
-  if (provider.webhookEnv && webhookSupported) {
+  // Every provider signs (or authenticates) its webhooks with the secret — Bitbucket Cloud too since
+  // Atlantis v0.33.0 validates its X-Hub-Signature (runatlantis/atlantis#4275, "BitBucket Cloud: add
+  // support for webhook secrets"). Without one, anyone who finds the URL could post events.
+  if (provider.webhookEnv) {
     specs.push({
       name: 'webhook-secret',
       description: vcs.provider === 'azuredevops' ? 'webhook basic-auth password' : 'webhook secret',

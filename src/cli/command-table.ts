@@ -124,7 +124,14 @@ export const planCommand = defineCommand({
   load: () => import('./commands/plan.js'),
 });
 
-export const deployOptions = [WAIT_TIMEOUT] as const satisfies readonly OptionDefinition[];
+export const deployOptions = [
+  WAIT_TIMEOUT,
+  {
+    flags: '--accept-risk <id>',
+    description: 'accept a risky setting the plan warns about: open-ui, broad-role, any-repo, secret-switch (repeatable)',
+    repeatable: true,
+  },
+] as const satisfies readonly OptionDefinition[];
 
 export const deployCommand = defineCommand({
   name: 'deploy',
@@ -142,6 +149,7 @@ export const deployCommand = defineCommand({
     'atlantis-run deploy',
     'atlantis-run deploy --emulator          # against the bundled local emulator',
     'atlantis-run deploy -y --json           # in CI',
+    'atlantis-run deploy -y --accept-risk any-repo   # a plan warning, accepted on purpose',
   ],
   load: () => import('./commands/deploy.js'),
 });
@@ -233,7 +241,7 @@ export const secretsPushCommand = defineCommand({
   usesConfig: true,
   mutates: true,
   refuseValueArguments: true,
-  argument: { name: 'name', description: 'logical secret name (default: every secret with a configured source)' },
+  argument: { name: 'name', description: 'logical secret name (default: every secret with a configured source)', secretName: true },
   options: secretsPushOptions,
   examples: [
     'atlantis-run secrets push                                   # every secret whose source has a value',
@@ -308,7 +316,7 @@ export const secretsRotateCommand = defineCommand({
   usesConfig: true,
   mutates: true,
   refuseValueArguments: true,
-  argument: { name: 'name', description: 'webhook-secret or web-password', required: true },
+  argument: { name: 'name', description: 'webhook-secret or web-password', required: true, secretName: true },
   options: secretsRotateOptions,
   examples: [
     'atlantis-run secrets rotate webhook-secret --show',
@@ -333,7 +341,7 @@ export const secretsShowCommand = defineCommand({
     'webhook form of your VCS. Only to a terminal: refused with --json or when stdout is a pipe or a file, unless ' +
     '--output FILE, which is written with mode 0600.',
   usesConfig: true,
-  argument: { name: 'name', description: 'logical secret name, e.g. webhook-secret', required: true },
+  argument: { name: 'name', description: 'logical secret name, e.g. webhook-secret', required: true, secretName: true },
   options: secretsShowOptions,
   examples: ['atlantis-run secrets show webhook-secret', 'atlantis-run secrets show web-password --output ui-password.txt'],
   load: () => import('./commands/secrets-show.js'),
@@ -344,7 +352,11 @@ export const emulatorOptions = [
   { flags: '--latency <ms>', description: 'added to every call' },
   { flags: '--operation-delay <ms>', description: 'how long long-running operations stay running' },
   { flags: '--iam-propagation-delay <ms>', description: 'how long a new service account is unknown to IAM policies' },
-  { flags: '--faults <spec>', description: 'METHOD=CODE:RATE[,…] with * wildcards, e.g. "*=UNAVAILABLE:0.2"' },
+  {
+    flags: '--faults <spec>',
+    description:
+      'METHOD=[after:]CODE:RATE[,…] with * wildcards, e.g. "*=UNAVAILABLE:0.2"; after: loses the reply of a call carried out; RESET drops the connection',
+  },
   { flags: '--seed <n>', description: 'makes --faults deterministic' },
   { flags: '--deny <permission>', description: 'a permission the caller lacks (repeatable or comma-separated)', repeatable: true },
   { flags: '--request-log <file>', description: 'append one JSON line per call' },

@@ -38,6 +38,11 @@ export interface ArgumentDefinition {
   name: string;
   description: string;
   required?: boolean;
+  /**
+   * The argument names a secret (`secrets show NAME`): anything but a known name may be a value
+   * typed in the wrong place, so it is never echoed, and the debug log records it as "not shown".
+   */
+  secretName?: boolean;
 }
 
 // "--wait-timeout <duration>" → "wait-timeout" → "waitTimeout", as commander names it.

@@ -15,6 +15,8 @@ export interface GlobalOptions {
   verbose: boolean;
   emulator: boolean;
   impersonateServiceAccount?: string;
+  /** --force-unlock ID: take over the run lock in the project with this id although it has not expired. */
+  forceUnlock?: string;
 }
 
 export interface CommandContext {

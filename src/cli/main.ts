@@ -127,6 +127,7 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     .addOption(
       new Option('--impersonate-service-account <email>', 'act as this service account (env ATLANTIS_RUN_IMPERSONATE_SERVICE_ACCOUNT)'),
     )
+    .option('--force-unlock <id>', 'take over the run lock in the project with this id (a run that is gone); exit 3 names it')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -137,7 +138,7 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     .addHelpText(
       'after',
       '\nExit codes: 0 success · 1 an operation failed · 2 invalid usage or configuration (nothing changed)\n' +
-        '            3 another run holds the lock · 4 plan --detailed-exitcode found changes\n' +
+        '            3 another run holds the lock (here, or in the project: --force-unlock ID) · 4 plan --detailed-exitcode found changes\n' +
         '            5 a confirmation was declined (nothing changed) · 130 interrupted\n' +
         "\nRun `atlantis-run <command> --help` for a command's options and examples.",
     );
@@ -233,5 +234,6 @@ function pickGlobals(all: GlobalOptions & Record<string, unknown>): GlobalOption
   if (typeof all.project === 'string') globals.project = all.project;
   if (typeof all.region === 'string') globals.region = all.region;
   if (typeof all.impersonateServiceAccount === 'string') globals.impersonateServiceAccount = all.impersonateServiceAccount;
+  if (typeof all.forceUnlock === 'string') globals.forceUnlock = all.forceUnlock;
   return globals;
 }

@@ -54,6 +54,7 @@ export const eventLine = z.discriminatedUnion('type', [
     message: z.string(),
     hint: z.string().optional(),
     phase: z.string().optional(),
+    risk: z.string().optional(),
     time: z.string(),
   }),
 ]);

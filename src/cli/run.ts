@@ -6,6 +6,7 @@ import { describeGcpError, isGcpError } from '../gcp/errors.js';
 import { ensureStateDir } from '../state/state-dir.js';
 import { DebugLog } from '../util/debug-log.js';
 import { redact } from '../util/redact.js';
+import { SECRET_NAMES } from '../atlantis/catalog.js';
 import { IoHost } from '../ui/host.js';
 import type { CommandDefinition, CommandInput } from './command.js';
 import { resolvePaths, type CommandContext, type GlobalOptions } from './context.js';
@@ -23,10 +24,18 @@ export async function runCommand(
   const screened = definition.refuseValueArguments ? screenValueArguments(definition, rawInput) : { input: rawInput };
   const input = screened.input;
   screenEnvNameOptions(definition, input.options);
+  const unknownName = secretNameArgument(definition, input.arg);
   const { configPath, lockfilePath } = resolvePaths(globals, io.env, io.cwd);
   const stateDir = safeStateDir(definition.usesConfig ? path.dirname(configPath) : io.cwd);
   const log = stateDir ? DebugLog.create(stateDir, definition.name) : DebugLog.disabled();
-  log.write('start', { command: definition.name, argv: process.argv.slice(2), arg: input.arg, options: input.options, globals });
+  const argv = process.argv.slice(2).map((a) => (unknownName !== undefined && a === unknownName ? NOT_SHOWN : a));
+  log.write('start', {
+    command: definition.name,
+    argv,
+    arg: unknownName !== undefined ? NOT_SHOWN : input.arg,
+    options: input.options,
+    globals,
+  });
   const host = new IoHost({ json: globals.json, env: io.env, streams: io, debugLog: log });
 
   const controller = new AbortController();
@@ -73,6 +82,9 @@ export async function runCommand(
   try {
     if (screened.error) throw screened.error;
     if (definition.mutates) {
+      // Before anything is written: a lockfile that cannot be written is exit 2, not a failure after the first change.
+      const { checkLockfileWritable } = await import('../state/lockfile.js');
+      await checkLockfileWritable(lockfilePath);
       const { acquireRunLock } = await import('../state/run-lock.js');
       const lock = acquireRunLock(lockfilePath, definition.name);
       cleanups.push(() => lock.release());
@@ -100,6 +112,19 @@ export async function runCommand(
   }
   log.write('end', { exitCode: code });
   return code;
+}
+
+const NOT_SHOWN = '<not a secret name: not shown>';
+
+/**
+ * A NAME argument of the secrets commands that is no secret name may be a value typed in the wrong
+ * place (a 40-hex Gitea token looks like a name): returned so that the command line is logged
+ * without it (and the handler never echoes it). Not registered for redaction: a mistyped name
+ * ("hook-secret") would then blank out every real name that contains it.
+ */
+function secretNameArgument(definition: CommandDefinition, arg: string | undefined): string | undefined {
+  if (!definition.argument?.secretName || arg === undefined || (SECRET_NAMES as readonly string[]).includes(arg)) return undefined;
+  return arg;
 }
 
 function safeStateDir(base: string): string | undefined {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { closest } from '../util/suggest.js';
+import { describeFsError } from '../util/files.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { validateConfig } from './validate.js';
 import { resourceNames, type ResourceNames } from './names.js';
@@ -51,7 +52,9 @@ export async function loadConfigFile(file: string, flags: ConfigOverrides, env: 
         hint: 'run `atlantis-run init` to create one, or point --config at an existing file',
       });
     }
-    throw new ConfigError('', `cannot read configuration file ${file}: ${(err as Error).message}`);
+    throw new ConfigError('', `configuration file ${file} ${describeFsError(err)}`, {
+      hint: 'point --config (or ATLANTIS_RUN_CONFIG) at a readable atlantis-run.yaml',
+    });
   }
   return parseConfig(text, configPath, flags, env);
 }
@@ -71,7 +74,15 @@ export async function parseConfig(
     const at = first.linePos?.[0] ? `${fileLabel}:${first.linePos[0].line}:${first.linePos[0].col}` : fileLabel;
     throw new ConfigError('', `${at}: invalid YAML: ${first.message.split('\n')[0]}`);
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch {
+    // An alias bomb ("billion laughs"): the yaml library stops expanding it.
+    throw new ConfigError('', `${fileLabel}: expands too many aliases (*anchor references) to be a configuration file`, {
+      hint: 'write the repeated settings out, or use fewer aliases',
+    });
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('', `${fileLabel}: expected a mapping of settings at the top level`);
   }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CLOUD_RUN_REGIONS } from './regions.js';
 import { parseQuantity, QUANTITY_PATTERN } from './quantity.js';
+import { RISK_IDS } from './risks.js';
 
 export const DEFAULT_ATLANTIS_VERSION = 'v0.47.1';
 export const DEFAULT_SERVICE = 'atlantis';
@@ -31,6 +32,14 @@ const nonEmpty = (what: string) =>
     .string({ error: `expected ${what}` })
     .trim()
     .min(1, { error: `must not be empty` });
+/**
+ * A user name that travels in an HTTP header (basic auth, a VCS API call): a colon would end the
+ * user in `user:password`, and a control character (a newline) breaks the header.
+ */
+const userName = (what: string) =>
+  nonEmpty(what).refine((v) => !/[:\u0000-\u001f\u007f]/.test(v), {
+    error: 'must not contain a colon, a newline or another control character (it travels in an HTTP Authorization header)',
+  });
 const hostname = z
   .string()
   .trim()
@@ -48,7 +57,7 @@ const positiveInt = z.coerce.number({ error: 'expected a number' }).int({ error:
 const github = z
   .object({
     provider: z.literal('github'),
-    user: nonEmpty('the GitHub user Atlantis acts as'),
+    user: userName('the GitHub user Atlantis acts as'),
     hostname: hostname.optional(),
     org: z.string().trim().min(1).optional(),
     teamAllowlist: z.string().trim().min(1).optional(),
@@ -69,7 +78,7 @@ const githubApp = z
 const gitlab = z
   .object({
     provider: z.literal('gitlab'),
-    user: nonEmpty('the GitLab user Atlantis acts as'),
+    user: userName('the GitLab user Atlantis acts as'),
     hostname: hostname.optional(),
     groupAllowlist: z.string().trim().min(1).optional(),
   })
@@ -78,18 +87,18 @@ const gitlab = z
 const bitbucket = z
   .object({
     provider: z.literal('bitbucket'),
-    user: nonEmpty('the Bitbucket user Atlantis acts as'),
+    user: userName('the Bitbucket user Atlantis acts as'),
     /** Bitbucket Server / Data Center; omit for bitbucket.org. */
     baseUrl: httpsUrl.optional(),
-    apiUser: z.string().trim().min(1).optional(),
+    apiUser: userName('the Bitbucket Cloud API user').optional(),
   })
   .strict();
 
 const azuredevops = z
   .object({
     provider: z.literal('azuredevops'),
-    user: nonEmpty('the Azure DevOps user Atlantis acts as'),
-    webhookUser: nonEmpty('the basic-auth user Azure DevOps sends with webhooks'),
+    user: userName('the Azure DevOps user Atlantis acts as'),
+    webhookUser: userName('the basic-auth user Azure DevOps sends with webhooks'),
     hostname: hostname.optional(),
   })
   .strict();
@@ -97,7 +106,7 @@ const azuredevops = z
 const gitea = z
   .object({
     provider: z.literal('gitea'),
-    user: nonEmpty('the Gitea user Atlantis acts as'),
+    user: userName('the Gitea user Atlantis acts as'),
     baseUrl: httpsUrl,
     pageSize: positiveInt.optional(),
   })
@@ -232,7 +241,7 @@ const image = z
 const access = z
   .object({
     uiAuth: z.boolean().default(true),
-    uiUser: z.string().trim().min(1).default('atlantis'),
+    uiUser: userName('the web UI user').default('atlantis'),
     ingress: z.enum(['all', 'internal-and-load-balancer']).default('all'),
   })
   .strict()
@@ -296,6 +305,10 @@ export const configSchema = z
       })
       .strict()
       .default({ roles: [] }),
+    acceptRisks: z
+      .array(z.enum(RISK_IDS))
+      .default([])
+      .describe('Risky settings accepted for deploys without a terminal: open-ui, broad-role, any-repo, secret-switch'),
   })
   .strict();
 

@@ -1,8 +1,9 @@
 // Rules that span keys or depend on derived names: everything Google or Atlantis would reject,
 // checked before any call. Returns every problem found, first one first.
-import { managedEnvNames, SECRET_NAMES, secretSpecs } from '../atlantis/catalog.js';
+import { managedEnvNames, SECRET_NAMES, secretSpecs, vcsEnvironment } from '../atlantis/catalog.js';
 import { allowlistProblem } from './allowlist.js';
 import { closest } from '../util/suggest.js';
+import { looksLikeCredential } from '../util/redact.js';
 import type { ConfigIssue } from './load.js';
 import { validatePersistence } from './validate-persistence.js';
 import { GiB, MiB, parseQuantity } from './quantity.js';
@@ -26,8 +27,9 @@ const MEMORY_RANGE: Record<number, [min: number, max: number]> = {
   8: [4 * GiB, 32 * GiB],
 };
 
-// Secret-looking names in atlantis.env: their values would sit in plain text in the service spec.
-const SECRET_LIKE = /(TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|_KEY$|API_KEY|CREDENTIALS)/;
+// Secret-looking names in atlantis.env: their values would sit in plain text in the service spec,
+// readable by anyone with run.services.get (and `render` redacts them, so nobody would notice).
+const SECRET_LIKE = /(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE_KEY|_KEY$|API_KEY|CREDENTIALS|(^|_)PASS($|_)|(^|_)PAT$)/;
 
 export function validateConfig(config: ParsedConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -75,6 +77,19 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
     if (!REPOSITORY_ID_PATTERN.test(repoId)) add('image.repository', `"${repoId}" is not a valid Artifact Registry repository id`);
   }
 
+  if (config.image.strategy === 'reference') {
+    const host = imageHost(config.image.reference);
+    if (!CLOUD_RUN_REGISTRY.test(host)) {
+      add(
+        'image.reference',
+        `Cloud Run cannot deploy images from ${host}: only from [region.]gcr.io, [region-]docker.pkg.dev or docker.io`,
+        host === 'ghcr.io'
+          ? 'use image: {strategy: upstream} (an Artifact Registry remote repository proxies ghcr.io), or copy the image into Artifact Registry'
+          : 'copy the image into Artifact Registry, or proxy its registry with an Artifact Registry remote repository',
+      );
+    }
+  }
+
   for (const spec of secretSpecs(config)) {
     const id = `${config.service}-${spec.name}`;
     if (!SECRET_ID_PATTERN.test(id)) add('service', `secret id "${id}" derived from it is not valid in Secret Manager`);
@@ -84,27 +99,45 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
   validatePersistence(config, add);
 
   config.atlantis.repoAllowlist.forEach((entry, i) => {
+    const at = `atlantis.repoAllowlist[${i}]`;
     if (entry.includes('://')) {
-      add(`atlantis.repoAllowlist[${i}]`, `"${entry}" must not contain a scheme (://)`, `write it as ${entry.replace(/^[a-z]+:\/\//, '')}`);
+      add(at, `"${entry}" must not contain a scheme (://)`, `write it as ${entry.replace(/^[a-z]+:\/\//, '')}`);
+      return;
+    }
+    if (entry.includes(',')) {
+      // Atlantis splits ATLANTIS_REPO_ALLOWLIST on commas: "github.com/acme/*,*" would admit everything.
+      add(at, `"${entry}" contains a comma, which would split it into several patterns`, 'write each pattern as its own list item');
+      return;
+    }
+    if (/\s/.test(entry)) {
+      add(at, `"${entry}" contains white space, which no repository name has`);
       return;
     }
     const wrongHost = allowlistProblem(entry, config.atlantis.vcs);
-    if (wrongHost) add(`atlantis.repoAllowlist[${i}]`, wrongHost.problem, `write it as ${wrongHost.fix}`);
+    if (wrongHost) add(at, wrongHost.problem, `write it as ${wrongHost.fix}`);
   });
 
   const managed = managedEnvNames(config);
   for (const [name] of Object.entries(config.atlantis.env)) {
     const at = `atlantis.env.${name}`;
     if (!ENV_NAME_PATTERN.test(name)) add(at, 'expected an upper-case environment variable name such as ATLANTIS_LOG_LEVEL');
-    else if (managed.has(name)) add(at, 'is set by atlantis-run itself and cannot be overridden here');
-    else if (SECRET_LIKE.test(name)) {
+    else if (RESERVED_ENV_NAMES.includes(name) || name.startsWith('X_GOOGLE_'))
       add(
         at,
-        'looks like a secret; values in atlantis.env are stored in plain text in the Cloud Run service',
-        'keep secret values out of the config file (see the secrets: section and `atlantis-run secrets push`)',
+        `is reserved: Cloud Run sets ${name.startsWith('X_GOOGLE_') ? 'X_GOOGLE_* variables' : name} itself (container runtime contract)`,
+      );
+    else if (managed.has(name)) add(at, 'is set by atlantis-run itself and cannot be overridden here');
+    else if (SECRET_LIKE.test(name) || looksLikeCredential(config.atlantis.env[name] ?? '')) {
+      // Never echo the value: it may be the credential itself.
+      add(
+        at,
+        `${SECRET_LIKE.test(name) ? 'looks like a secret' : 'holds a value shaped like a credential (not shown)'}; values in atlantis.env are stored in plain text in the Cloud Run service, readable by anyone who may view it`,
+        'keep secret values out of the config file: the secrets: section and `atlantis-run secrets push` put them in Secret Manager',
       );
     }
   }
+
+  validateEnvLimits(config, add);
 
   const needed = new Map(secretSpecs(config).map((s) => [s.name, s]));
   for (const name of Object.keys(config.secrets)) {
@@ -129,6 +162,50 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+// Cloud Run's limits on a container's environment (EnvVar in google/cloud/run/v2/k8s.min.proto: a
+// value of at most 32768 bytes; "a maximum of 1000 environment variables" in Cloud Run's
+// environment variables documentation; the runtime contract's reserved names).
+export const RESERVED_ENV_NAMES = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
+const ENV_VALUE_MAX_BYTES = 32768;
+const ENV_COUNT_MAX = 1000;
+
+/** Every plain value the service will carry, by the setting it comes from, checked against Cloud Run's limits. */
+function validateEnvLimits(config: ParsedConfig, add: (path: string, problem: string, hint?: string) => void): void {
+  const tooLong = (value: string) => Buffer.byteLength(value, 'utf8') > ENV_VALUE_MAX_BYTES;
+  const allowlist = config.atlantis.repoAllowlist.join(',');
+  if (tooLong(allowlist)) {
+    add(
+      'atlantis.repoAllowlist',
+      `joined with commas it is ${Buffer.byteLength(allowlist, 'utf8')} bytes; Cloud Run takes at most ${ENV_VALUE_MAX_BYTES} per environment variable`,
+      'use wildcards (github.com/acme/*) instead of listing every repository',
+    );
+  }
+  for (const [name, value] of Object.entries(config.atlantis.env)) {
+    if (tooLong(value))
+      add(
+        `atlantis.env.${name}`,
+        `is ${Buffer.byteLength(value, 'utf8')} bytes; Cloud Run takes at most ${ENV_VALUE_MAX_BYTES} per environment variable`,
+      );
+  }
+  for (const [name, value] of Object.entries(vcsEnvironment(config.atlantis.vcs))) {
+    if (tooLong(value))
+      add('atlantis.vcs', `${name} would be ${Buffer.byteLength(value, 'utf8')} bytes; Cloud Run takes at most ${ENV_VALUE_MAX_BYTES}`);
+  }
+  const count = managedEnvNames(config).size + Object.keys(config.atlantis.env).length;
+  if (count > ENV_COUNT_MAX)
+    add('atlantis.env', `the service would have ${count} environment variables; Cloud Run takes at most ${ENV_COUNT_MAX}`);
+}
+
+// Where Cloud Run pulls images from ("Expected an image path like [host/]repo-path[:tag and/or
+// @digest], where host is one of [region.]gcr.io, [region-]docker.pkg.dev or docker.io").
+const CLOUD_RUN_REGISTRY = /^(([a-z]+\.)?gcr\.io|([a-z0-9-]+-)?docker\.pkg\.dev|docker\.io|index\.docker\.io)$/;
+
+/** The registry host of an image reference (Docker's rule: the first part, if it has a dot or a port). */
+function imageHost(reference: string): string {
+  const first = reference.split('/')[0] ?? '';
+  return reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
 }
 
 function validateResources(config: ParsedConfig, add: (path: string, problem: string, hint?: string) => void): void {

@@ -34,6 +34,8 @@ export interface Facts extends PersistenceFacts {
   projectNumber?: string | undefined;
   /** Version numbers to pin, by logical secret name. */
   secretVersions?: Partial<Record<SecretName, string>> | undefined;
+  /** The secrets this run adds a version to (and the plan announces): the service's switch to them is this run's own. */
+  secretsAdded?: readonly SecretName[] | undefined;
   /** The image resolved to a digest. */
   image?: string | undefined;
   /**

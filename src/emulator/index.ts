@@ -6,7 +6,7 @@
  *
  *   startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>
  *     Starts serving. Resolves once the port is bound. Throws (like validateEmulatorOptions)
- *     on bad options.
+ *     on bad options, and EmulatorStateError (message + hint) on a `stateFile` it cannot use.
  *
  *   validateEmulatorOptions(options?: EmulatorOptions): ResolvedOptions
  *     Checks options and fills defaults; throws an Error whose message is fit for a CLI user.
@@ -39,6 +39,7 @@ export { parseFaultSpec, validateEmulatorOptions } from './core/options.js';
 export type { EmulatorOptions, FaultRule, ResolvedOptions } from './core/options.js';
 export type { RequestLogEntry } from './core/request-log.js';
 export type { StateData } from './core/state.js';
+export { EmulatorStateError } from './core/state.js';
 export type { EmulatorServices } from './core/services.js';
 
 export const EMULATOR_HOST_ENV = 'ATLANTIS_RUN_EMULATOR_HOST';

@@ -21,6 +21,18 @@ export interface RunContext {
   record(records: LockedResources, facts?: { projectNumber?: string | undefined }): Promise<void>;
   /** Edits the lockfile as a whole; an edit that returns undefined deletes the file. */
   rewrite(edit: (data: LockfileData) => LockfileData | undefined): Promise<void>;
+  /**
+   * The run lock in the project (engine/remote-lock.ts), taken before the first change — by the
+   * engine once a deploy is confirmed, and in any case before any mutating call. Absent in unit
+   * tests that never change anything.
+   */
+  readonly runLock?: RunLockHandle;
+}
+
+export interface RunLockHandle {
+  acquire(): Promise<void>;
+  release(options?: { removeBucket?: boolean }): Promise<void>;
+  readonly held: boolean;
 }
 
 /**

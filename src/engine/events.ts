@@ -23,6 +23,8 @@ export interface PlannedChange {
 export interface Warning {
   message: string;
   hint?: string;
+  /** A risky setting (config/risks.ts): a deploy needs it accepted. */
+  risk?: string;
 }
 
 export type EngineEvent =
@@ -42,7 +44,7 @@ export type EngineEvent =
     }
   | { type: 'operation-progress'; phase: string; resource: string; operation: string; elapsedMs: number; message?: string }
   | { type: 'info'; message: string; phase?: string }
-  | { type: 'warning'; message: string; hint?: string; phase?: string };
+  | { type: 'warning'; message: string; hint?: string; phase?: string; risk?: string };
 
 export type EventSink = (event: EngineEvent) => void;
 

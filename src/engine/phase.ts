@@ -72,6 +72,8 @@ export interface TeardownPlan {
   steps: TeardownStep[];
   /** Resources deliberately kept (secrets without --purge-secrets), for the report. */
   kept?: string[];
+  /** What the phase's record calls the kept resources, when it keeps one entry per resource. */
+  keptIds?: string[];
 }
 
 export interface TeardownOptions {
@@ -89,6 +91,12 @@ export interface Teardown<Found, Rec> {
   plan(ctx: RunContext, found: Found, options: TeardownOptions): TeardownPlan;
   /** The record once `step` is done; the default drops the whole record. */
   forget?(record: Rec, step: TeardownStep): Rec | undefined;
+  /**
+   * The record once every step is done and something is kept: only the entries of what is kept
+   * (`keptIds`). Entries of resources already gone (an earlier destroy was killed after deleting
+   * them) go. Without it the record stays as it is.
+   */
+  retain?(record: Rec, keptIds: string[]): Rec | undefined;
 }
 
 export interface Phase<Name extends string = string, Live = unknown, Decision = unknown, Rec = unknown, Found = unknown> {

@@ -69,37 +69,62 @@ export async function runEngine(allPhases: readonly AnyPhase[], run: RunContext,
   const active = new Set(phases.map((p) => p.name));
 
   // 1. Read: everything at once, through clients created up front.
-  const live = await withSpan(emit, { phase: 'refresh', title: 'Reading live state' }, async () => {
-    await run.gcp.factory.warmUp(requirements.clients);
-    const reads = await Promise.allSettled(phases.map((p) => p.read(ctx)));
-    const failed = reads.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw explainedFailure(phases, reads, ctx, failed.reason);
-    return new Map(phases.map((p, i) => [p.name, (reads[i] as PromiseFulfilledResult<unknown>).value]));
-  });
+  const readAll = (title: string) =>
+    withSpan(emit, { phase: 'refresh', title }, async () => {
+      await run.gcp.factory.warmUp(requirements.clients);
+      const reads = await Promise.allSettled(phases.map((p) => p.read(ctx)));
+      const failed = reads.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw explainedFailure(phases, reads, ctx, failed.reason);
+      return new Map(phases.map((p, i) => [p.name, (reads[i] as PromiseFulfilledResult<unknown>).value]));
+    });
 
   // 2. Plan, in dependency order (later phases see the facts earlier ones predict).
-  const plan: EnginePlan = { phases: [], changeCount: 0 };
-  const blockers: Error[] = [];
-  for (const phase of phases) {
-    const phasePlan = phase.plan(ctx, live.get(phase.name)) as PhasePlan<unknown>;
-    Object.assign(facts, phasePlan.facts);
-    plan.phases.push({ name: phase.name, title: phase.title, plan: phasePlan });
-    plan.changeCount += phasePlan.changes.length;
-    for (const change of phasePlan.changes) {
-      emit({ type: 'resource-changed', phase: phase.name, ...change, planned: true });
-    }
-    for (const w of phasePlan.warnings ?? []) emit({ type: 'warning', phase: phase.name, ...w });
-    blockers.push(...(phasePlan.blockers ?? []));
-  }
+  // With collectBlockers (status) what would stop a deploy is collected instead of thrown.
   const collect = options.collectBlockers === true && options.mode === 'plan';
-  if (blockers.length > 0 && !collect) throw combineBlockers(blockers);
+  const blockers: Error[] = [];
+  const planAll = (live: Map<string, unknown>, announce: boolean): EnginePlan => {
+    for (const key of Object.keys(facts) as (keyof Facts)[]) delete facts[key];
+    facts.projectNumber = run.lock?.projectNumber;
+    const plan: EnginePlan = { phases: [], changeCount: 0 };
+    blockers.length = 0;
+    for (const phase of phases) {
+      const phasePlan = phase.plan(ctx, live.get(phase.name)) as PhasePlan<unknown>;
+      Object.assign(facts, phasePlan.facts);
+      plan.phases.push({ name: phase.name, title: phase.title, plan: phasePlan });
+      plan.changeCount += phasePlan.changes.length;
+      if (announce) announcePlan(emit, phase.name, phasePlan);
+      blockers.push(...(phasePlan.blockers ?? []));
+    }
+    if (blockers.length > 0 && !collect) throw combineBlockers(blockers);
+    return plan;
+  };
 
+  let live = await readAll('Reading live state');
+  let plan = planAll(live, true);
   const result: EngineResult = { plan, applied: false, cancelled: false, facts, requirements, results: {}, live, blockers };
   if (options.mode === 'plan') return result;
 
   if (plan.changeCount > 0 && options.confirm && !(await options.confirm(plan))) {
     result.cancelled = true;
     return result;
+  }
+
+  // The run lock in the project, taken only now that there is something to change. What was read
+  // before may be stale (another run may have finished meanwhile): read and plan again under it.
+  if (plan.changeCount > 0 && run.runLock) {
+    await run.runLock.acquire();
+    live = await readAll('Reading live state again, holding the run lock');
+    const again = planAll(live, false);
+    if (signature(again) !== signature(plan)) {
+      emit({ type: 'info', message: 'the deployment changed while this run was planning; this is the plan now:' });
+      for (const p of again.phases) announcePlan(emit, p.name, p.plan);
+      if (again.changeCount > 0 && options.confirm && !(await options.confirm(again))) {
+        Object.assign(result, { plan: again, live, cancelled: true });
+        return result;
+      }
+    }
+    plan = again;
+    Object.assign(result, { plan, live });
   }
 
   // 3. Apply: each phase once the phases it needs are done; independent ones concurrently.
@@ -121,6 +146,16 @@ export async function runEngine(allPhases: readonly AnyPhase[], run: RunContext,
   );
   result.applied = true;
   return result;
+}
+
+function announcePlan(emit: RunContext['emit'], phase: string, plan: PhasePlan<unknown>): void {
+  for (const change of plan.changes) emit({ type: 'resource-changed', phase, ...change, planned: true });
+  for (const w of plan.warnings ?? []) emit({ type: 'warning', phase, ...w });
+}
+
+/** What a plan would change, to tell whether a second plan says the same. */
+function signature(plan: EnginePlan): string {
+  return JSON.stringify(plan.phases.map((p) => [p.name, p.plan.changes]));
 }
 
 async function applyPhase(phase: AnyPhase, ctx: PhaseContext, planned: unknown): Promise<PhaseResult<unknown>> {

@@ -40,7 +40,7 @@ export async function runTeardown(
     dependents,
     run,
     async (phase) => {
-      const { steps, kept = [] } = planOf.get(phase.name)!;
+      const { steps, kept = [], keptIds = [] } = planOf.get(phase.name)!;
       await Promise.all(
         steps.map(async (step) => {
           await step.run();
@@ -49,23 +49,30 @@ export async function runTeardown(
           await forget(run, phase, step);
         }),
       );
-      // Every step done and nothing kept: nothing of this phase exists any more, and its record (with
-      // entries for resources that were already gone) describes nothing.
-      if (kept.length === 0) await forget(run, phase, undefined);
+      // Nothing of this phase is left (or kept): its record, if any, describes nothing — also the
+      // entries of resources an earlier, killed destroy deleted before it could forget them.
+      if (kept.length === 0) await rewriteRecord(run, phase, () => undefined);
+      else if (phase.teardown?.retain) await rewriteRecord(run, phase, (record) => phase.teardown!.retain!(record, keptIds));
     },
   );
   return done;
 }
 
-async function forget(run: RunContext, phase: AnyPhase, step: TeardownStep | undefined): Promise<void> {
+/** After a step: what the phase's record says once that resource is gone (nothing, by default). */
+async function forget(run: RunContext, phase: AnyPhase, step: TeardownStep): Promise<void> {
+  await rewriteRecord(run, phase, (record) => (phase.teardown?.forget ? phase.teardown.forget(record, step) : undefined));
+}
+
+/** Rewrites the phase's record in the lockfile; undefined removes it. */
+async function rewriteRecord(run: RunContext, phase: AnyPhase, next: (record: unknown) => unknown): Promise<void> {
   const key = phase.record?.key;
   if (!key) return;
   await run.rewrite((data) => {
     if (!(key in data.resources)) return data;
     const resources = { ...data.resources };
-    const next: unknown = step && phase.teardown?.forget ? phase.teardown.forget(resources[key], step) : undefined;
-    if (next === undefined) delete resources[key];
-    else resources[key] = next;
+    const value = next(resources[key]);
+    if (value === undefined) delete resources[key];
+    else resources[key] = value;
     return { ...data, resources };
   });
 }

@@ -4,7 +4,16 @@
 import { InterruptedError } from '../errors.js';
 import type { DebugLog } from '../util/debug-log.js';
 import { GcpError, toGcpError } from './errors.js';
-import { IAM_SET, NO_GAX_RETRY, TRANSIENT, withRetry, type GaxCallOptions, type RetryPredicate, type Timing } from './retry.js';
+import {
+  IAM_SET,
+  IDEMPOTENT_READ,
+  NO_GAX_RETRY,
+  TRANSIENT,
+  withRetry,
+  type GaxCallOptions,
+  type RetryPredicate,
+  type Timing,
+} from './retry.js';
 import type { ClientFactory } from './factory.js';
 
 export interface CallInfo {
@@ -14,9 +23,18 @@ export interface CallInfo {
   method: string;
   resource?: string;
   mutating?: boolean;
-  /** Retry predicates; defaults to transient errors. */
+  /** Retry predicates; defaults to transient errors for writes, and also INTERNAL and ABORTED for reads. */
   retry?: RetryPredicate[];
+  /** A call of the run lock itself (taking, renewing, releasing it): not held back until the lock is held. */
+  runLock?: boolean;
 }
+
+/**
+ * For a write that must not happen twice (AddSecretVersion): asked before the write is sent again
+ * after a failure its predicates retry — the reply may have been lost after Google carried it out.
+ * What it answers (other than undefined) is taken as the write's result, and nothing is sent again.
+ */
+export type HappenedCheck<T> = () => Promise<T | undefined>;
 
 export interface CallStats {
   calls: number;
@@ -28,6 +46,11 @@ export class ApiCaller {
   readonly stats: CallStats = { calls: 0, mutating: 0, retries: 0 };
   /** Who the calls are made as (the factory's identity()): named when a permission is missing. */
   identify: (() => Promise<string | undefined>) | undefined;
+  /**
+   * Awaited before every mutating call (but the run lock's own): the session sets it to take the
+   * run lock in the project, so that nothing changes before this run holds it.
+   */
+  beforeMutation: (() => Promise<unknown>) | undefined;
 
   constructor(
     private readonly logger: DebugLog,
@@ -40,11 +63,19 @@ export class ApiCaller {
    * Makes one Google call: `fn` receives the call options every google-gax method takes (its own
    * retries off: the retries are ours, here, by the predicates of `info.retry`).
    */
-  async run<T>(info: CallInfo, fn: (options: GaxCallOptions) => Promise<T>): Promise<T> {
+  async run<T>(info: CallInfo, fn: (options: GaxCallOptions) => Promise<T>, happened?: HappenedCheck<T>): Promise<T> {
     const started = Date.now();
+    if (info.mutating && !info.runLock && this.beforeMutation) await this.beforeMutation();
     try {
       const result = await withRetry(
-        async () => {
+        async (attempt) => {
+          if (attempt > 1 && happened) {
+            const earlier = await happened();
+            if (earlier !== undefined) {
+              this.logger.write('adopted', { method: info.method, resource: info.resource, attempt });
+              return earlier;
+            }
+          }
           this.throwIfAborted();
           this.stats.calls += 1;
           if (info.mutating) this.stats.mutating += 1;
@@ -52,7 +83,7 @@ export class ApiCaller {
           return fn(NO_GAX_RETRY);
         },
         {
-          predicates: info.retry ?? TRANSIENT,
+          predicates: info.retry ?? (info.mutating ? TRANSIENT : IDEMPOTENT_READ),
           minDelayMs: this.timing.retryBaseMs,
           // IAM can take a minute to show a new service account to other APIs: wait longer for it.
           ...(info.retry === IAM_SET ? { retries: 10, maxDelayMs: Math.max(this.timing.retryBaseMs, 10_000) } : {}),

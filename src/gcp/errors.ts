@@ -104,6 +104,12 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
     });
   }
 
+  // The connection failed (gaxios, fetch): nothing answered, so the call may or may not have run.
+  if (typeof raw.code === 'string' && NETWORK_ERRORS.has(raw.code)) {
+    const message = typeof raw.message === 'string' ? raw.message : raw.code;
+    return new GcpError('UNAVAILABLE', message, { reason: raw.code, cause: err, ...context });
+  }
+
   if (typeof raw.code === 'number') {
     let code: GcpCode;
     let httpStatus: number | undefined;
@@ -132,6 +138,18 @@ export function toGcpError(err: unknown, context: GcpCallContext = {}): unknown 
   }
   return err;
 }
+
+/** Node's codes for a connection that failed or broke: what a reset, a closed port or a dead link look like. */
+const NETWORK_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string' || !text.startsWith('{')) return undefined;
@@ -190,8 +208,18 @@ export function describeGcpError(err: GcpError, options: { command?: string } = 
       : err.method
         ? `${err.method}${err.resource ? ` on ${err.resource}` : ''} failed`
         : 'a Google Cloud call failed';
+  const prefix = what ? `${what}: ` : '';
+  // grpc-js and Node say "connect ECONNREFUSED 127.0.0.1:8085 (…). Resolution note: …": say it in words.
+  const refused =
+    /ECONNREFUSED\s+(\S+?)(?:[\s,)]|$)/.exec(err.message)?.[1] ?? (err.reason === 'ECONNREFUSED' ? 'the endpoint' : undefined);
+  if (refused) {
+    return {
+      message: `${prefix}nothing answers at ${refused} (connection refused)`,
+      hint: 'check the network, a proxy, or ATLANTIS_RUN_EMULATOR_HOST if it is set (then: is `atlantis-run emulator` running?)',
+    };
+  }
   const missingPermission = err.code === 'PERMISSION_DENIED' && err.reason !== 'SERVICE_DISABLED';
-  const message = `${what ? `${what}: ` : ''}${err.message}${missingPermission && err.caller ? ` (calling as ${err.caller})` : ''}`;
+  const message = `${prefix}${err.message}${missingPermission && err.caller ? ` (calling as ${err.caller})` : ''}`;
   if (err.reason === 'SERVICE_DISABLED') {
     const service = err.metadata.service ?? 'the API';
     return { message, hint: `enable ${service} (atlantis-run deploy does this), or: gcloud services enable ${service}` };

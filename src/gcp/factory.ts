@@ -180,10 +180,11 @@ export class ClientFactory {
    * serves at the same place on its one port; the Cloud Billing Catalog answers at `/v1/services`.
    */
   restBase(api: 'iam' | 'logging' | 'oauth2' | 'run-v1' | 'registry' | 'compute' | 'storage' | 'cloudbilling', region?: string): string {
-    if (api === 'compute' || api === 'storage' || api === 'cloudbilling') {
+    // Cloud Storage's root: its JSON API is under /storage/v1, media uploads under /upload/storage/v1.
+    if (api === 'storage') return this.options.emulatorHost ? `http://${this.options.emulatorHost}` : 'https://storage.googleapis.com';
+    if (api === 'compute' || api === 'cloudbilling') {
       const google = {
         compute: 'https://compute.googleapis.com/compute/v1',
-        storage: 'https://storage.googleapis.com/storage/v1',
         cloudbilling: 'https://cloudbilling.googleapis.com/v1',
       }[api];
       return this.options.emulatorHost ? `http://${this.options.emulatorHost}${new URL(google).pathname}` : google;
@@ -221,6 +222,36 @@ export class ClientFactory {
       retry: false,
     });
     return response.data;
+  }
+
+  /**
+   * An authorized request whose body and answer are text (Cloud Storage media uploads and
+   * downloads), with the answer's headers (lower-case names).
+   */
+  async requestText(options: {
+    url: string;
+    method?: 'GET' | 'POST' | 'DELETE';
+    body?: string;
+    contentType?: string;
+    params?: Record<string, string>;
+  }): Promise<{ text: string; headers: Record<string, string> }> {
+    const auth = await this.auth();
+    const response = await auth.request<string>({
+      url: options.url,
+      method: options.method ?? 'GET',
+      ...(options.body !== undefined ? { data: options.body, headers: { 'Content-Type': options.contentType ?? 'text/plain' } } : {}),
+      ...(options.params ? { params: options.params } : {}),
+      responseType: 'text',
+      retry: false,
+    });
+    const headers: Record<string, string> = {};
+    const raw = response.headers as unknown as Headers | Record<string, string>;
+    if (typeof (raw as Headers).forEach === 'function' && typeof (raw as Headers).get === 'function') {
+      (raw as Headers).forEach((value, name) => (headers[name.toLowerCase()] = value));
+    } else {
+      for (const [name, value] of Object.entries(raw)) headers[name.toLowerCase()] = String(value);
+    }
+    return { text: typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? ''), headers };
   }
 
   /** Closes every client created (gRPC channels keep the process alive otherwise). */

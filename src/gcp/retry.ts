@@ -24,7 +24,24 @@ export const isIamPropagation: RetryPredicate = (e) =>
 /** 409 / ABORTED: an IAM policy (or resource) changed since we read its etag. */
 export const isEtagConflict: RetryPredicate = (e) => e.code === 'ABORTED' || (e.code === 'FAILED_PRECONDITION' && /etag/i.test(e.message));
 
+/** 500 / INTERNAL (and UNKNOWN): Google failed on its side; the same request may well succeed. */
+export const isInternal: RetryPredicate = (e) => e.code === 'INTERNAL' || e.code === 'UNKNOWN';
+
+/** ABORTED: a concurrency conflict; a read simply reads again. */
+export const isAborted: RetryPredicate = (e) => e.code === 'ABORTED';
+
 export const TRANSIENT: RetryPredicate[] = [isRateLimited, isUnavailable];
+/**
+ * What a read retries: it changes nothing, so anything transient — also INTERNAL and ABORTED, which
+ * Google's own client configurations retry for idempotent methods — is worth another try.
+ */
+export const IDEMPOTENT_READ: RetryPredicate[] = [...TRANSIENT, isInternal, isAborted];
+/**
+ * Failures after which a write may have been carried out all the same (its reply was lost): a
+ * write that is not idempotent is sent again after these only once the caller has checked that
+ * it did not happen (ApiCaller.run's `happened`).
+ */
+export const MAYBE_APPLIED: RetryPredicate[] = [...TRANSIENT, isInternal];
 /**
  * For the setIamPolicy call itself: a fresh service account may not be visible yet, so retry that;
  * an etag conflict is not retried here (resending the same stale etag cannot succeed) but by the

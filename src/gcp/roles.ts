@@ -49,6 +49,23 @@ export const DEPLOYER_ROLES: readonly { role: string; grants: readonly string[] 
     role: 'roles/iam.serviceAccountUser',
     grants: ['iam.serviceAccounts.actAs', 'iam.serviceAccounts.get', 'resourcemanager.projects.get'],
   },
+  {
+    // The run lock in the project (its bucket and object), and the plans bucket with `plans: gcs`.
+    role: 'roles/storage.admin',
+    grants: [
+      'resourcemanager.projects.get',
+      'storage.buckets.create',
+      'storage.buckets.delete',
+      'storage.buckets.get',
+      'storage.buckets.getIamPolicy',
+      'storage.buckets.setIamPolicy',
+      'storage.buckets.update',
+      'storage.objects.create',
+      'storage.objects.delete',
+      'storage.objects.get',
+      'storage.objects.list',
+    ],
+  },
   { role: 'roles/serviceusage.serviceUsageAdmin', grants: ['serviceusage.services.enable', 'serviceusage.services.get'] },
   {
     role: 'roles/resourcemanager.projectIamAdmin',

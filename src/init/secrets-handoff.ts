@@ -110,7 +110,7 @@ function describeHandoffs(input: SecretHandoffInput): SecretHandoff[] {
 /** Reads (or asks for) each value to store; a missing one is a usage error naming where it should be. */
 async function collectValues(input: SecretHandoffInput, handoffs: SecretHandoff[]): Promise<PendingPush['items']> {
   const { config, host, env } = input;
-  const [{ desiredState }, { checkedValue, readConfiguredValue }] = await Promise.all([
+  const [{ desiredState }, { checkedValue, readConfiguredValue, readValueFrom }] = await Promise.all([
     import('../desired/index.js'),
     import('../secret-values/values.js'),
   ]);
@@ -124,11 +124,8 @@ async function collectValues(input: SecretHandoffInput, handoffs: SecretHandoff[
     } else if (input.interactive) {
       if (d.spec.kind === 'pem') {
         const file = await host.input({ message: `Path of the ${d.spec.description} file`, flag: '--app-key-file' });
-        const { readFile } = await import('node:fs/promises');
-        const raw = await readFile(path.resolve(input.cwd, file)).catch((err: Error) => {
-          throw new UsageError(`${h.name}: cannot read ${file}: ${err.message}`);
-        });
-        value = checkedValue(d.name, d.spec.kind, raw, `file ${file}`);
+        // A regular file, read bounded, checked for its kind (never a FIFO that would hang the prompt).
+        value = await readValueFrom(d, file, host.streams.stdin, input.cwd);
       } else {
         const typed = await host.password({ message: d.spec.description, promptHint: 'hidden', flag: `secrets.${d.name} in the config` });
         value = checkedValue(d.name, d.spec.kind, Buffer.from(typed, 'utf8'), 'the prompt');

@@ -65,7 +65,18 @@ export const domainPhase = definePhase({
       try {
         mapping = await createDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain, ctx.config.service);
       } catch (err) {
+        // This run's create whose reply was lost (or a killed run's): adopted if it maps this service.
+        const adopted =
+          err instanceof GcpError && err.code === 'ALREADY_EXISTS'
+            ? await getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain)
+            : undefined;
+        if (adopted && adopted.routeName !== ctx.config.service) {
+          throw new OperationError(`domain ${domain} is already mapped to service ${adopted.routeName}`, {
+            hint: `remove that mapping first: gcloud beta run domain-mappings delete --domain ${domain} --region ${ctx.config.region}`,
+          });
+        }
         if (
+          !adopted &&
           err instanceof GcpError &&
           err.code === 'PERMISSION_DENIED' &&
           /not authorized to administer the domain|verified/i.test(err.message)
@@ -75,7 +86,8 @@ export const domainPhase = definePhase({
             cause: err,
           });
         }
-        throw err;
+        if (!adopted) throw err;
+        mapping = adopted;
       }
       ctx.emit({ type: 'resource-changed', phase: 'domain', kind: 'domain mapping', resource: domain, action: 'create' });
     }

@@ -62,7 +62,14 @@ export function preflightPhaseWith(note: string) {
     needs: [],
     enabled: () => true,
     apis: () => [],
-    permissions: () => ['resourcemanager.projects.get'],
+    // And the run lock in the project (engine/remote-lock.ts): its bucket and object in Cloud Storage.
+    permissions: () => [
+      'resourcemanager.projects.get',
+      'storage.buckets.create',
+      'storage.objects.create',
+      'storage.objects.delete',
+      'storage.objects.get',
+    ],
     clients: ['projects'],
 
     async read(ctx): Promise<Live> {

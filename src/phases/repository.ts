@@ -45,6 +45,17 @@ function waitUntilVisible(ctx: PhaseContext, name: string): Promise<void> {
 
 const desiredOf = (ctx: PhaseContext): DesiredRepository => ctx.desired().repository!;
 
+/** Why an existing repository cannot be the proxy asked for (not a docker remote of ghcr.io), if it cannot. */
+function notAProxy(ctx: PhaseContext, desired: DesiredRepository, repo: RepositoryInfo): ConfigError | undefined {
+  if (repo.mode === 'REMOTE_REPOSITORY' && repo.format === 'DOCKER' && repo.remoteUri?.replace(/\/+$/, '') === UPSTREAM_REGISTRY)
+    return undefined;
+  return new ConfigError(
+    'image.repository',
+    `repository ${desired.repositoryId} exists in ${ctx.config.region} but is not a docker remote repository of ${UPSTREAM_REGISTRY} (mode ${repo.mode}, upstream ${repo.remoteUri ?? 'none'})`,
+    { hint: 'set image.repository to another id, or image: {strategy: reference, reference: …}' },
+  );
+}
+
 export const registryPhase = definePhase({
   name: 'registry',
   title: 'Artifact Registry repository',
@@ -79,19 +90,8 @@ export const registryPhase = definePhase({
       };
     }
     const repo = live.repository;
-    if (repo.mode !== 'REMOTE_REPOSITORY' || repo.format !== 'DOCKER' || repo.remoteUri?.replace(/\/+$/, '') !== UPSTREAM_REGISTRY) {
-      return {
-        changes: [],
-        blockers: [
-          new ConfigError(
-            'image.repository',
-            `repository ${desired.repositoryId} exists in ${ctx.config.region} but is not a docker remote repository of ${UPSTREAM_REGISTRY} (mode ${repo.mode}, upstream ${repo.remoteUri ?? 'none'})`,
-            { hint: 'set image.repository to another id, or image: {strategy: reference, reference: …}' },
-          ),
-        ],
-        decision: { action: 'none', desired },
-      };
-    }
+    const foreign = notAProxy(ctx, desired, repo);
+    if (foreign) return { changes: [], blockers: [foreign], decision: { action: 'none', desired } };
     const fields: FieldChange[] = [];
     if (repo.description !== body.description) fields.push({ path: 'description', from: repo.description, to: body.description });
     for (const [k, v] of Object.entries(body.labels))
@@ -116,10 +116,14 @@ export const registryPhase = definePhase({
           ctx.waitTimeoutMs,
         );
       } catch (err) {
-        // Created (or still being created) by a run that was killed before it could record it:
-        // fine, it is ours — but wait until it is really there, the image is resolved through it next.
+        // Created (or still being created) by a run that was killed before it could record it, or
+        // by this run's create whose reply was lost: wait until it is really there (the image is
+        // resolved through it next), and adopt it once it is the proxy asked for.
         if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
         await waitUntilVisible(ctx, desired.name);
+        const found = await getRepository(ctx.gcp, desired.name);
+        const foreign = found && notAProxy(ctx, desired, found);
+        if (foreign) throw foreign;
       }
       ctx.emit({ type: 'resource-changed', phase: 'registry', kind: 'repository', resource: desired.repositoryId, action: 'create' });
     } else if (decision.action === 'update') {

@@ -8,11 +8,13 @@ import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { createService, deleteService, getService, shortName, updateService, type RunService } from '../gcp/apis/run.js';
 import { existing } from '../gcp/call.js';
-import { settledService, writeAndSettle } from '../cloudrun/rollout.js';
+import { GcpError } from '../gcp/errors.js';
+import { OperationError } from '../errors.js';
+import { MANAGED_LABEL, VERSION_ANNOTATION } from '../desired/index.js';
+import { settledService, waitUntilSettled, writeAndSettle } from '../cloudrun/rollout.js';
 import { failedRevision, RETRY_ANNOTATION, SERVICE_RECORD, serviceRecord } from '../cloudrun/service.js';
 import { trafficOf, withDefaultTraffic } from '../cloudrun/traffic.js';
 import { versionOf } from '../cloudrun/version.js';
-import { VERSION_ANNOTATION } from '../desired/index.js';
 import { knownImages } from './image.js';
 import { persistenceOf, switchLosses } from '../cloudrun/persistence.js';
 import { lockRecord } from '../state/lockfile.js';
@@ -24,6 +26,9 @@ import type { Warning } from '../engine/events.js';
 import { FILESTORE_RECORD } from './filestore.js';
 import { REDIS_RECORD } from './redis.js';
 import { NETWORK_RECORD } from './network.js';
+import { pinnedVersions } from '../cloudrun/pins.js';
+import { acknowledgeHint, configRisks, unacknowledged, type Risk } from '../config/risks.js';
+import { SECRETS_RECORD } from '../secret-values/record.js';
 
 interface Live {
   service: RunService | undefined;
@@ -92,6 +97,60 @@ function reasons(ctx: PhaseContext, decision: Decision): string[] {
   return said;
 }
 
+/**
+ * A create answered ALREADY_EXISTS: this run's own create whose reply was lost (and was sent
+ * again), or a run killed after creating it. Adopted once it is checked to be the tool's own
+ * service (its managed-by label), awaited, and brought to the desired spec if it differs.
+ */
+async function adoptCreated(
+  ctx: PhaseContext,
+  body: RunService,
+  write: { timeoutMs: number; onProgress: (ms: number) => void },
+  onProgress: (ms: number) => void,
+): Promise<void> {
+  const found = await waitUntilSettled(ctx, onProgress);
+  if (!found || found.labels?.['managed-by'] !== MANAGED_LABEL['managed-by']) {
+    throw new OperationError(`service ${ctx.config.service} already exists in ${ctx.config.region} and is not managed by atlantis-run`, {
+      hint: 'choose another service name (service:), or delete that service if it is a leftover',
+    });
+  }
+  if (diffFields(body, found).length > 0) await updateService(ctx.gcp, body, write);
+}
+
+/**
+ * A generated secret this deploy would switch the service to although no command rolled it out:
+ * a newer version an interrupted `secrets rotate` added (the VCS may never have got it), or a
+ * webhook secret the service did not use before. Deliberately staged versions (`secrets push
+ * --stage`, recorded in the lockfile) are not a surprise.
+ */
+function secretSwitches(ctx: PhaseContext, live: RunService | undefined): Risk[] {
+  if (!live) return [];
+  const pinned = pinnedVersions(live);
+  const recorded = lockRecord(ctx.lock, SECRETS_RECORD) ?? {};
+  const risks: Risk[] = [];
+  for (const s of ctx.desired().secrets) {
+    if (s.spec.origin !== 'generated') continue;
+    const planned = ctx.facts.secretVersions?.[s.name];
+    const inUse = pinned[s.secretId];
+    if (!planned || planned === inUse || recorded[s.name]?.stagedVersion === planned) continue;
+    const webhook = s.name === 'webhook-secret';
+    const effect = webhook ? 'webhooks are refused until the VCS sends it' : `the web UI asks for it (user ${ctx.config.access.uiUser})`;
+    if (inUse === undefined && !webhook) continue;
+    // A version this run adds (a first or regenerated value) is announced by the plan: not a surprise.
+    if (inUse !== undefined && ctx.facts.secretsAdded?.includes(s.name)) continue;
+    const message =
+      inUse === undefined
+        ? `this deploy starts checking webhooks against ${s.secretId} (version ${planned}): ${effect}`
+        : `${s.secretId} version ${planned} is newer than version ${inUse} the service uses, and was never rolled out by the command that added it (an interrupted \`secrets rotate\`?): this deploy switches Atlantis to it, and ${effect}`;
+    risks.push({
+      risk: 'secret-switch',
+      message,
+      hint: `\`atlantis-run secrets show ${s.name}\` prints it: set it ${webhook ? 'in the VCS webhook settings' : 'where you keep it'} first; then ${acknowledgeHint('secret-switch')}`,
+    });
+  }
+  return risks;
+}
+
 export const servicePhase = definePhase({
   name: 'service',
   title: 'Cloud Run service',
@@ -141,10 +200,11 @@ export const servicePhase = definePhase({
       });
     }
     const forget = live.retired.filter((r) => !r.exists).map((r) => r.key);
+    const risks = [...configRisks(ctx.config).service, ...secretSwitches(ctx, live.service)];
     return {
       changes,
       decision: { ...decision, ...(forget.length ? { forget } : {}) },
-      warnings: persistenceWarnings(ctx, live.service, decision.body, live.retired),
+      warnings: [...persistenceWarnings(ctx, live.service, decision.body, live.retired), ...unacknowledged(risks, ctx.config.acceptRisks)],
     };
   },
 
@@ -172,7 +232,12 @@ export const servicePhase = definePhase({
     let current: RunService;
     if (!live) {
       current = await writeAndSettle(ctx, onProgress, async () => {
-        await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, body, write);
+        try {
+          await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, body, write);
+        } catch (err) {
+          if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+          await adoptCreated(ctx, body, write, onProgress);
+        }
         emitChange('create');
       });
     } else if (fields.length > 0 || retry) {

@@ -1,6 +1,7 @@
 // A secret as it is in Secret Manager, compared with the value it should hold: what the secrets
-// phase plans from, and what `secrets push` decides with. A value is compared, never stored: by the
-// SHA-256 the lockfile recorded for the exact version last pushed, else by reading the live payload.
+// phase plans from, and what `secrets push` decides with. A value is compared, never stored: with the
+// live payload's SHA-256 (live state wins), or — where the payload may not be read — the SHA-256 the
+// lockfile recorded for the exact version last pushed.
 import type { DerivedValue, DesiredSecret } from '../desired/index.js';
 import { absentIfDisabled, type RunContext } from '../engine/context.js';
 import { UsageError } from '../errors.js';
@@ -56,28 +57,42 @@ export async function readSecret(
   const latest = versions.find((v) => v.state === 'ENABLED');
   let latestSha: string | undefined;
   let latestShaFrom: LiveSecret['latestShaFrom'];
-  // The lockfile vouches for a payload only for the exact version whose digest it recorded: the
-  // version last pushed (a staged one when there is one, else the one in use).
-  if (latest && lockRecord?.sha256 && (lockRecord.stagedVersion ?? lockRecord.version) === latest.version) {
-    latestSha = lockRecord.sha256;
-    latestShaFrom = 'lockfile';
-  } else if (latest && (value || desired.spec.origin === 'derived')) {
-    // No record to trust (fresh CI runner, or a run killed after adding a version): compare payloads.
-    // A derived value is known only once its resource is read: its payload is always compared.
+  // The lockfile is a cache the user commits (and may merge or edit): it vouches for a payload only
+  // for the exact version whose digest it recorded, and only where the live payload cannot be read.
+  const vouched = latest && lockRecord?.sha256 && (lockRecord.stagedVersion ?? lockRecord.version) === latest.version;
+  if (latest && (value || desired.spec.origin === 'derived')) {
+    // A value to compare: the live payload decides (live state wins over the lockfile's record). A
+    // derived value is known only once its resource is read: its payload is always compared.
     try {
       latestSha = sha256(await accessVersion(ctx.gcp, latest.name));
       latestShaFrom = 'payload';
+      if (vouched && lockRecord.sha256 !== latestSha) {
+        ctx.emit({
+          type: 'warning',
+          phase: 'secrets',
+          message: `the lockfile's digest of ${desired.secretId} version ${latest.version} disagrees with the live payload: using the live one`,
+        });
+      }
     } catch (err) {
       if (!(err instanceof GcpError && err.code === 'PERMISSION_DENIED')) throw err;
-      ctx.emit({
-        type: 'warning',
-        phase: 'secrets',
-        message: `cannot read ${desired.secretId} to compare it (no secretmanager.versions.access); keeping version ${latest.version}`,
-        hint: `run \`atlantis-run secrets push ${desired.name}\` to force a new version`,
-      });
-      latestSha = value?.sha256;
-      latestShaFrom = 'assumed';
+      if (vouched) {
+        latestSha = lockRecord.sha256;
+        latestShaFrom = 'lockfile';
+      } else {
+        ctx.emit({
+          type: 'warning',
+          phase: 'secrets',
+          message: `cannot read ${desired.secretId} to compare it (no secretmanager.versions.access); keeping version ${latest.version}`,
+          hint: `run \`atlantis-run secrets push ${desired.name}\` to force a new version`,
+        });
+        latestSha = value?.sha256;
+        latestShaFrom = 'assumed';
+      }
     }
+  } else if (vouched) {
+    // Nothing to compare with (a generated value): the recorded digest only describes the version.
+    latestSha = lockRecord.sha256;
+    latestShaFrom = 'lockfile';
   }
   return { desired, secret, versions, latest, value, latestSha, ...(latestShaFrom ? { latestShaFrom } : {}) };
 }

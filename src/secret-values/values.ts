@@ -2,13 +2,13 @@
 // for their kind, registered for redaction the moment they exist, and identified by SHA-256 so the
 // tool can tell a changed value without ever storing one.
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SecretKind } from '../atlantis/catalog.js';
 import type { DesiredSecret } from '../desired/index.js';
 import { UsageError } from '../errors.js';
 import { parseDocument } from 'yaml';
 import { registerSecret } from '../util/redact.js';
+import { FileProblem, readRegularFile } from '../util/files.js';
 
 export interface SecretValue {
   data: Buffer;
@@ -44,13 +44,12 @@ export async function readConfiguredValue(secret: DesiredSecret, env: NodeJS.Pro
     return checkedValue(secret.name, secret.spec.kind, Buffer.from(raw, 'utf8'), `$${source.variable}`);
   }
   if (source.kind === 'file') {
-    let raw: Buffer;
-    try {
-      raw = await readFile(source.path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new UsageError(`secret ${secret.name}: cannot read ${source.path}: ${(err as Error).message}`);
-    }
+    const raw = await readSource(source.path, `secret ${secret.name}: ${source.path}`, (problem) =>
+      problem.problem.startsWith('holds more')
+        ? `Secret Manager takes at most ${MAX_PAYLOAD_BYTES / 1024} KiB`
+        : `name a regular file in ${secret.name === 'repo-config' ? 'atlantis.repoConfig' : secret.name === 'server-config' ? 'atlantis.serverConfig' : `secrets.${secret.name}.fromFile`}`,
+    );
+    if (raw === undefined) return undefined;
     return checkedValue(secret.name, secret.spec.kind, raw, `file ${source.path}`);
   }
   return undefined;
@@ -68,16 +67,23 @@ export async function readValueFrom(
 ): Promise<SecretValue> {
   if (file === '-') return checkedValue(secret.name, secret.spec.kind, await readStream(stdin), 'stdin');
   const absolute = path.resolve(cwd, file);
-  let raw: Buffer;
-  try {
-    raw = await readFile(absolute);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `--from-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`,
-    );
-  }
+  const raw = await readSource(absolute, `--from-file ${file}`, (problem) =>
+    problem.problem.startsWith('holds more')
+      ? `Secret Manager takes at most ${MAX_PAYLOAD_BYTES / 1024} KiB`
+      : 'name a regular file, or use --from-file - to read stdin',
+  );
+  if (raw === undefined) throw new UsageError(`--from-file ${file}: no such file`);
   return checkedValue(secret.name, secret.spec.kind, raw, `file ${file}`);
+}
+
+/** A secret's file, read safely (a regular file, bounded): undefined when it does not exist; UsageError naming `what` otherwise. */
+async function readSource(file: string, what: string, hintFor: (problem: FileProblem) => string): Promise<Buffer | undefined> {
+  try {
+    return await readRegularFile(file, MAX_PAYLOAD_BYTES);
+  } catch (err) {
+    if (!(err instanceof FileProblem)) throw err;
+    throw new UsageError(`${what} ${err.problem}`, { hint: hintFor(err) });
+  }
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -109,9 +115,25 @@ export function checkedValue(name: string, kind: SecretKind, raw: Buffer, origin
   let data = raw;
   if (kind === 'token' || kind === 'password') {
     const text = raw.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(raw)) {
+      throw new UsageError(`secret ${name}: the value from ${origin} is binary data, not text; a ${kind} is one line of text`, {
+        hint: 'check that the right file (or variable) is named, and that it was not saved in another encoding (UTF-16)',
+      });
+    }
     const trimmed = text.replace(/\r?\n$/, '');
     if (trimmed !== text) notes.push(`removed the trailing newline from ${origin}`);
     if (/[\r\n]/.test(trimmed)) throw new UsageError(`secret ${name}: the value from ${origin} spans several lines; a ${kind} is one line`);
+    // A NUL or another control character cannot travel in an HTTP header: the VCS would refuse it.
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(trimmed)) {
+      throw new UsageError(
+        `secret ${name}: the value from ${origin} contains a NUL or another control character; a ${kind} is printable text`,
+      );
+    }
+    if (trimmed.trim() !== '' && trimmed !== trimmed.trim()) {
+      throw new UsageError(`secret ${name}: the value from ${origin} has white space before or after it, which no ${kind} has`, {
+        hint: 'remove the spaces (or tabs): they would be sent as part of it, and the VCS would refuse it',
+      });
+    }
     data = Buffer.from(trimmed, 'utf8');
   }
   if (data.toString('utf8').trim() === '') throw new UsageError(`secret ${name}: the value from ${origin} is empty`);
@@ -121,17 +143,30 @@ export function checkedValue(name: string, kind: SecretKind, raw: Buffer, origin
     );
   }
   if (kind === 'pem') {
+    let type: string | undefined;
     try {
-      createPrivateKey({ key: data, format: 'pem' });
+      type = createPrivateKey({ key: data, format: 'pem' }).asymmetricKeyType;
     } catch {
       throw new UsageError(`secret ${name}: the value from ${origin} is not a PEM private key`, {
         hint: 'use the private key file GitHub generated for the App (-----BEGIN RSA PRIVATE KEY-----)',
       });
     }
+    // GitHub signs App JWTs with RS256 only: it generates RSA keys, and refuses others.
+    if (type !== 'rsa') {
+      throw new UsageError(
+        `secret ${name}: the value from ${origin} is ${type ? `an ${type.toUpperCase()}` : 'a'} private key; GitHub App keys are RSA`,
+        {
+          hint: 'use the private key file GitHub generated for the App (-----BEGIN RSA PRIVATE KEY-----)',
+        },
+      );
+    }
   }
   if (kind === 'yaml') validateYaml(name, data, origin);
   return { data, sha256: sha256(data), origin, notes };
 }
+
+/** Aliases a YAML document may expand (the yaml library's own default): beyond, it is an alias bomb. */
+export const MAX_ALIASES = 100;
 
 // Top-level keys of Atlantis' server-side repo config (runatlantis.io/docs/server-side-repo-config).
 const REPO_CONFIG_KEYS = ['repos', 'workflows', 'policies', 'metrics', 'team_authz', 'external_stores'];
@@ -143,16 +178,28 @@ function validateYaml(name: string, data: Buffer, origin: string): void {
     const at = first.linePos?.[0] ? ` (line ${first.linePos[0].line})` : '';
     throw new UsageError(`secret ${name}: ${origin} is not valid YAML${at}: ${first.message.split('\n')[0]}`);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    // The yaml library stops an alias bomb ("billion laughs") here.
+    throw new UsageError(`secret ${name}: ${origin} expands too many aliases (*anchor references) to be a configuration file`, {
+      hint: 'write the repeated parts out, or use fewer aliases',
+    });
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`secret ${name}: ${origin} must be a YAML mapping`);
   }
   if (name === 'repo-config') {
     const unknown = Object.keys(value).filter((k) => !REPO_CONFIG_KEYS.includes(k));
     if (unknown.length > 0) {
-      throw new UsageError(`secret ${name}: ${origin} has unknown top-level key ${unknown.map((k) => `"${k}"`).join(', ')}`, {
-        hint: `Atlantis server-side repo config accepts: ${REPO_CONFIG_KEYS.join(', ')}`,
-      });
+      // The file is a secret: its keys are not repeated in a message that may end up in a CI log.
+      throw new UsageError(
+        `secret ${name}: ${origin} has ${unknown.length === 1 ? 'a top-level key' : `${unknown.length} top-level keys`} Atlantis does not know (not shown: the file is secret)`,
+        {
+          hint: `Atlantis server-side repo config accepts: ${REPO_CONFIG_KEYS.join(', ')}`,
+        },
+      );
     }
     const repos = (value as { repos?: unknown }).repos;
     if (repos !== undefined && !Array.isArray(repos)) throw new UsageError(`secret ${name}: ${origin}: repos must be a list`);

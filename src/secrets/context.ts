@@ -17,8 +17,11 @@ export function selectSecret(config: AtlantisRunConfig, name: string, allowed?: 
   const found = candidates.find((s) => s.name === name);
   if (found) return found;
   const valid = candidates.map((s) => s.name).join(', ') || '(none)';
-  // A NAME that does not look like a name may be a value typed in the wrong place: never echo it.
-  const shown = /^[a-z][a-z0-9-]{0,39}$/.test(name) ? `"${name}"` : '(not shown: it does not look like a name)';
+  // A NAME that is no secret name may be a value typed in the wrong place (a 40-hex Gitea token
+  // looks like a name): never echo it.
+  const shown = (SECRET_NAMES as readonly string[]).includes(name)
+    ? `"${name}"`
+    : '(not shown: it is no secret name, and could be a value)';
   if (allowed && !allowed.includes(name as SecretName) && (SECRET_NAMES as readonly string[]).includes(name)) {
     throw new UsageError(`${shown} cannot be used here: expected one of ${valid}`);
   }

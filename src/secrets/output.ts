@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import { chmod, lstat, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { describeFsError } from '../util/files.js';
 
 /** Checked before anything changes (rotate writes the file only after generating a value). */
 export async function checkOutputPath(file: string, force: boolean, cwd: string): Promise<string> {
@@ -17,14 +18,16 @@ export async function checkOutputPath(file: string, force: boolean, cwd: string)
     if (stat.isDirectory()) throw new UsageError(`--output ${file} is a directory`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--output ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--output ${file} ${describeFsError(err)}`);
   }
   if (exists && !force)
     throw new UsageError(`--output ${file} exists; it was not changed`, { hint: 'pass --force to replace it, or choose another file' });
   try {
-    await lstat(path.dirname(absolute));
-  } catch {
-    throw new UsageError(`--output ${file}: the folder ${path.dirname(file)} does not exist`);
+    if (!(await lstat(path.dirname(absolute))).isDirectory())
+      throw new UsageError(`--output ${file}: ${path.dirname(file)} is not a folder`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--output ${file}: the folder ${path.dirname(file)} ${describeFsError(err)}`);
   }
   return absolute;
 }

@@ -12,12 +12,13 @@ import { absentIfDisabled, type RunContext } from '../engine/context.js';
 import { withSpan, type EngineEvent } from '../engine/events.js';
 import { OperationError } from '../errors.js';
 import { getService, type RunService } from '../gcp/apis/run.js';
-import { addVersion, createSecret, listVersions } from '../gcp/apis/secret-manager.js';
+import { addVersion, listVersions } from '../gcp/apis/secret-manager.js';
+import { createOrAdoptSecret } from '../secret-values/create.js';
 import { GcpError } from '../gcp/errors.js';
 import { lockRecord } from '../state/lockfile.js';
 import { pinnedVersions } from '../cloudrun/pins.js';
 import { SERVICE_RECORD, serviceRecord, serviceUrl } from '../cloudrun/service.js';
-import { readSecret } from '../secret-values/live.js';
+import { readSecret, type LiveSecret } from '../secret-values/live.js';
 import { SECRETS_RECORD, type LockedSecret } from '../secret-values/record.js';
 import { shortDigest, type SecretValue } from '../secret-values/values.js';
 import { pruneVersions, type DisabledVersion } from './prune.js';
@@ -33,11 +34,6 @@ export interface PushRequest {
   rolloutOnly?: DesiredSecret[];
   /** Enabled versions kept beyond those in use. */
   keep: number;
-  /**
-   * Called right after a version is added, before any rollout: `secrets rotate --output` saves the
-   * new value there, so a rollout that fails later cannot leave a live version nobody has.
-   */
-  afterAdd?: (desired: DesiredSecret, version: string) => Promise<void>;
 }
 
 export interface PushedSecret {
@@ -85,14 +81,7 @@ export async function pushSecrets(run: RunContext, request: PushRequest): Promis
       ...(await withSpan(
         run.emit,
         { phase: 'secrets', title: `Pushing ${request.items.map((i) => i.desired.name).join(', ')}` },
-        () =>
-          Promise.all(
-            request.items.map(async (item) => {
-              const result = await addIfChanged(run, item.desired, item.value);
-              if (result.pushed.action === 'added') await request.afterAdd?.(item.desired, result.pushed.version);
-              return result;
-            }),
-          ),
+        () => Promise.all(request.items.map((item) => addIfChanged(run, item.desired, item.value))),
         (all) => {
           const count = all.filter((a) => a.pushed.action === 'added').length;
           return { changed: count, summary: count ? `${count} new version${count > 1 ? 's' : ''}` : 'unchanged' };
@@ -169,14 +158,20 @@ export async function pushSecrets(run: RunContext, request: PushRequest): Promis
 async function addIfChanged(run: RunContext, desired: DesiredSecret, value: SecretValue): Promise<Added> {
   // readSecret warns when it cannot read the payload to compare; here that means "add anyway",
   // which this function says itself, so its events are held back until the outcome is known.
-  const held: EngineEvent[] = [];
-  const reader = { ...run, emit: (event: EngineEvent) => held.push(event), disabledApis: new Set<string>() };
-  const live = await readSecret(reader, desired, lockRecord(run.lock, SECRETS_RECORD)?.[desired.name], value);
-  if (reader.disabledApis.size) {
-    throw new OperationError(`cannot push ${desired.name}: the Secret Manager API is not enabled in ${run.config.project}`, {
-      hint: 'run `atlantis-run deploy` first: it enables the APIs and creates every secret',
-    });
-  }
+  const read = async () => {
+    const held: EngineEvent[] = [];
+    const reader = { ...run, emit: (event: EngineEvent) => held.push(event), disabledApis: new Set<string>() };
+    const found = await readSecret(reader, desired, lockRecord(run.lock, SECRETS_RECORD)?.[desired.name], value);
+    if (reader.disabledApis.size) {
+      throw new OperationError(`cannot push ${desired.name}: the Secret Manager API is not enabled in ${run.config.project}`, {
+        hint: 'run `atlantis-run deploy` first: it enables the APIs and creates every secret',
+      });
+    }
+    return { found, held };
+  };
+  const first = await read();
+  let live = first.found;
+  const held = first.held;
   for (const event of held) if (!(live.latestShaFrom === 'assumed' && event.type === 'warning')) run.emit(event);
   for (const note of value.notes) run.emit({ type: 'info', phase: 'secrets', message: `${desired.name}: ${note}` });
 
@@ -187,7 +182,13 @@ async function addIfChanged(run: RunContext, desired: DesiredSecret, value: Secr
     origin: value.origin,
     notes: value.notes,
   };
-  if (live.latest && live.latestShaFrom !== 'assumed' && live.latestSha === value.sha256) {
+  const unchanged = (l: LiveSecret) => l.latest && l.latestShaFrom !== 'assumed' && l.latestSha === value.sha256;
+  // What was read before this run held the run lock may be stale (another run pushed meanwhile): read again under it.
+  if (!unchanged(live) && run.runLock && !run.runLock.held) {
+    await run.runLock.acquire();
+    ({ found: live } = await read());
+  }
+  if (unchanged(live) && live.latest) {
     run.emit({
       type: 'resource-changed',
       phase: 'secrets',
@@ -210,13 +211,8 @@ async function addIfChanged(run: RunContext, desired: DesiredSecret, value: Secr
   }
   let secretCreated = false;
   if (!live.secret) {
-    try {
-      await createSecret(run.gcp, run.config.project, desired.secretId, desired.labels);
-      secretCreated = true;
-    } catch (err) {
-      // Created meanwhile (another run, or a listing that lagged): the version goes in all the same.
-      if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
-    }
+    // Created meanwhile (another run, a create whose reply was lost): adopted, and the version goes in all the same.
+    secretCreated = await createOrAdoptSecret(run, desired);
     if (secretCreated)
       run.emit({ type: 'resource-changed', phase: 'secrets', kind: 'secret', resource: desired.secretId, action: 'create' });
   }

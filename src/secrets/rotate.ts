@@ -22,21 +22,35 @@ export function selectRotatable(config: AtlantisRunConfig, name: string): Desire
   return selectSecret(config, name, ROTATABLE);
 }
 
-/** `save`: called with the new value as soon as its version exists, before the rollout. */
+/**
+ * `save`: writes the new value where the user asked (--output) — before the version is added, so
+ * that a run killed right after adding it (or failing to roll it out) still leaves the value with
+ * the user. The run lock is taken first: a rotation refused by another run writes nothing.
+ */
 export async function rotateSecret(
   run: RunContext,
   d: DesiredSecret,
   keep: number,
-  save?: (value: SecretValue, version: string) => Promise<void>,
+  save?: (value: SecretValue) => Promise<void>,
 ): Promise<{ result: PushResult; value: SecretValue }> {
+  await run.runLock?.acquire();
   const value = generateValue();
-  const result = await pushSecrets(run, {
-    mode: 'rollout',
-    items: [{ desired: d, value }],
-    keep,
-    ...(save ? { afterAdd: (_d: DesiredSecret, version: string) => save(value, version) } : {}),
-  });
-  return { result, value };
+  if (save) await save(value);
+  try {
+    const result = await pushSecrets(run, { mode: 'rollout', items: [{ desired: d, value }], keep });
+    return { result, value };
+  } catch (err) {
+    // Whether the version went in depends on where it failed; the file holds the value either way.
+    if (save) {
+      run.emit({
+        type: 'warning',
+        phase: 'secrets',
+        message: `the rotation stopped; the value it generated is in the --output file`,
+        hint: `\`atlantis-run secrets list\` shows whether ${d.secretId} got a new version (if it did not, the file can go)`,
+      });
+    }
+    throw err;
+  }
 }
 
 /** The webhook URL: the custom domain, the live URL, or the deterministic one once the project number is known. */

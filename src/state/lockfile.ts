@@ -1,8 +1,11 @@
 // atlantis-run.lock: JSON the tool owns (ARCHITECTURE.md, "The lockfile"). A record and a cache, never the only truth:
 // every phase reads live state first, so a missing, stale or corrupt lockfile still converges.
 // It holds no secret values by construction: no field carries one, and every write is checked.
-import { readFile } from 'node:fs/promises';
-import { OperationError } from '../errors.js';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError } from '../util/files.js';
+import { OperationError, UsageError } from '../errors.js';
 import { redact } from '../util/redact.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -54,7 +57,7 @@ export async function readLockfile(file: string, expect?: { project: string; reg
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'ignored', reason: `cannot read ${file}: ${(err as Error).message}` };
+    return { status: 'ignored', reason: `the lockfile ${file} ${describeFsError(err)}; it is ignored (live state decides)` };
   }
   let data: LockfileData;
   try {
@@ -80,7 +83,79 @@ export async function readLockfile(file: string, expect?: { project: string; reg
     };
   }
   data.resources ??= {};
+  const leak = credentialShapedField(data);
+  if (leak) {
+    // Never a value the tool wrote (the writer refuses them): an edit, a merge, a paste. Writing
+    // it back would keep it in the repository; reading on would carry it into the debug log.
+    throw new UsageError(`${file}: ${leak} holds a string shaped like a credential; a lockfile never holds secret values`, {
+      hint: `delete ${file} (the next run rebuilds it from live state) or remove that field — and revoke the credential if it is real`,
+    });
+  }
   return { status: 'ok', data };
+}
+
+/** The dotted path of the first string that the redactor would change (a token, a key), if any. */
+export function credentialShapedField(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'string') return redact(value) === value ? undefined : at || '(top level)';
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = credentialShapedField(item, `${at}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, item] of Object.entries(value)) {
+      // A key can carry a token as well as a value.
+      if (redact(k) !== k) return `${at ? `${at}.` : ''}(a key)`;
+      const found = credentialShapedField(item, at ? `${at}.${k}` : k);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Whether two lockfile records say the same, apart from their `updatedAt` stamps. */
+export function sameRecord(a: unknown, b: unknown): boolean {
+  return JSON.stringify(withoutStamps(a)) === JSON.stringify(withoutStamps(b));
+}
+
+function withoutStamps(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutStamps);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== 'updatedAt')
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([k, v]) => [k, withoutStamps(v)]),
+  );
+}
+
+/**
+ * Before a run changes anything: the lockfile can be written where it is (a file, or nothing yet,
+ * in a folder this user may write to). Otherwise exit 2 naming the path — not a failure after
+ * the first change.
+ */
+export async function checkLockfileWritable(file: string): Promise<void> {
+  const fix = 'point --lockfile (or ATLANTIS_RUN_LOCKFILE) at a file in a folder you may write to, e.g. ./atlantis-run.lock';
+  const refuse = (problem: string) => new UsageError(`the lockfile ${file} ${problem}`, { hint: fix });
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw refuse('is a folder, not a file');
+    if (!info.isFile()) throw refuse('is not a regular file');
+    await access(file, constants.W_OK);
+    return;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw refuse(`cannot be written: it ${describeFsError(err)}`);
+  }
+  const folder = path.dirname(file);
+  try {
+    if (!(await stat(folder)).isDirectory()) throw refuse(`cannot be created: ${folder} is not a folder`);
+    await access(folder, constants.W_OK);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw refuse(`cannot be created: its folder ${folder} ${describeFsError(err)}`);
+  }
 }
 
 export function emptyLockfile(generator: string, ids: { project: string; region: string; service: string }): LockfileData {

@@ -1,7 +1,7 @@
 // A debug log of every run: events, API requests and their outcome, errors with stacks — JSON
 // lines, secret values redacted. Its path is printed when a command fails (firebase-debug.log,
 // the thing Copilot users asked for). Written synchronously so a killed run still leaves it.
-import { appendFileSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { redact } from './redact.js';
 
@@ -18,7 +18,9 @@ export class DebugLog {
   static create(stateDir: string, command: string): DebugLog {
     const dir = path.join(stateDir, 'logs');
     try {
-      mkdirSync(dir, { recursive: true });
+      // Logs describe the run (names, calls, errors): the user's only, whatever the umask.
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
       prune(dir);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       return new DebugLog(path.join(dir, `${stamp}-${command.replace(/\s+/g, '-')}-${process.pid}.log`));
@@ -35,7 +37,7 @@ export class DebugLog {
     if (!this.path) return;
     try {
       const line = JSON.stringify({ time: new Date().toISOString(), entry: kind, ...data }, replacer);
-      appendFileSync(this.path, `${redact(line)}\n`);
+      appendFileSync(this.path, `${redact(line)}\n`, { mode: 0o600 });
     } catch {
       /* logging never breaks a run */
     }

@@ -35,7 +35,13 @@ export function registerSecret(value: string | Buffer | undefined | null): void 
 const PATTERNS: RegExp[] = [
   /\bya29\.[A-Za-z0-9._-]+/g, // Google OAuth access tokens
   /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{22,}/g, // GitHub fine-grained tokens
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g, // GitLab personal access tokens
+  /\bAT(?:BB|ATT)[A-Za-z0-9_=-]{20,}/g, // Atlassian (Bitbucket) app passwords and API tokens
+  /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key ids
+  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API keys
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack tokens
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, // JSON Web Tokens
   /(authorization["']?\s*[:=]\s*["']?(?:bearer|basic)\s+)[^\s"',}]+/gi,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
 ];
@@ -54,6 +60,11 @@ export function redact(text: string): string {
     );
   }
   return out;
+}
+
+/** Whether `text` holds something shaped like a credential (a token, a key), registered or not. */
+export function looksLikeCredential(text: string): boolean {
+  return PATTERNS.some((pattern) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(text));
 }
 
 /** For tests: forget every registered value. */

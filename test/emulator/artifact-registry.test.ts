@@ -563,7 +563,6 @@ describe('registerImage and imageStatus', () => {
       'docker.io/runatlantis/atlantis:v0.47.1',
       'gcr.io/cloudrun/hello',
       'eu.gcr.io/some-project/app:1',
-      'ghcr.io/runatlantis/atlantis:v0.47.1',
       'us-docker.pkg.dev/cloudrun/container/hello',
       'us-docker.pkg.dev/google-samples/containers/gke/hello-app:1.0',
     ]) {
@@ -584,11 +583,20 @@ describe('registerImage and imageStatus', () => {
       reason: `Image '${host}/${project}/nosuchrepo/app:v1.0.0' not found.`,
     });
     expect(status(`us-central1-docker.pkg.dev/${project}/built/app:v1.0.0`).pullable).toBe(false); // another location
-    // A remote repository can serve any release-like tag of its upstream, and nothing else.
-    for (const tag of ['v0.47.1', '0.47.1', 'v0.47', 'latest', 'v0.47.1-debian', 'latest-alpine'])
+    // Cloud Run cannot deploy from ghcr.io itself (Google answers 400; a remote repository proxies it).
+    expect(status('ghcr.io/runatlantis/atlantis:v0.47.1')).toEqual({
+      pullable: false,
+      reason: expect.stringMatching(/^Expected an image path like .* but obtained ghcr\.io\/runatlantis\/atlantis:v0\.47\.1/),
+    });
+    // A remote repository serves the tags its upstream has: for Atlantis, exactly its releases
+    // (apis/upstream-tags.ts) — not a release-like tag that was never released.
+    for (const tag of ['v0.47.1', 'v0.47', 'latest', 'v0.47.1-debian', 'latest-alpine', 'v0.19.9-pre.20220923'])
       expect(status(`${host}/${project}/ghcr/runatlantis/atlantis:${tag}`).pullable, tag).toBe(true);
-    for (const tag of ['v0.47.x', 'main', 'dev-123'])
+    for (const tag of ['v9.9.9', 'v0.48.0', '0.47.1', 'v0.47.x', 'main', 'dev-123'])
       expect(status(`${host}/${project}/ghcr/runatlantis/atlantis:${tag}`).pullable, tag).toBe(false);
+    // Of an image the emulator has no list for, any release-like tag.
+    for (const tag of ['v9.9.9', '1.2.3', 'latest']) expect(status(`${host}/${project}/ghcr/acme/app:${tag}`).pullable, tag).toBe(true);
+    expect(status(`${host}/${project}/ghcr/acme/app:main`).pullable).toBe(false);
     expect(status(`${host}/${project}/ghcr/runatlantis/atlantis@${DIGEST}`).pullable).toBe(false); // never served
     // The check caches nothing.
     expect(

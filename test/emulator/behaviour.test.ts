@@ -177,6 +177,38 @@ describe.each(TRANSPORTS)('--faults over %s', (transport) => {
   });
 });
 
+describe.each(TRANSPORTS)('--faults after: over %s', (transport) => {
+  test('the call is carried out, then its reply is lost: a code, or a dropped connection', async () => {
+    const emulator = await startEmulator({
+      faults: 'serviceusage.EnableService=after:DEADLINE_EXCEEDED:1,serviceusage.DisableService=after:RESET:1',
+    });
+    const usage = serviceUsageClient(emulator, transport);
+    const name = 'projects/fault-project/services/run.googleapis.com';
+    try {
+      const lost = await failureOf(() => usage.enableService({ name }, NO_RETRY));
+      expect(grpcCodeOf(lost)).toBe(4);
+      expect(emulator.isServiceEnabled('fault-project', 'run.googleapis.com')).toBe(true);
+      const reset = await failureOf(() => usage.disableService({ name }, NO_RETRY));
+      if (transport === 'grpc') {
+        expect(grpcCodeOf(reset)).toBe(14);
+        expect(messageOf(reset)).toBe('Connection dropped');
+      } else {
+        // No answer at all: the socket closes (gax's REST transport reports that as UNAVAILABLE too).
+        expect(grpcCodeOf(reset)).toBe(14);
+        expect(String(reset.message)).toContain('socket hang up');
+      }
+      expect(emulator.isServiceEnabled('fault-project', 'run.googleapis.com')).toBe(false);
+      expect(emulator.requestLog().map((entry) => `${entry.method.split('/').pop()} ${entry.status}`)).toEqual([
+        'EnableService DEADLINE_EXCEEDED',
+        'DisableService UNAVAILABLE',
+      ]);
+    } finally {
+      await usage.close();
+      await emulator.close();
+    }
+  });
+});
+
 describe('latency and operation delay', () => {
   test('--latency is added to every call', async () => {
     const emulator = await startEmulator({ latencyMs: 120 });

@@ -147,12 +147,18 @@ describe('path templates', () => {
 describe('options', () => {
   test('--faults syntax', () => {
     expect(parseFaultSpec('*=UNAVAILABLE:0.2, run.CreateService=RESOURCE_EXHAUSTED:0.1')).toEqual([
-      { pattern: '*', code: 'UNAVAILABLE', rate: 0.2 },
-      { pattern: 'run.CreateService', code: 'RESOURCE_EXHAUSTED', rate: 0.1 },
+      { pattern: '*', code: 'UNAVAILABLE', rate: 0.2, when: 'before' },
+      { pattern: 'run.CreateService', code: 'RESOURCE_EXHAUSTED', rate: 0.1, when: 'before' },
     ]);
     expect(parseFaultSpec('google.cloud.run.v2.Services/*=INTERNAL:1')).toEqual([
-      { pattern: 'google.cloud.run.v2.Services/*', code: 'INTERNAL', rate: 1 },
+      { pattern: 'google.cloud.run.v2.Services/*', code: 'INTERNAL', rate: 1, when: 'before' },
     ]);
+    expect(parseFaultSpec('secretmanager.AddSecretVersion=after:RESET:1,run.*=after:DEADLINE_EXCEEDED:0.5,x=RESET:0.1')).toEqual([
+      { pattern: 'secretmanager.AddSecretVersion', code: 'RESET', rate: 1, when: 'after' },
+      { pattern: 'run.*', code: 'DEADLINE_EXCEEDED', rate: 0.5, when: 'after' },
+      { pattern: 'x', code: 'RESET', rate: 0.1, when: 'before' },
+    ]);
+    expect(() => parseFaultSpec('x=later:UNAVAILABLE:1')).toThrow(/expected METHOD=CODE:RATE/);
     expect(() => parseFaultSpec('run.CreateService')).toThrow(/expected METHOD=CODE:RATE/);
     expect(() => parseFaultSpec('x=NOPE:0.1')).toThrow(/not an error code/);
     expect(() => parseFaultSpec('x=OK:0.1')).toThrow(/not an error code/);

@@ -30,8 +30,22 @@ export function emulatorEnv(emu: RunningEmulator, transport: Transport, extra: N
   };
 }
 
+/** The run lock's own calls (its bucket and object in Cloud Storage: engine/remote-lock.ts). */
+export function isRunLockCall(e: RequestLogEntry): boolean {
+  return e.api === 'storage.googleapis.com' && /^projects\/_\/buckets\/[^/]+-atlantis-run(\/|$)/.test(e.resource);
+}
+
+/**
+ * The calls that changed something in the deployment: every mutating call but the run lock's own
+ * (taken and released around every run that changes anything; `lockCalls` shows them).
+ */
 export function mutatingCalls(log: RequestLogEntry[]): RequestLogEntry[] {
-  return log.filter((e) => e.mutating);
+  return log.filter((e) => e.mutating && !isRunLockCall(e));
+}
+
+/** The run lock's calls, for the tests of the lock itself. */
+export function lockCalls(log: RequestLogEntry[]): RequestLogEntry[] {
+  return log.filter(isRunLockCall);
 }
 
 /** Marks the log so a test can look at the calls of one run only. */

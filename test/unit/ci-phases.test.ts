@@ -153,10 +153,9 @@ describe('ci-role plan', () => {
     };
     const plan = ciRolePhase.plan(ctx, live);
     expect(plan.decision.role).toMatchObject({ action: 'update', mask: ['included_permissions'], etag: 'e1' });
-    expect(plan.changes[0]?.fields).toEqual([
-      { path: 'includedPermissions[+]', to: 'resourcemanager.projects.getIamPolicy' },
-      { path: 'includedPermissions[+]', to: 'resourcemanager.projects.setIamPolicy' },
-    ]);
+    // The project policy is always read (bindings find unnamed roles of the runtime account); a
+    // configured role adds the right to set it.
+    expect(plan.changes[0]?.fields).toEqual([{ path: 'includedPermissions[+]', to: 'resourcemanager.projects.setIamPolicy' }]);
     expect(plan.decision.binding).toBe(false);
   });
 

@@ -118,6 +118,8 @@ describe('what the phases declare', () => {
       'iam.serviceAccounts.get',
       'iam.serviceAccounts.update',
       'resourcemanager.projects.get',
+      // Every project binding of the runtime account is the tool's business, configured or not.
+      'resourcemanager.projects.getIamPolicy',
       'run.operations.get',
       'run.revisions.get',
       'run.services.create',
@@ -133,6 +135,11 @@ describe('what the phases declare', () => {
       'secretmanager.versions.list',
       'serviceusage.services.enable',
       'serviceusage.services.get',
+      // The run lock in the project: its bucket and object.
+      'storage.buckets.create',
+      'storage.objects.create',
+      'storage.objects.delete',
+      'storage.objects.get',
     ]);
     // actAs is asked of the runtime account, never of the project (a project-wide grant would let the
     // deployer act as every account of the project).
@@ -145,7 +152,7 @@ describe('what the phases declare', () => {
       await configOf(`project: my-project
 region: europe-west1
 domain: atlantis.example.com
-image: {strategy: reference, reference: "quay.io/acme/atlantis:v1"}
+image: {strategy: reference, reference: "docker.io/acme/atlantis:v1"}
 serviceAccount: {roles: [roles/storage.admin]}
 atlantis:
   repoAllowlist: ["github.com/acme/*"]

@@ -34,12 +34,15 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
   ) {
     return cancelled(ctx, 'destroy', 'Nothing was deleted.', { cancelled: true, deleted: [] });
   }
+  if (count > 0) await run.runLock?.acquire();
   const done = await withSpan(
     ctx.host.emit,
     { phase: 'destroy', title: `Deleting ${count} resource${count === 1 ? '' : 's'}` },
     () => runDestroy(run, plan),
     (steps) => ({ changed: steps.length }),
   );
+  // The lock bucket goes too when this was the last deployment it kept a lock for.
+  await run.runLock?.release({ removeBucket: true });
   const deleted = done.map((s) => ({ kind: s.kind, resource: s.resource }));
   if (ctx.globals.json) {
     emitResult(ctx, 'destroy', { deleted, kept: plan.kept });

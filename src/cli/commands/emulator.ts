@@ -8,7 +8,7 @@ import { wholeNumber } from '../options.js';
 
 export const handler: Handler<typeof emulatorOptions> = async (ctx, input) => {
   const o = input.options;
-  const { startEmulator, validateEmulatorOptions, EMULATOR_HOST_ENV } = await import('../../emulator/index.js');
+  const { startEmulator, validateEmulatorOptions, EMULATOR_HOST_ENV, EmulatorStateError } = await import('../../emulator/index.js');
   const latencyMs = wholeNumber(o.latency, '--latency');
   const operationDelayMs = wholeNumber(o.operationDelay, '--operation-delay');
   const iamPropagationDelayMs = wholeNumber(o.iamPropagationDelay, '--iam-propagation-delay');
@@ -36,7 +36,9 @@ export const handler: Handler<typeof emulatorOptions> = async (ctx, input) => {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator(options).catch((err: unknown) => {
+    throw err instanceof EmulatorStateError ? new UsageError(err.message, { hint: err.hint }) : err;
+  });
   // stdout: only the lines a shell can eval.
   ctx.host.streams.stdout.write(`export ${EMULATOR_HOST_ENV}=${emulator.host}\n`);
   ctx.host.emit({

@@ -6,15 +6,17 @@
 // createTime/updateTime/registryUri, an update's answer no registryUri, Get and List have them all.
 //
 // Images. A standard repository holds what was pushed — here, what Cloud Build registered with
-// `registerImage`. A remote repository answers for its upstream: any release-like tag (`v1.2.3`,
-// `1.2.3`, `v1.2`, `latest`, each with an optional `-suffix`) resolves to a synthesized manifest
+// `registerImage`. A remote repository answers for its upstream: a tag the upstream has (for the
+// images apis/upstream-tags.ts lists, such as ghcr.io/runatlantis/atlantis, exactly those; for
+// others any release-like tag: `v1.2.3`, `1.2.3`, `v1.2`, `latest`, each with an optional
+// `-suffix`) resolves to a synthesized manifest
 // whose bytes, and so whose digest, depend only on the upstream URI, the image path and the tag
 // (the same every time, in every emulator process), and is cached once served — it then appears in
 // ListDockerImages, as with a real remote repository. Other tags answer MANIFEST_UNKNOWN, so a typo
 // in a version fails clearly. A virtual repository resolves through its upstream repositories,
 // highest priority first. Manifests are kept by digest in one content-addressed collection.
 //
-// Public images (see `imageStatus`): Docker Hub, gcr.io, ghcr.io, and Artifact Registry paths of
+// Public images (see `imageStatus`): Docker Hub, gcr.io, and Artifact Registry paths of
 // projects the emulator has no Artifact Registry state for at all (such as
 // us-docker.pkg.dev/cloudrun/container/hello); the registry serves the latter like a remote
 // repository would (release-like tags, synthesized and stable).
@@ -37,7 +39,7 @@ import {
   type RegistryTarget,
   type ServedManifest,
 } from './docker-registry.js';
-import { upstreamTags } from './upstream-tags.js';
+import { upstreamHasTag, upstreamTags } from './upstream-tags.js';
 
 const API = 'artifactregistry.googleapis.com';
 const SERVICE = 'google.devtools.artifactregistry.v1.ArtifactRegistry';
@@ -865,11 +867,16 @@ function resolveInRepository(
     // An upstream digest is known once this emulator has synthesized it (content-addressed store).
     const stored = manifests(services).get(reference);
     found = stored ? { digest: reference, mediaType: stored.mediaType, body: stored.body } : undefined;
-  } else if (RELEASE_TAG.test(reference)) {
+  } else if (upstreamServes(services, upstream.base, image, reference)) {
     found = synthesizeIndex(services, upstreamSeed(upstream.base, image, reference));
   }
   if (found && options.cache) recordImage(services, repo, image, found, isDigest ? undefined : reference, options.now);
   return found;
+}
+
+/** Whether an upstream has the tag: exactly its known tags when the emulator lists them, else any release-like tag. */
+function upstreamServes(services: EmulatorServices, base: string, image: string, tag: string): boolean {
+  return upstreamHasTag(services, base, image, tag) ?? RELEASE_TAG.test(tag);
 }
 
 /** An image of a project the emulator does not hold: served like a public upstream (release-like tags, stable). */
@@ -997,8 +1004,9 @@ function parseImage(image: string): ParsedImage | undefined {
 const AR_HOST = /^([a-z0-9-]+)-docker\.pkg\.dev$/;
 const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
+/** Registries Cloud Run deploys from directly ([region.]gcr.io, docker.io); ghcr.io is not one (a remote repository proxies it). */
 function isPublicRegistry(host: string): boolean {
-  return DOCKER_HUB_HOSTS.has(host) || host === 'gcr.io' || host.endsWith('.gcr.io') || host === 'ghcr.io';
+  return DOCKER_HUB_HOSTS.has(host) || host === 'gcr.io' || host.endsWith('.gcr.io');
 }
 
 /**
@@ -1049,7 +1057,9 @@ export function builtImageDigest(services: EmulatorServices, image: string, seed
 /**
  * For Cloud Run's revision readiness: can this image reference be pulled?
  *
- *  - Docker Hub (no registry host, or docker.io), gcr.io (and its regional hosts) and ghcr.io: public, pullable.
+ *  - Docker Hub (no registry host, or docker.io) and gcr.io (and its regional hosts): public, pullable.
+ *    Not ghcr.io or any other registry: Cloud Run refuses them with the request (400 "Expected an
+ *    image path like …"; public reports, e.g. ko-build/terraform-provider-ko#205 for ghcr.io).
  *  - REGION-docker.pkg.dev/PROJECT/… of a Google-owned project that publishes public images
  *    (`cloudrun`, `google-samples`, `serverless-runtimes`; e.g. us-docker.pkg.dev/cloudrun/container/hello):
  *    pullable (release-like tags, or digests served before).

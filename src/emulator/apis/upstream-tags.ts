@@ -1,6 +1,7 @@
 // What the emulator knows of the tags an upstream registry publishes, so that a remote repository's
 // Docker Registry `tags/list` can name versions nobody has pulled yet (what `atlantis-run upgrade`
-// lists). Remote repositories never reach their upstream here, so the upstream's tags come from a
+// lists), and a pull of a tag the upstream does not have (`v9.9.9`) fails as it would on Google
+// instead of being synthesized. Remote repositories never reach their upstream here, so the upstream's tags come from a
 // bundled, dated list of real tags (below) plus what tests and rehearsals publish into the state
 // (`publishUpstreamTags`, collection `artifactregistry.upstreamTags`).
 import type { EmulatorServices } from '../core/services.js';
@@ -69,4 +70,22 @@ export function upstreamTags(services: EmulatorServices, base: string, image: st
   const key = keyOf(`${base}/${image}`);
   const published = services.store.collection<UpstreamTagsRecord>(UPSTREAM_TAGS_COLLECTION).get(key)?.tags ?? [];
   return [...new Set([...(BUNDLED[key] ?? []), ...published])];
+}
+
+/** Flavour suffixes the Atlantis image workflow adds to every tag it pushes. */
+const FLAVOURS = /-(alpine|debian)$/;
+/** Tags the same workflow moves along: from the default branch and the newest (pre-)release. */
+const FLOATING = ['latest', 'prerelease-latest', 'dev'];
+
+/**
+ * Whether the upstream image `base/image` has `tag`; undefined when the emulator has no list for
+ * that image. Beside the releases, the workflow pushes each with its flavours (`-alpine`,
+ * `-debian`), `vX.Y` for the newest release of a minor version, and the floating tags.
+ */
+export function upstreamHasTag(services: EmulatorServices, base: string, image: string, tag: string): boolean | undefined {
+  if (!BUNDLED[keyOf(`${base}/${image}`)]) return undefined;
+  const releases = upstreamTags(services, base, image);
+  const bare = tag.replace(FLAVOURS, '');
+  if (FLOATING.includes(bare) || releases.includes(bare)) return true;
+  return /^v\d+\.\d+$/.test(bare) && releases.some((r) => !r.includes('-') && r.startsWith(`${bare}.`));
 }

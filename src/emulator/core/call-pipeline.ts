@@ -1,6 +1,7 @@
 // Every call, whatever its transport, goes through the same steps in the order Google applies
 // them: latency → authentication (REST) → decode → injected faults → API enablement →
-// permission → handler → render; then the state is saved if it changed and the call is logged.
+// permission → handler → (faults that lose the reply) → render; then the state is saved if it
+// changed and the call is logged.
 import type { CallContext, MethodBehaviour } from './api.js';
 import { declaredPermissionsOf } from './checked-permissions.js';
 import { ApiError, asApiError, errorInfo, help, localizedMessage, type CodeName } from './errors.js';
@@ -92,7 +93,8 @@ export class CallPipeline {
       resource = behaviour.resource(request);
       api = behaviour.logApi?.(request, this.services) ?? api;
       this.services.operations.settleDue();
-      this.faults.check(binding.rpcName, binding.shortName);
+      const faults = this.faults.decide(binding.rpcName, binding.shortName);
+      if (faults.before) throw faults.before;
       this.checkEnabled(binding, behaviour.project ? behaviour.project(request, this.services) : projectSegmentOf(resource));
       const permission = typeof behaviour.permission === 'function' ? behaviour.permission(request) : behaviour.permission;
       if (permission && this.services.options.deny.has(permission)) throw permissionDeniedError(permission, resource);
@@ -105,6 +107,8 @@ export class CallPipeline {
         isDenied: deniedCheck(binding.rpcName, behaviour, this.services.options.deny),
       };
       const response = await behaviour.handle(request, ctx);
+      // Carried out (and saved below), but the caller never hears so.
+      if (faults.after) throw faults.after;
       return input.render(response);
     } catch (error) {
       const apiError = asApiError(error);

@@ -1,6 +1,8 @@
 // Fault injection for `--faults`. Each decision is a pure function of (seed, rule, method, how
 // many calls of that method came before), so a run with the same seed and the same calls fails
-// the same calls, even when calls of different methods interleave differently.
+// the same calls, even when calls of different methods interleave differently. A rule fails a
+// call before it is carried out, or (`after:`) once it is carried out — the reply is lost — and
+// fails it with a code or with a dropped connection (`RESET`).
 import { ApiError, type CodeName } from './errors.js';
 import type { FaultRule } from './options.js';
 
@@ -19,6 +21,29 @@ const FAULT_MESSAGES: Partial<Record<CodeName, string>> = {
   FAILED_PRECONDITION: 'Precondition check failed.',
   ALREADY_EXISTS: 'Requested entity already exists.',
 };
+
+/**
+ * A connection dropped without an answer. REST destroys the socket (the client sees a reset); gRPC,
+ * whose calls share one connection, answers the status grpc-js gives a call whose connection
+ * dropped (UNAVAILABLE "Connection dropped", subchannel-call.js) rather than failing every call
+ * on the channel.
+ */
+export class DroppedConnection extends ApiError {
+  constructor() {
+    super('UNAVAILABLE', 'Connection dropped');
+    this.name = 'DroppedConnection';
+  }
+}
+
+/** What the faults decided for one call: an error to throw before carrying it out, or after. */
+export interface FaultDecision {
+  before?: ApiError;
+  after?: ApiError;
+}
+
+function faultError(code: FaultRule['code']): ApiError {
+  return code === 'RESET' ? new DroppedConnection() : new ApiError(code, FAULT_MESSAGES[code] ?? `Injected ${code}.`);
+}
 
 function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*');
@@ -52,20 +77,21 @@ export class FaultInjector {
   }
 
   /**
-   * Throws the injected error if a rule fires for this call. Rules are tried in the order given;
-   * each matching rule rolls its own die, and the first that fires wins.
+   * Decides the faults of one call. Rules are tried in the order given; each matching rule rolls
+   * its own die, and the first that fires wins (for `before` and `after` rules separately).
    */
-  check(rpcName: string, shortName: string): void {
-    if (this.matchers.length === 0) return;
+  decide(rpcName: string, shortName: string): FaultDecision {
+    if (this.matchers.length === 0) return {};
     const callIndex = this.callCounts.get(rpcName) ?? 0;
     this.callCounts.set(rpcName, callIndex + 1);
     const dotted = rpcName.replace('/', '.');
+    const decision: FaultDecision = {};
     for (const [ruleIndex, { rule, regex }] of this.matchers.entries()) {
+      if (decision[rule.when]) continue;
       if (!regex.test(rpcName) && !regex.test(shortName) && !regex.test(dotted)) continue;
       const roll = hash32(`${this.seed}|${ruleIndex}|${rpcName}|${callIndex}`) / 2 ** 32;
-      if (roll < rule.rate) {
-        throw new ApiError(rule.code, FAULT_MESSAGES[rule.code] ?? `Injected ${rule.code}.`);
-      }
+      if (roll < rule.rate) decision[rule.when] = faultError(rule.code);
     }
+    return decision;
   }
 }

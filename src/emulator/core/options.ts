@@ -26,9 +26,16 @@ export interface EmulatorOptions {
 export interface FaultRule {
   /** Method pattern with `*` wildcards, matched against the full RPC name and the short name. */
   pattern: string;
-  code: CodeName;
+  /** An error code, or `RESET`: the connection is dropped without an answer. */
+  code: CodeName | 'RESET';
   /** Probability in [0, 1]. */
   rate: number;
+  /**
+   * `before` (default): the call fails and changes nothing. `after`: the call is carried out (its
+   * change is made and saved), then its reply is lost — as when Google applied a write and a 503,
+   * a 504 or a reset connection reached the caller instead of the answer.
+   */
+  when: 'before' | 'after';
 }
 
 export interface ResolvedOptions {
@@ -43,16 +50,17 @@ export interface ResolvedOptions {
   stateFile?: string;
 }
 
-const FAULT_ENTRY = /^([A-Za-z0-9_.*/-]+)=([A-Z_]+):([0-9]*\.?[0-9]+)$/;
+const FAULT_ENTRY = /^([A-Za-z0-9_.*/-]+)=(?:(after):)?([A-Z_]+):([0-9]*\.?[0-9]+)$/;
 /** `service.resource.verb`, or the `iam.googleapis.com/resource.verb` form some IAM permissions have. */
 const PERMISSION = /^([a-zA-Z0-9-]+(\.[a-zA-Z0-9]+){2,}|[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com\/[a-zA-Z0-9]+\.[a-zA-Z0-9]+)$/;
 
 /**
- * Parses `METHOD=CODE:RATE[,METHOD=CODE:RATE…]`, e.g.
- * `*=UNAVAILABLE:0.2,run.CreateService=RESOURCE_EXHAUSTED:0.1`.
+ * Parses `METHOD=[after:]CODE:RATE[,…]`, e.g.
+ * `*=UNAVAILABLE:0.2,run.CreateService=RESOURCE_EXHAUSTED:0.1,secretmanager.AddSecretVersion=after:RESET:1`.
  * METHOD matches a full RPC name (`google.cloud.run.v2.Services/CreateService`) or a short name
  * (`run.CreateService`: the API's short name, a dot, the method), `*` matching any characters.
- * CODE is a google.rpc.Code name other than OK; RATE a probability between 0 and 1.
+ * CODE is a google.rpc.Code name other than OK, or RESET (the connection is dropped); RATE a
+ * probability between 0 and 1. `after:` carries the call out first and then loses its reply.
  */
 export function parseFaultSpec(spec: string): FaultRule[] {
   const rules: FaultRule[] = [];
@@ -63,13 +71,15 @@ export function parseFaultSpec(spec: string): FaultRule[] {
     if (!match) {
       throw new Error(`invalid --faults entry "${entry}": expected METHOD=CODE:RATE, e.g. run.CreateService=UNAVAILABLE:0.5`);
     }
-    const [, pattern, code, rateText] = match as unknown as [string, string, string, string];
-    if (!isCodeName(code) || code === 'OK') {
-      throw new Error(`invalid --faults entry "${entry}": ${code} is not an error code (use a google.rpc.Code name such as UNAVAILABLE)`);
+    const [, pattern, after, code, rateText] = match as unknown as [string, string, string | undefined, string, string];
+    if (code !== 'RESET' && (!isCodeName(code) || code === 'OK')) {
+      throw new Error(
+        `invalid --faults entry "${entry}": ${code} is not an error code (use a google.rpc.Code name such as UNAVAILABLE, or RESET)`,
+      );
     }
     const rate = Number(rateText);
     if (!(rate >= 0 && rate <= 1)) throw new Error(`invalid --faults entry "${entry}": rate must be between 0 and 1`);
-    rules.push({ pattern, code, rate });
+    rules.push({ pattern, code, rate, when: after ? 'after' : 'before' });
   }
   return rules;
 }

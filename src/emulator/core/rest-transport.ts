@@ -11,6 +11,7 @@ import { projectSegmentOf } from './projects.js';
 import { packageVersion } from './protos.js';
 import type { MethodTable, RawBinding, RouteMatch } from './method-table.js';
 import { parseFieldSelector, selectFields } from './partial-response.js';
+import { DroppedConnection } from './faults.js';
 import type { EmulatorServices } from './services.js';
 import { parseJsonBody, requestJsonFromHttp, splitQuery } from './rest-request.js';
 
@@ -98,7 +99,8 @@ async function serveRaw(
     });
     sendRaw(response, answer);
   } catch (error) {
-    sendRaw(response, route.renderError(asApiError(error), raw));
+    if (error instanceof DroppedConnection) response.destroy();
+    else sendRaw(response, route.renderError(asApiError(error), raw));
   }
 }
 
@@ -211,6 +213,11 @@ export function createRestHandler(registry: MethodTable, pipeline: CallPipeline,
       });
       sendJson(response, 200, selector ? selectFields(answer, selector) : answer);
     } catch (error) {
+      // --faults RESET: no answer at all, the connection goes.
+      if (error instanceof DroppedConnection) {
+        response.destroy();
+        return;
+      }
       const apiError = asApiError(error);
       const headers: Record<string, string> =
         apiError.code === 'UNAUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};

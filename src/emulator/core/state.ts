@@ -1,6 +1,6 @@
 // The emulator's whole state: plain JSON, so it can be saved to `--state FILE` after every call
 // that changed it and loaded by the next emulator process started on the same file.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cloneJson } from './json.js';
 import type { OperationRecord } from './operations.js';
@@ -21,6 +21,68 @@ export interface StateData {
 
 function emptyState(): StateData {
   return { formatVersion: 1, projects: {}, operations: {}, iamPolicies: {}, collections: {} };
+}
+
+/**
+ * A `--state` file the emulator cannot use: what the path is, what is wrong with it, and what to
+ * do (the CLI shows `message` and `hint` and exits 2). The wording is ours.
+ */
+export class EmulatorStateError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+    readonly hint: string,
+  ) {
+    super(`the emulator state file ${file} ${problem}`);
+    this.name = 'EmulatorStateError';
+  }
+}
+
+const REPLACE_HINT = 'move it away (the emulator then starts empty and writes a new one), or point --state at another file';
+
+function readStateFile(file: string): StateData {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory())
+      throw new EmulatorStateError(file, 'is a folder, not a file', 'point --state at a file, e.g. emulator-state.json');
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof EmulatorStateError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EmulatorStateError(
+      file,
+      code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read with your permissions'
+        : `cannot be read (${code ?? (error as Error).message})`,
+      'fix its permissions, or point --state at another file',
+    );
+  }
+  if (text.trim() === '') throw new EmulatorStateError(file, 'is empty', REPLACE_HINT);
+  let loaded: unknown;
+  try {
+    loaded = JSON.parse(text);
+  } catch {
+    throw new EmulatorStateError(file, 'is not valid JSON (cut short, or not a state file)', REPLACE_HINT);
+  }
+  const record = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!record(loaded)) throw new EmulatorStateError(file, 'is not an emulator state file (not a JSON object)', REPLACE_HINT);
+  const data = loaded as Record<string, unknown>;
+  if (data.formatVersion !== 1) {
+    throw new EmulatorStateError(
+      file,
+      `has state format ${JSON.stringify(data.formatVersion ?? null)}; this emulator reads format 1`,
+      `use the atlantis-run that wrote it, or ${REPLACE_HINT}`,
+    );
+  }
+  for (const key of ['projects', 'operations', 'iamPolicies', 'collections'] as const) {
+    if (data[key] !== undefined && !record(data[key])) {
+      throw new EmulatorStateError(file, `is damaged: "${key}" is ${JSON.stringify(data[key])}, not an object`, REPLACE_HINT);
+    }
+  }
+  for (const [name, records] of Object.entries((data.collections ?? {}) as Record<string, unknown>)) {
+    if (!record(records)) throw new EmulatorStateError(file, `is damaged: collection "${name}" is not an object`, REPLACE_HINT);
+  }
+  return { ...emptyState(), ...(data as Partial<StateData>) };
 }
 
 /** A keyed set of JSON records in the state (one per resource kind). */
@@ -67,18 +129,9 @@ export class StateStore {
     private readonly file: string | undefined,
   ) {}
 
-  /** Loads `file` if it exists (or starts empty); with no file, state lives in memory only. */
+  /** Loads `file` if it exists (or starts empty); with no file, state lives in memory only. Throws EmulatorStateError on a file it cannot use. */
   static open(file?: string): StateStore {
-    if (file && existsSync(file)) {
-      let loaded: Partial<StateData>;
-      try {
-        loaded = JSON.parse(readFileSync(file, 'utf8')) as Partial<StateData>;
-      } catch (error) {
-        throw new Error(`${file} is not an emulator state file: ${(error as Error).message}`);
-      }
-      if (loaded.formatVersion !== 1) throw new Error(`${file}: unsupported emulator state format ${String(loaded.formatVersion)}`);
-      return new StateStore({ ...emptyState(), ...loaded }, file);
-    }
+    if (file && existsSync(file)) return new StateStore(readStateFile(file), file);
     return new StateStore(emptyState(), file);
   }
 
@@ -98,9 +151,11 @@ export class StateStore {
       this.dirty = false;
       return;
     }
-    mkdirSync(path.dirname(this.file), { recursive: true });
+    // The state holds secret payloads: the user's only (0600, a new folder 0700), whatever the umask.
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(this.data, null, 1)}\n`);
+    writeFileSync(temporary, `${JSON.stringify(this.data, null, 1)}\n`, { mode: 0o600 });
+    chmodSync(temporary, 0o600);
     renameSync(temporary, this.file);
     this.dirty = false;
   }

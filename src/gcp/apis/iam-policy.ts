@@ -38,6 +38,33 @@ export function withoutBinding(policy: IamPolicy, role: string, member: string):
   return { ...policy, bindings };
 }
 
+export type IamCondition = NonNullable<IamBinding['condition']>;
+
+/** Every binding that names `member`, as (role, condition) pairs: what a member holds on the resource. */
+export function bindingsOf(policy: IamPolicy | undefined, member: string): { role: string; condition?: IamCondition }[] {
+  return (policy?.bindings ?? [])
+    .filter((b) => b.role && b.members?.includes(member))
+    .map((b) => ({ role: b.role!, ...(b.condition ? { condition: b.condition } : {}) }));
+}
+
+const sameCondition = (a: IamCondition | null | undefined, b: IamCondition | null | undefined) =>
+  (a?.expression ?? '') === (b?.expression ?? '') && (a?.title ?? '') === (b?.title ?? '');
+
+/** A copy of `policy` without `member` in the binding of `role` with exactly `condition` (none: the unconditional one). */
+export function withoutMember(policy: IamPolicy, role: string, member: string, condition?: IamCondition | null): IamPolicy {
+  const bindings = (policy.bindings ?? [])
+    .map((b) =>
+      b.role === role && sameCondition(b.condition, condition) ? { ...b, members: (b.members ?? []).filter((m) => m !== member) } : b,
+    )
+    .filter((b) => (b.members?.length ?? 0) > 0);
+  return { ...policy, bindings };
+}
+
+/** Whether `member` is in the binding of `role` with exactly `condition`. */
+export function hasExactBinding(policy: IamPolicy | undefined, role: string, member: string, condition?: IamCondition | null): boolean {
+  return Boolean(policy?.bindings?.some((b) => b.role === role && sameCondition(b.condition, condition) && b.members?.includes(member)));
+}
+
 export interface PolicyAccess {
   get(): Promise<IamPolicy>;
   set(policy: IamPolicy): Promise<IamPolicy>;

@@ -2,7 +2,9 @@
 // for redaction before anything else can see them.
 import CRC32C from 'crc-32/crc32c.js';
 import { registerSecret } from '../../util/redact.js';
-import { IAM_SET } from '../retry.js';
+import { OperationError } from '../../errors.js';
+import { GcpError } from '../errors.js';
+import { IAM_SET, MAYBE_APPLIED } from '../retry.js';
 import { orMissing, type Gcp } from '../call.js';
 import { shortName } from '../resource-names.js';
 import type { IamPolicy } from './iam-policy.js';
@@ -74,13 +76,45 @@ export async function listVersions(gcp: Gcp, secretName: string): Promise<Versio
     .sort((a, b) => Number(b.version) - Number(a.version));
 }
 
-/** Adds a version; returns its number. The CRC32C lets Secret Manager reject a corrupted payload. */
+/**
+ * Adds a version; returns its number. The CRC32C lets Secret Manager reject a corrupted payload.
+ * Adding is not idempotent (Google's client configuration retries it on nothing): a failure that
+ * may have come after the version was added (a 503, a 504, a reset) is retried only once the
+ * newest version is found not to be this value — otherwise that version is the result.
+ */
 export async function addVersion(gcp: Gcp, secretName: string, data: Buffer): Promise<string> {
   const client = await gcp.factory.client('secretManager');
-  const [version] = await gcp.caller.run({ api: API, method: 'AddSecretVersion', resource: secretName, mutating: true }, (o) =>
-    client.addSecretVersion({ parent: secretName, payload: { data, dataCrc32c: crc32c(data) } }, o),
+  const checksum = crc32c(data);
+  const name = await gcp.caller.run(
+    { api: API, method: 'AddSecretVersion', resource: secretName, mutating: true, retry: MAYBE_APPLIED },
+    async (o) => String((await client.addSecretVersion({ parent: secretName, payload: { data, dataCrc32c: checksum } }, o))[0].name),
+    () => newestHolding(gcp, secretName, data, checksum),
   );
-  return shortName(String(version.name));
+  return shortName(name);
+}
+
+/** The newest enabled version's name if it holds exactly `data` (its CRC32C first, then the bytes). */
+async function newestHolding(gcp: Gcp, secretName: string, data: Buffer, checksum: number): Promise<string | undefined> {
+  const newest = (await listVersions(gcp, secretName)).find((v) => v.state === 'ENABLED');
+  if (!newest) return undefined;
+  const client = await gcp.factory.client('secretManager');
+  let response;
+  try {
+    [response] = await gcp.caller.run({ api: API, method: 'AccessSecretVersion', resource: newest.name }, (o) =>
+      client.accessSecretVersion({ name: newest.name }, o),
+    );
+  } catch (err) {
+    if (!(err instanceof GcpError && err.code === 'PERMISSION_DENIED')) throw err;
+    throw new OperationError(
+      `the reply to adding a version of ${secretName} was lost, and whether it was added cannot be checked without secretmanager.versions.access`,
+      { hint: `look at \`gcloud secrets versions list ${shortName(secretName)}\` before running the command again`, cause: err },
+    );
+  }
+  const payload = Buffer.from((response.payload?.data as Uint8Array | string | undefined) ?? '');
+  registerSecret(payload);
+  const stored = response.payload?.dataCrc32c;
+  const storedChecksum = stored === undefined || stored === null ? crc32c(payload) : Number(stored);
+  return storedChecksum === checksum && payload.equals(data) ? newest.name : undefined;
 }
 
 export async function accessVersion(gcp: Gcp, versionName: string): Promise<Buffer> {

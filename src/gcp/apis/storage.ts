@@ -1,7 +1,10 @@
-// Cloud Storage JSON API v1 over REST: the plans bucket (create, read, patch, delete), its IAM
-// policy (bucket IAM, Storage's own policy shape), and emptying it on `destroy --purge-data`.
-// https://cloud.google.com/storage/docs/json_api/v1/buckets
+// Cloud Storage JSON API v1 over REST (through the factory's authorized requests): buckets (create,
+// read, patch, delete), their IAM policy (Storage's own policy shape), emptying one on `destroy
+// --purge-data`, and the small objects of the run lock, written and deleted with generation
+// preconditions (https://cloud.google.com/storage/docs/request-preconditions).
+// https://cloud.google.com/storage/docs/json_api/v1
 import { orMissing, type Gcp } from '../call.js';
+import { GcpError } from '../errors.js';
 import type { IamPolicy } from './iam-policy.js';
 import { IAM_SET } from '../retry.js';
 
@@ -26,19 +29,26 @@ export interface Bucket {
     publicAccessPrevention?: string;
   };
   lifecycle?: { rule?: LifecycleRule[] };
-  softDeletePolicy?: { retentionDurationSeconds?: string };
+  softDeletePolicy?: { retentionDurationSeconds?: string | number };
 }
 
-const bucketsUrl = (gcp: Gcp) => `${gcp.factory.restBase('storage')}/b`;
+/** Calls of the run lock itself: they do not wait for the run lock (ApiCaller.beforeMutation). */
+interface CallOptions {
+  runLock?: boolean;
+}
+
+const bucketsUrl = (gcp: Gcp) => `${gcp.factory.restBase('storage')}/storage/v1/b`;
 const bucketUrl = (gcp: Gcp, name: string) => `${bucketsUrl(gcp)}/${encodeURIComponent(name)}`;
+const objectUrl = (gcp: Gcp, bucket: string, name: string) => `${bucketUrl(gcp, bucket)}/o/${encodeURIComponent(name)}`;
+const lock = (options: CallOptions) => (options.runLock ? { runLock: true } : {});
 
 export async function getBucket(gcp: Gcp, name: string): Promise<Bucket | undefined> {
   const url = bucketUrl(gcp, name);
   return orMissing(gcp.caller.run({ api: API, method: 'buckets.get', resource: `b/${name}` }, () => gcp.factory.request<Bucket>({ url })));
 }
 
-export async function insertBucket(gcp: Gcp, project: string, bucket: Bucket): Promise<Bucket> {
-  return gcp.caller.run({ api: API, method: 'buckets.insert', resource: `b/${bucket.name}`, mutating: true }, () =>
+export async function insertBucket(gcp: Gcp, project: string, bucket: Bucket, options: CallOptions = {}): Promise<Bucket> {
+  return gcp.caller.run({ api: API, method: 'buckets.insert', resource: `b/${bucket.name}`, mutating: true, ...lock(options) }, () =>
     gcp.factory.request<Bucket>({ url: bucketsUrl(gcp), method: 'POST', body: bucket, params: { project } }),
   );
 }
@@ -50,10 +60,11 @@ export async function patchBucket(gcp: Gcp, name: string, fields: Partial<Bucket
   );
 }
 
-export async function deleteBucket(gcp: Gcp, name: string): Promise<boolean> {
+/** Deletes the bucket; false when it is not there. A bucket that still holds objects is refused (409). */
+export async function deleteBucket(gcp: Gcp, name: string, options: CallOptions = {}): Promise<boolean> {
   return Boolean(
     await orMissing(
-      gcp.caller.run({ api: API, method: 'buckets.delete', resource: `b/${name}`, mutating: true }, () =>
+      gcp.caller.run({ api: API, method: 'buckets.delete', resource: `b/${name}`, mutating: true, ...lock(options) }, () =>
         gcp.factory.request({ url: bucketUrl(gcp, name), method: 'DELETE' }).then(() => true),
       ),
     ),
@@ -67,13 +78,21 @@ export async function getBucketPolicy(gcp: Gcp, name: string): Promise<IamPolicy
 }
 
 export async function setBucketPolicy(gcp: Gcp, name: string, policy: IamPolicy): Promise<IamPolicy> {
-  return gcp.caller.run({ api: API, method: 'buckets.setIamPolicy', resource: `b/${name}`, mutating: true, retry: IAM_SET }, () =>
-    gcp.factory.request<IamPolicy>({
-      url: `${bucketUrl(gcp, name)}/iam`,
-      method: 'PUT',
-      body: { bindings: policy.bindings, etag: policy.etag },
-    }),
-  );
+  return gcp.caller.run({ api: API, method: 'buckets.setIamPolicy', resource: `b/${name}`, mutating: true, retry: IAM_SET }, async () => {
+    try {
+      return await gcp.factory.request<IamPolicy>({
+        url: `${bucketUrl(gcp, name)}/iam`,
+        method: 'PUT',
+        body: { bindings: policy.bindings, etag: policy.etag },
+      });
+    } catch (err) {
+      // Storage answers a stale etag with 412 conditionNotMet (a bucket patch changes the policy's
+      // etag too): the read-modify-write's conflict, read again and retried like IAM's ABORTED.
+      if (err instanceof GcpError && err.httpStatus === 412)
+        throw new GcpError('ABORTED', `etag conflict on ${name}: ${err.message}`, { cause: err });
+      throw err;
+    }
+  });
 }
 
 /** Deletes every object of the bucket, page by page (a bucket must be empty to be deleted). */
@@ -93,10 +112,72 @@ export async function emptyBucket(gcp: Gcp, name: string): Promise<number> {
     for (const item of items) {
       await orMissing(
         gcp.caller.run({ api: API, method: 'objects.delete', resource: `b/${name}/o/${item.name}`, mutating: true }, () =>
-          gcp.factory.request({ url: `${bucketUrl(gcp, name)}/o/${encodeURIComponent(item.name)}`, method: 'DELETE' }),
+          gcp.factory.request({ url: objectUrl(gcp, name, item.name), method: 'DELETE' }),
         ),
       );
       deleted += 1;
     }
   }
+}
+
+export interface StoredText {
+  /** The object's live generation: what a precondition names. */
+  generation: string;
+  text: string;
+}
+
+/**
+ * Writes the object only if its live generation is `ifGenerationMatch` (0: only if it does not
+ * exist): of two writers racing on the same generation, exactly one succeeds, the other gets 412.
+ * Returns the new generation.
+ */
+export async function writeObjectIf(
+  gcp: Gcp,
+  bucket: string,
+  name: string,
+  text: string,
+  ifGenerationMatch: string,
+  options: CallOptions = {},
+): Promise<string> {
+  const url = `${gcp.factory.restBase('storage')}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o`;
+  const { text: answer } = await gcp.caller.run(
+    { api: API, method: 'objects.insert', resource: `b/${bucket}/o/${name}`, mutating: true, ...lock(options) },
+    () =>
+      gcp.factory.requestText({
+        url,
+        method: 'POST',
+        params: { uploadType: 'media', name, ifGenerationMatch },
+        body: text,
+        contentType: 'application/json',
+      }),
+  );
+  return String((JSON.parse(answer) as { generation?: string | number }).generation ?? '');
+}
+
+/** The object's content and generation; undefined when it (or its bucket) does not exist. */
+export async function readObject(gcp: Gcp, bucket: string, name: string, options: CallOptions = {}): Promise<StoredText | undefined> {
+  const found = await orMissing(
+    gcp.caller.run({ api: API, method: 'objects.get', resource: `b/${bucket}/o/${name}`, ...lock(options) }, () =>
+      gcp.factory.requestText({ url: objectUrl(gcp, bucket, name), params: { alt: 'media' } }),
+    ),
+  );
+  if (!found) return undefined;
+  return { generation: found.headers['x-goog-generation'] ?? '', text: found.text };
+}
+
+/** Deletes the object only if its live generation is `ifGenerationMatch`; false when it was not there (or not that generation). */
+export async function deleteObjectIf(
+  gcp: Gcp,
+  bucket: string,
+  name: string,
+  ifGenerationMatch: string,
+  options: CallOptions = {},
+): Promise<boolean> {
+  return Boolean(
+    await orMissing(
+      gcp.caller.run({ api: API, method: 'objects.delete', resource: `b/${bucket}/o/${name}`, mutating: true, ...lock(options) }, () =>
+        gcp.factory.request({ url: objectUrl(gcp, bucket, name), method: 'DELETE', params: { ifGenerationMatch } }).then(() => true),
+      ),
+    ),
+  );
 }

@@ -1,0 +1,72 @@
+// Replies lost after the write happened (the emulator's `--faults METHOD=after:CODE:RATE`): Google
+// carried the call out, and a 503, a 504 or a reset connection reached the tool instead of the
+// answer. A version is never added twice, a create that meets ALREADY_EXISTS adopts what it made,
+// and reads are retried on INTERNAL and ABORTED as on UNAVAILABLE.
+import { describe, expect, it } from 'vitest';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { ServicesClient } from '@google-cloud/run';
+import { runCli } from './support/cli.js';
+import { emulator, emulatorEnv, TRANSPORTS } from './support/emulator.js';
+import { projectDir } from './support/fixtures.js';
+import { clientOptions } from './emulator/clients.js';
+import type { RunningEmulator } from '../src/emulator/index.js';
+
+const SECRET_IDS = ['atlantis-vcs-token', 'atlantis-webhook-secret', 'atlantis-web-password'];
+
+async function versionCounts(emu: RunningEmulator): Promise<Record<string, number>> {
+  const client = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
+  const counts: Record<string, number> = {};
+  for (const id of SECRET_IDS) {
+    const [versions] = await client.listSecretVersions({ parent: `projects/my-project/secrets/${id}` });
+    counts[id] = versions.length;
+  }
+  await client.close();
+  return counts;
+}
+
+const calls = (emu: RunningEmulator, method: string) =>
+  emu
+    .requestLog()
+    .filter((e) => e.method.endsWith(`/${method}`))
+    .map((e) => e.status);
+
+describe.each(TRANSPORTS)('replies lost after the write happened (%s)', (transport) => {
+  it('adds every secret version exactly once, and adopts the service and account its lost creates made', async () => {
+    const emu = await emulator({
+      faults: [
+        'secretmanager.AddSecretVersion=after:UNAVAILABLE:1',
+        'run.CreateService=after:DEADLINE_EXCEEDED:1',
+        '*CreateServiceAccount=after:RESET:1',
+        'secretmanager.CreateSecret=after:RESET:1',
+      ].join(','),
+      seed: 1,
+    });
+    const dir = projectDir();
+    const result = await runCli(['deploy', '-y'], { cwd: dir, env: emulatorEnv(emu, transport) });
+    expect(result.code, result.stderr).toBe(0);
+    // Each add was carried out and its reply lost; the tool found its version instead of adding again.
+    expect(calls(emu, 'AddSecretVersion')).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    // The create was sent again and met the service it had made.
+    expect(calls(emu, 'CreateService')).toEqual(['DEADLINE_EXCEEDED', 'ALREADY_EXISTS']);
+    expect(await versionCounts(emu)).toEqual({ 'atlantis-vcs-token': 1, 'atlantis-webhook-secret': 1, 'atlantis-web-password': 1 });
+    const run = new ServicesClient(clientOptions(emu, 'grpc'));
+    const [service] = await run.getService({ name: 'projects/my-project/locations/europe-west1/services/atlantis' });
+    expect(service.latestReadyRevision).toBeTruthy();
+    await run.close();
+
+    // And the next deploy finds nothing to do.
+    const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: emulatorEnv(emu, transport) });
+    expect(again.code, again.stdout).toBe(0);
+  });
+
+  it('retries idempotent reads on INTERNAL and ABORTED', async () => {
+    const emu = await emulator({
+      faults: 'secretmanager.GetSecret=INTERNAL:0.5,run.GetService=ABORTED:0.5,*ListSecretVersions=INTERNAL:0.5,*GetIamPolicy=ABORTED:0.5',
+      seed: 3,
+    });
+    const result = await runCli(['deploy', '-y'], { cwd: projectDir(), env: emulatorEnv(emu, transport) });
+    expect(result.code, result.stderr).toBe(0);
+    const failed = emu.requestLog().filter((e) => e.status === 'INTERNAL' || e.status === 'ABORTED');
+    expect(failed.length).toBeGreaterThan(0);
+  });
+});
