@@ -1,16 +1,28 @@
-// Deploy against the bundled emulator with 100 ms added to every call, as over a real network:
-// calls made, mutating calls, sequential round trips on the critical path (from the emulator's
-// request log), wall time and peak memory of the CLI process.
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+// Runs against the bundled emulator with 100 ms added to every call, as over a real network: a
+// fresh deploy (calls, the critical path of sequential round trips, peak memory), then, on the
+// converged service, a no-op deploy with and without the lockfile, `plan` and `status` — each
+// several times, interleaved with bare `node -e 0` — for wall time, CPU time, peak memory, mutating
+// calls and sequential round trips (all from the emulator's request log and GNU time).
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fmt, mark, measureOnce, stats } from './measure.js';
 
 const BIN = fileURLToPath(new URL('../bin/atlantis-run.js', import.meta.url));
 // The README's quick-start configuration (with a repos.yaml and a token file), copied without the
 // state of any earlier run of the example.
 const EXAMPLE = new URL('../examples/quickstart/', import.meta.url);
+
+// The issue's targets (issue 15).
+export const TARGETS = {
+  wallMs: 1000,
+  cpuMs: 600,
+  rssMiB: 120,
+  roundTrips: 2,
+  freshRatio: 0.3,
+  freshRssMiB: 150,
+};
 
 /** Longest chain of calls where each starts after the previous one ended: the sequential round trips. */
 export function criticalPath(entries) {
@@ -26,25 +38,8 @@ export function criticalPath(entries) {
   return best;
 }
 
-// Asynchronous on purpose: the emulator serves from this very process.
-function runCli(args, cwd, env) {
-  return new Promise((resolve, reject) => {
-    // GNU time reports the peak resident set size of the CLI process (KiB).
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const rssKiB = Number(stderr.trim().split('\n').at(-1));
-      if (status !== 0) reject(new Error(`atlantis-run ${args.join(' ')} exited ${status}:\n${stderr}`));
-      else resolve({ wallMs, rssMiB: rssKiB / 1024 });
-    });
-  });
-}
-
-export async function deployBench({ latencyMs = 100 } = {}) {
+/** A fresh emulator and a copy of the quick-start example pointed at it. */
+async function setUp(latencyMs) {
   const { startEmulator } = await import('../dist/emulator/index.js');
   const emu = await startEmulator({ port: 0, latencyMs });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atlantis-run-bench-'));
@@ -56,46 +51,133 @@ export async function deployBench({ latencyMs = 100 } = {}) {
     ATLANTIS_RUN_POLL_MS: '50',
     NO_COLOR: '1',
   };
-  const measure = async (label, args) => {
-    const before = emu.requestLog().length;
-    const proc = await runCli(args, dir, env);
-    const log = emu.requestLog().slice(before);
-    return {
-      label,
-      calls: log.length,
-      mutating: log.filter((e) => e.mutating).length,
-      criticalPath: criticalPath(log),
-      ...proc,
-    };
-  };
-  try {
-    const fresh = await measure('fresh deploy', ['deploy', '-y']);
-    const noop = await measure('no-op deploy', ['deploy', '-y']);
-    rmSync(path.join(dir, 'atlantis-run.lock'));
-    const lockless = await measure('no-op deploy, no lockfile', ['deploy', '-y']);
-    return { latencyMs, runs: [fresh, noop, lockless] };
-  } finally {
+  const tearDown = async () => {
     await emu.close();
     rmSync(dir, { recursive: true, force: true });
+  };
+  /** One CLI run, with the calls it made (from the emulator's request log). */
+  const run = async (args, { nodeArgs = [] } = {}) => {
+    const before = emu.requestLog().length;
+    const proc = await measureOnce([BIN, ...args], { cwd: dir, env, nodeArgs });
+    const log = emu.requestLog().slice(before);
+    return { ...proc, calls: log.length, mutating: log.filter((e) => e.mutating).length, roundTrips: criticalPath(log) };
+  };
+  return { dir, run, tearDown };
+}
+
+/** The converged-service scenarios: what each does before its run, and its command. */
+const SCENARIOS = [
+  { label: 'no-op deploy, lockfile present', args: ['deploy', '-y'] },
+  { label: 'no-op deploy, lockfile absent', args: ['deploy', '-y'], before: (dir) => rmSync(path.join(dir, 'atlantis-run.lock')) },
+  { label: 'plan, converged', args: ['plan'] },
+  { label: 'status, converged', args: ['status'] },
+];
+
+export async function deployBench({
+  latencyMs = 100,
+  runs = Number(process.env.BENCH_RUNS ?? 7),
+  freshRuns = Number(process.env.BENCH_FRESH_RUNS ?? 3),
+} = {}) {
+  // Fresh deploys: each on a new emulator; the last one's service is the converged one below.
+  const fresh = [];
+  let env;
+  for (let i = 0; i < freshRuns; i++) {
+    if (env) await env.tearDown();
+    env = await setUp(latencyMs);
+    const r = await env.run(['deploy', '-y']);
+    fresh.push({ ...r, ratio: r.roundTrips / r.calls });
+  }
+  try {
+    await env.run(['deploy', '-y']); // warm: the first run after a fresh deploy fills the compile cache
+    const samples = Object.fromEntries(SCENARIOS.map((s) => [s.label, []]));
+    const baseline = [];
+    for (let i = 0; i < runs; i++) {
+      for (const s of SCENARIOS) {
+        baseline.push(await measureOnce(['-e', '0']));
+        s.before?.(env.dir);
+        samples[s.label].push({ ...(await env.run(s.args)), base: baseline.at(-1) });
+      }
+      if (!existsSync(path.join(env.dir, 'atlantis-run.lock'))) throw new Error('a no-op deploy did not write the lockfile back');
+    }
+    return { latencyMs, runs, fresh, baseline, samples };
+  } finally {
+    await env.tearDown();
   }
 }
 
+/** One CLI run with a CPU profile per run (`--profile`): the .cpuprofile files written. */
+export async function profileRuns({ latencyMs = 100, runs = 3, dir: profDir }) {
+  const env = await setUp(latencyMs);
+  try {
+    await env.run(['deploy', '-y']);
+    await env.run(['deploy', '-y']);
+    for (let i = 0; i < runs; i++) await env.run(['deploy', '-y'], { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+  } finally {
+    await env.tearDown();
+  }
+}
+
+const row = (name, figure, target, verdict) => console.log(`  ${name.padEnd(44)} ${figure.padEnd(26)} ${target.padEnd(12)} ${verdict}`);
+
 export function printDeploy(result) {
-  console.log(`\nDeploy against the emulator with --latency ${result.latencyMs} ms per call`);
-  console.log('  run                          calls  mutating  critical path  ratio  wall      peak RSS');
-  for (const r of result.runs) {
-    const ratio = r.calls ? r.criticalPath / r.calls : 0;
-    console.log(
-      `  ${r.label.padEnd(28)} ${String(r.calls).padStart(5)}  ${String(r.mutating).padStart(8)}  ${String(r.criticalPath).padStart(13)}  ${ratio.toFixed(2).padStart(5)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)} s  ${r.rssMiB.toFixed(0).padStart(5)} MiB`,
+  const { fresh, samples, baseline, latencyMs, runs } = result;
+  const base = {
+    wall: stats(baseline.map((b) => b.wallMs)),
+    cpu: stats(baseline.map((b) => b.cpuMs)),
+    rss: stats(baseline.map((b) => b.rssMiB)),
+  };
+  console.log(`\nAgainst the emulator with ${latencyMs} ms per call: median (min–max)`);
+  console.log(
+    `  baseline node -e 0 (${baseline.length} runs, one before each run below): wall ${fmt(base.wall, 'ms')}, CPU ${fmt(base.cpu, 'ms')}, RSS ${fmt(base.rss, 'MiB')}`,
+  );
+
+  const f = {
+    calls: stats(fresh.map((r) => r.calls)),
+    trips: stats(fresh.map((r) => r.roundTrips)),
+    ratio: stats(fresh.map((r) => r.ratio)),
+    rss: stats(fresh.map((r) => r.rssMiB)),
+    wall: stats(fresh.map((r) => r.wallMs)),
+    cpu: stats(fresh.map((r) => r.cpuMs)),
+  };
+  console.log(`\n  Fresh deploy (${fresh.length} runs, each on a new emulator)`);
+  row('calls / sequential round trips', `${fmt(f.calls, '')} / ${fmt(f.trips, '')}`, '', '');
+  row('critical path ÷ calls', fmt(f.ratio, ''), `≤ ${TARGETS.freshRatio}`, mark(f.ratio.median, TARGETS.freshRatio));
+  row('peak RSS', fmt(f.rss, 'MiB'), `≤ ${TARGETS.freshRssMiB} MiB`, mark(f.rss?.median, TARGETS.freshRssMiB));
+  row('wall / CPU (no target)', `${fmt(f.wall, 's')} / ${fmt(f.cpu, 's')}`, '', '');
+
+  for (const [label, rs] of Object.entries(samples)) {
+    const s = {
+      wall: stats(rs.map((r) => r.wallMs)),
+      cpu: stats(rs.map((r) => r.cpuMs)),
+      rss: stats(rs.map((r) => r.rssMiB)),
+      mutating: stats(rs.map((r) => r.mutating)),
+      trips: stats(rs.map((r) => r.roundTrips)),
+      calls: stats(rs.map((r) => r.calls)),
+    };
+    // Ratios of medians: GNU time counts CPU in 10 ms steps, too coarse for a per-run ratio to node -e 0.
+    const ratio = (a, b) => (a !== undefined && b ? `${(a / b).toFixed(1)}× node -e 0` : '');
+    const maxMutating = Math.max(...rs.map((r) => r.mutating));
+    const maxTrips = Math.max(...rs.map((r) => r.roundTrips));
+    console.log(`\n  ${label} (${runs} runs, ${fmt(s.calls, '')} calls)`);
+    row(
+      'wall',
+      `${fmt(s.wall, 's')}`,
+      `≤ ${TARGETS.wallMs / 1000} s`,
+      `${mark(s.wall.median, TARGETS.wallMs)}   ${ratio(s.wall.median, base.wall.median)}`,
+    );
+    row(
+      'CPU (user + system)',
+      `${fmt(s.cpu, 's')}`,
+      `≤ ${TARGETS.cpuMs / 1000} s`,
+      `${mark(s.cpu?.median, TARGETS.cpuMs)}   ${ratio(s.cpu?.median, base.cpu?.median)}`,
+    );
+    row('peak RSS', fmt(s.rss, 'MiB'), `≤ ${TARGETS.rssMiB} MiB`, mark(s.rss?.median, TARGETS.rssMiB));
+    row('mutating calls (every run)', fmt(s.mutating, ''), '= 0', maxMutating === 0 ? 'met' : 'MISSED');
+    row(
+      'sequential round trips (every run)',
+      fmt(s.trips, ''),
+      `≤ ${TARGETS.roundTrips}`,
+      maxTrips <= TARGETS.roundTrips ? 'met' : 'MISSED',
     );
   }
-  const [fresh, noop, lockless] = result.runs;
-  console.log(
-    '  targets: no-op mutating = 0 ' +
-      (noop.mutating === 0 && lockless.mutating === 0 ? 'ok' : 'MISSED') +
-      ' · no-op critical path ≤ 2 ' +
-      (noop.criticalPath <= 2 ? 'ok' : `MISSED (${noop.criticalPath})`) +
-      ' · fresh critical path ≤ 0.35 of calls ' +
-      (fresh.criticalPath / fresh.calls <= 0.35 ? 'ok' : `MISSED (${(fresh.criticalPath / fresh.calls).toFixed(2)})`),
-  );
 }
