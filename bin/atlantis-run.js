@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
-import { main } from '../dist/cli/main.bundle.js';
+import module from 'node:module';
+
+// V8 keeps what it compiled of the bundle on disk (Node's compile cache, in the system's temporary
+// folder unless NODE_COMPILE_CACHE says otherwise): later runs skip compiling it again.
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli/main.bundle.js');
 
 // `atlantis-run --help | head` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
