@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
-import { main } from '../dist/cli/main.bundle.js';
+import module from 'node:module';
+
+// V8 keeps what it compiled of the bundle on disk (Node's compile cache, in the system's temporary
+// folder unless NODE_COMPILE_CACHE says otherwise): later runs skip compiling it again.
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli/main.bundle.js');
 
 // Node prints its warnings (a Google library's MetadataLookupWarning off Google Cloud, deprecations)
 // straight to stderr, where they read like the tool's own errors: the run records them in its debug

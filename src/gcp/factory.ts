@@ -8,20 +8,26 @@ import { credentialsError } from './credentials.js';
 
 export type Transport = 'grpc' | 'rest';
 
-// Every generated client the tool uses, each imported on first use only.
+// Every generated client the tool uses: the module that defines the client's class, imported on first
+// use. Not the package's index, which loads every other client of the library and its static
+// protos.js (megabytes of code a run never calls) — `npm run build` refuses a bundle that does.
 const CLIENTS = {
-  services: async (o: ClientOptions) => new (await import('@google-cloud/run')).v2.ServicesClient(o),
-  revisions: async (o: ClientOptions) => new (await import('@google-cloud/run')).v2.RevisionsClient(o),
-  secretManager: async (o: ClientOptions) => new (await import('@google-cloud/secret-manager')).v1.SecretManagerServiceClient(o),
-  artifactRegistry: async (o: ClientOptions) => new (await import('@google-cloud/artifact-registry')).v1.ArtifactRegistryClient(o),
-  projects: async (o: ClientOptions) => new (await import('@google-cloud/resource-manager')).v3.ProjectsClient(o),
-  serviceUsage: async (o: ClientOptions) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o),
-  redis: async (o: ClientOptions) => new (await import('@google-cloud/redis')).v1.CloudRedisClient(o),
-  filestore: async (o: ClientOptions) => new (await import('@google-cloud/filestore')).v1.CloudFilestoreManagerClient(o),
+  services: async () => (await import('@google-cloud/run/build/src/v2/services_client.js')).ServicesClient,
+  revisions: async () => (await import('@google-cloud/run/build/src/v2/revisions_client.js')).RevisionsClient,
+  secretManager: async () =>
+    (await import('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js')).SecretManagerServiceClient,
+  artifactRegistry: async () =>
+    (await import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js')).ArtifactRegistryClient,
+  projects: async () => (await import('@google-cloud/resource-manager/build/src/v3/projects_client.js')).ProjectsClient,
+  serviceUsage: async () => (await import('@google-cloud/service-usage/build/src/v1/service_usage_client.js')).ServiceUsageClient,
+  redis: async () => (await import('@google-cloud/redis/build/src/v1/cloud_redis_client.js')).CloudRedisClient,
+  filestore: async () =>
+    (await import('@google-cloud/filestore/build/src/v1/cloud_filestore_manager_client.js')).CloudFilestoreManagerClient,
+  cloudBuild: async () => (await import('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js')).CloudBuildClient,
 };
 
 export type ClientName = keyof typeof CLIENTS;
-export type ClientOf<K extends ClientName> = Awaited<ReturnType<(typeof CLIENTS)[K]>>;
+export type ClientOf<K extends ClientName> = InstanceType<Awaited<ReturnType<(typeof CLIENTS)[K]>>>;
 /** What a phase reads with: a generated client, or `token` for the REST-only APIs (IAM, the registry). */
 export type ClientNeed = ClientName | 'token';
 
@@ -157,7 +163,9 @@ export class ClientFactory {
   client<K extends ClientName>(name: K): Promise<ClientOf<K>> {
     let existing = this.cache.get(name) as Promise<ClientOf<K>> | undefined;
     if (!existing) {
-      existing = this.clientOptions().then((options) => CLIENTS[name](options) as Promise<ClientOf<K>>);
+      existing = Promise.all([CLIENTS[name](), this.clientOptions(), import('./lazy-protos.js')]).then(
+        ([Client, options, { lazyGax }]) => new Client(options, lazyGax) as ClientOf<K>,
+      );
       this.cache.set(name, existing);
     }
     return existing;

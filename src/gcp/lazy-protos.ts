@@ -1,0 +1,246 @@
+// A google-gax instance for the generated clients that builds a gRPC service from only what it
+// uses. google-gax turns a library's whole protos.json into gRPC definitions up front (every message
+// of every service the library has, each with its descriptor) though a client calls one service;
+// this builds the service a client asks for on first use, from the same JSON cut down to that service
+// and the messages its methods reach, through the same google-gax, @grpc/proto-loader and grpc-js.
+import gax from 'google-gax';
+
+/** The parts of protobuf.js's JSON form (protos.json in every client library) read here. */
+export interface ProtoJson {
+  nested?: Record<string, ProtoJson>;
+  fields?: Record<string, { type: string; keyType?: string }>;
+  values?: Record<string, unknown>;
+  methods?: Record<string, { requestType: string; responseType: string }>;
+  [key: string]: unknown;
+}
+
+type GrpcObject = ReturnType<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>;
+type Path = readonly string[];
+
+const SCALARS = new Set([
+  'double',
+  'float',
+  'int32',
+  'uint32',
+  'sint32',
+  'fixed32',
+  'sfixed32',
+  'int64',
+  'uint64',
+  'sint64',
+  'fixed64',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
+]);
+
+const isType = (node: ProtoJson): boolean => node.fields !== undefined || node.values !== undefined;
+const isService = (node: ProtoJson): boolean => node.methods !== undefined;
+
+function nodeAt(root: ProtoJson, path: Path): ProtoJson | undefined {
+  let node: ProtoJson | undefined = root;
+  for (const part of path) node = node?.nested?.[part];
+  return node;
+}
+
+/**
+ * Protobuf name resolution: a name relative to a scope is looked for in that scope, then in each
+ * enclosing one; a leading dot makes it absolute. Returns the path of the definition found.
+ */
+export function resolveName(root: ProtoJson, scope: Path, name: string): Path | undefined {
+  const parts = name.split('.');
+  if (parts[0] === '') return nodeAt(root, parts.slice(1)) ? parts.slice(1) : undefined;
+  for (let depth = scope.length; depth >= 0; depth--) {
+    const path = [...scope.slice(0, depth), ...parts];
+    if (nodeAt(root, path)) return path;
+  }
+  return undefined;
+}
+
+/** The outermost message or enum on `path`: nested messages travel with the message that holds them. */
+function outermostType(root: ProtoJson, path: Path): Path {
+  let node = root;
+  for (let i = 0; i < path.length; i++) {
+    node = node.nested![path[i]]!;
+    if (isType(node)) return path.slice(0, i + 1);
+  }
+  return path;
+}
+
+/** Every field of a message and of the messages nested in it, with the scope its type names resolve in. */
+function* fieldsOf(node: ProtoJson, scope: Path): Generator<{ scope: Path; type: string }> {
+  for (const field of Object.values(node.fields ?? {})) yield { scope, type: field.type };
+  for (const [name, child] of Object.entries(node.nested ?? {})) yield* fieldsOf(child, [...scope, name]);
+}
+
+/**
+ * The JSON of the definitions at `starts` (a service or a message) and of every message and enum
+ * they reach, transitively, laid out in the same namespaces (with their options) as in `root`.
+ * Undefined when a name does not resolve: the caller then loads everything, as google-gax would.
+ */
+export function subsetOf(root: ProtoJson, start: Path): ProtoJson | undefined {
+  const node = nodeAt(root, start);
+  if (!node || !(isService(node) || isType(node))) return undefined;
+  const kept = new Map<string, Path>();
+  const queue: Path[] = [];
+  const need = (scope: Path, name: string): boolean => {
+    if (SCALARS.has(name)) return true;
+    const found = resolveName(root, scope, name);
+    if (!found) return false;
+    const type = outermostType(root, found);
+    const key = type.join('.');
+    if (!kept.has(key)) {
+      kept.set(key, type);
+      queue.push(type);
+    }
+    return true;
+  };
+  if (isService(node)) {
+    const scope = start.slice(0, -1);
+    for (const method of Object.values(node.methods!)) {
+      if (!need(scope, method.requestType) || !need(scope, method.responseType)) return undefined;
+    }
+  } else {
+    need([], `.${start.join('.')}`);
+  }
+  for (let type = queue.shift(); type; type = queue.shift()) {
+    for (const field of fieldsOf(nodeAt(root, type)!, type)) if (!need(field.scope, field.type)) return undefined;
+  }
+  const subset: ProtoJson = {};
+  for (const path of kept.values()) place(root, subset, path);
+  if (isService(node)) place(root, subset, start);
+  return subset;
+}
+
+/** Copies the definition at `path` into `subset`, creating its namespaces (options and all, nothing nested). */
+function place(root: ProtoJson, subset: ProtoJson, path: Path): void {
+  let from = root;
+  let to = subset;
+  path.forEach((part, i) => {
+    from = from.nested![part]!;
+    to.nested ??= {};
+    if (i === path.length - 1) {
+      to.nested[part] = from;
+      return;
+    }
+    if (!to.nested[part]) {
+      const { nested: _nested, ...namespace } = from;
+      to.nested[part] = namespace;
+    }
+    to = to.nested[part];
+  });
+}
+
+/** Whether a namespace holds anything @grpc/proto-loader makes a definition for (message, enum, service). */
+function hasDefinitions(node: ProtoJson): boolean {
+  return Object.values(node.nested ?? {}).some((child) => isType(child) || isService(child) || hasDefinitions(child));
+}
+
+/**
+ * The object google-gax's loadProtoJSON returns (namespaces → gRPC service constructors and message
+ * definitions), with every definition built when first read: a service from its subset, anything
+ * else from the whole JSON, exactly as google-gax would have built it.
+ */
+export function lazyPackage(json: ProtoJson, load: (json: ProtoJson) => GrpcObject): GrpcObject {
+  let whole: GrpcObject | undefined;
+  const pick = (pkg: GrpcObject, path: Path): unknown =>
+    path.reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], pkg);
+  const build = (node: ProtoJson, path: Path): Record<string, unknown> => {
+    const namespace: Record<string, unknown> = {};
+    for (const [name, child] of Object.entries(node.nested ?? {})) {
+      const childPath = [...path, name];
+      if (isService(child) || isType(child)) {
+        Object.defineProperty(namespace, name, {
+          enumerable: true,
+          configurable: true,
+          get() {
+            const subset = isService(child) ? subsetOf(json, childPath) : undefined;
+            const value = pick(subset ? load(subset) : (whole ??= load(json)), childPath);
+            Object.defineProperty(namespace, name, { value, enumerable: true, configurable: true, writable: true });
+            return value;
+          },
+        });
+      } else if (hasDefinitions(child)) {
+        namespace[name] = build(child, childPath);
+      }
+    }
+    return namespace;
+  };
+  return build(json, []) as GrpcObject;
+}
+
+type Root = ReturnType<typeof gax.protobufFromJSON>;
+
+/**
+ * A stand-in for `target()`: every property read, check or listing goes to the real object, built
+ * on first use. `own` answers some properties itself without building it.
+ */
+function deferred<T extends object>(target: () => T, own: (prop: string | symbol) => unknown): T {
+  const real = (): T => target();
+  return new Proxy(Object.create(null) as T, {
+    get(_, prop) {
+      const mine = own(prop);
+      if (mine !== undefined) return mine;
+      const value: unknown = Reflect.get(real(), prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real()) : value;
+    },
+    set: (_, prop, value) => Reflect.set(real(), prop, value),
+    has: (_, prop) => Reflect.has(real(), prop),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, prop) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(real(), prop);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
+}
+
+/** A method protobuf.js's Type has (decode, encode, toObject…), found without building anything. */
+function typeMethod(prop: string | symbol): boolean {
+  for (let proto: object | null = gax.protobuf.Type.prototype; proto; proto = Reflect.getPrototypeOf(proto)) {
+    const descriptor = Reflect.getOwnPropertyDescriptor(proto, prop);
+    if (descriptor) return typeof descriptor.value === 'function';
+  }
+  return false;
+}
+
+/**
+ * What a generated client gets from protobufFromJSON on a gRPC run. It looks up the messages its
+ * long-running operations return and keeps their decode functions, to use when an operation ends:
+ * each such message is built from its subset when first decoded, and anything else a client might
+ * ask of the root is answered by the whole root, built then (google-gax's own protobufFromJSON).
+ */
+export function lazyRoot(json: ProtoJson, ignoreCache = false): Root {
+  let whole: Root | undefined;
+  const full = (): Root => (whole ??= gax.protobufFromJSON(json, ignoreCache));
+  const lookup = (...args: unknown[]): unknown => {
+    const [name] = args;
+    const path = typeof name === 'string' && args.length === 1 && name.startsWith('.') ? name.slice(1).split('.') : undefined;
+    // Messages only: an enum, a service or a namespace comes from the whole root.
+    const subset = path && nodeAt(json, path)?.fields ? subsetOf(json, path) : undefined;
+    if (!subset) return (full().lookup as (...a: unknown[]) => unknown)(...args);
+    let type: object | undefined;
+    const real = (): object => (type ??= gax.protobufFromJSON(subset, ignoreCache).lookup(name as string)!);
+    return deferred(real, (prop) =>
+      typeMethod(prop) ? (...a: unknown[]) => (Reflect.get(real(), prop) as (...b: unknown[]) => unknown).apply(real(), a) : undefined,
+    );
+  };
+  return deferred(full, (prop) => (prop === 'lookup' ? lookup : undefined));
+}
+
+/** gax's gRPC client (channels, credentials, stubs: all its own) with the lazy package loading. */
+class LazyGrpcClient extends gax.GrpcClient {
+  override loadProtoJSON(json: Parameters<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>[0], ignoreCache = false): GrpcObject {
+    return lazyPackage(json as ProtoJson, (part) => super.loadProtoJSON(part, ignoreCache));
+  }
+}
+
+/**
+ * What a generated client's second constructor argument takes: google-gax itself, with the lazy
+ * GrpcClient. The REST transport (`gax.fallback`) is google-gax's own, untouched.
+ */
+export const lazyGax: typeof gax = Object.create(gax, {
+  GrpcClient: { value: LazyGrpcClient, enumerable: true },
+  protobufFromJSON: { value: lazyRoot, enumerable: true },
+}) as typeof gax;
