@@ -39,7 +39,7 @@ export function criticalPath(entries) {
 }
 
 /** A fresh emulator and a copy of the quick-start example pointed at it. */
-async function setUp(latencyMs) {
+export async function setUp(latencyMs) {
   const { startEmulator } = await import('../dist/emulator/index.js');
   const emu = await startEmulator({ port: 0, latencyMs });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atlantis-run-bench-'));
@@ -50,6 +50,7 @@ async function setUp(latencyMs) {
     ATLANTIS_RUN_EMULATOR_HOST: emu.host,
     ATLANTIS_RUN_POLL_MS: '50',
     NO_COLOR: '1',
+    ...JSON.parse(process.env.BENCH_CHILD_ENV ?? '{}'),
   };
   const tearDown = async () => {
     await emu.close();
@@ -60,9 +61,11 @@ async function setUp(latencyMs) {
     const before = emu.requestLog().length;
     const proc = await measureOnce([BIN, ...args], { cwd: dir, env, nodeArgs });
     const log = emu.requestLog().slice(before);
+    lastLog = log;
     return { ...proc, calls: log.length, mutating: log.filter((e) => e.mutating).length, roundTrips: criticalPath(log) };
   };
-  return { dir, run, tearDown };
+  let lastLog = [];
+  return { dir, run, tearDown, lastLog: () => lastLog };
 }
 
 /** The converged-service scenarios: what each does before its run, and its command. */

@@ -18,9 +18,13 @@ export function measureOnce(args, { cwd, env, nodeArgs = [], okStatus = [0] } = 
     const node = [process.execPath, ...nodeArgs, ...args];
     const [cmd, argv] = haveGnuTime ? [TIME, ['-f', 'BENCH %U %S %M', ...node]] : [node[0], node.slice(1)];
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd, env: env ?? { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, argv, {
+      cwd,
+      env: env ?? { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'ignore', process.env.BENCH_STDERR ? 'inherit' : 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stderr?.on('data', (c) => (stderr += c));
     child.on('error', reject);
     child.on('close', (status) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;

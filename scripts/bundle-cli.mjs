@@ -187,7 +187,12 @@ const runtime = await build({
   splitting: true,
   plugins: [plugin],
 });
-const result = { metafile: { inputs: { ...front.metafile.inputs, ...runtime.metafile.inputs } } };
+const result = {
+  metafile: {
+    inputs: { ...front.metafile.inputs, ...runtime.metafile.inputs },
+    outputs: { ...front.metafile.outputs, ...runtime.metafile.outputs },
+  },
+};
 
 if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
 

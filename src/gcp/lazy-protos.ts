@@ -4,6 +4,8 @@
 // this builds the service a client asks for on first use, from the same JSON cut down to that service
 // and the messages its methods reach, through the same google-gax, @grpc/proto-loader and grpc-js.
 import gax from 'google-gax';
+import { createRequire } from 'node:module';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 
 /** The parts of protobuf.js's JSON form (protos.json in every client library) read here. */
 export interface ProtoJson {
@@ -229,18 +231,184 @@ export function lazyRoot(json: ProtoJson, ignoreCache = false): Root {
   return deferred(full, (prop) => (prop === 'lookup' ? lookup : undefined));
 }
 
-/** gax's gRPC client (channels, credentials, stubs: all its own) with the lazy package loading. */
-class LazyGrpcClient extends gax.GrpcClient {
-  override loadProtoJSON(json: Parameters<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>[0], ignoreCache = false): GrpcObject {
-    return lazyPackage(json as ProtoJson, (part) => super.loadProtoJSON(part, ignoreCache));
+// One lazy package per protos JSON (a library's protos.json is one object shared by its clients),
+// as google-gax keeps one gRPC package per JSON (its protoCache): every client of a library then
+// shares the services built so far.
+const packages = new WeakMap<object, GrpcObject>();
+
+type PackageDefinition = Parameters<typeof gax.grpc.loadPackageDefinition>[0];
+type Reflected = InstanceType<typeof gax.protobuf.Type>;
+type Described = { $type: { toObject(message: unknown, options: object): unknown } };
+type Reflection = { toDescriptor(syntax: string): Described };
+
+// What @grpc/proto-loader converts a descriptor with (its descriptorOptions).
+const DESCRIPTOR_OPTIONS = { longs: String, enums: String, bytes: String, defaults: true, oneofs: true, json: true };
+
+/** Defines `name` on `target` as computed on first read, then kept. */
+function lazyField(target: object, name: string, compute: () => unknown): void {
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, name, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
+let camelCase: ((name: string) => string) | undefined;
+/** The camelCase @grpc/proto-loader names methods with (lodash's), from where proto-loader loads it. */
+function methodName(name: string): string {
+  if (!camelCase) {
+    const require = createRequire(import.meta.url);
+    const loader = createRequire(require.resolve('google-gax')).resolve('@grpc/proto-loader');
+    camelCase = createRequire(loader)('lodash.camelcase') as (name: string) => string;
   }
+  return camelCase(name);
 }
 
 /**
+ * The package definition @grpc/proto-loader's fromJSON makes, with google-gax's options: the same
+ * services, methods, serializers and deserializers. What only gRPC reflection reads — each
+ * message's DescriptorProto and the encoded FileDescriptorProtos of the whole package, which
+ * proto-loader builds for every message up front — is built on first read.
+ */
+export function packageDefinition(json: ProtoJson): PackageDefinition {
+  const { protobuf } = gax;
+  const root = protobuf.Root.fromJSON(json);
+  root.resolveAll();
+  // google-gax's proto-loader options (keepCase false, longs and enums as strings, defaults, oneofs).
+  const options = (gax.GrpcClient as unknown as { defaultOptions(): object }).defaultOptions();
+  let files: Buffer[] | undefined;
+  const fileDescriptors = (): Buffer[] => {
+    if (!files) {
+      const { file } = (root as unknown as Reflection).toDescriptor('proto3') as unknown as { file: object[] };
+      files = file.map((f) => Buffer.from(descriptor.FileDescriptorProto.encode(f as never).finish()));
+    }
+    return files;
+  };
+  const describe = (reflected: object): unknown => {
+    const d = (reflected as Reflection).toDescriptor('proto3');
+    return d.$type.toObject(d, DESCRIPTOR_OPTIONS);
+  };
+  const message = (type: Reflected): object => {
+    const def = {
+      format: 'Protocol Buffer 3 DescriptorProto',
+      serialize: (arg: unknown) => {
+        if (Array.isArray(arg))
+          throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
+        return type.encode(type.fromObject(arg as Record<string, unknown>)).finish();
+      },
+      deserialize: (buf: Buffer) => type.toObject(type.decode(buf), options),
+    };
+    lazyField(def, 'type', () => describe(type));
+    lazyField(def, 'fileDescriptorProtos', fileDescriptors);
+    return def;
+  };
+  const def: Record<string, object> = {};
+  const visit = (obj: InstanceType<typeof protobuf.ReflectionObject>, prefix: string): void => {
+    const name = prefix ? `${prefix}.${obj.name}` : obj.name;
+    if (obj instanceof protobuf.Service) {
+      const service: Record<string, object> = {};
+      for (const method of obj.methodsArray) {
+        const request = method.resolvedRequestType!;
+        const response = method.resolvedResponseType!;
+        const requestDef = message(request) as { serialize: unknown; deserialize: unknown };
+        const responseDef = message(response) as { serialize: unknown; deserialize: unknown };
+        service[method.name] = {
+          path: `/${name}/${method.name}`,
+          requestStream: !!method.requestStream,
+          responseStream: !!method.responseStream,
+          requestSerialize: requestDef.serialize,
+          requestDeserialize: requestDef.deserialize,
+          responseSerialize: responseDef.serialize,
+          responseDeserialize: responseDef.deserialize,
+          originalName: methodName(method.name),
+          requestType: requestDef,
+          responseType: responseDef,
+          options: methodOptions(method.parsedOptions as Record<string, unknown>[] | undefined),
+        };
+      }
+      def[name] = service;
+    } else if (obj instanceof protobuf.Type) {
+      def[name] = message(obj);
+    } else if (obj instanceof protobuf.Enum) {
+      const enumDef = { format: 'Protocol Buffer 3 EnumDescriptorProto' };
+      lazyField(enumDef, 'type', () => describe(obj));
+      lazyField(enumDef, 'fileDescriptorProtos', fileDescriptors);
+      def[name] = enumDef;
+    } else if (obj instanceof protobuf.Namespace) {
+      for (const child of obj.nestedArray) visit(child, obj instanceof protobuf.Root ? '' : name);
+    }
+  };
+  visit(root, '');
+  return def as PackageDefinition;
+}
+
+/** A method's options as proto-loader gives them (its mapMethodOptions). */
+function methodOptions(parsed: Record<string, unknown>[] | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> & { uninterpreted_option: unknown[] } = {
+    deprecated: false,
+    idempotency_level: 'IDEMPOTENCY_UNKNOWN',
+    uninterpreted_option: [],
+  };
+  for (const item of parsed ?? []) {
+    for (const [key, value] of Object.entries(item)) {
+      if (key === 'uninterpreted_option') result.uninterpreted_option.push(item.uninterpreted_option);
+      else result[key] = value;
+    }
+  }
+  return result;
+}
+
+/** gax's gRPC client (channels, credentials, stubs: all its own) with the lazy package loading. */
+class LazyGrpcClient extends gax.GrpcClient {
+  override loadProtoJSON(json: Parameters<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>[0], ignoreCache = false): GrpcObject {
+    const cached = ignoreCache ? undefined : packages.get(json);
+    if (cached) return cached;
+    const pkg = lazyPackage(json as ProtoJson, (part) => this.grpc.loadPackageDefinition(packageDefinition(part)));
+    if (!ignoreCache) packages.set(json, pkg);
+    return pkg;
+  }
+}
+
+let operationsJson: ProtoJson | undefined;
+/**
+ * google-gax's own google.longrunning protos, the JSON its lro() loads. Its package exports do not
+ * name the file, so it is read from the installed google-gax, as google-gax itself reads it.
+ */
+function operationsProtos(): ProtoJson {
+  const require = createRequire(import.meta.url);
+  operationsJson ??= createRequire(require.resolve('google-gax'))('../protos/operations.json') as ProtoJson;
+  return operationsJson;
+}
+
+type Lro = typeof gax.lro;
+/**
+ * google-gax's lro() (what a generated client calls for its long-running operations client on a
+ * gRPC run), with the lazy GrpcClient: gax's own builds every message of google.longrunning, and
+ * their descriptors, for each client that has long-running methods, before any call is made.
+ */
+const lazyLro = Object.assign(
+  (options: Parameters<Lro>[0]) => {
+    const gaxGrpc = new LazyGrpcClient({ scopes: gax.lro.ALL_SCOPES, ...options });
+    const protos = gaxGrpc.loadProtoJSON(operationsProtos());
+    const operationsClient = (opts: ConstructorParameters<typeof gax.OperationsClient>[2] = {}) => {
+      if (gaxGrpc.fallback && !opts.fallback) opts.fallback = gaxGrpc.fallback;
+      return new gax.OperationsClient(gaxGrpc, protos, opts);
+    };
+    return { operationsClient: Object.assign(operationsClient, gax.OperationsClient) };
+  },
+  { SERVICE_ADDRESS: gax.lro.SERVICE_ADDRESS, ALL_SCOPES: gax.lro.ALL_SCOPES },
+) as unknown as Lro;
+
+/**
  * What a generated client's second constructor argument takes: google-gax itself, with the lazy
- * GrpcClient. The REST transport (`gax.fallback`) is google-gax's own, untouched.
+ * GrpcClient and lro(). The REST transport (`gax.fallback`) is google-gax's own, untouched.
  */
 export const lazyGax: typeof gax = Object.create(gax, {
   GrpcClient: { value: LazyGrpcClient, enumerable: true },
+  lro: { value: lazyLro, enumerable: true },
   protobufFromJSON: { value: lazyRoot, enumerable: true },
 }) as typeof gax;
