@@ -36,7 +36,7 @@ describe.each(LIBRARIES)('%s', (file, service) => {
   it('gives every method the same path, names, streaming flags and options', () => {
     const name = service.join('.');
     const a = ours[name] as unknown as Record<string, MethodDef>;
-    const b = theirs[name] as unknown as Record<string, MethodDef>;
+    const b = theirs[name] as Record<string, MethodDef>;
     expect(Object.keys(a)).toEqual(Object.keys(b));
     for (const method of Object.keys(b)) {
       for (const key of ['path', 'requestStream', 'responseStream', 'originalName', 'options']) {
@@ -47,7 +47,7 @@ describe.each(LIBRARIES)('%s', (file, service) => {
 
   it('encodes and decodes the same bytes, and describes messages the same when asked', () => {
     const a = ours[service.join('.')] as unknown as Record<string, MethodDef>;
-    const b = theirs[service.join('.')] as unknown as Record<string, MethodDef>;
+    const b = theirs[service.join('.')] as Record<string, MethodDef>;
     for (const method of Object.keys(b)) {
       const request = { name: 'projects/p/x/y', parent: 'projects/p', pageSize: 3, etag: 'e' };
       const bytes = b[method].requestSerialize(request);
