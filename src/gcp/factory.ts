@@ -172,13 +172,16 @@ export class ClientFactory {
   }
 
   /**
-   * Creates the given clients (and the access token, for REST-only APIs) concurrently, before any
+   * Creates the given clients, ready to call (and the access token, for REST-only APIs) concurrently, before any
    * call is made. Loading a client library takes a good part of a second; doing it up front lets
    * every independent read start at the same moment instead of trickling out as each library loads.
    * The runner passes what the enabled phases declare they read with.
    */
   async warmUp(needs: readonly ClientNeed[]): Promise<void> {
-    await Promise.all(needs.map((need) => (need === 'token' ? this.accessToken() : this.client(need))));
+    // initialize() builds the client's gRPC stub (its service's messages, serializers), which its
+    // first call would otherwise do: then REST and gRPC reads leave together.
+    const ready = (name: ClientName) => this.client(name).then((c) => c.initialize());
+    await Promise.all(needs.map((need) => (need === 'token' ? this.accessToken() : ready(need))));
   }
 
   /**
