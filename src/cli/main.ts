@@ -75,7 +75,10 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Node builds process.stdin (a stream over fd 0) when it is first read: only commands that read it pay.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     ...ioOverrides,
