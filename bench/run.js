@@ -5,6 +5,7 @@
 //   npm run bench -- startup | deploy   one part
 //   npm run bench -- --profile          also a CPU profile summary by package of a no-op deploy
 // BENCH_RUNS (default 7), BENCH_FRESH_RUNS (3), BENCH_STARTUP_RUNS (15) set the number of runs.
+// For digging: BENCH_CHILD_ENV='{"NAME":"value"}' adds to the CLI's environment, BENCH_STDERR=1 shows its stderr.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

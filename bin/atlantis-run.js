@@ -2,8 +2,9 @@
 // Tiny launcher: everything lives in dist/ (built by `npm ci` through the `prepare` script).
 import module from 'node:module';
 
-// V8 keeps what it compiled of the bundle on disk (Node's compile cache, in the system's temporary
-// folder unless NODE_COMPILE_CACHE says otherwise): later runs skip compiling it again.
+// V8 keeps what it compiled of the front on disk (Node's compile cache, in the system's temporary
+// folder unless NODE_COMPILE_CACHE says otherwise): later runs skip compiling it again. The runtime
+// a command loads keeps its own code cache in the same folder (scripts/bundle-cli.mjs).
 module.enableCompileCache?.();
 const { main } = await import('../dist/cli/main.bundle.js');
 

@@ -1,11 +1,14 @@
-// Bundles the command line (dist/cli/main.js, every command handler it can load and everything they
-// import, client libraries included) into dist/cli/main.bundle.js plus chunks in dist/bundle/, one
-// per command and per group of modules commands share. Module loading is what a cold run mostly
-// costs: a deploy loaded ~500 files one by one; now it reads a few chunks, and `--help` still reads
-// only the first (the parser, the command table and commander). Commands are split points because
-// the command table imports each handler with import(): a new command is picked up by itself.
-// The emulator (dist/emulator/) stays outside: tests and `atlantis-run emulator` load it from there.
+// Bundles the command line into two files: the front, dist/cli/main.bundle.js (the parser, the
+// command table, commander: all `--help` and `--version` read), and the runtime,
+// dist/bundle/runtime.cjs (every command handler and everything they import, client libraries
+// included), which the front loads through vm.Script when a command runs, with a V8 code cache made
+// at the end of an earlier run (see loaderSource). Module loading and compiling are what a cold run
+// mostly costs: a deploy read ~500 files one by one, then ~60 chunks; now one file, most of its
+// functions already compiled. Commands are found because the command table imports each handler
+// with import(): a new command is picked up by itself. The emulator (dist/emulator/) stays outside:
+// tests and `atlantis-run emulator` load it from there.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
-// Chunks live one folder below dist/, like main.bundle.js in dist/cli/: a path relative to either
-// ('../emulator/index.js', '../../package.json') means the same file from both.
+// The runtime lives one folder below dist/, like main.bundle.js in dist/cli/: a path relative to
+// either ('../emulator/index.js', '../../package.json') means the same file from both.
 const CHUNKS = path.join(DIST, 'bundle');
 const MODULE_FILE = 'atlantis-run:module-file';
 
@@ -138,8 +141,8 @@ const plugin = {
   },
 };
 
-// Every chunk: packages written for CommonJS call require() (Node's built-ins, each other) and
-// some ask where they are, so each output gets a real require and its own folder.
+// The front is an ES module; packages written for CommonJS call require() (Node's built-ins, each
+// other) and some ask where they are, so it gets a real require and its own folder.
 const BANNER = [
   "import { createRequire as __createRequire } from 'node:module';",
   "import { dirname as __pathDirname } from 'node:path';",
@@ -151,9 +154,12 @@ const BANNER = [
 const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node22',
-  banner: { js: BANNER },
+  // No comments or indentation: less for V8 to read and keep. Names stay, for stack traces. Licence
+  // comments go to a .LEGAL.txt beside each file; with them out the output is ASCII, which V8 keeps
+  // at one byte per character (one non-ASCII character would double a file's size in memory).
+  minifyWhitespace: true,
+  legalComments: 'external',
   // For `npm run bench -- --profile`, which charges CPU time to the packages in the bundle.
   sourcemap: 'external',
   sourcesContent: false,
@@ -161,43 +167,157 @@ const common = {
   logLevel: 'warning',
 };
 
-// 1. The front: what `--help` and `--version` run, in one file. Each of our modules it imports
-//    with import() (run.js, every command handler in the command table) becomes an entry of the
-//    second build instead, loaded from dist/bundle/ when a command runs.
-const entries = {};
-const front = await build({
-  ...common,
-  entryPoints: { 'cli/main.bundle': path.join(DIST, 'cli', 'main.js') },
-  outdir: DIST,
-  plugins: [
-    {
-      name: 'commands-run-from-chunks',
-      setup(b) {
-        b.onResolve({ filter: /^\./ }, (args) => {
-          if (args.kind !== 'dynamic-import') return undefined;
-          const file = path.resolve(args.resolveDir, args.path);
-          if (!file.startsWith(DIST + path.sep) || file.startsWith(path.join(DIST, 'emulator') + path.sep)) return undefined;
-          const name = path.relative(path.join(DIST, 'cli'), file).replace(/\.js$/, '').split(path.sep).join('-');
-          entries[name] = file;
-          return { path: `../bundle/${name}.js`, external: true };
-        });
-      },
-    },
-    plugin,
-  ],
-});
+// The runtime: everything any command runs, in one CommonJS file that the front loads through
+// vm.Script (the loader below), as a function of (exports, require, module, __filename, __dirname).
+const RUNTIME = path.join(CHUNKS, 'runtime.cjs');
+const RUNTIME_LOADER = 'atlantis-run:runtime-loader';
 
-// 2. Everything a command runs: split into chunks shared between commands.
+/**
+ * What the front runs when a command first needs the runtime (a CommonJS module inside the front,
+ * so `--help` never evaluates it). Node's compile cache keeps only what V8 compiled when a module
+ * was compiled — its top level —, while a run compiles thousands of functions as they first run: a
+ * cache made at the end of a run (vm.Script#createCachedData) holds those too, and later runs skip
+ * compiling them. It lives in Node's compile cache folder (none when Node's cache is off), named by
+ * the runtime's content hash and the Node version; it is written again when a run loaded a command
+ * it did not cover yet, or when V8 refused it.
+ */
+const loaderSource = (buildId) => `
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const nodeModule = require('node:module');
+const FILE = path.join(__chunkDir, '..', 'bundle', 'runtime.cjs');
+let runtime;
+
+function cacheFiles() {
+  const dir = nodeModule.getCompileCacheDir?.();
+  if (!dir) return undefined;
+  const base = path.join(dir, 'atlantis-run-' + ${JSON.stringify(buildId)} + '-' + process.version);
+  return { data: base + '.bin', covers: base + '.commands' };
+}
+
+function save(script, files, covered, loaded) {
+  const all = new Set([...covered, ...loaded]);
+  if (covered.length > 0 && all.size === covered.length) return;
+  try {
+    const data = script.createCachedData();
+    for (const [file, contents] of [[files.data, data], [files.covers, [...all].join('\\n')]]) {
+      const temp = file + '.' + process.pid + '.tmp';
+      fs.writeFileSync(temp, contents);
+      fs.renameSync(temp, file);
+    }
+  } catch {
+    // A cache that cannot be written is only a slower next run.
+  }
+}
+
+function load() {
+  const source = fs.readFileSync(FILE, 'utf8');
+  const files = cacheFiles();
+  let cachedData;
+  let covered = [];
+  if (files) {
+    try {
+      cachedData = fs.readFileSync(files.data);
+      covered = fs.readFileSync(files.covers, 'utf8').split('\\n').filter(Boolean);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  const script = new vm.Script(source, {
+    filename: FILE,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachedData === undefined || script.cachedDataRejected) covered = [];
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, nodeModule.createRequire(FILE), mod, FILE, path.dirname(FILE));
+  const loaded = new Set();
+  if (files) process.once('exit', () => save(script, files, covered, loaded));
+  return (name) => {
+    loaded.add(name);
+    return mod.exports.load(name);
+  };
+}
+
+exports.load = (name) => (runtime ??= load())(name);
+`;
+
+/** The front, given the runtime's build id; `entries` collects the modules it loads from the runtime. */
+async function buildFront(buildId, entries) {
+  return build({
+    ...common,
+    format: 'esm',
+    banner: { js: BANNER },
+    entryPoints: { 'cli/main.bundle': path.join(DIST, 'cli', 'main.js') },
+    outdir: DIST,
+    plugins: [
+      {
+        name: 'commands-run-from-the-runtime',
+        setup(b) {
+          // Each of our modules the front imports with import() (run.js, every command handler in
+          // the command table) comes from the runtime instead.
+          b.onResolve({ filter: /^\./ }, (args) => {
+            if (args.kind !== 'dynamic-import') return undefined;
+            const file = path.resolve(args.resolveDir, args.path);
+            if (!file.startsWith(DIST + path.sep) || file.startsWith(path.join(DIST, 'emulator') + path.sep)) return undefined;
+            const name = path.relative(path.join(DIST, 'cli'), file).replace(/\.js$/, '').split(path.sep).join('-');
+            entries[name] = file;
+            return { path: name, namespace: 'from-runtime' };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'from-runtime' }, (args) => ({
+            contents: `module.exports = require(${JSON.stringify(RUNTIME_LOADER)}).load(${JSON.stringify(args.path)});`,
+            loader: 'js',
+          }));
+          b.onResolve({ filter: new RegExp(`^${RUNTIME_LOADER}$`) }, () => ({ path: RUNTIME_LOADER, namespace: 'runtime-loader' }));
+          b.onLoad({ filter: /.*/, namespace: 'runtime-loader' }, () => ({
+            contents: loaderSource(buildId),
+            loader: 'js',
+            resolveDir: ROOT,
+          }));
+        },
+      },
+      plugin,
+    ],
+  });
+}
+
+// 1. Which of our modules the front loads from the runtime (a first build of the front).
+const entries = {};
+await buildFront('', entries);
+
+// 2. The runtime: a module that hands each of them out by name (required on first use, so a command
+//    evaluates only what it imports), with everything they import, client libraries included.
 rmSync(CHUNKS, { recursive: true, force: true });
 const runtime = await build({
   ...common,
-  entryPoints: entries,
-  outdir: CHUNKS,
-  entryNames: '[name]',
-  chunkNames: '[name]-[hash]',
-  splitting: true,
+  format: 'cjs',
+  stdin: {
+    contents:
+      'const modules = {\n' +
+      Object.entries(entries)
+        .map(([name, file]) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(file)}),\n`)
+        .join('') +
+      '};\nexports.load = (name) => modules[name]();\n',
+    resolveDir: ROOT,
+    sourcefile: 'atlantis-run-runtime.js',
+  },
+  outfile: RUNTIME,
+  // Our files' import.meta.url was made relative to dist/bundle/ by the plugin: here it is this file.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: {
+    js:
+      '(function (exports, require, module, __filename, __dirname) {' +
+      "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href; var __chunkDir = __dirname;",
+  },
+  footer: { js: '})' },
   plugins: [plugin],
 });
+
+// 3. The front, knowing the runtime's content hash (its cache's name).
+const buildId = createHash('sha256').update(readFileSync(RUNTIME)).digest('hex').slice(0, 16);
+const front = await buildFront(buildId, {});
+
 const result = {
   metafile: {
     inputs: { ...front.metafile.inputs, ...runtime.metafile.inputs },
