@@ -190,7 +190,8 @@ const FILE = path.join(__chunkDir, '..', 'bundle', 'runtime.cjs');
 let runtime;
 
 function cacheFiles() {
-  const dir = nodeModule.getCompileCacheDir?.();
+  // Node before 22.8 has no getCompileCacheDir; enableCompileCache() answers with the folder too.
+  const dir = nodeModule.getCompileCacheDir?.() ?? nodeModule.enableCompileCache?.()?.directory;
   if (!dir) return undefined;
   const base = path.join(dir, 'atlantis-run-' + ${JSON.stringify(buildId)} + '-' + process.version);
   return { data: base + '.bin', covers: base + '.commands' };
