@@ -2,7 +2,7 @@
 // Reads V8 .cpuprofile files (node --cpu-prof) and charges every sample to the package whose code
 // was running, or — for Node's own code (module loading, compiling) — to the nearest package up
 // the stack that asked for it. Code in the bundle is traced back to its source through the bundle's
-// source maps (scripts/bundle-cli.mjs writes them next to the chunks).
+// source maps (scripts/bundle-cli.mjs writes them next to its files).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -72,6 +72,9 @@ function packageOf(frame) {
   if (inModules) return inModules[1];
   const own = source.match(/(?:^|\/)(?:dist|src)\/(.+)$/);
   if (own) return `atlantis-run/${own[1].split('/').slice(0, -1).join('/') || '.'}`;
+  // Modules the bundle script writes itself (the runtime's loader, its index of commands).
+  const generated = source.match(/^[\w-]+:atlantis-run:([\w-]+)$|^(atlantis-run-[\w-]+)\.js$/);
+  if (generated) return `atlantis-run/bundle (${generated[1] ?? generated[2]})`;
   return source.replace(/^file:\/\//, '');
 }
 
