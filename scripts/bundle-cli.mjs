@@ -178,8 +178,8 @@ const RUNTIME_LOADER = 'atlantis-run:runtime-loader';
  * was compiled — its top level —, while a run compiles thousands of functions as they first run: a
  * cache made at the end of a run (vm.Script#createCachedData) holds those too, and later runs skip
  * compiling them. It lives in Node's compile cache folder (none when Node's cache is off), named by
- * the runtime's content hash and the Node version; it is written again when a run loaded a command
- * it did not cover yet, or when V8 refused it.
+ * the runtime's content hash and the Node version; it is written again when a run of a command it
+ * does not cover yet succeeded, or when V8 refused it.
  */
 const loaderSource = (buildId) => `
 const fs = require('node:fs');
@@ -197,9 +197,12 @@ function cacheFiles() {
   return { data: base + '.bin', covers: base + '.commands' };
 }
 
-function save(script, files, covered, loaded) {
-  const all = new Set([...covered, ...loaded]);
-  if (covered.length > 0 && all.size === covered.length) return;
+// Written when there was no usable cache, and when a run that succeeded used a command the cache
+// has not seen succeed: a run that stopped early (bad configuration, no credentials) compiled little.
+function save(script, files, usable, covered, loaded, code) {
+  const succeeded = code === 0 ? [...loaded] : [];
+  const all = new Set([...covered, ...succeeded]);
+  if (usable && all.size === covered.length) return;
   try {
     const data = script.createCachedData();
     for (const [file, contents] of [[files.data, data], [files.covers, [...all].join('\\n')]]) {
@@ -230,11 +233,12 @@ function load() {
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  if (cachedData === undefined || script.cachedDataRejected) covered = [];
+  const usable = cachedData !== undefined && !script.cachedDataRejected;
+  if (!usable) covered = [];
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, nodeModule.createRequire(FILE), mod, FILE, path.dirname(FILE));
   const loaded = new Set();
-  if (files) process.once('exit', () => save(script, files, covered, loaded));
+  if (files) process.once('exit', (code) => save(script, files, usable, covered, loaded, code));
   return (name) => {
     loaded.add(name);
     return mod.exports.load(name);
