@@ -16,6 +16,7 @@ const CLIENTS = {
   artifactRegistry: async (o: ClientOptions) => new (await import('@google-cloud/artifact-registry')).v1.ArtifactRegistryClient(o),
   projects: async (o: ClientOptions) => new (await import('@google-cloud/resource-manager')).v3.ProjectsClient(o),
   serviceUsage: async (o: ClientOptions) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o),
+  cloudBuild: async (o: ClientOptions) => new (await import('@google-cloud/cloudbuild')).v1.CloudBuildClient(o),
 };
 
 export type ClientName = keyof typeof CLIENTS;
@@ -138,16 +139,12 @@ export class ClientFactory {
    * Base URL of a REST-only API. Regional hosts (Cloud Run v1 domain mappings, the Docker registry)
    * are reached on the emulator as http://EMULATOR/hosts/<hostname>/…, keeping the region.
    */
-  restBase(api: 'iam' | 'run-v1' | 'registry', region?: string): string {
-    const host =
-      api === 'iam'
-        ? 'iam.googleapis.com'
-        : api === 'run-v1'
-          ? `${requireRegion(region)}-run.googleapis.com`
-          : `${requireRegion(region)}-docker.pkg.dev`;
+  restBase(api: 'iam' | 'run-v1' | 'registry' | 'storage' | 'logging', region?: string): string {
+    const global = GLOBAL_REST_HOSTS[api as keyof typeof GLOBAL_REST_HOSTS];
+    const host = global ?? (api === 'run-v1' ? `${requireRegion(region)}-run.googleapis.com` : `${requireRegion(region)}-docker.pkg.dev`);
     if (api === 'registry' && this.options.registryHost) return `http://${this.options.registryHost}`;
     if (!this.options.emulatorHost) return `https://${host}`;
-    return api === 'iam' ? `http://${this.options.emulatorHost}` : `http://${this.options.emulatorHost}/hosts/${host}`;
+    return global ? `http://${this.options.emulatorHost}` : `http://${this.options.emulatorHost}/hosts/${host}`;
   }
 
   /** An authorized JSON request to a REST-only API (IAM service accounts, Cloud Run v1). */
@@ -156,6 +153,8 @@ export class ClientFactory {
     method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
     body?: unknown;
     params?: Record<string, string>;
+    /** Raw bytes sent as they are (Storage media uploads), with their content type. */
+    headers?: Record<string, string>;
   }): Promise<T> {
     const auth = await this.auth();
     const response = await auth.request<T>({
@@ -163,6 +162,7 @@ export class ClientFactory {
       method: options.method ?? 'GET',
       ...(options.body !== undefined ? { data: options.body } : {}),
       ...(options.params ? { params: options.params } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
       responseType: 'json',
       retry: false,
     });
@@ -180,6 +180,9 @@ export class ClientFactory {
     );
   }
 }
+
+// REST-only APIs on one global host; the emulator serves them at its root, as Google's paths.
+const GLOBAL_REST_HOSTS = { iam: 'iam.googleapis.com', storage: 'storage.googleapis.com', logging: 'logging.googleapis.com' } as const;
 
 function splitHostPort(hostPort: string): { host: string; port: number } {
   const i = hostPort.lastIndexOf(':');
