@@ -4,6 +4,10 @@ import type { AtlantisRunConfig } from '../config/load.js';
 import { requirementsOf } from '../engine/phase.js';
 import { apisPhase } from './apis.js';
 import { bindingsPhase } from './bindings.js';
+import { buildAccessPhase } from './build-access.js';
+import { buildIdentityPhase } from './build-identity.js';
+import { buildRepositoryPhase } from './build-repository.js';
+import { buildPhase } from './build.js';
 import { domainPhase } from './domain.js';
 import { identityPhase } from './identity.js';
 import { imagePhase } from './image.js';
@@ -11,6 +15,7 @@ import { preflightPhase } from './preflight.js';
 import { registryPhase } from './repository.js';
 import { secretsPhase } from './secrets.js';
 import { servicePhase } from './service.js';
+import { sourceBucketPhase } from './source-bucket.js';
 
 export const PHASES = [
   preflightPhase,
@@ -22,6 +27,11 @@ export const PHASES = [
   imagePhase,
   servicePhase,
   domainPhase,
+  buildRepositoryPhase,
+  buildIdentityPhase,
+  sourceBucketPhase,
+  buildAccessPhase,
+  buildPhase,
 ] as const;
 
 export type PhaseName = (typeof PHASES)[number]['name'];
