@@ -10,7 +10,7 @@ import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
 
 export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
-  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
+  const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout), builder: input.options.builder });
   const result = await runEngine(PHASES, run, {
     mode: 'deploy',
     confirm: (plan) =>
