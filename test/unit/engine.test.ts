@@ -77,6 +77,11 @@ describe('phase ordering', () => {
       'secrets',
       'identity',
       'bindings',
+      'build-registry',
+      'build-identity',
+      'source-bucket',
+      'build-access',
+      'build',
       'image',
       'service',
       'domain',
@@ -158,6 +163,11 @@ atlantis:
       'image',
       'service',
       'domain',
+      'build-registry',
+      'build-identity',
+      'source-bucket',
+      'build-access',
+      'build',
     ]);
     expect(recordsLeft({ apis: { enabled: [] } }, PHASES)).toBe(false);
     expect(recordsLeft({ apis: { enabled: [] }, secrets: {} }, PHASES)).toBe(true);
