@@ -261,14 +261,14 @@ describe('the Cloud Build request', () => {
       tags: ['atlantis-run', inputs.tag],
     });
     expect(request.source).toBeUndefined();
-    const step = (request.steps as { name: string; entrypoint: string; args: string[] }[])[0]!;
+    const step = (request.steps as { name: string; entrypoint: string; args: string[] }[])[0];
     expect(step).toMatchObject({ name: 'gcr.io/cloud-builders/docker', entrypoint: 'bash' });
-    const script = step.args[1]!;
+    const script = step.args[1];
     expect(script).not.toContain('$');
     const encoded = /^echo (\S+) \| base64 -d > Dockerfile && docker build --network cloudbuild --platform linux\/amd64 -t (\S+) \.$/.exec(
       script,
     )!;
-    expect(Buffer.from(encoded[1]!, 'base64').toString('utf8')).toBe(inputs.dockerfileText);
+    expect(Buffer.from(encoded[1], 'base64').toString('utf8')).toBe(inputs.dockerfileText);
     expect(encoded[2]).toBe(image);
   });
 
@@ -282,7 +282,7 @@ describe('the Cloud Build request', () => {
     const request = cloudBuildRequest('my-project', build, inputs, { bucket: 'b', object: 'atlantis/x.tar.gz', generation: '7' });
     expect(request.source).toEqual({ storageSource: { bucket: 'b', object: 'atlantis/x.tar.gz', generation: '7' } });
     expect(request.timeout).toEqual({ seconds: 3600 });
-    expect((request.steps as { args: string[] }[])[0]!.args).toEqual([
+    expect((request.steps as { args: string[] }[])[0].args).toEqual([
       'build',
       '--network',
       'cloudbuild',
