@@ -2,7 +2,7 @@
 // for linux/amd64 — Cloud Run runs x86-64, and an Apple-silicon laptop would otherwise build arm64.
 // The caller's Google access token logs the tool in to Artifact Registry on stdin (never in argv)
 // with a throwaway credentials file; the image is pushed and its digest read back from the registry.
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { OperationError } from '../errors.js';
@@ -80,6 +80,7 @@ export async function buildLocally(
     const tls = ctx.gcp.factory.options.registryHost && tool !== 'docker' ? ['--tls-verify=false'] : [];
     const authDir = path.join(work, 'auth');
     await mkdir(authDir, { mode: 0o700 });
+    if (tool === 'docker') await dockerConfigWithoutCredentials(ctx.env, authDir);
     // Credentials go to a throwaway file, not the user's ~/.docker or containers auth.json.
     const env = { ...ctx.env, DOCKER_CONFIG: authDir, REGISTRY_AUTH_FILE: path.join(authDir, 'auth.json') };
     const token = await ctx.gcp.factory.accessToken();
@@ -106,6 +107,35 @@ export async function buildLocally(
     return { digest: pushed.digest, reference: `${build.image}@${pushed.digest}` };
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A docker config folder for this build: the user's current context (Docker Desktop talks to its VM
+ * through one) and CLI plugins (buildx), but no credentials store — the login lands in this folder's
+ * config.json, deleted with it.
+ */
+async function dockerConfigWithoutCredentials(env: NodeJS.ProcessEnv, dir: string): Promise<void> {
+  const source = env.DOCKER_CONFIG ?? path.join(env.HOME ?? os.homedir(), '.docker');
+  const current = await readFile(path.join(source, 'config.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { currentContext?: unknown }).currentContext)
+    .catch(() => undefined);
+  await writeFile(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ auths: {}, ...(typeof current === 'string' ? { currentContext: current } : {}) }),
+    {
+      mode: 0o600,
+    },
+  );
+  for (const sub of ['contexts', 'cli-plugins']) {
+    const from = path.join(source, sub);
+    if (
+      await stat(from).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+    )
+      await symlink(from, path.join(dir, sub));
   }
 }
 

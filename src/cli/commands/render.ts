@@ -27,6 +27,11 @@ export const handler: Handler<typeof renderOptions> = async (ctx, input) => {
   const desired = desiredState(config, factsFromLock(data));
   const build = desired.build ? await renderBuild(config, desired.build, data) : undefined;
   if (input.options.dockerfile) {
+    if (ctx.globals.json) {
+      throw new UsageError('--dockerfile prints the Dockerfile as text, not JSON', {
+        hint: 'drop --json, or read .build.dockerfileText from `render --json`',
+      });
+    }
     if (!build)
       throw new UsageError(`--dockerfile: only image.strategy build has a Dockerfile (this configuration uses ${config.image.strategy})`);
     ctx.host.print(build.dockerfileText.trimEnd());
