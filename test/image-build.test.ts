@@ -293,7 +293,7 @@ describe('a failed Cloud Build', () => {
 });
 
 describe('render and flags for a build', () => {
-  it('render --dockerfile prints the recipe offline; --builder is checked before anything happens', async () => {
+  it('render --dockerfile prints the recipe offline; --builder and a missing context are refused before anything happens', async () => {
     const dir = projectDir(config('tools: {terragrunt: 0.68.1}'));
     const rendered = await runCli(['render', '--dockerfile'], { cwd: dir });
     expect(rendered.code, rendered.stderr).toBe(0);
@@ -306,6 +306,14 @@ describe('render and flags for a build', () => {
     const bad = await runCli(['deploy', '--yes', '--builder', 'kaniko'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--builder: expected one of cloud-build, local, docker, podman, buildah, got "kaniko"');
+    // A context that is not there: exit 2 naming the field, before any change.
+    const emu = await emulator();
+    const missing = projectDir(config('context: ./docker'));
+    const noChange = since(emu);
+    const refused = await runCli(['deploy', '--yes'], { cwd: missing, env: emulatorEnv(emu, 'grpc') });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`Error: image.context: ${path.join(missing, 'docker')} is not a directory`);
+    expect(mutatingCalls(noChange())).toEqual([]);
     const upstream = await runCli(['render', '--dockerfile'], { cwd: projectDir() });
     expect(upstream.code).toBe(2);
     expect(upstream.stderr).toContain('--dockerfile: only image.strategy build has a Dockerfile');
