@@ -18,6 +18,7 @@ const CLIENTS = {
   serviceUsage: async (o: ClientOptions) => new (await import('@google-cloud/service-usage')).v1.ServiceUsageClient(o),
   redis: async (o: ClientOptions) => new (await import('@google-cloud/redis')).v1.CloudRedisClient(o),
   filestore: async (o: ClientOptions) => new (await import('@google-cloud/filestore')).v1.CloudFilestoreManagerClient(o),
+  cloudBuild: async (o: ClientOptions) => new (await import('@google-cloud/cloudbuild')).v1.CloudBuildClient(o),
 };
 
 export type ClientName = keyof typeof CLIENTS;
@@ -211,6 +212,8 @@ export class ClientFactory {
     method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
     body?: unknown;
     params?: Record<string, string>;
+    /** Raw bytes sent as they are (Storage media uploads), with their content type. */
+    headers?: Record<string, string>;
   }): Promise<T> {
     const auth = await this.auth();
     const response = await auth.request<T>({
@@ -218,6 +221,7 @@ export class ClientFactory {
       method: options.method ?? 'GET',
       ...(options.body !== undefined ? { data: options.body } : {}),
       ...(options.params ? { params: options.params } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
       responseType: 'json',
       retry: false,
     });

@@ -60,7 +60,8 @@ export const registryPhase = definePhase({
   name: 'registry',
   title: 'Artifact Registry repository',
   needs: ['apis', 'domain-owner'],
-  enabled: (config) => config.image.strategy === 'upstream',
+  // Also the base of built images: a build starts FROM Atlantis through this proxy.
+  enabled: (config) => config.image.strategy !== 'reference',
   apis: () => ['artifactregistry.googleapis.com'],
   permissions: () => ['artifactregistry.repositories.get', 'artifactregistry.repositories.create', 'artifactregistry.repositories.update'],
   clients: ['artifactRegistry'],

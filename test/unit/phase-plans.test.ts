@@ -71,7 +71,16 @@ describe('apis', () => {
 });
 
 describe('registry', () => {
-  const repo = { name: 'x', format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteUri: 'https://ghcr.io', description: '', labels: {} };
+  const repo = {
+    name: 'x',
+    format: 'DOCKER',
+    mode: 'REMOTE_REPOSITORY',
+    remoteUri: 'https://ghcr.io',
+    description: '',
+    labels: {},
+    cleanupPolicies: {},
+    cleanupPolicyDryRun: false,
+  };
 
   it('creates the ghcr.io proxy when absent', async () => {
     const plan = registryPhase.plan(await ctxFor(), { repository: undefined });
