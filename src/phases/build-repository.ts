@@ -3,12 +3,12 @@
 // on destroy deletes its images with it.
 import { ConfigError } from '../errors.js';
 import { absentIfDisabled, type RunContext } from '../engine/context.js';
-import { definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { lastSegment } from '../gcp/apis/compute.js';
 import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { desiredState, type DesiredRepository } from '../desired/index.js';
 import { createRepository, deleteRepository, getRepository, updateRepository, type RepositoryInfo } from '../gcp/apis/artifact-registry.js';
-import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
 
@@ -129,22 +129,11 @@ export const buildRepositoryPhase = definePhase({
     return { record: { name: desired.name }, summary: desired.repositoryId };
   },
 
-  teardown: {
-    async read(ctx) {
-      const name = desiredOf(ctx)?.name ?? lockRecord(ctx.lock, BUILD_REPOSITORY_RECORD)?.name;
-      if (!name) return undefined;
-      return (await existing(getRepository(ctx.gcp, name))) ? name : undefined;
-    },
-    plan: (ctx, name) => ({
-      steps: name
-        ? [
-            {
-              kind: 'repository',
-              resource: name.split('/').pop()!,
-              run: async () => void (await deleteRepository(ctx.gcp, name, ctx.waitTimeoutMs)),
-            },
-          ]
-        : [],
-    }),
-  },
+  teardown: teardownOne({
+    name: (ctx) => desiredOf(ctx)?.name ?? lockRecord(ctx.lock, BUILD_REPOSITORY_RECORD)?.name,
+    exists: (ctx, name) => getRepository(ctx.gcp, name),
+    kind: 'repository',
+    label: lastSegment,
+    remove: (ctx, name) => deleteRepository(ctx.gcp, name, ctx.waitTimeoutMs),
+  }),
 });

@@ -4,7 +4,7 @@
 // The service is then deployed by the digest the build reports; a failed build stops the deploy
 // before the service phase, so nothing changes on the service.
 import { definePhase, type PhaseContext, type PhasePlan, type Warning } from '../engine/phase.js';
-import { BUILT_AT_DEPLOY, proxiedAtlantisImage, type DesiredBuild } from '../desired/index.js';
+import { BUILT_AT_DEPLOY, desiredState, proxiedAtlantisImage, type DesiredBuild } from '../desired/index.js';
 import { resolveTool } from '../atlantis/tools.js';
 import { buildWithCloudBuild, type BuiltImage } from '../image-build/cloud-build.js';
 import { readContext, type BuildContext } from '../image-build/context.js';
@@ -79,12 +79,13 @@ export const buildPhase = definePhase({
           'cloudbuild.builds.create',
           'cloudbuild.builds.get',
           'cloudbuild.builds.list',
-          // Builds run as the build service account.
-          'iam.serviceAccounts.actAs',
           'logging.logEntries.list',
           ...(isContext(config) ? ['storage.objects.create', 'storage.objects.get'] : []),
         ]
       : ['artifactregistry.repositories.downloadArtifacts', 'artifactregistry.repositories.uploadArtifacts'],
+  // Cloud Build runs the build as the build service account: actAs on that account only (a project-wide
+  // actAs would let a deployer act as every account of the project; `ci setup` grants it on this one).
+  actAs: (config) => (isCloud(config) ? [desiredState(config).build!.serviceAccount!.email] : []),
   clients: ['token'],
   record: BUILD_RECORD,
 

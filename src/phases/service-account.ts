@@ -4,7 +4,7 @@
 // that enables it, deleted on teardown. Each phase file names its account, record and words.
 import { OperationError } from '../errors.js';
 import { absentIfDisabled } from '../engine/context.js';
-import { definePhase, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhasePlan } from '../engine/phase.js';
 import type { FieldChange } from '../engine/events.js';
 import type { AtlantisRunConfig } from '../config/load.js';
 import {
@@ -14,7 +14,6 @@ import {
   updateServiceAccount,
   type ServiceAccountInfo,
 } from '../gcp/apis/iam.js';
-import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
 import { lockRecord, type RecordKey } from '../state/lockfile.js';
 
@@ -122,23 +121,11 @@ export function serviceAccountPhase<const Name extends string>(spec: AccountPhas
       return { record: { email: sa.email, ...(account?.uniqueId ? { uniqueId: account.uniqueId } : {}) }, summary: sa.email };
     },
 
-    teardown: {
-      async read(ctx) {
-        const email = spec.account(ctx.config)?.email ?? lockRecord(ctx.lock, spec.record)?.email;
-        if (!email) return undefined;
-        return (await existing(getServiceAccount(ctx.gcp, ctx.config.project, email))) ? email : undefined;
-      },
-      plan: (ctx, email) => ({
-        steps: email
-          ? [
-              {
-                kind: 'service account',
-                resource: email,
-                run: async () => void (await deleteServiceAccount(ctx.gcp, ctx.config.project, email)),
-              },
-            ]
-          : [],
-      }),
-    },
+    teardown: teardownOne({
+      name: (ctx) => spec.account(ctx.config)?.email ?? lockRecord(ctx.lock, spec.record)?.email,
+      exists: (ctx, email) => getServiceAccount(ctx.gcp, ctx.config.project, email),
+      kind: 'service account',
+      remove: (ctx, email) => deleteServiceAccount(ctx.gcp, ctx.config.project, email),
+    }),
   });
 }

@@ -2,12 +2,11 @@
 // (a recipe needs none: its Dockerfile travels in the build request). Uniform access, public access
 // prevented, and a lifecycle rule that deletes every upload after a day. Destroy empties and deletes it.
 import { absentIfDisabled, type RunContext } from '../engine/context.js';
-import { definePhase, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhasePlan } from '../engine/phase.js';
 import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { desiredState } from '../desired/index.js';
 import { deleteBucket, emptyBucket, getBucket, insertBucketUnlessOwned, patchBucket, type Bucket } from '../gcp/apis/storage.js';
-import { existing } from '../gcp/call.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
 
 interface Live {
@@ -85,26 +84,14 @@ export const sourceBucketPhase = definePhase({
     return { record: { name: desired.name }, summary: `gs://${desired.name}` };
   },
 
-  teardown: {
-    async read(ctx) {
-      const name = bucketOf(ctx)?.name ?? lockRecord(ctx.lock, SOURCE_BUCKET_RECORD)?.name;
-      if (!name) return undefined;
-      return (await existing(getBucket(ctx.gcp, name))) ? name : undefined;
+  // Storage refuses to delete a bucket that still holds objects: it is emptied first.
+  teardown: teardownOne({
+    name: (ctx) => bucketOf(ctx)?.name ?? lockRecord(ctx.lock, SOURCE_BUCKET_RECORD)?.name,
+    exists: (ctx, name) => getBucket(ctx.gcp, name),
+    kind: 'bucket',
+    remove: async (ctx, name) => {
+      await emptyBucket(ctx.gcp, name);
+      await deleteBucket(ctx.gcp, name);
     },
-    plan: (ctx, name) => ({
-      steps: name
-        ? [
-            {
-              kind: 'bucket',
-              resource: name,
-              // Storage refuses to delete a bucket that still holds objects: empty it first.
-              run: async () => {
-                await emptyBucket(ctx.gcp, name);
-                await deleteBucket(ctx.gcp, name);
-              },
-            },
-          ]
-        : [],
-    }),
-  },
+  }),
 });
