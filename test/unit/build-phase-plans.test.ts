@@ -178,11 +178,13 @@ describe('what the build phases declare', () => {
     expect(req.permissions).toEqual(
       expect.arrayContaining([
         'cloudbuild.builds.create',
-        'iam.serviceAccounts.actAs',
         'storage.buckets.setIamPolicy',
         'artifactregistry.repositories.setIamPolicy',
       ]),
     );
+    // Builds run as the build account: actAs is asked of that account, never of the project.
+    expect(req.permissions).not.toContain('iam.serviceAccounts.actAs');
+    expect(req.actAs).toContain('atlantis-builder@my-project.iam.gserviceaccount.com');
     const order = orderPhases(PHASES.filter((p) => p.enabled(cfg))).map((p) => p.name);
     for (const [before, after] of [
       ['build-identity', 'build-access'],
