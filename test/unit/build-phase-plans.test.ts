@@ -176,11 +176,7 @@ describe('what the build phases declare', () => {
       'storage.googleapis.com',
     ]);
     expect(req.permissions).toEqual(
-      expect.arrayContaining([
-        'cloudbuild.builds.create',
-        'storage.buckets.setIamPolicy',
-        'artifactregistry.repositories.setIamPolicy',
-      ]),
+      expect.arrayContaining(['cloudbuild.builds.create', 'storage.buckets.setIamPolicy', 'artifactregistry.repositories.setIamPolicy']),
     );
     // Builds run as the build account: actAs is asked of that account, never of the project.
     expect(req.permissions).not.toContain('iam.serviceAccounts.actAs');
