@@ -4,7 +4,7 @@
 // that leaves the service alone and names its cause, an Atlantis upgrade on a new base, and
 // destroy removing the build repository, the build account and the source bucket.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
@@ -126,6 +126,17 @@ describe.each(TRANSPORTS)('a recipe built on Cloud Build, over %s', (transport) 
     expect(second.code, second.stderr).toBe(0);
     expect(lastJson(second.stdout).changes).toBe(0);
     expect(mutatingCalls(noop())).toEqual([]);
+    // Also without the lockfile (a fresh CI runner): the built tag is found, nothing is built again.
+    const lockText = readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8');
+    rmSync(path.join(dir, 'atlantis-run.lock'));
+    const fresh = since(emu);
+    const lockless = await runCli(['deploy', '--yes', '--json'], { cwd: dir, env });
+    expect(lockless.code, lockless.stderr).toBe(0);
+    expect(lastJson(lockless.stdout)).toMatchObject({ changes: 0, image });
+    expect(mutatingCalls(fresh())).toEqual([]);
+    // Rebuilt from live state: everything but the id of the build that made the image (history, not state).
+    const { buildId: _buildId, ...recorded } = JSON.parse(lockText).resources.build as Record<string, unknown>;
+    expect(JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')).resources.build).toEqual(recorded);
 
     // 3. A tool version changes: the plan says so, and one build later the service runs it.
     writeFileSync(path.join(dir, 'atlantis-run.yaml'), config('tools: {terragrunt: 0.68.1, tflint: 0.64.0}', 'v0.47.0'));
@@ -293,6 +304,21 @@ describe('a failed Cloud Build', () => {
 });
 
 describe('render and flags for a build', () => {
+  it('shows a running build’s status while it waits for it', async () => {
+    const emu = await emulator({ operationDelayMs: 600 });
+    const dir = projectDir(config('tools: {tflint: 0.64.0}'));
+    const deployed = await runCli(['deploy', '--yes', '--json'], { cwd: dir, env: emulatorEnv(emu, 'grpc') });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const progress = deployed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.type === 'operation-progress' && e.phase === 'build');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toMatchObject({ operation: 'building', resource: expect.stringMatching(/^Cloud Build [0-9a-f-]{36}$/) });
+    expect(['QUEUED', 'WORKING']).toContain(progress[0].message);
+  });
+
   it('render --dockerfile prints the recipe offline; --builder and a missing context are refused before anything happens', async () => {
     const dir = projectDir(config('tools: {terragrunt: 0.68.1}'));
     const rendered = await runCli(['render', '--dockerfile'], { cwd: dir });
