@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { ServicesClient } from '@google-cloud/run';
 import { registerImage } from '../src/emulator/apis/artifact-registry.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
@@ -30,6 +31,7 @@ import { registryAvailability, startRegistry, type TestRegistry } from './suppor
 import { clientOptions } from './emulator/clients.js';
 
 const SERVICE = 'projects/my-project/locations/europe-west1/services/atlantis';
+const BUILD_REPO = 'projects/my-project/locations/europe-west1/repositories/atlantis-images';
 const IMAGE = 'europe-west1-docker.pkg.dev/my-project/atlantis-images/atlantis';
 const REPO = 'my-project/atlantis-images/atlantis';
 const EMULATOR_TOKEN = 'atlantis-run-emulator-token';
@@ -244,6 +246,17 @@ describe.skipIf(why !== undefined)(`the local builder (buildah)${why ? ` — SKI
     expect(failed.stderr).toMatch(/Error: image build failed: podman build exited with \d+/);
     expect(failed.stderr).toMatch(/exit status 3/);
     expect(mutatingCalls(failing())).toEqual([]);
+
+    // destroy removes the build repository (and the images in it) as with Cloud Build.
+    const destroyed = await runCli(['destroy', '-y'], { cwd: dir, env });
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    const registry = new ArtifactRegistryClient(clientOptions(emu, 'grpc'));
+    const gone = await registry.getRepository({ name: BUILD_REPO }).then(
+      () => 'still there',
+      (e: { code?: number }) => e.code,
+    );
+    expect(gone).toBe(5); // NOT_FOUND
+    await registry.close();
   });
 
   it('builds a recipe from a mirror, and refuses a wrong checksum and an unpublished version with buildah’s lines', async () => {
