@@ -121,7 +121,7 @@ describe('the run lock in the project', () => {
 
   it('left by a process of this machine that is gone (SIGKILL, a crash): taken over at once, not at expiry', async () => {
     const emu = await emulator();
-    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     await plantLock(emu, { id: 'killed000001', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), host: hostname(), pid: gone });
     const result = await runCli(['deploy', '-y'], { cwd: projectDir(), env: emulatorEnv(emu, 'grpc') });
     expect(result.code, result.stderr).toBe(0);
