@@ -215,7 +215,7 @@ describe('domain owner', () => {
     expect(refused.blockers?.[0]?.message).toBe(
       'cannot map atlantis.acme.dev: Google does not know you as a verified owner of it or of a parent domain (the domains you may map: other.dev)',
     );
-    expect(refused.blockers?.[0]?.hint).toMatch(/^verify it with `gcloud domains verify acme\.dev`/);
+    expect((refused.blockers?.[0] as { hint?: string } | undefined)?.hint).toMatch(/^verify it with `gcloud domains verify acme\.dev`/);
     expect(domainOwnerPhase.plan(ctx, { mapped: false, authorized: ['acme.dev'], listDenied: false }).blockers).toBeUndefined();
     expect(domainOwnerPhase.plan(ctx, { mapped: true, authorized: [], listDenied: false }).blockers).toBeUndefined();
   });
