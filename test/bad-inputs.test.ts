@@ -71,6 +71,13 @@ const CASES: Case[] = [
     args: (d) => ['deploy', '-y', '--lockfile', path.join(d, 'ro', 'atlantis-run.lock')],
     says: ['permission denied', '--lockfile'],
   },
+  {
+    // sysfs refuses new files to root too, which access(W_OK) does not show.
+    name: 'lockfile in a folder that refuses new files, root included',
+    skip: !existsSync('/sys/kernel'),
+    args: () => ['deploy', '-y', '--lockfile', '/sys/atlantis-run.lock'],
+    says: ['the lockfile /sys/atlantis-run.lock cannot be created: its folder /sys', '--lockfile'],
+  },
   // The emulator's --state file.
   { name: 'emulator state: not JSON', ...stateFile('{"formatVersion": 1, "proj'), says: ['state.json is not valid JSON', 'move it away'] },
   { name: 'emulator state: empty', ...stateFile(''), says: ['state.json is empty', 'move it away'] },
@@ -120,6 +127,12 @@ const CASES: Case[] = [
     args: () => ['render'],
     says: ['atlantis.env.K_REVISION: is reserved'],
   },
+  ...['K_SERVICE', 'K_CONFIGURATION'].map((name) => ({
+    name: `reserved env name ${name}`,
+    config: withEnv({ [name]: 'x' }),
+    args: () => ['render'],
+    says: [`atlantis.env.${name}: is reserved`],
+  })),
   {
     name: 'reserved env prefix X_GOOGLE_',
     config: withEnv({ X_GOOGLE_THING: 'x' }),
@@ -290,7 +303,11 @@ describe('bad inputs', () => {
     const emu = await emulator();
     const dir = projectDir(MINIMAL_CONFIG.replace('atlantis:\n', 'atlantis:\n  version: v9.9.9\n'));
     const env = emulatorEnv(emu, 'grpc');
-    expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(1);
+    const refused = await runCli(['deploy', '-y'], { cwd: dir, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /Error: image \S+\/atlantis-ghcr\/runatlantis\/atlantis:v9\.9\.9 not found: the registry has no tag v9\.9\.9/,
+    );
     const good = projectDir();
     expect((await runCli(['deploy', '-y'], { cwd: good, env })).code).toBe(0);
   });

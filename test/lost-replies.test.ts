@@ -70,3 +70,22 @@ describe.each(TRANSPORTS)('replies lost after the write happened (%s)', (transpo
     expect(failed.length).toBeGreaterThan(0);
   });
 });
+
+describe('a Google API that stays unavailable', () => {
+  it('costs a bounded number of attempts per call — one retry layer, no retries around retries — and fails naming it', async () => {
+    const emu = await emulator({ faults: 'secretmanager.SetIamPolicy=UNAVAILABLE:1', seed: 1 });
+    const result = await runCli(['deploy', '-y'], { cwd: projectDir(), env: emulatorEnv(emu, 'grpc') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/UNAVAILABLE/);
+    expect(result.stderr).not.toContain('probably a bug');
+    // Each secret's policy write: 11 attempts at most (an IAM write waits out a new account's
+    // propagation: 10 retries) — not multiplied by the read-modify-write around it, which retries
+    // only etag conflicts (before, a persistent UNAVAILABLE cost 11 × 9 attempts here).
+    const writes = emu.requestLog().filter((e) => e.method.endsWith('/SetIamPolicy') && e.method.includes('secretmanager'));
+    const perSecret = new Map<string, number>();
+    for (const w of writes) perSecret.set(w.resource, (perSecret.get(w.resource) ?? 0) + 1);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const [secret, count] of perSecret) expect(count, secret).toBeLessThanOrEqual(11);
+    expect(writes.every((w) => w.status === 'UNAVAILABLE')).toBe(true);
+  });
+});

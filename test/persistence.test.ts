@@ -221,6 +221,19 @@ describe.each(CASES)('persistence: $name', (c) => {
     });
     const text = await runCli(['status'], { cwd: dir, env });
     expect(text.stdout).toContain('Persistence:');
+    if (c.plans === 'gcs') {
+      // The runtime account's access to the bucket taken away: status says plans are not healthy, and why; deploy repairs it.
+      const policy = (await restCall(emu, 'GET', `/storage/v1/b/${BUCKET}/iam`)).body as { bindings: { role: string }[] };
+      policy.bindings = policy.bindings.filter((b) => b.role !== 'roles/storage.objectUser');
+      expect((await restCall(emu, 'PUT', `/storage/v1/b/${BUCKET}/iam`, policy)).status).toBe(200);
+      const broken = lastJson((await runCli(['status', '--json'], { cwd: dir, env })).stdout).persistence;
+      expect(broken.plans).toMatchObject({
+        healthy: false,
+        detail: 'atlantis-runtime@my-project.iam.gserviceaccount.com lacks roles/storage.objectUser on it',
+      });
+      expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
+      expect(lastJson((await runCli(['status', '--json'], { cwd: dir, env })).stdout).persistence.plans.healthy).toBe(true);
+    }
 
     // 4. destroy: Memorystore, Filestore and the network go; the plans bucket stays without --purge-data.
     const destroy = await runCli(['destroy', '-y', '--json'], { cwd: dir, env });

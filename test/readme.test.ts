@@ -223,6 +223,40 @@ describe('README troubleshooting', () => {
     mkdirSync(path.join(folder, 'state.lock'));
     keep(await runCli(['deploy', '-y', '--lockfile', 'state.lock'], { cwd: folder, env: emulatorEnv(emu, 'grpc') }));
 
+    // Image builds: Cloud Build cannot push (the build account's push access taken away between its
+    // grants and the build); no local builder on PATH; a local build step that fails (a stand-in buildah).
+    const recipe = `${MINIMAL_CONFIG}image: {strategy: build, tools: {tflint: 0.64.0}}\n`;
+    const building = await emulator();
+    const buildRepo = 'projects/my-project/locations/europe-west1/repositories/atlantis-images';
+    keep(
+      await runCli(['deploy', '-y', '--json'], {
+        cwd: projectDir(recipe),
+        env: emulatorEnv(building, 'grpc'),
+        onStdoutLine: (line) => {
+          const event = JSON.parse(line) as { type: string; phase?: string };
+          if (event.type !== 'phase-end' || event.phase !== 'build-access') return;
+          building.mutate((services) => {
+            const policy = services.iamPolicies.get(buildRepo) as { bindings?: { role: string }[] };
+            const bindings = (policy.bindings ?? []).filter((b) => b.role !== 'roles/artifactregistry.writer');
+            services.iamPolicies.set(buildRepo, { bindings }, undefined, Date.now());
+          });
+        },
+      }),
+    );
+    const noTools = tempDir('no-tools-');
+    keep(
+      await runCli(['deploy', '-y', '--builder', 'local'], { cwd: projectDir(recipe), env: emulatorEnv(emu, 'grpc', { PATH: noTools }) }),
+    );
+    const standIn = tempDir('stand-in-');
+    writeFileSync(
+      path.join(standIn, 'buildah'),
+      '#!/bin/sh\ncase "$1" in\n  version) echo "Version:         1.28.2";;\n  build) echo "Error: building at STEP \\"RUN false\\": exit status 1" >&2; exit 1;;\nesac\n',
+      { mode: 0o755 },
+    );
+    keep(
+      await runCli(['deploy', '-y', '--builder', 'buildah'], { cwd: projectDir(recipe), env: emulatorEnv(emu, 'grpc', { PATH: standIn }) }),
+    );
+
     const printed = outputs.map((o) => o.stderr).join('\n');
     const quoted = entries.filter((e) => !e.startsWith('Exit') && !e.startsWith('A command'));
     for (const entry of quoted) expect(printed, entry).toMatch(pattern(entry));

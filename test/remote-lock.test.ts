@@ -1,7 +1,9 @@
 // Runs from two machines: the run lock lives in the project (an object in a Cloud Storage bucket
 // the tool owns, created with ifGenerationMatch=0), so two runs with different lockfiles cannot
 // change one deployment at once; generated values are created once even when two runs race.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +31,7 @@ async function storage(emu: RunningEmulator, pathAndQuery: string, init: Request
 }
 
 /** Leaves a lock in the project as another machine's run would. */
-async function plantLock(emu: RunningEmulator, holder: { id: string; expiresAt: string }): Promise<void> {
+async function plantLock(emu: RunningEmulator, holder: { id: string; expiresAt: string; host?: string; pid?: number }): Promise<void> {
   await storage(emu, '/storage/v1/b?project=my-project', {
     method: 'POST',
     body: JSON.stringify({ name: BUCKET, location: 'europe-west1' }),
@@ -115,6 +117,29 @@ describe('the run lock in the project', () => {
     const result = await runCli(['deploy', '-y'], { cwd: dir, env: emulatorEnv(emu, 'grpc') });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('took over the expired run lock deadbeef0001');
+  });
+
+  it('left by a process of this machine that is gone (SIGKILL, a crash): taken over at once, not at expiry', async () => {
+    const emu = await emulator();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    await plantLock(emu, { id: 'killed000001', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), host: hostname(), pid: gone });
+    const result = await runCli(['deploy', '-y'], { cwd: projectDir(), env: emulatorEnv(emu, 'grpc') });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('took over the run lock of a process that is gone: killed000001');
+  });
+
+  it('is renewed while a long run holds it, each time on the generation it wrote', async () => {
+    const emu = await emulator({ operationDelayMs: 2_500 });
+    const calls = since(emu);
+    const result = await runCli(['deploy', '-y'], {
+      cwd: projectDir(),
+      env: emulatorEnv(emu, 'grpc', { ATLANTIS_RUN_LOCK_TTL_MS: '3000' }),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const writes = lockCalls(calls()).filter((c) => c.method.endsWith('/InsertObject') && c.status === 'OK');
+    // Taken once, then renewed (every third of the 3 s lifetime, at least every second) while Cloud Run works.
+    expect(writes.length).toBeGreaterThanOrEqual(3);
+    expect(await lockObject(emu)).toBeUndefined();
   });
 
   it('serialises two machines: two processes with their own lockfiles on one emulator create every secret once', async () => {

@@ -124,6 +124,17 @@ secrets:
     expect(env.find((e) => e.name === 'ATLANTIS_BITBUCKET_WEBHOOK_SECRET')?.valueSource?.secretKeyRef.secret).toBe(
       'atlantis-webhook-secret',
     );
+    // Deployed: the secret is generated once (version 1) and the service pins it.
+    const emu = await emulator();
+    const deployed = await runCli(['deploy', '-y', '--json'], {
+      cwd: dir,
+      env: emulatorEnv(emu, 'grpc', { BITBUCKET_TOKEN: 'ATBBbitbucketapptoken000000000000000000' }),
+    });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const versions = emu.requestLog().filter((e) => e.method.endsWith('/AddSecretVersion') && e.status === 'OK');
+    expect(versions.map((e) => e.resource)).toContain('projects/my-project/secrets/atlantis-webhook-secret');
+    const live = (JSON.parse(deployed.stdout.trim().split('\n').at(-1)!) as { webhookSecret?: { version: string } }).webhookSecret;
+    expect(live?.version).toBe('1');
   });
 });
 

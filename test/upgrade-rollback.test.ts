@@ -134,6 +134,19 @@ describe.each(TRANSPORTS)('upgrade and rollback over %s', (transport) => {
     expect(deploy.stderr).toContain(`traffic is back on the latest revision ${newest} (a rollback had pinned it to ${previous})`);
     const after = lastJson((await cli(['status', '--json'])).stdout);
     expect(after).toMatchObject({ readyRevision: newest, traffic: { pinned: false, serving: [{ revision: newest, percent: 100 }] } });
+    expect((await cli(['status'])).stdout).toMatch(
+      /Image: +europe-west1-docker\.pkg\.dev\/my-project\/atlantis-ghcr\/runatlantis\/atlantis@sha256:[a-f0-9]{64} \(v0\.48\.0\)/,
+    );
+
+    // 6. A named older version: a downgrade, said so, then deployed like any other.
+    const downgrade = since(emu);
+    const down = await cli(['upgrade', '--to', 'v0.47.1', '-y']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toContain('v0.47.1 is older than v0.48.0: a downgrade');
+    expect(down.stderr).toContain('will update Cloud Run service atlantis (image: v0.48.0 → v0.47.1)');
+    expect(methods(mutatingCalls(downgrade()))).toEqual(['UpdateService']);
+    expect(readFileSync(file, 'utf8')).toBe(CONFIG.replace('version: v0.46.0   #', 'version: v0.47.1   #'));
+    expect(lastJson((await cli(['status', '--json'])).stdout)).toMatchObject({ version: 'v0.47.1', ready: true });
   });
 
   it('rolls back to a revision whose secret version was disabled (enabling it), refuses one that never became ready', async () => {

@@ -1,7 +1,7 @@
 // Every command the CLI lists. Only metadata lives here; each handler module loads on use, its
 // options typed from the option list here (`Handler<typeof deployOptions>`).
 import { defineCommand, type CommandDefinition, type GlobalFlag, type OptionDefinition } from './command.js';
-import { FORCE_OUTPUT, KEEP, OUTPUT, READ_WAIT_TIMEOUT, WAIT_TIMEOUT } from './options.js';
+import { BUILDER, FORCE_OUTPUT, KEEP, OUTPUT, READ_WAIT_TIMEOUT, WAIT_TIMEOUT } from './options.js';
 
 // The global flags each kind of command honours (shown under "Global options" in its help).
 const OFFLINE: readonly GlobalFlag[] = ['--config', '--lockfile', '--project', '--region', '--json', '--verbose'];
@@ -91,6 +91,10 @@ export const initCommand = defineCommand({
   load: () => import('./commands/init.js'),
 });
 
+export const renderOptions = [
+  { flags: '--dockerfile', description: 'image.strategy build: print only the Dockerfile a recipe generates' },
+] as const satisfies readonly OptionDefinition[];
+
 export const renderCommand = defineCommand({
   name: 'render',
   globals: OFFLINE,
@@ -101,13 +105,19 @@ export const renderCommand = defineCommand({
     'Service. What only the cloud knows (project number, secret versions) comes from the lockfile, or is\n' +
     'shown as a <placeholder>.',
   usesConfig: true,
-  examples: ['atlantis-run render', 'atlantis-run render --json | jq .service.template.containers[0].env'],
+  options: renderOptions,
+  examples: [
+    'atlantis-run render',
+    'atlantis-run render --json | jq .service.template.containers[0].env',
+    'atlantis-run render --dockerfile > Dockerfile   # the Dockerfile of an image.tools recipe',
+  ],
   load: () => import('./commands/render.js'),
 });
 
 export const planOptions = [
   { flags: '--detailed-exitcode', description: 'exit 4 when there are changes (0 when none)' },
   READ_WAIT_TIMEOUT,
+  BUILDER,
 ] as const satisfies readonly OptionDefinition[];
 
 export const planCommand = defineCommand({
@@ -126,6 +136,7 @@ export const planCommand = defineCommand({
 
 export const deployOptions = [
   WAIT_TIMEOUT,
+  BUILDER,
   {
     flags: '--accept-risk <id>',
     description: 'accept a risky setting the plan warns about: open-ui, broad-role, any-repo, secret-switch (repeatable)',
@@ -150,6 +161,7 @@ export const deployCommand = defineCommand({
     'atlantis-run deploy --emulator          # against the bundled local emulator',
     'atlantis-run deploy -y --json           # in CI',
     'atlantis-run deploy -y --accept-risk any-repo   # a plan warning, accepted on purpose',
+    'atlantis-run deploy --builder local     # image.strategy build: build with docker, podman or buildah here',
   ],
   load: () => import('./commands/deploy.js'),
 });

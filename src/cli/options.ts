@@ -1,5 +1,7 @@
 // Options several commands share, defined once (their flags, wording and defaults), and the parsers
 // that turn their text into values with a usage error naming the flag.
+import type { AtlantisRunConfig } from '../config/load.js';
+import type { BuildImageConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 
 /** How long a command waits for Google Cloud by default. */
@@ -53,4 +55,23 @@ export function wholeNumber(raw: string | undefined, flag: string): number | und
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: expected a whole number ≥ 0, got "${raw}"`);
   return n;
+}
+
+export const BUILDER = {
+  flags: '--builder <builder>',
+  description: 'image.strategy build: build on cloud-build, or local (docker, podman or buildah); overrides image.builder',
+} as const;
+
+// The schema's list, repeated here because this module loads with --help, where zod must not.
+const BUILDERS = ['cloud-build', 'local', 'docker', 'podman', 'buildah'] as const satisfies readonly BuildImageConfig['builder'][];
+
+/** The configuration with --builder applied; a usage error when it does not apply or names no builder. */
+export function withBuilderFlag(config: AtlantisRunConfig, raw: string | undefined): AtlantisRunConfig {
+  if (raw === undefined) return config;
+  const builder = raw.trim() as BuildImageConfig['builder'];
+  if (!BUILDERS.includes(builder)) throw new UsageError(`--builder: expected one of ${BUILDERS.join(', ')}, got "${raw}"`);
+  if (config.image.strategy !== 'build') {
+    throw new UsageError(`--builder: only applies to image.strategy build (this configuration uses ${config.image.strategy})`);
+  }
+  return { ...config, image: { ...config.image, builder } };
 }

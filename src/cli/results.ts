@@ -349,6 +349,27 @@ export const RESULTS = {
       redis: z.record(z.string(), z.unknown()).nullable(),
       filestore: z.record(z.string(), z.unknown()).nullable(),
     }),
+    /** image.strategy build: where and how the image is built, and its Dockerfile. */
+    build: z
+      .object({
+        kind: z.enum(['recipe', 'context']),
+        builder: z.enum(['cloud-build', 'local', 'docker', 'podman', 'buildah']),
+        repository: z.object({ name: z.string(), repositoryId: z.string(), location: z.string(), body: z.record(z.string(), z.unknown()) }),
+        image: z.string(),
+        base: z.string(),
+        tools: z.record(z.string(), z.string()).optional(),
+        context: z.string().optional(),
+        dockerfile: z.string().optional(),
+        mirror: z.string().optional(),
+        serviceAccount: z.object({ accountId: z.string(), email: z.string(), displayName: z.string(), description: z.string() }).optional(),
+        bindings: z.array(z.object({ resource: z.string(), role: z.string(), member: z.string() })),
+        bucket: z.object({ name: z.string(), body: z.record(z.string(), z.unknown()) }).optional(),
+        timeout: z.string(),
+        dockerfileText: z.string(),
+        files: z.number().optional(),
+        ignored: z.number().optional(),
+      })
+      .nullable(),
   }),
   plan: z.object({
     changes: z.array(phaseChange),

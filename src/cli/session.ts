@@ -13,6 +13,7 @@ import { DEFAULT_LOCK_TTL_MS, RemoteLock } from '../engine/remote-lock.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
 import { OperationError, UsageError } from '../errors.js';
+import { withBuilderFlag } from './options.js';
 
 export const EMULATOR_STATE_FILE = 'emulator-state.json';
 
@@ -87,11 +88,13 @@ export interface RunOptions {
   waitTimeoutMs: number;
   /** Where events go (default: the IO host); plan and status filter what they show. */
   emit?: EventSink;
+  /** --builder: overrides image.builder for this run. */
+  builder?: string | undefined;
 }
 
 /** Loads the configuration and the lockfile, connects to Google Cloud (or the emulator): the run context. */
 export async function openRun(ctx: CommandContext, options: RunOptions): Promise<RunContext> {
-  const config = await ctx.config();
+  const config = withBuilderFlag(await ctx.config(), options.builder);
   const ids = { project: config.project, region: config.region, service: config.service };
   const read = await readLockfile(ctx.lockfilePath, ids);
   if (read.status === 'ignored') ctx.host.emit({ type: 'warning', message: read.reason });

@@ -110,7 +110,10 @@ export async function parseConfig(
       region,
       service: merged.service,
       serviceAccountId: merged.serviceAccount.id,
-      repositoryId: merged.image.strategy === 'upstream' ? merged.image.repository : undefined,
+      repositoryId: merged.image.strategy !== 'reference' ? merged.image.repository : undefined,
+      ...(merged.image.strategy === 'build'
+        ? { buildRepositoryId: merged.image.buildRepository, buildServiceAccountId: merged.image.serviceAccount.id }
+        : {}),
     }),
   };
 }

@@ -209,6 +209,58 @@ const persistence = z
   .strict()
   .default({ plans: 'memory', planRetentionDays: 30, locks: 'local', dataDir: 'memory' });
 
+// image.strategy: build — Atlantis plus tools (a recipe) or the user's own Dockerfile (a context),
+// FROM the configured Atlantis version through the ghcr.io proxy, built by Cloud Build or locally.
+export const BUILDERS = ['cloud-build', 'local', 'docker', 'podman', 'buildah'] as const;
+export const TOOL_VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
+const repositoryId = z.string().regex(REPOSITORY_ID_PATTERN, {
+  error: 'expected a repository id: lowercase letters, digits and hyphens, starting with a letter',
+});
+const buildImage = z
+  .object({
+    strategy: z.literal('build'),
+    /** Artifact Registry remote repository id that proxies ghcr.io, for the base image (default SERVICE-ghcr). */
+    repository: repositoryId.optional(),
+    /** Standard Artifact Registry repository the built images go to (default SERVICE-images). */
+    buildRepository: repositoryId.optional(),
+    tools: z
+      .record(
+        z.string(),
+        z
+          .union([z.string(), z.number()])
+          .transform((v) => String(v).trim())
+          .refine((v) => TOOL_VERSION_PATTERN.test(v), { error: 'expected a version such as 0.68.1' }),
+      )
+      .optional()
+      .describe('A recipe: extra tools and their versions, e.g. {terragrunt: 0.68.1, tflint: 0.64.0}'),
+    context: z.string().trim().min(1).optional().describe('Or a build context: a directory with your own Dockerfile'),
+    dockerfile: z.string().trim().min(1).optional().describe('The Dockerfile inside the context (default Dockerfile)'),
+    builder: z.enum(BUILDERS).default('cloud-build').describe('cloud-build (default), or local: docker, podman or buildah'),
+    /** Images the build repository's cleanup policy keeps (the newest ones). */
+    keep: z.coerce.number().int().min(1).max(100).default(5),
+    mirror: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/, {
+        error: 'expected a URL such as https://artifacts.example.com/remote (no quotes, spaces or query)',
+      })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional()
+      .describe('Recipe downloads go to MIRROR/HOST/PATH instead of https://HOST/PATH'),
+    /** Cloud Build's limit on one build. */
+    timeout: z
+      .string()
+      .trim()
+      .regex(/^\d+(s|m|h)$/, { error: 'expected a duration such as 20m' })
+      .default('20m'),
+    serviceAccount: z
+      .object({ id: z.string().trim().optional() })
+      .strict()
+      .default({})
+      .describe('The build service account Cloud Build runs as (default SERVICE-builder)'),
+  })
+  .strict();
+
 const image = z
   .discriminatedUnion('strategy', [
     z
@@ -235,6 +287,7 @@ const image = z
           }),
       })
       .strict(),
+    buildImage,
   ])
   .default({ strategy: 'upstream' });
 
@@ -292,7 +345,7 @@ export const configSchema = z
       .describe('Where each secret value comes from when the tool pushes it: {fromEnv: VAR} or {fromFile: path}'),
     resources: resources.describe('CPU (>= 1: instance-based billing) and memory of the single Atlantis instance'),
     persistence: persistence.describe('Where Atlantis keeps plans, locks and its data dir, and what survives a restart'),
-    image: image.describe('Which image runs: upstream (ghcr.io through an Artifact Registry remote repository) or a reference'),
+    image: image.describe('Which image runs: upstream (ghcr.io through an Artifact Registry remote repository), a reference, or a build'),
     access: access.describe('Web UI basic auth and ingress'),
     domain: hostname.optional().describe('Custom domain mapped to the service (Cloud Run domain mapping)'),
     serviceAccount: z
@@ -317,5 +370,6 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type VcsConfig = ParsedConfig['atlantis']['vcs'];
 export type SecretSourceConfig = z.output<typeof secretSource>;
 export type PersistenceConfig = ParsedConfig['persistence'];
+export type BuildImageConfig = z.output<typeof buildImage>;
 
 export { CLOUD_RUN_REGIONS, ENV_NAME_PATTERN, parseQuantity };

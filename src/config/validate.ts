@@ -1,6 +1,7 @@
 // Rules that span keys or depend on derived names: everything Google or Atlantis would reject,
 // checked before any call. Returns every problem found, first one first.
 import { managedEnvNames, SECRET_NAMES, secretSpecs, vcsEnvironment } from '../atlantis/catalog.js';
+import { TOOL_NAMES, TOOLS, UPSTREAM_TOOLS } from '../atlantis/tools.js';
 import { allowlistProblem } from './allowlist.js';
 import { closest } from '../util/suggest.js';
 import { looksLikeCredential } from '../util/redact.js';
@@ -72,10 +73,11 @@ export function validateConfig(config: ParsedConfig): ConfigIssue[] {
         : 'the default is SERVICE-runtime; set serviceAccount.id explicitly when the service name is too long or short',
     );
   }
-  if (config.image.strategy === 'upstream') {
+  if (config.image.strategy !== 'reference') {
     const repoId = config.image.repository ?? `${config.service}-ghcr`;
     if (!REPOSITORY_ID_PATTERN.test(repoId)) add('image.repository', `"${repoId}" is not a valid Artifact Registry repository id`);
   }
+  if (config.image.strategy === 'build') validateBuild(config, config.image, add);
 
   if (config.image.strategy === 'reference') {
     const host = imageHost(config.image.reference);
@@ -206,6 +208,62 @@ const CLOUD_RUN_REGISTRY = /^(([a-z]+\.)?gcr\.io|([a-z0-9-]+-)?docker\.pkg\.dev|
 function imageHost(reference: string): string {
   const first = reference.split('/')[0] ?? '';
   return reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}
+
+type Add = (path: string, problem: string, hint?: string) => void;
+type BuildImage = Extract<ParsedConfig['image'], { strategy: 'build' }>;
+
+// image.strategy: build — a recipe (tools) or a context, never both; tools from the catalogue.
+function validateBuild(config: ParsedConfig, image: BuildImage, add: Add): void {
+  const hasTools = image.tools !== undefined && Object.keys(image.tools).length > 0;
+  if (hasTools && image.context !== undefined) {
+    add('image', 'give either tools (a recipe) or context (your own Dockerfile), not both', 'add the tools to your Dockerfile instead');
+  } else if (!hasTools && image.context === undefined) {
+    add('image', 'strategy build needs tools (a recipe) or context (a directory with your Dockerfile)', 'e.g. tools: {terragrunt: 0.68.1}');
+  }
+  if (image.dockerfile !== undefined && image.context === undefined) add('image.dockerfile', 'is only used with image.context');
+  if (image.mirror !== undefined && !hasTools) add('image.mirror', 'is only used with image.tools (a recipe)');
+  for (const [name, version] of Object.entries(image.tools ?? {})) {
+    const at = `image.tools.${name}`;
+    const spec = TOOLS[name];
+    if (!spec) {
+      const shipped = (UPSTREAM_TOOLS as readonly string[]).includes(name);
+      const guess = closest(name, TOOL_NAMES);
+      add(
+        at,
+        shipped ? 'is already in the upstream Atlantis image' : 'is not a tool atlantis-run knows',
+        shipped
+          ? 'remove it: the image ships terraform, tofu, conftest and git-lfs'
+          : guess
+            ? `did you mean ${guess}?`
+            : `known tools: ${TOOL_NAMES.join(', ')}`,
+      );
+    } else if (!spec.versions[version] && !spec.checksumsUrl) {
+      add(
+        at,
+        `${version} is not a version atlantis-run has a checksum for, and ${name} publishes no checksum file to verify it against`,
+        `pinned versions: ${Object.keys(spec.versions).join(', ')}`,
+      );
+    }
+  }
+  if (image.builder === 'cloud-build') {
+    const saId = image.serviceAccount.id ?? `${config.service}-builder`;
+    if (!SERVICE_ACCOUNT_ID_PATTERN.test(saId)) {
+      add(
+        'image.serviceAccount.id',
+        `"${saId}" is not a valid service account id: 6–30 lowercase letters, digits or hyphens, starting with a letter`,
+        image.serviceAccount.id
+          ? undefined
+          : 'the default is SERVICE-builder; set image.serviceAccount.id when the service name is too long',
+      );
+    }
+  }
+  const buildRepoId = image.buildRepository ?? `${config.service}-images`;
+  if (!REPOSITORY_ID_PATTERN.test(buildRepoId))
+    add('image.buildRepository', `"${buildRepoId}" is not a valid Artifact Registry repository id`);
+  else if (buildRepoId === (image.repository ?? `${config.service}-ghcr`)) {
+    add('image.buildRepository', 'must differ from image.repository: one proxies ghcr.io, the other holds the images built here');
+  }
 }
 
 function validateResources(config: ParsedConfig, add: (path: string, problem: string, hint?: string) => void): void {

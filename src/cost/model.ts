@@ -21,8 +21,10 @@ export interface CostInput {
   filestore: { capacityGb: number } | undefined;
   /** Secrets in Secret Manager. */
   secrets: number;
-  /** The image is cached in an Artifact Registry remote repository (upstream strategy). */
+  /** The image is cached in an Artifact Registry remote repository (upstream strategy, and the base of a build). */
   cachedImage: boolean;
+  /** image.strategy build: on Cloud Build or on this machine, and how many built images are kept. */
+  build?: { cloud: boolean; keep: number } | undefined;
   /** A Serverless VPC Access connector (how Filestore was reached in 2022; Direct VPC egress needs none). */
   connector?: boolean;
 }
@@ -68,6 +70,12 @@ export interface CostEstimate {
 export const PLANS_USAGE = { gb: 1, classA: 10_000, classB: 50_000 };
 /** An Atlantis image cached by the remote repository (compressed layers of one version; an estimate). */
 export const CACHED_IMAGE_GB = 0.3;
+/**
+ * Assumed image builds (estimates): a build runs only when the recipe, the context or the Atlantis
+ * version changes; a built image is the Atlantis layers (stored once in the build repository) plus a
+ * layer of tools per kept image.
+ */
+export const BUILD_USAGE = { buildsPerMonth: 4, minutesPerBuild: 5, toolsLayerGb: 0.1 };
 
 const round2 = (usd: number) => Math.round(usd * 100) / 100;
 const rate = (p: Price, digits = 6) => `$${p.usd.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '')} per ${p.unit}`;
@@ -95,7 +103,8 @@ export function costInputOf(
           : { kind: 'none' },
     filestore: s.dataDir.kind === 'filestore' ? { capacityGb: s.dataDir.capacityGb } : undefined,
     secrets: config.secretCount,
-    cachedImage: config.image.strategy === 'upstream',
+    cachedImage: config.image.strategy !== 'reference',
+    build: config.image.strategy === 'build' ? { cloud: config.image.builder === 'cloud-build', keep: config.image.keep } : undefined,
   };
 }
 
@@ -248,7 +257,10 @@ function supportItems(input: CostInput, table: PriceTable, free: boolean, perSec
   const versions = input.secrets * perSecret;
   const billedVersions = Math.max(0, versions - (free ? sm.freeVersions : 0));
   const ar = table.artifactRegistry;
-  const gb = input.cachedImage ? CACHED_IMAGE_GB : 0;
+  const builtGb = input.build ? CACHED_IMAGE_GB + BUILD_USAGE.toolsLayerGb * input.build.keep : 0;
+  const gb = Math.round(((input.cachedImage ? CACHED_IMAGE_GB : 0) + builtGb) * 100) / 100;
+  const cb = table.cloudBuild;
+  const minutes = input.build?.cloud ? BUILD_USAGE.buildsPerMonth * BUILD_USAGE.minutesPerBuild : 0;
   return [
     {
       id: 'secret-manager',
@@ -262,21 +274,27 @@ function supportItems(input: CostInput, table: PriceTable, free: boolean, perSec
     },
     {
       id: 'artifact-registry',
-      label: 'Artifact Registry storage (cached image)',
+      label: input.build ? 'Artifact Registry storage (cached and built images)' : 'Artifact Registry storage (cached image)',
       quantity: `≈ ${gb} GB${free ? `, ${ar.freeGb} GB free` : ''}`,
       rate: rate(ar.gbMonth, 2),
       monthlyUsd: Math.max(0, gb - (free ? ar.freeGb : 0)) * ar.gbMonth.usd,
       source: ar.gbMonth.source,
       verified: true,
-      note: 'about one cached Atlantis version (an estimate)',
+      note: input.build
+        ? `one cached Atlantis version and up to ${input.build.keep} built images sharing its layers (an estimate)`
+        : 'about one cached Atlantis version (an estimate)',
     },
     {
       id: 'cloud-build',
       label: 'Cloud Build minutes',
-      quantity: '0 minutes (this configuration builds no image)',
-      rate: `${rate(table.cloudBuild.minute, 3)}${free ? `, ${table.cloudBuild.freeMinutes.toLocaleString('en-US')} min free` : ''}`,
-      monthlyUsd: 0,
-      source: table.cloudBuild.minute.source,
+      quantity: input.build?.cloud
+        ? `≈ ${minutes} minutes (${BUILD_USAGE.buildsPerMonth} builds × ${BUILD_USAGE.minutesPerBuild} min, an estimate)`
+        : input.build
+          ? '0 minutes (images are built on this machine: image.builder local)'
+          : '0 minutes (this configuration builds no image)',
+      rate: `${rate(cb.minute, 3)}${free ? `, ${cb.freeMinutes.toLocaleString('en-US')} min free` : ''}`,
+      monthlyUsd: Math.max(0, minutes - (free ? cb.freeMinutes : 0)) * cb.minute.usd,
+      source: cb.minute.source,
       verified: true,
     },
   ];
@@ -297,6 +315,11 @@ function assumptions(input: CostInput, table: PriceTable, month: MonthAssumption
   if (input.redis.kind === 'memorystore' || input.filestore || input.plans === 'gcs') {
     list.push(
       `Memorystore, Filestore and Cloud Storage at ${table.pricedRegion} list prices; other regions differ (atlantis-run cost --live reads them)`,
+    );
+  }
+  if (input.build) {
+    list.push(
+      `image builds: about ${BUILD_USAGE.buildsPerMonth} a month${input.build.cloud ? ` of ${BUILD_USAGE.minutesPerBuild} minutes each on Cloud Build's default machine` : ' on this machine'} (a build runs only when the recipe, the context or the Atlantis version changes)`,
     );
   }
   return list;

@@ -67,7 +67,7 @@ export function buildReport(
     webhookUrl: desired.webhookUrl,
     revision,
     image: result.facts.image,
-    version: config.image.strategy === 'upstream' ? config.atlantis.version : tagOf(config.image.reference),
+    version: config.image.strategy === 'reference' ? tagOf(config.image.reference) : config.atlantis.version,
     changes: result.plan.changeCount,
     project: config.project,
     region: config.region,

@@ -92,6 +92,29 @@ export interface DesiredImage {
   resolved: boolean;
 }
 
+/** image.strategy build: where images are built to, by whom, from what (the build itself is the build phase's). */
+export interface DesiredBuild {
+  kind: 'recipe' | 'context';
+  builder: 'cloud-build' | 'local' | 'docker' | 'podman' | 'buildah';
+  /** The standard repository built images are pushed to, with a cleanup policy keeping the newest. */
+  repository: DesiredRepository;
+  /** REGION-docker.pkg.dev/P/REPO/atlantis: the image built, tagged by content hash. */
+  image: string;
+  /** The Atlantis image of the configured version through the ghcr.io proxy (resolved to a digest before building). */
+  base: string;
+  tools?: Record<string, string>;
+  /** Absolute path of the build context, and the Dockerfile in it. */
+  context?: string;
+  dockerfile?: string;
+  mirror?: string;
+  /** Cloud Build only: the account builds run as, its least-privilege bindings, the source bucket (contexts). */
+  serviceAccount?: { accountId: string; email: string; displayName: string; description: string };
+  bindings: DesiredBinding[];
+  bucket?: { name: string; body: Record<string, unknown> };
+  /** Cloud Build's limit on one build, e.g. 1200s. */
+  timeout: string;
+}
+
 export interface DesiredState {
   project: string;
   region: string;
@@ -101,6 +124,7 @@ export interface DesiredState {
   serviceAccount: { accountId: string; email: string; displayName: string; description: string };
   bindings: DesiredBinding[];
   image: DesiredImage;
+  build?: DesiredBuild;
   service: RunService;
   url: string;
   webhookUrl: string;
@@ -124,10 +148,11 @@ export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): Desi
   }));
 
   const apis = ['run.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com'];
-  if (config.image.strategy === 'upstream' || config.image.reference.includes('-docker.pkg.dev/'))
+  if (config.image.strategy !== 'reference' || config.image.reference.includes('-docker.pkg.dev/'))
     apis.push('artifactregistry.googleapis.com');
 
-  const repository = config.image.strategy === 'upstream' ? desiredRepository(config) : undefined;
+  const repository = config.image.strategy !== 'reference' ? desiredRepository(config) : undefined;
+  const build = config.image.strategy === 'build' ? desiredBuild(config, config.image) : undefined;
   const image = desiredImage(config, facts);
   const saEmail = names.serviceAccountEmail;
   const member = `serviceAccount:${saEmail}`;
@@ -156,6 +181,7 @@ export function desiredState(config: AtlantisRunConfig, facts: Facts = {}): Desi
     },
     bindings,
     image,
+    ...(build ? { build } : {}),
     service,
     url: publicUrl,
     webhookUrl: `${publicUrl}/events`,
@@ -205,9 +231,109 @@ function desiredImage(config: AtlantisRunConfig, facts: Facts): DesiredImage {
     const ref = facts.image ?? config.image.reference;
     return { reference: ref, resolved: ref.includes('@sha256:') };
   }
+  if (config.image.strategy === 'build') {
+    const ref = facts.image ?? `${builtImage(config)}:${BUILT_AT_DEPLOY}`;
+    return { reference: ref, resolved: ref.includes('@sha256:') };
+  }
   const upstream = `${UPSTREAM_IMAGE}:${config.atlantis.version}`;
   const proxied = `${config.region}-docker.pkg.dev/${config.project}/${config.names.repositoryId}/runatlantis/atlantis:${config.atlantis.version}`;
   return { reference: facts.image ?? proxied, upstream, resolved: facts.image !== undefined };
+}
+
+/** Shown as the tag of a built image before the build has run. */
+export const BUILT_AT_DEPLOY = '<built-at-deploy>';
+
+type BuildImageConfig = Extract<AtlantisRunConfig['image'], { strategy: 'build' }>;
+
+/** REGION-docker.pkg.dev/P/REPO/atlantis: where built images go (tagged by content hash). */
+export function builtImage(config: AtlantisRunConfig): string {
+  return `${config.region}-docker.pkg.dev/${config.project}/${config.names.buildRepositoryId}/atlantis`;
+}
+
+/** The configured Atlantis version through the ghcr.io proxy: what a build starts FROM. */
+export function proxiedAtlantisImage(config: AtlantisRunConfig): string {
+  return `${config.region}-docker.pkg.dev/${config.project}/${config.names.repositoryId}/runatlantis/atlantis:${config.atlantis.version}`;
+}
+
+function desiredBuild(config: AtlantisRunConfig, image: BuildImageConfig): DesiredBuild {
+  const names = config.names;
+  const cloud = image.builder === 'cloud-build';
+  const kind = image.context !== undefined ? 'context' : 'recipe';
+  const email = names.buildServiceAccountEmail;
+  const member = `serviceAccount:${email}`;
+  const bindings: DesiredBinding[] = cloud
+    ? [
+        // Least privilege (Cloud Build's user-specified service accounts): write its logs, push to
+        // the build repository, pull the base through the proxy, read the uploaded context.
+        { resource: `projects/${config.project}`, role: 'roles/logging.logWriter', member },
+        { resource: names.buildRepositoryName, role: 'roles/artifactregistry.writer', member },
+        { resource: names.repositoryName, role: 'roles/artifactregistry.reader', member },
+        ...(kind === 'context'
+          ? [{ resource: `projects/_/buckets/${names.sourceBucket}`, role: 'roles/storage.objectViewer', member }]
+          : []),
+      ]
+    : [];
+  return {
+    kind,
+    builder: image.builder,
+    repository: {
+      name: names.buildRepositoryName,
+      repositoryId: names.buildRepositoryId,
+      location: config.region,
+      body: {
+        format: 'DOCKER',
+        mode: 'STANDARD_REPOSITORY',
+        description: `Atlantis images built for ${config.service}; managed by atlantis-run`,
+        labels: { ...MANAGED_LABEL },
+        // Keep the newest images, delete the others: Artifact Registry's documented pair of a
+        // delete-everything policy and a keep-most-recent policy (keep wins).
+        cleanupPolicies: {
+          'delete-older': { id: 'delete-older', action: 'DELETE', condition: { tagState: 'ANY' } },
+          'keep-newest': { id: 'keep-newest', action: 'KEEP', mostRecentVersions: { keepCount: image.keep } },
+        },
+        cleanupPolicyDryRun: false,
+      },
+    },
+    image: builtImage(config),
+    base: proxiedAtlantisImage(config),
+    ...(image.tools ? { tools: { ...image.tools } } : {}),
+    ...(image.context !== undefined
+      ? { context: path.resolve(config.configDir, image.context), dockerfile: image.dockerfile ?? 'Dockerfile' }
+      : {}),
+    ...(image.mirror ? { mirror: image.mirror } : {}),
+    ...(cloud
+      ? {
+          serviceAccount: {
+            accountId: names.buildServiceAccountId,
+            email,
+            displayName: `Atlantis (${config.service}) image builder`,
+            description: `Cloud Build runs the image builds of ${config.service} as this account; managed by atlantis-run`,
+          },
+        }
+      : {}),
+    bindings,
+    ...(cloud && kind === 'context'
+      ? {
+          bucket: {
+            name: names.sourceBucket,
+            body: {
+              location: config.region.toUpperCase(),
+              storageClass: 'STANDARD',
+              labels: { ...MANAGED_LABEL },
+              iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
+              // Uploaded build contexts are only needed while their build runs.
+              lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 1 } }] },
+            },
+          },
+        }
+      : {}),
+    timeout: `${durationSeconds(image.timeout)}s`,
+  };
+}
+
+function durationSeconds(text: string): number {
+  const n = Number(text.slice(0, -1));
+  return text.endsWith('h') ? n * 3600 : text.endsWith('m') ? n * 60 : n;
 }
 
 interface ServiceInputs {

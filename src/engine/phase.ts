@@ -7,6 +7,7 @@
 // same `needs` graph forwards for deploy and backwards for destroy. ARCHITECTURE.md, "Adding a phase".
 import type { AtlantisRunConfig } from '../config/load.js';
 import { desiredState, type DesiredState, type Facts } from '../desired/index.js';
+import { existing } from '../gcp/call.js';
 import type { ClientNeed } from '../gcp/factory.js';
 import type { RecordKey } from '../state/lockfile.js';
 import type { RunContext } from './context.js';
@@ -137,6 +138,31 @@ export interface Phase<Name extends string = string, Live = unknown, Decision = 
    */
   apply(ctx: PhaseContext, decision: Decision): Promise<PhaseResult<Rec>>;
   teardown?: Teardown<Found, Rec>;
+}
+
+/**
+ * The teardown of a phase that owns one resource: its name (from the configuration, or from the
+ * lockfile's record once the configuration no longer names it), deleted when it still exists.
+ */
+export function teardownOne<Rec = never>(spec: {
+  name: (ctx: RunContext) => string | undefined;
+  /** Reads the resource: undefined (or not found, or its API disabled) when it is gone. */
+  exists: (ctx: RunContext, name: string) => Promise<unknown>;
+  kind: string;
+  /** How the step names it (default: the name). */
+  label?: (name: string) => string;
+  remove: (ctx: RunContext, name: string) => Promise<unknown>;
+}): Teardown<string | undefined, Rec> {
+  return {
+    async read(ctx) {
+      const name = spec.name(ctx);
+      if (!name) return undefined;
+      return (await existing(spec.exists(ctx, name))) !== undefined ? name : undefined;
+    },
+    plan: (ctx, name) => ({
+      steps: name ? [{ kind: spec.kind, resource: spec.label?.(name) ?? name, run: async () => void (await spec.remove(ctx, name)) }] : [],
+    }),
+  };
 }
 
 /** Any phase, as the engine handles them in lists. */

@@ -222,6 +222,8 @@ export class ClientFactory {
     method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
     body?: unknown;
     params?: Record<string, string>;
+    /** Raw bytes sent as they are (Storage media uploads), with their content type. */
+    headers?: Record<string, string>;
   }): Promise<T> {
     const auth = await this.auth();
     const response = await auth.request<T>({
@@ -229,6 +231,7 @@ export class ClientFactory {
       method: options.method ?? 'GET',
       ...(options.body !== undefined ? { data: options.body } : {}),
       ...(options.params ? { params: options.params } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
       responseType: 'json',
       retry: false,
     });

@@ -1,9 +1,8 @@
 // Domain: an optional Cloud Run domain mapping (v1 API only), and the DNS records to create.
 import { OperationError } from '../errors.js';
 import { absentIfDisabled } from '../engine/context.js';
-import { definePhase, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhasePlan } from '../engine/phase.js';
 import { createDomainMapping, deleteDomainMapping, getDomainMapping, type DomainMappingInfo } from '../gcp/apis/run-domains.js';
-import { existing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
 
@@ -105,23 +104,11 @@ export const domainPhase = definePhase({
     };
   },
 
-  teardown: {
-    // The configured domain, or the one the lockfile remembers mapping (the config may have dropped it).
-    async read(ctx) {
-      const domain = ctx.config.domain ?? lockRecord(ctx.lock, DOMAIN_RECORD)?.name;
-      if (!domain) return undefined;
-      return (await existing(getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain))) ? domain : undefined;
-    },
-    plan: (ctx, domain) => ({
-      steps: domain
-        ? [
-            {
-              kind: 'domain mapping',
-              resource: domain,
-              run: async () => void (await deleteDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain)),
-            },
-          ]
-        : [],
-    }),
-  },
+  // The configured domain, or the one the lockfile remembers mapping (the config may have dropped it).
+  teardown: teardownOne({
+    name: (ctx) => ctx.config.domain ?? lockRecord(ctx.lock, DOMAIN_RECORD)?.name,
+    exists: (ctx, domain) => getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain),
+    kind: 'domain mapping',
+    remove: (ctx, domain) => deleteDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain),
+  }),
 });

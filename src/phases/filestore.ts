@@ -4,12 +4,11 @@
 // killed meanwhile finds it CREATING and waits. Its IP address is the fact the service mounts.
 import { OperationError } from '../errors.js';
 import { absentIfDisabled, progress, type RunContext } from '../engine/context.js';
-import { definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
 import { desiredState } from '../desired/index.js';
 import type { DesiredFilestore } from '../desired/persistence.js';
 import { lastSegment } from '../gcp/apis/compute.js';
 import { createFilestoreInstance, deleteFilestoreInstance, getFilestoreInstance, type FilestoreInstance } from '../gcp/apis/filestore.js';
-import { existing } from '../gcp/call.js';
 import { isAlreadyExists } from '../gcp/errors.js';
 import { poll, seconds } from '../gcp/poll.js';
 import { resourceMonthly, usd } from '../cost/model.js';
@@ -121,28 +120,17 @@ export const filestorePhase = definePhase({
     };
   },
 
-  teardown: {
-    async read(ctx) {
-      const name = wanted(ctx)?.name ?? lockRecord(ctx.lock, FILESTORE_RECORD)?.name;
-      if (!name) return undefined;
-      return (await existing(getFilestoreInstance(ctx.gcp, name))) ? name : undefined;
-    },
-    plan: (ctx, name) => ({
-      steps: name
-        ? [
-            {
-              kind: 'Filestore instance (and the data dir on it)',
-              resource: lastSegment(name),
-              run: async () =>
-                void (await deleteFilestoreInstance(ctx.gcp, name, {
-                  timeoutMs: ctx.waitTimeoutMs,
-                  onProgress: progress(ctx.emit, 'destroy', 'deleting', `Filestore instance ${lastSegment(name)}`),
-                })),
-            },
-          ]
-        : [],
-    }),
-  },
+  teardown: teardownOne({
+    name: (ctx) => wanted(ctx)?.name ?? lockRecord(ctx.lock, FILESTORE_RECORD)?.name,
+    exists: (ctx, name) => getFilestoreInstance(ctx.gcp, name),
+    kind: 'Filestore instance (and the data dir on it)',
+    label: lastSegment,
+    remove: (ctx, name) =>
+      deleteFilestoreInstance(ctx.gcp, name, {
+        timeoutMs: ctx.waitTimeoutMs,
+        onProgress: progress(ctx.emit, 'destroy', 'deleting', `Filestore instance ${lastSegment(name)}`),
+      }),
+  }),
 });
 
 async function readyInstance(ctx: PhaseContext, d: DesiredFilestore, onProgress: (ms: number) => void): Promise<FilestoreInstance> {

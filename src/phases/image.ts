@@ -2,7 +2,7 @@
 // moved tag never changes a running service by surprise. `upstream` resolves
 // ghcr.io/runatlantis/atlantis:<version> through the remote repository (Docker Registry HTTP API
 // v2 with an OAuth token); `reference` takes the user's image, resolving a tag when it is in
-// Artifact Registry.
+// Artifact Registry; `build` takes the digest the build phase built (or found).
 import type { AtlantisRunConfig } from '../config/load.js';
 import { definePhase, type PhaseContext } from '../engine/phase.js';
 import { desiredState, UPSTREAM_IMAGE } from '../desired/index.js';
@@ -61,7 +61,7 @@ async function resolve(ctx: PhaseContext, ref: string): Promise<{ reference: str
 export const imagePhase = definePhase({
   name: 'image',
   title: 'Resolving the Atlantis image',
-  needs: ['registry'],
+  needs: ['registry', 'build'],
   enabled: () => true,
   // Cloud Run pulls from Artifact Registry through the API of the project it deploys in.
   apis: (config) => (imageRef(config).includes('-docker.pkg.dev/') ? ['artifactregistry.googleapis.com'] : []),
@@ -70,6 +70,7 @@ export const imagePhase = definePhase({
   record: IMAGE_RECORD,
 
   async read(ctx): Promise<Live> {
+    if (ctx.config.image.strategy === 'build') return { resolved: undefined, digest: undefined };
     const ref = imageRef(ctx.config);
     const parsed = parseImageReference(ref);
     if (parsed.digest) return { resolved: ref, digest: parsed.digest };
@@ -99,10 +100,18 @@ export const imagePhase = definePhase({
     const warnings = live.waitsFor
       ? [{ message: `${live.waitsFor} is disabled: ${ref} is resolved to a digest once deploy has enabled it` }]
       : [];
+    // A built image is the build phase's fact: left as it predicted.
+    if (ctx.config.image.strategy === 'build') return { changes: [], warnings, decision: { ref, live } };
     return { changes: [], warnings, decision: { ref, live }, facts: { image: live.resolved ?? ref } };
   },
 
   async apply(ctx, { ref, live }) {
+    if (ctx.config.image.strategy === 'build') {
+      const built = ctx.facts.image;
+      if (!built?.includes('@sha256:')) throw new OperationError(`the build phase left no image digest to deploy (${built ?? 'none'})`);
+      const digest = built.slice(built.indexOf('@') + 1);
+      return { record: { reference: built, digest, source: 'build' }, facts: { image: built }, summary: digest };
+    }
     let reference = live.resolved;
     let digest = live.digest;
     if (!reference && needsResolution(ref)) ({ reference, digest } = await resolve(ctx, ref));

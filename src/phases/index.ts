@@ -4,6 +4,10 @@ import type { AtlantisRunConfig } from '../config/load.js';
 import { requirementsOf } from '../engine/phase.js';
 import { apisPhase } from './apis.js';
 import { bindingsPhase } from './bindings.js';
+import { buildAccessPhase } from './build-access.js';
+import { buildIdentityPhase } from './build-identity.js';
+import { buildRepositoryPhase } from './build-repository.js';
+import { buildPhase } from './build.js';
 import { domainPhase } from './domain.js';
 import { domainOwnerPhase } from './domain-owner.js';
 import { identityPhase } from './identity.js';
@@ -16,6 +20,7 @@ import { networkPhase, subnetPhase } from './network.js';
 import { plansBucketPhase } from './plans-bucket.js';
 import { redisPhase } from './redis.js';
 import { filestorePhase } from './filestore.js';
+import { sourceBucketPhase } from './source-bucket.js';
 
 export const PHASES = [
   preflightPhase,
@@ -33,6 +38,11 @@ export const PHASES = [
   redisPhase,
   filestorePhase,
   domainOwnerPhase,
+  buildRepositoryPhase,
+  buildIdentityPhase,
+  sourceBucketPhase,
+  buildAccessPhase,
+  buildPhase,
 ] as const;
 
 export type PhaseName = (typeof PHASES)[number]['name'];

@@ -41,11 +41,8 @@ export const networkPhase = definePhase({
   needs: ['apis', 'domain-owner'],
   enabled: (config) => persistenceSettings(config).network !== undefined,
   apis: () => [COMPUTE],
-  // Creating is needed only when the configuration names no network of its own.
-  permissions: (config) => [
-    'compute.networks.get',
-    ...(config.persistence.network?.name ? [] : ['compute.networks.create', 'compute.globalOperations.get']),
-  ],
+  // Create too, as every phase declares it: a named network that does not exist yet is created.
+  permissions: () => ['compute.networks.get', 'compute.networks.create', 'compute.globalOperations.get'],
   clients: ['token'],
   record: NETWORK_RECORD,
 
@@ -127,10 +124,7 @@ export const subnetPhase = definePhase({
   needs: ['network'],
   enabled: (config) => persistenceSettings(config).network !== undefined,
   apis: () => [COMPUTE],
-  permissions: (config) => [
-    'compute.subnetworks.get',
-    ...(config.persistence.network?.subnet ? [] : ['compute.subnetworks.create', 'compute.regionOperations.get']),
-  ],
+  permissions: () => ['compute.subnetworks.get', 'compute.subnetworks.create', 'compute.regionOperations.get'],
   clients: ['token'],
   record: SUBNET_RECORD,
 

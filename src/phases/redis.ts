@@ -7,7 +7,7 @@
 import type { SecretName } from '../atlantis/catalog.js';
 import { OperationError } from '../errors.js';
 import { absentIfDisabled, progress, type RunContext } from '../engine/context.js';
-import { definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
 import type { FieldChange } from '../engine/events.js';
 import { desiredState, type DerivedValue, type Facts } from '../desired/index.js';
 import type { DesiredRedis } from '../desired/persistence.js';
@@ -20,7 +20,6 @@ import {
   updateRedisInstance,
   type RedisInstance,
 } from '../gcp/apis/redis.js';
-import { existing } from '../gcp/call.js';
 import { isAlreadyExists } from '../gcp/errors.js';
 import { poll, seconds } from '../gcp/poll.js';
 import { resourceMonthly, usd } from '../cost/model.js';
@@ -218,28 +217,17 @@ export const redisPhase = definePhase({
     };
   },
 
-  teardown: {
-    async read(ctx) {
-      const name = wanted(ctx)?.name ?? lockRecord(ctx.lock, REDIS_RECORD)?.name;
-      if (!name) return undefined;
-      return (await existing(getRedisInstance(ctx.gcp, name))) ? name : undefined;
-    },
-    plan: (ctx, name) => ({
-      steps: name
-        ? [
-            {
-              kind: 'Memorystore for Redis instance',
-              resource: lastSegment(name),
-              run: async () =>
-                void (await deleteRedisInstance(ctx.gcp, name, {
-                  timeoutMs: ctx.waitTimeoutMs,
-                  onProgress: progress(ctx.emit, 'destroy', 'deleting', `Memorystore instance ${lastSegment(name)}`),
-                })),
-            },
-          ]
-        : [],
-    }),
-  },
+  teardown: teardownOne({
+    name: (ctx) => wanted(ctx)?.name ?? lockRecord(ctx.lock, REDIS_RECORD)?.name,
+    exists: (ctx, name) => getRedisInstance(ctx.gcp, name),
+    kind: 'Memorystore for Redis instance',
+    label: lastSegment,
+    remove: (ctx, name) =>
+      deleteRedisInstance(ctx.gcp, name, {
+        timeoutMs: ctx.waitTimeoutMs,
+        onProgress: progress(ctx.emit, 'destroy', 'deleting', `Memorystore instance ${lastSegment(name)}`),
+      }),
+  }),
 });
 
 /** The instance once READY, polled through the one polling loop (an earlier run's create may still be going). */

@@ -1,12 +1,12 @@
 // Registry: the Artifact Registry docker repository — by default a remote repository that proxies
 // ghcr.io, so Cloud Run can pull the stock Atlantis image without any build.
 import { ConfigError, OperationError } from '../errors.js';
-import { absentIfDisabled, type RunContext } from '../engine/context.js';
-import { definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { absentIfDisabled } from '../engine/context.js';
+import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { lastSegment } from '../gcp/apis/compute.js';
 import type { FieldChange } from '../engine/events.js';
 import { createRepository, deleteRepository, getRepository, updateRepository, type RepositoryInfo } from '../gcp/apis/artifact-registry.js';
 import { GcpError } from '../gcp/errors.js';
-import { existing } from '../gcp/call.js';
 import { poll, seconds } from '../gcp/poll.js';
 import { desiredState, UPSTREAM_REGISTRY, type DesiredRepository } from '../desired/index.js';
 import { recordKey } from '../state/lockfile.js';
@@ -60,7 +60,8 @@ export const registryPhase = definePhase({
   name: 'registry',
   title: 'Artifact Registry repository',
   needs: ['apis', 'domain-owner'],
-  enabled: (config) => config.image.strategy === 'upstream',
+  // Also the base of built images: a build starts FROM Atlantis through this proxy.
+  enabled: (config) => config.image.strategy !== 'reference',
   apis: () => ['artifactregistry.googleapis.com'],
   permissions: () => ['artifactregistry.repositories.get', 'artifactregistry.repositories.create', 'artifactregistry.repositories.update'],
   clients: ['artifactRegistry'],
@@ -141,22 +142,11 @@ export const registryPhase = definePhase({
     return { record: { name: desired.name, mode: 'REMOTE_REPOSITORY' }, summary: `${desired.repositoryId} → ${UPSTREAM_REGISTRY}` };
   },
 
-  teardown: {
-    async read(ctx: RunContext) {
-      const desired = desiredState(ctx.config).repository;
-      if (!desired) return undefined;
-      return (await existing(getRepository(ctx.gcp, desired.name))) ? desired : undefined;
-    },
-    plan: (ctx, found) => ({
-      steps: found
-        ? [
-            {
-              kind: 'repository',
-              resource: found.repositoryId,
-              run: async () => void (await deleteRepository(ctx.gcp, found.name, ctx.waitTimeoutMs)),
-            },
-          ]
-        : [],
-    }),
-  },
+  teardown: teardownOne({
+    name: (ctx) => desiredState(ctx.config).repository?.name,
+    exists: (ctx, name) => getRepository(ctx.gcp, name),
+    kind: 'repository',
+    label: lastSegment,
+    remove: (ctx, name) => deleteRepository(ctx.gcp, name, ctx.waitTimeoutMs),
+  }),
 });

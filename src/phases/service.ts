@@ -3,7 +3,7 @@
 // revision is reported with its condition message and where its logs are; Cloud Run keeps serving
 // the previous Ready revision, and the next deploy simply tries again.
 import { absentIfDisabled, progress } from '../engine/context.js';
-import { definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhaseContext, type PlannedChange } from '../engine/phase.js';
 import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { createService, deleteService, getService, shortName, updateService, type RunService } from '../gcp/apis/run.js';
@@ -271,22 +271,13 @@ export const servicePhase = definePhase({
     return { record, summary: returned ? `${ready}; traffic back on the latest revision` : ready };
   },
 
-  teardown: {
-    async read(ctx) {
-      return (await existing(getService(ctx.gcp, ctx.config.names.serviceName))) !== undefined;
-    },
-    plan: (ctx, exists) => ({
-      steps: exists
-        ? [
-            {
-              kind: 'Cloud Run service',
-              resource: ctx.config.service,
-              run: async () => void (await deleteService(ctx.gcp, ctx.config.names.serviceName, ctx.waitTimeoutMs)),
-            },
-          ]
-        : [],
-    }),
-  },
+  teardown: teardownOne({
+    name: (ctx) => ctx.config.names.serviceName,
+    exists: (ctx, name) => getService(ctx.gcp, name),
+    kind: 'Cloud Run service',
+    label: lastSegment,
+    remove: (ctx, name) => deleteService(ctx.gcp, name, ctx.waitTimeoutMs),
+  }),
 });
 
 /**

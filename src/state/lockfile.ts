@@ -2,7 +2,7 @@
 // every phase reads live state first, so a missing, stale or corrupt lockfile still converges.
 // It holds no secret values by construction: no field carries one, and every write is checked.
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError } from '../util/files.js';
 import { OperationError, UsageError } from '../errors.js';
@@ -151,7 +151,13 @@ export async function checkLockfileWritable(file: string): Promise<void> {
   const folder = path.dirname(file);
   try {
     if (!(await stat(folder)).isDirectory()) throw refuse(`cannot be created: ${folder} is not a folder`);
-    await access(folder, constants.W_OK);
+    // A file created and removed, not access(W_OK): root passes that check on a folder that still
+    // refuses new files (sysfs, some network mounts).
+    const probe = path.join(folder, `.atlantis-run-write-check-${process.pid}`);
+    await writeFile(probe, '', { flag: 'wx', mode: 0o600 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err; // left by a killed run of the same pid: the folder takes files
+    });
+    await rm(probe, { force: true });
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw refuse(`cannot be created: its folder ${folder} ${describeFsError(err)}`);

@@ -201,6 +201,40 @@ describe('ci-access plan', () => {
   });
 });
 
+describe('the deployer of a bigger configuration', () => {
+  const BUILD = `${MINIMAL_CONFIG}image: {strategy: build, tools: {tflint: 0.64.0}}\n`;
+  const BUILDER = 'atlantis-builder@my-project.iam.gserviceaccount.com';
+
+  it('gets the permissions persistence and Cloud Build add, and actAs only on the accounts a deploy acts as', async () => {
+    const plain = desiredRole(await configOf()).includedPermissions;
+    const persisted = desiredRole(await configOf(`${MINIMAL_CONFIG}persistence: {plans: gcs, locks: redis}\n`)).includedPermissions;
+    expect(persisted).toEqual(expect.arrayContaining(['redis.instances.create', 'storage.buckets.create']));
+    expect(plain).not.toContain('redis.instances.create');
+    const built = await configOf(BUILD);
+    const permissions = desiredRole(built).includedPermissions;
+    expect(permissions).toEqual(expect.arrayContaining(['cloudbuild.builds.create', 'artifactregistry.repositories.create']));
+    // A project-wide actAs would let the deployer act as every account of the project.
+    for (const config of [plain, persisted, permissions]) expect(config).not.toContain('iam.serviceAccounts.actAs');
+    expect(requirementsOf(PHASES, built).actAs.sort()).toEqual([BUILDER, 'atlantis-runtime@my-project.iam.gserviceaccount.com']);
+  });
+
+  it('ci setup creates the build account too, and grants actAs on it to the deployer', async () => {
+    const config = await configOf(BUILD);
+    const phases = ciSetupPhases(GITHUB).filter((p) => p.enabled(config));
+    expect(phases.map((p) => p.name)).toContain('build-identity');
+    const ctx = await ctxFor(GITHUB, BUILD);
+    const plan = ciAccessPhase(GITHUB).plan(ctx, {
+      policies: new Map([
+        [DEPLOYER, undefined],
+        [BUILDER, undefined],
+      ]),
+    });
+    expect(plan.changes.map((c) => `${c.action} ${c.resource}`)).toContain(
+      `create roles/iam.serviceAccountUser → ${DEPLOYER} on ${BUILDER}`,
+    );
+  });
+});
+
 describe('declared permissions', () => {
   it('are all permissions Google knows at project level, so a custom role may hold them', async () => {
     const everything = await configOf(`${MINIMAL_CONFIG}serviceAccount: {roles: [roles/storage.admin]}\ndomain: atlantis.example.com\n`);

@@ -179,3 +179,34 @@ describe('live prices from the Cloud Billing Catalog', () => {
     expect(estimate.priceDate).toBe('2026-12-01');
   });
 });
+
+describe('image builds', () => {
+  const BUILD = `${MINIMAL_CONFIG}image: {strategy: build, tools: {tflint: 0.64.0}, keep: 5}\n`;
+
+  it('prices Cloud Build minutes past the free ones and the built images in Artifact Registry', async () => {
+    const input = costInputOf({ ...(await configOf(BUILD)), secretCount: 2 });
+    expect(input.build).toEqual({ cloud: true, keep: 5 });
+    const free = estimateCost(input);
+    const item = (id: string) => free.items.find((i) => i.id === id)!;
+    expect(item('cloud-build').quantity).toBe('≈ 20 minutes (4 builds × 5 min, an estimate)');
+    expect(item('cloud-build').monthlyUsd).toBe(0); // inside the 2,500 free build-minutes
+    // The cached Atlantis, the built Atlantis layers once, a tools layer per kept image: 0.3 + 0.3 + 5 × 0.1 GB.
+    expect(item('artifact-registry').quantity).toMatch(/^≈ 1\.1 GB, 0\.5 GB free$/);
+    expect(item('artifact-registry').monthlyUsd).toBeCloseTo(0.06, 6);
+    expect(free.assumptions.at(-1)).toMatch(/^image builds: about 4 a month of 5 minutes each/);
+    const billed = estimateCost(input, { freeTier: false });
+    expect(billed.items.find((i) => i.id === 'cloud-build')!.monthlyUsd).toBeCloseTo(0.12, 6); // 20 × $0.006
+    expect(billed.items.find((i) => i.id === 'artifact-registry')!.monthlyUsd).toBeCloseTo(0.11, 6);
+  });
+
+  it('a local builder uses no Cloud Build minutes; an upstream image builds nothing', async () => {
+    const local = estimateCost(costInputOf({ ...(await configOf(BUILD.replace('keep: 5', 'keep: 5, builder: local'))), secretCount: 2 }));
+    expect(local.items.find((i) => i.id === 'cloud-build')).toMatchObject({
+      quantity: '0 minutes (images are built on this machine: image.builder local)',
+      monthlyUsd: 0,
+    });
+    const upstream = estimateCost(costInputOf({ ...(await configOf()), secretCount: 2 }));
+    expect(upstream.items.find((i) => i.id === 'cloud-build')!.quantity).toBe('0 minutes (this configuration builds no image)');
+    expect(upstream.items.find((i) => i.id === 'artifact-registry')!.quantity).toMatch(/^≈ 0\.3 GB/);
+  });
+});

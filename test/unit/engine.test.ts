@@ -83,6 +83,11 @@ describe('phase ordering', () => {
       'identity',
       'plans',
       'bindings',
+      'build-registry',
+      'build-identity',
+      'source-bucket',
+      'build-access',
+      'build',
       'image',
       'subnet',
       'filestore',
@@ -180,6 +185,11 @@ atlantis:
       'plans',
       'redis',
       'filestore',
+      'build-registry',
+      'build-identity',
+      'source-bucket',
+      'build-access',
+      'build',
     ]);
     expect(recordsLeft({ apis: { enabled: [] } }, PHASES)).toBe(false);
     expect(recordsLeft({ apis: { enabled: [] }, secrets: {} }, PHASES)).toBe(true);

@@ -69,8 +69,10 @@ describe('network and subnet', () => {
     expect(subnetPhase.plan(ctx, { subnet: subnet('shared', '10.1.0.0/28') }).warnings?.[0]?.message).toMatch(
       /is a \/28: Direct VPC egress/,
     );
-    // A named network is not created by the tool: preflight does not ask for the permission.
-    expect(networkPhase.permissions(ctx.config)).toEqual(['compute.networks.get']);
+    // A named network or subnet that does not exist yet is created: preflight asks for that permission too.
+    expect(networkPhase.plan(ctx, { network: undefined })).toMatchObject({ decision: { create: true } });
+    expect(networkPhase.permissions(ctx.config)).toContain('compute.networks.create');
+    expect(subnetPhase.permissions(ctx.config)).toContain('compute.subnetworks.create');
   });
 });
 

@@ -5,7 +5,9 @@ import { desiredState, type DesiredSecret } from '../../src/desired/index.js';
 import type { RunService } from '../../src/gcp/apis/run.js';
 import { apisPhase } from '../../src/phases/apis.js';
 import { bindingsPhase } from '../../src/phases/bindings.js';
+import { buildIdentityPhase } from '../../src/phases/build-identity.js';
 import { domainPhase } from '../../src/phases/domain.js';
+import { domainOwnerPhase } from '../../src/phases/domain-owner.js';
 import { identityPhase } from '../../src/phases/identity.js';
 import { imagePhase } from '../../src/phases/image.js';
 import { preflightPhase } from '../../src/phases/preflight.js';
@@ -15,6 +17,7 @@ import { servicePhase } from '../../src/phases/service.js';
 import type { LiveSecret } from '../../src/secret-values/live.js';
 import { sha256 } from '../../src/secret-values/values.js';
 import { emptyLockfile } from '../../src/state/lockfile.js';
+import { MINIMAL_CONFIG } from '../support/fixtures.js';
 import { configOf, fakeRun, phaseContext } from '../support/phase-context.js';
 
 const NUMBER = '123456789012';
@@ -71,7 +74,16 @@ describe('apis', () => {
 });
 
 describe('registry', () => {
-  const repo = { name: 'x', format: 'DOCKER', mode: 'REMOTE_REPOSITORY', remoteUri: 'https://ghcr.io', description: '', labels: {} };
+  const repo = {
+    name: 'x',
+    format: 'DOCKER',
+    mode: 'REMOTE_REPOSITORY',
+    remoteUri: 'https://ghcr.io',
+    description: '',
+    labels: {},
+    cleanupPolicies: {},
+    cleanupPolicyDryRun: false,
+  };
 
   it('creates the ghcr.io proxy when absent', async () => {
     const plan = registryPhase.plan(await ctxFor(), { repository: undefined });
@@ -179,6 +191,43 @@ describe('identity', () => {
     const drift = identityPhase.plan(ctx, { account: { ...account, displayName: 'hand-made' } });
     expect(drift.decision).toMatchObject({ action: 'update', fields: [{ path: 'displayName', from: 'hand-made', to: sa.displayName }] });
     expect(identityPhase.plan(ctx, { account }).changes).toEqual([]);
+  });
+});
+
+describe('build identity (the same service-account shape, with its own words)', () => {
+  it('creates the Cloud Build account, names it in the disabled blocker, and keeps the live uniqueId in the decision', async () => {
+    const ctx = await ctxFor(`${MINIMAL_CONFIG}image: {strategy: build, tools: {tflint: 0.64.0}}\n`);
+    const sa = ctx.desired().build!.serviceAccount!;
+    const account = { email: sa.email, uniqueId: '42', displayName: sa.displayName, description: sa.description, disabled: false };
+    expect(buildIdentityPhase.plan(ctx, { account: undefined }).changes[0]).toMatchObject({ action: 'create', resource: sa.email });
+    const disabled = buildIdentityPhase.plan(ctx, { account: { ...account, disabled: true } }).blockers?.[0];
+    expect(disabled?.message).toBe(`build service account ${sa.email} is disabled`);
+    expect(buildIdentityPhase.plan(ctx, { account }).decision).toEqual({ action: 'none', account });
+  });
+});
+
+describe('domain owner', () => {
+  const withDomain = async () => ctxFor(`${MINIMAL_CONFIG}domain: atlantis.acme.dev\n`);
+
+  it('blocks before anything is created when the caller may not map the domain; a parent domain is enough', async () => {
+    const ctx = await withDomain();
+    const refused = domainOwnerPhase.plan(ctx, { mapped: false, authorized: ['other.dev'], listDenied: false });
+    expect(refused.blockers?.[0]?.message).toBe(
+      'cannot map atlantis.acme.dev: Google does not know you as a verified owner of it or of a parent domain (the domains you may map: other.dev)',
+    );
+    expect((refused.blockers?.[0] as { hint?: string } | undefined)?.hint).toMatch(/^verify it with `gcloud domains verify acme\.dev`/);
+    expect(domainOwnerPhase.plan(ctx, { mapped: false, authorized: ['acme.dev'], listDenied: false }).blockers).toBeUndefined();
+    expect(domainOwnerPhase.plan(ctx, { mapped: true, authorized: [], listDenied: false }).blockers).toBeUndefined();
+  });
+
+  it('checks after the APIs phase when Cloud Run is still disabled, and warns when the list is refused', async () => {
+    const ctx = await withDomain();
+    const later = domainOwnerPhase.plan(ctx, { mapped: false, authorized: undefined, listDenied: false });
+    expect(later.decision).toEqual({ verifyAtApply: true });
+    expect(later.warnings?.[0]?.message).toMatch(/checked once run\.googleapis\.com is enabled/);
+    const denied = domainOwnerPhase.plan(ctx, { mapped: false, authorized: undefined, listDenied: true });
+    expect(denied.decision).toEqual({ verifyAtApply: false });
+    expect(denied.warnings?.[0]?.message).toMatch(/^cannot tell whether you may map atlantis\.acme\.dev/);
   });
 });
 

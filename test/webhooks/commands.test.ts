@@ -2,7 +2,7 @@
 // project's emulator (the deployed service, the webhook secret in Secret Manager) and a local VCS API
 // that checks each request against the provider's description. Neither the admin token nor the
 // webhook secret may appear in any output or in the debug log.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
@@ -218,6 +218,91 @@ describe('webhook commands', () => {
       expect(r.stdout + r.stderr).not.toContain(ADMIN);
       expect(r.stdout + r.stderr).not.toContain(secret);
     }
+  });
+
+  it('a GitHub organisation, a GitLab project and a Gitea repository; the hook URL from --url or the mapped domain', async () => {
+    const emu = await emulator();
+    const github = await startVcsServer({
+      provider: 'github',
+      description: description('github'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['org:acme'],
+    });
+    servers.push(github);
+    const dir = projectDir();
+    const env = emulatorEnv(emu, 'grpc', { GH_ADMIN: ADMIN });
+    expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
+    const secret = await webhookSecretValue(dir, env);
+    const org = await runCli(
+      [
+        'webhook',
+        'add',
+        '--org',
+        'acme',
+        '--token-env',
+        'GH_ADMIN',
+        '--api-url',
+        github.apiUrl,
+        '--url',
+        'https://atlantis.acme.dev/events',
+      ],
+      { cwd: dir, env },
+    );
+    expect(org.code, org.stderr).toBe(0);
+    expect(github.hooks('org:acme')).toMatchObject([{ url: 'https://atlantis.acme.dev/events', secret }]);
+    const plainHttp = await runCli(
+      ['webhook', 'add', '--org', 'acme', '--token-env', 'GH_ADMIN', '--url', 'http://atlantis.acme.dev/events'],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(plainHttp.code).toBe(2);
+    expect(plainHttp.stderr).toContain('--url: the VCS must reach Atlantis over https://');
+
+    // A mapped domain is the hook's host, once the configuration names it.
+    const gitlab = await startVcsServer({
+      provider: 'gitlab',
+      description: description('gitlab'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['project:platform/live'],
+      apiPrefix: '/api/v4',
+    });
+    servers.push(gitlab);
+    const glDir = projectDir(GITLAB_CONFIG);
+    const glEnv = emulatorEnv(emu, 'grpc', { GITLAB_TOKEN: 'glpat-testtoken00000000000000', GL_ADMIN: ADMIN });
+    expect((await runCli(['deploy', '-y'], { cwd: glDir, env: glEnv })).code).toBe(0);
+    writeFileSync(path.join(glDir, 'atlantis-run.yaml'), `${GITLAB_CONFIG}domain: atlantis.platform.dev\n`);
+    const project = await runCli(['webhook', 'add', '--repo', 'platform/live', '--token-env', 'GL_ADMIN', '--api-url', gitlab.apiUrl], {
+      cwd: glDir,
+      env: glEnv,
+    });
+    expect(project.code, project.stderr).toBe(0);
+    expect(gitlab.hooks('project:platform/live')).toMatchObject([{ url: 'https://atlantis.platform.dev/events' }]);
+
+    const gitea = await startVcsServer({
+      provider: 'gitea',
+      description: description('gitea'),
+      tokens: { [ADMIN]: 'admin' },
+      targets: ['repo:acme/infra'],
+      apiPrefix: '/api/v1',
+    });
+    servers.push(gitea);
+    const giteaConfig = GITLAB_CONFIG.replace('gitlab.com/platform/*', 'gitea.acme.dev/acme/*')
+      .replace('{provider: gitlab, user: atlantis-bot}', '{provider: gitea, user: atlantis-bot, baseUrl: "https://gitea.acme.dev"}')
+      .replace('GITLAB_TOKEN', 'GITEA_TOKEN');
+    const giteaDir = projectDir(giteaConfig.replace('region: europe-west1', 'region: europe-west1\nservice: atlantis-gitea'));
+    const giteaEnv = emulatorEnv(emu, 'grpc', { GITEA_TOKEN: 'gitea-token-0000000000000000000000000000', GT_ADMIN: ADMIN });
+    const deployed = await runCli(['deploy', '-y'], { cwd: giteaDir, env: giteaEnv });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const repo = await runCli(['webhook', 'add', '--repo', 'acme/infra', '--token-env', 'GT_ADMIN', '--api-url', gitea.apiUrl], {
+      cwd: giteaDir,
+      env: giteaEnv,
+    });
+    expect(repo.code, repo.stderr).toBe(0);
+    expect(gitea.hooks('repo:acme/infra')).toHaveLength(1);
+    expect(gitea.hooks('repo:acme/infra')[0].url).toMatch(/^https:\/\/atlantis-gitea-.+\/events$/);
+    for (const r of [org, plainHttp, project, repo]) expect(r.stdout + r.stderr).not.toContain(ADMIN);
   });
 
   it('Bitbucket keeps the printed instructions', async () => {

@@ -18,6 +18,7 @@ export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
   const accepted = acceptedRisks(input.options.acceptRisk);
   const run = await openRun(ctx, {
     waitTimeoutMs: waitTimeout(input.options.waitTimeout),
+    builder: input.options.builder,
     // Planned changes are shown as one plan below (JSON keeps them as events).
     emit: (event) => {
       if (event.type === 'resource-changed' && event.planned && !ctx.globals.json) return;

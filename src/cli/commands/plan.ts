@@ -11,6 +11,7 @@ import { openRun } from '../session.js';
 export const handler: Handler<typeof planOptions> = async (ctx, input) => {
   const run = await openRun(ctx, {
     waitTimeoutMs: waitTimeout(input.options.waitTimeout),
+    builder: input.options.builder,
     // The plan itself is this command's output (stdout); progress events stay on stderr.
     emit: (event) => {
       if (event.type === 'resource-changed' && event.planned && !ctx.globals.json) return;

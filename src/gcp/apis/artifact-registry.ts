@@ -1,6 +1,9 @@
-// Artifact Registry v1: the docker repository (a remote proxy of ghcr.io by default).
+// Artifact Registry v1: the docker repositories (a remote proxy of ghcr.io by default; a standard
+// one for built images) and a repository's IAM policy.
 import { orMissing, type Gcp } from '../call.js';
 import { waitForOperation } from '../operations.js';
+import { IAM_SET } from '../retry.js';
+import type { IamPolicy } from './iam-policy.js';
 
 const API = 'artifactregistry.googleapis.com';
 
@@ -11,6 +14,9 @@ export interface RepositoryInfo {
   description: string;
   labels: Record<string, string>;
   remoteUri: string | undefined;
+  /** Cleanup policies by id, as the client decodes them (enums as names). */
+  cleanupPolicies: Record<string, unknown>;
+  cleanupPolicyDryRun: boolean;
 }
 
 /** The fields of the client's Repository the tool reads (enums arrive as their names). */
@@ -20,6 +26,8 @@ interface RepositoryResource {
   mode?: string | number | null;
   description?: string | null;
   labels?: Record<string, string> | null;
+  cleanupPolicies?: Record<string, unknown> | null;
+  cleanupPolicyDryRun?: boolean | null;
   remoteRepositoryConfig?: {
     dockerRepository?: { customRepository?: { uri?: string | null } | null; publicRepository?: string | number | null } | null;
     commonRepository?: { uri?: string | null } | null;
@@ -39,6 +47,8 @@ function toInfo(repo: RepositoryResource): RepositoryInfo {
       docker?.customRepository?.uri ??
       remote.commonRepository?.uri ??
       (docker?.publicRepository ? String(docker.publicRepository) : undefined),
+    cleanupPolicies: { ...(repo.cleanupPolicies ?? {}) },
+    cleanupPolicyDryRun: Boolean(repo.cleanupPolicyDryRun),
   };
 }
 
@@ -68,12 +78,18 @@ export async function createRepository(
 export async function updateRepository(
   gcp: Gcp,
   name: string,
-  fields: { description?: string; labels?: Record<string, string> },
+  fields: {
+    description?: string;
+    labels?: Record<string, string>;
+    cleanupPolicies?: Record<string, unknown>;
+    cleanupPolicyDryRun?: boolean;
+  },
 ): Promise<void> {
   const client = await gcp.factory.client('artifactRegistry');
-  const paths = Object.keys(fields);
+  // FieldMask paths are the proto's field names.
+  const paths = Object.keys(fields).map((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
   await gcp.caller.run({ api: API, method: 'UpdateRepository', resource: name, mutating: true }, (o) =>
-    client.updateRepository({ repository: { name, ...fields }, updateMask: { paths } }, o),
+    client.updateRepository({ repository: { name, ...fields } as Record<string, unknown>, updateMask: { paths } }, o),
   );
 }
 
@@ -85,4 +101,20 @@ export async function deleteRepository(gcp: Gcp, name: string, timeoutMs: number
   if (!started) return false;
   await waitForOperation(gcp, started[0], { api: API, label: `delete repository ${name}`, resource: name, timeoutMs });
   return true;
+}
+
+export async function getRepositoryPolicy(gcp: Gcp, name: string): Promise<IamPolicy> {
+  const client = await gcp.factory.client('artifactRegistry');
+  const [policy] = await gcp.caller.run({ api: API, method: 'GetIamPolicy', resource: name }, (o) =>
+    client.getIamPolicy({ resource: name, options: { requestedPolicyVersion: 3 } }, o),
+  );
+  return policy;
+}
+
+export async function setRepositoryPolicy(gcp: Gcp, name: string, policy: IamPolicy): Promise<IamPolicy> {
+  const client = await gcp.factory.client('artifactRegistry');
+  const [updated] = await gcp.caller.run({ api: API, method: 'SetIamPolicy', resource: name, mutating: true, retry: IAM_SET }, (o) =>
+    client.setIamPolicy({ resource: name, policy }, o),
+  );
+  return updated;
 }

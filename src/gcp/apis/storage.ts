@@ -1,7 +1,7 @@
 // Cloud Storage JSON API v1 over REST (through the factory's authorized requests): buckets (create,
 // read, patch, delete), their IAM policy (Storage's own policy shape), emptying one on `destroy
-// --purge-data`, and the small objects of the run lock, written and deleted with generation
-// preconditions (https://cloud.google.com/storage/docs/request-preconditions).
+// --purge-data`, the small objects of the run lock, written and deleted with generation
+// preconditions (https://cloud.google.com/storage/docs/request-preconditions), and uploaded build contexts.
 // https://cloud.google.com/storage/docs/json_api/v1
 import { orMissing, type Gcp } from '../call.js';
 import { GcpError } from '../errors.js';
@@ -178,6 +178,64 @@ export async function deleteObjectIf(
       gcp.caller.run({ api: API, method: 'objects.delete', resource: `b/${bucket}/o/${name}`, mutating: true, ...lock(options) }, () =>
         gcp.factory.request({ url: objectUrl(gcp, bucket, name), method: 'DELETE', params: { ifGenerationMatch } }).then(() => true),
       ),
+    ),
+  );
+}
+
+/** Creates the bucket; false when this project already owns it (409 "you already own it": a run killed after the insert). */
+export async function insertBucketUnlessOwned(gcp: Gcp, project: string, bucket: Bucket): Promise<boolean> {
+  try {
+    await insertBucket(gcp, project, bucket);
+    return true;
+  } catch (err) {
+    if (err instanceof GcpError && err.httpStatus === 409 && /already own/i.test(err.message)) return false;
+    throw err;
+  }
+}
+
+export interface StoredObject {
+  name: string;
+  generation: string;
+  size: string;
+}
+
+/**
+ * Uploads bytes as one media request (fine for build contexts; Storage takes up to 5 TiB this way).
+ * With `ifAbsent`, an object already there under that name (same content: the name is its hash) is
+ * kept and answered instead.
+ */
+export async function uploadObject(
+  gcp: Gcp,
+  bucket: string,
+  name: string,
+  bytes: Buffer,
+  contentType: string,
+  options: { ifAbsent?: boolean } = {},
+): Promise<StoredObject> {
+  const url = `${gcp.factory.restBase('storage')}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o`;
+  try {
+    return await gcp.caller.run({ api: API, method: 'objects.insert', resource: `b/${bucket}/o/${name}`, mutating: true }, () =>
+      gcp.factory.request<StoredObject>({
+        url,
+        method: 'POST',
+        params: { uploadType: 'media', name, ...(options.ifAbsent ? { ifGenerationMatch: '0' } : {}) },
+        headers: { 'Content-Type': contentType },
+        body: bytes,
+      }),
+    );
+  } catch (err) {
+    if (!(options.ifAbsent && err instanceof GcpError && err.httpStatus === 412)) throw err;
+    const existing = await getObject(gcp, bucket, name);
+    if (!existing) throw err;
+    return existing;
+  }
+}
+
+/** An object's metadata; undefined when it (or its bucket) does not exist. */
+export async function getObject(gcp: Gcp, bucket: string, name: string): Promise<StoredObject | undefined> {
+  return orMissing(
+    gcp.caller.run({ api: API, method: 'objects.get', resource: `b/${bucket}/o/${name}` }, () =>
+      gcp.factory.request<StoredObject>({ url: objectUrl(gcp, bucket, name) }),
     ),
   );
 }

@@ -71,7 +71,7 @@ export function ciAccessPhase(target: CiTarget | undefined) {
   return definePhase({
     name: 'ci-access',
     title: 'Who may deploy',
-    needs: ['ci-deployer', 'ci-provider', 'identity'],
+    needs: ['ci-deployer', 'ci-provider', 'identity', 'build-identity'],
     enabled: () => true,
     apis: () => ['iam.googleapis.com'],
     permissions: () => ['iam.serviceAccounts.getIamPolicy', 'iam.serviceAccounts.setIamPolicy'],

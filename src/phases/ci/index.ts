@@ -1,9 +1,11 @@
 // The CI phase list: what `ci setup` converges in one engine run (plan, confirm, apply, record) and
 // `ci teardown` removes through the same needs graph backwards. It reuses preflight (with its own
-// advice), the APIs phase (IAM, STS, IAM Credentials) and the runtime account's identity phase (the
-// deployer is granted actAs on that account, so it must exist); the rest is CI-only. `destroy`
+// advice), the APIs phase (IAM, STS, IAM Credentials) and the identity phases of the accounts a deploy
+// acts as — the runtime account, and Cloud Build's when it builds the image (the deployer is granted
+// actAs on exactly those accounts, so they must exist); the rest is CI-only. `destroy`
 // never sees these phases: it walks PHASES.
 import { apisPhase } from '../apis.js';
+import { buildIdentityPhase } from '../build-identity.js';
 import { identityPhase } from '../identity.js';
 import { preflightPhaseWith } from '../preflight.js';
 import { ciAccessPhase } from './access.js';
@@ -26,6 +28,7 @@ export function ciSetupPhases(target: CiTarget) {
     ciPreflightPhase,
     ciApisPhase,
     identityPhase,
+    buildIdentityPhase,
     ciPoolPhase,
     ciProviderPhase(target),
     ciDeployerPhase,

@@ -25,7 +25,11 @@ export class InteractiveReporter implements Reporter {
         this.refresh();
         return;
       case 'operation-progress':
-        this.active.set(event.phase, `${event.operation} ${event.resource} (${elapsed(event.elapsedMs)})`);
+        // A build's progress line (its status, or the builder's STEP line), cut to fit the spinner.
+        this.active.set(
+          event.phase,
+          `${event.operation} ${event.resource} (${elapsed(event.elapsedMs)})${event.message ? ` — ${event.message.slice(0, 80)}` : ''}`,
+        );
         this.refresh();
         return;
       case 'phase-end': {

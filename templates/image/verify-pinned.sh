@@ -1,0 +1,1 @@
+echo '@@SHA256@@  @@ASSET@@' | sha256sum -c -
