@@ -216,7 +216,8 @@ function save(script, files, usable, covered, loaded, code) {
 }
 
 function load() {
-  const source = fs.readFileSync(FILE, 'utf8');
+  // ASCII (the build checks): read as Latin-1, which skips UTF-8 decoding of ~5 MB (~5 ms).
+  const source = fs.readFileSync(FILE, 'latin1');
   const files = cacheFiles();
   let cachedData;
   let covered = [];
@@ -319,8 +320,15 @@ const runtime = await build({
   plugins: [plugin],
 });
 
-// 3. The front, knowing the runtime's content hash (its cache's name).
-const buildId = createHash('sha256').update(readFileSync(RUNTIME)).digest('hex').slice(0, 16);
+// 3. The front, knowing the runtime's content hash (its cache's name). The loader reads the runtime
+//    as Latin-1: it must be ASCII (esbuild escapes non-ASCII in code; comments are dropped).
+const runtimeBytes = readFileSync(RUNTIME);
+const nonAscii = runtimeBytes.findIndex((byte) => byte > 0x7f);
+if (nonAscii >= 0) {
+  console.error(`bundle-cli: ${RUNTIME} is not ASCII at byte ${nonAscii}: the loader reads it as Latin-1`);
+  process.exit(1);
+}
+const buildId = createHash('sha256').update(runtimeBytes).digest('hex').slice(0, 16);
 const front = await buildFront(buildId, {});
 
 const result = {
