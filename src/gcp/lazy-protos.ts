@@ -272,23 +272,33 @@ function methodName(name: string): string {
  * The package definition @grpc/proto-loader's fromJSON makes, with google-gax's options: the same
  * services, methods, serializers and deserializers. What only gRPC reflection reads — each
  * message's DescriptorProto and the encoded FileDescriptorProtos of the whole package, which
- * proto-loader builds for every message up front — is built on first read.
+ * proto-loader builds for every message up front — is built on first read; types are resolved as
+ * they are first used.
  */
 export function packageDefinition(json: ProtoJson): PackageDefinition {
   const { protobuf } = gax;
   const root = protobuf.Root.fromJSON(json);
-  root.resolveAll();
+  // Not root.resolveAll() up front, as proto-loader does: a message's fields are resolved when its
+  // encoder or decoder is first generated (protobuf.js's Type.setup), so only what a run sends and
+  // receives gets resolved. Reflection, below, resolves everything first, to describe it as before.
+  let resolved = false;
+  const resolveAll = () => {
+    if (!resolved) root.resolveAll();
+    resolved = true;
+  };
   // google-gax's proto-loader options (keepCase false, longs and enums as strings, defaults, oneofs).
   const options = (gax.GrpcClient as unknown as { defaultOptions(): object }).defaultOptions();
   let files: Buffer[] | undefined;
   const fileDescriptors = (): Buffer[] => {
     if (!files) {
+      resolveAll();
       const { file } = (root as unknown as Reflection).toDescriptor('proto3') as unknown as { file: object[] };
       files = file.map((f) => Buffer.from(descriptor.FileDescriptorProto.encode(f as never).finish()));
     }
     return files;
   };
   const describe = (reflected: object): unknown => {
+    resolveAll();
     const d = (reflected as Reflection).toDescriptor('proto3');
     return d.$type.toObject(d, DESCRIPTOR_OPTIONS);
   };
@@ -312,6 +322,7 @@ export function packageDefinition(json: ProtoJson): PackageDefinition {
     if (obj instanceof protobuf.Service) {
       const service: Record<string, object> = {};
       for (const method of obj.methodsArray) {
+        method.resolve();
         const request = method.resolvedRequestType!;
         const response = method.resolvedResponseType!;
         const requestDef = message(request) as { serialize: unknown; deserialize: unknown };
