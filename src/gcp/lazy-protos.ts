@@ -277,10 +277,13 @@ function methodName(name: string): string {
  */
 export function packageDefinition(json: ProtoJson): PackageDefinition {
   const { protobuf } = gax;
-  const root = protobuf.Root.fromJSON(json);
-  // Not root.resolveAll() up front, as proto-loader does: a message's fields are resolved when its
-  // encoder or decoder is first generated (protobuf.js's Type.setup), so only what a run sends and
-  // receives gets resolved. Reflection, below, resolves everything first, to describe it as before.
+  // Root.fromJSON, without the resolveAll() it ends with (proto-loader's fromJSON resolves all again):
+  // a message's fields are resolved when its encoder or decoder is first generated (protobuf.js's
+  // Type.setup), so only what a run sends and receives gets resolved. Reflection, below, resolves
+  // everything first, to describe it as before.
+  const root = new protobuf.Root();
+  if (json.options) root.setOptions(json.options);
+  root.addJSON(json.nested ?? {});
   let resolved = false;
   const resolveAll = () => {
     if (!resolved) root.resolveAll();
