@@ -37,6 +37,8 @@ describe('CLI', () => {
       const loaded = readFileSync(record, 'utf8');
       // The launcher runs the bundled front (parser + command table + commander in one file).
       expect(loaded).toContain('dist/cli/main.bundle.js');
+      // The commands' runtime (every client library is bundled in it) is never compiled for help.
+      expect(loaded).not.toContain('runtime.cjs');
       for (const heavy of [
         '@grpc',
         '@google-cloud',
@@ -52,6 +54,17 @@ describe('CLI', () => {
       }
     });
   }
+
+  it('the recorder sees the runtime when a command needs it (so the check above can fail)', async () => {
+    const dir = projectDir();
+    const record = path.join(dir, 'imports.txt');
+    const result = await runCliProcess(['render', '--json'], {
+      cwd: dir,
+      env: { RECORD_IMPORTS_FILE: record, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${recorder}` },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(record, 'utf8')).toMatch(/^vm:.*dist\/bundle\/runtime\.cjs$/m);
+  });
 
   it('an unknown command or flag is a usage error (exit 2) with a suggestion', async () => {
     const dir = tempDir();

@@ -1,6 +1,6 @@
 // Preloaded with --import: records every module the process loads — ESM through a resolve hook,
 // CommonJS through Module._load — into the file named by RECORD_IMPORTS_FILE, so tests can prove
-// what `--help` does (not) load.
+// what `--help` does (not) load, and the scripts compiled through vm.Script (the commands' runtime).
 import { register, createRequire } from 'node:module';
 import { appendFileSync } from 'node:fs';
 
@@ -30,4 +30,16 @@ Module._load = function recordedLoad(request, parent, isMain) {
     appendFileSync(file, `cjs:${request}\n`);
   }
   return originalLoad.apply(this, arguments);
+};
+
+// The commands' runtime (dist/bundle/runtime.cjs) is compiled through vm.Script with a code cache,
+// not loaded as a module: record the scripts compiled too, by file name.
+const vm = createRequire(import.meta.url)('node:vm');
+const OriginalScript = vm.Script;
+vm.Script = class RecordedScript extends OriginalScript {
+  constructor(code, options) {
+    super(code, options);
+    const name = typeof options === 'string' ? options : options?.filename;
+    if (name) appendFileSync(file, `vm:${name}\n`);
+  }
 };
