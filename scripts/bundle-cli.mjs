@@ -193,6 +193,14 @@ function cacheFiles() {
   // Node before 22.8 has no getCompileCacheDir; enableCompileCache() answers with the folder too.
   const dir = nodeModule.getCompileCacheDir?.() ?? nodeModule.enableCompileCache?.()?.directory;
   if (!dir) return undefined;
+  // Compiled code is trusted as it is read: only from a folder this user owns and nobody else may
+  // write (Node's default lives in the shared temporary folder, where another user could plant one).
+  try {
+    const info = fs.statSync(dir);
+    if ((process.getuid && info.uid !== process.getuid()) || (info.mode & 0o022) !== 0) return undefined;
+  } catch {
+    return undefined;
+  }
   const base = path.join(dir, 'atlantis-run-' + ${JSON.stringify(buildId)} + '-' + process.version);
   return { data: base + '.bin', covers: base + '.commands' };
 }
@@ -209,6 +217,12 @@ function save(script, files, usable, covered, loaded, code) {
       const temp = file + '.' + process.pid + '.tmp';
       fs.writeFileSync(temp, contents);
       fs.renameSync(temp, file);
+    }
+    // The caches of earlier builds (another version of atlantis-run) are of no use any more.
+    const dir = path.dirname(files.data);
+    const own = path.basename(files.data, '.bin');
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith('atlantis-run-') && !name.startsWith(own)) fs.rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     // A cache that cannot be written is only a slower next run.
