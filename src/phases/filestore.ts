@@ -4,15 +4,15 @@
 // killed meanwhile finds it CREATING and waits. Its IP address is the fact the service mounts.
 import { OperationError } from '../errors.js';
 import { absentIfDisabled, progress, type RunContext } from '../engine/context.js';
-import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhasePlan } from '../engine/phase.js';
 import { desiredState } from '../desired/index.js';
 import type { DesiredFilestore } from '../desired/persistence.js';
 import { lastSegment } from '../gcp/apis/compute.js';
 import { createFilestoreInstance, deleteFilestoreInstance, getFilestoreInstance, type FilestoreInstance } from '../gcp/apis/filestore.js';
 import { isAlreadyExists } from '../gcp/errors.js';
-import { poll, seconds } from '../gcp/poll.js';
 import { resourceMonthly, usd } from '../cost/model.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
+import { waitUntilReady } from './wait-ready.js';
 
 export const FILESTORE_RECORD = recordKey<{ name: string; ip?: string }>('filestore');
 
@@ -111,7 +111,12 @@ export const filestorePhase = definePhase({
       }
       ctx.emit({ type: 'resource-changed', phase: 'filestore', kind: 'Filestore instance', resource: d.instanceId, action: 'create' });
     }
-    const instance = await readyInstance(ctx, d, onProgress);
+    const instance = await waitUntilReady(ctx, {
+      product: 'Filestore',
+      id: d.instanceId,
+      read: () => getFilestoreInstance(ctx.gcp, d.name),
+      onProgress,
+    });
     const ip = filestoreIp(instance);
     return {
       record: { name: d.name, ...(ip ? { ip } : {}) },
@@ -132,23 +137,3 @@ export const filestorePhase = definePhase({
       }),
   }),
 });
-
-async function readyInstance(ctx: PhaseContext, d: DesiredFilestore, onProgress: (ms: number) => void): Promise<FilestoreInstance> {
-  return poll<FilestoreInstance>(
-    {
-      timeoutMs: ctx.waitTimeoutMs,
-      firstDelayMs: ctx.gcp.caller.timing.pollMs,
-      maxDelayMs: 10_000,
-      onProgress,
-      timeoutError: (elapsed) =>
-        new OperationError(`timed out waiting for Filestore instance ${d.instanceId} to be READY: still not after ${seconds(elapsed)}s`, {
-          hint: 'Filestore goes on in Google Cloud; run the command again to pick it up, or raise --wait-timeout',
-        }),
-    },
-    async () => {
-      const instance = await getFilestoreInstance(ctx.gcp, d.name);
-      if (!instance) throw new OperationError(`Filestore instance ${d.instanceId} disappeared while this run waited for it`);
-      return instance.state === 'READY' ? { done: true, value: instance } : { done: false };
-    },
-  );
-}

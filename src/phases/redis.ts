@@ -7,7 +7,7 @@
 import type { SecretName } from '../atlantis/catalog.js';
 import { OperationError } from '../errors.js';
 import { absentIfDisabled, progress, type RunContext } from '../engine/context.js';
-import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../engine/phase.js';
+import { teardownOne, definePhase, type PhasePlan } from '../engine/phase.js';
 import type { FieldChange } from '../engine/events.js';
 import { desiredState, type DerivedValue, type Facts } from '../desired/index.js';
 import type { DesiredRedis } from '../desired/persistence.js';
@@ -21,10 +21,10 @@ import {
   type RedisInstance,
 } from '../gcp/apis/redis.js';
 import { isAlreadyExists } from '../gcp/errors.js';
-import { poll, seconds } from '../gcp/poll.js';
 import { resourceMonthly, usd } from '../cost/model.js';
 import { sha256 } from '../secret-values/values.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
+import { waitUntilReady } from './wait-ready.js';
 import { persistenceSettings } from '../config/persistence.js';
 
 export const REDIS_RECORD = recordKey<{ name: string; host?: string; port?: number }>('redis');
@@ -207,7 +207,12 @@ export const redisPhase = definePhase({
         fields: decision.fields,
       });
     }
-    const instance = await readyInstance(ctx, d, onProgress);
+    const instance = await waitUntilReady(ctx, {
+      product: 'Memorystore',
+      id: d.instanceId,
+      read: () => getRedisInstance(ctx.gcp, d.name),
+      onProgress,
+    });
     const auth = instance.authEnabled ? await getRedisAuthString(ctx.gcp, d.name) : undefined;
     const facts = redisFacts(instance, auth, d.body.transitEncryptionMode === 'SERVER_AUTHENTICATION');
     return {
@@ -229,24 +234,3 @@ export const redisPhase = definePhase({
       }),
   }),
 });
-
-/** The instance once READY, polled through the one polling loop (an earlier run's create may still be going). */
-async function readyInstance(ctx: PhaseContext, d: DesiredRedis, onProgress: (ms: number) => void): Promise<RedisInstance> {
-  return poll<RedisInstance>(
-    {
-      timeoutMs: ctx.waitTimeoutMs,
-      firstDelayMs: ctx.gcp.caller.timing.pollMs,
-      maxDelayMs: 10_000,
-      onProgress,
-      timeoutError: (elapsed) =>
-        new OperationError(`timed out waiting for Memorystore instance ${d.instanceId} to be READY: still not after ${seconds(elapsed)}s`, {
-          hint: 'Memorystore goes on in Google Cloud; run the command again to pick it up, or raise --wait-timeout',
-        }),
-    },
-    async () => {
-      const instance = await getRedisInstance(ctx.gcp, d.name);
-      if (!instance) throw new OperationError(`Memorystore instance ${d.instanceId} disappeared while this run waited for it`);
-      return instance.state === 'READY' ? { done: true, value: instance } : { done: false };
-    },
-  );
-}
