@@ -352,6 +352,42 @@ describe('persistence: adopting what another run created meanwhile', () => {
   });
 });
 
+describe('persistence: a network of your own', () => {
+  it('uses an existing network and subnet as they are (no network created), and destroy keeps them', async () => {
+    const emu = await emulator();
+    emu.setServiceEnabled(PROJECT, 'compute.googleapis.com');
+    const base = `/compute/v1/projects/${PROJECT}`;
+    const wait = async (operation: { name: string }, scope: string) =>
+      expect((await restCall(emu, 'POST', `${base}/${scope}/operations/${operation.name}/wait`)).body).toMatchObject({ status: 'DONE' });
+    const network = await restCall(emu, 'POST', `${base}/global/networks`, { name: 'shared', autoCreateSubnetworks: false });
+    await wait(network.body as { name: string }, 'global');
+    const subnet = await restCall(emu, 'POST', `${base}/regions/${REGION}/subnetworks`, {
+      name: 'shared-eu',
+      network: `projects/${PROJECT}/global/networks/shared`,
+      ipCidrRange: '10.20.0.0/24',
+    });
+    await wait(subnet.body as { name: string }, `regions/${REGION}`);
+
+    const dir = projectDir(`${MINIMAL_CONFIG}persistence:\n  locks: redis\n  network: {name: shared, subnet: shared-eu}\n`);
+    const env = emulatorEnv(emu, 'grpc');
+    const calls = since(emu);
+    const deployed = await runCli(['deploy', '-y', '--json'], { cwd: dir, env });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const made = mutatingCalls(calls()).map((e) => e.method);
+    expect(made.filter((m) => /\.(Networks|Subnetworks)\//.test(m))).toEqual([]);
+    expect(made).toContain('google.cloud.redis.v1.CloudRedis/CreateInstance');
+    const run = new ServicesClient(clientOptions(emu, 'grpc'));
+    const [service] = await run.getService({ name: SERVICE });
+    await run.close();
+    expect(service.template?.vpcAccess?.networkInterfaces?.[0]).toMatchObject({ network: 'shared', subnetwork: 'shared-eu' });
+
+    const destroyed = await runCli(['destroy', '-y'], { cwd: dir, env });
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect((await restCall(emu, 'GET', `${base}/global/networks/shared`)).status).toBe(200);
+    expect((await restCall(emu, 'GET', `${base}/regions/${REGION}/subnetworks/shared-eu`)).status).toBe(200);
+  });
+});
+
 describe('persistence: switching and refusing', () => {
   it('says what a switch from memory to plans on Cloud Storage and Redis loses, then converges', async () => {
     const emu = await emulator();
