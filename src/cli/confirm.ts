@@ -32,3 +32,22 @@ export function cancelled<C extends ResultCommand>(ctx: CommandContext, command:
   emitResult(ctx, command, result);
   return ExitCode.declined;
 }
+
+/** "3 resources", "1 resource". */
+export const resourceCount = (n: number) => `${n} resource${n === 1 ? '' : 's'}`;
+
+/**
+ * Before a teardown (`destroy`, `ci teardown`): each step shown as a planned delete, then "Delete N
+ * resources WHAT" asked. True when there is nothing to delete or the answer is yes.
+ */
+export async function confirmDeletes(
+  ctx: CommandContext,
+  phase: string,
+  steps: readonly { kind: string; resource: string }[],
+  what: string,
+): Promise<boolean> {
+  for (const step of steps) {
+    ctx.host.emit({ type: 'resource-changed', phase, kind: step.kind, resource: step.resource, action: 'delete', planned: true });
+  }
+  return steps.length === 0 || confirmOrRequireYes(ctx, { question: `Delete ${resourceCount(steps.length)} ${what}` });
+}

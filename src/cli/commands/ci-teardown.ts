@@ -5,7 +5,7 @@ import { withSpan } from '../../engine/events.js';
 import { planCiTeardown, runCiTeardown } from '../../deployment/ci.js';
 import type { Handler } from '../command.js';
 import type { ciTeardownOptions } from '../command-table.js';
-import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { cancelled, confirmDeletes, resourceCount } from '../confirm.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
@@ -13,28 +13,15 @@ import { openRun } from '../session.js';
 export const handler: Handler<typeof ciTeardownOptions> = async (ctx, input) => {
   const run = await openRun(ctx, { waitTimeoutMs: waitTimeout(input.options.waitTimeout) });
   const plan = await withSpan(ctx.host.emit, { phase: 'ci teardown', title: 'Reading what ci setup created' }, () => planCiTeardown(run));
-  for (const step of plan.steps) {
-    ctx.host.emit({
-      type: 'resource-changed',
-      phase: 'ci teardown',
-      kind: step.kind,
-      resource: step.resource,
-      action: 'delete',
-      planned: true,
-    });
-  }
   const count = plan.steps.length;
   if (
-    count > 0 &&
-    !(await confirmOrRequireYes(ctx, {
-      question: `Delete ${count} resource${count === 1 ? '' : 's'} that let CI pipelines deploy ${run.config.service} in ${run.config.project}`,
-    }))
+    !(await confirmDeletes(ctx, 'ci teardown', plan.steps, `that let CI pipelines deploy ${run.config.service} in ${run.config.project}`))
   ) {
     return cancelled(ctx, 'ci teardown', 'Nothing was deleted.', { cancelled: true, deleted: [] });
   }
   const done = await withSpan(
     ctx.host.emit,
-    { phase: 'ci teardown', title: `Deleting ${count} resource${count === 1 ? '' : 's'}` },
+    { phase: 'ci teardown', title: `Deleting ${resourceCount(count)}` },
     () => runCiTeardown(run, plan),
     (steps) => ({ changed: steps.length }),
   );
@@ -43,7 +30,7 @@ export const handler: Handler<typeof ciTeardownOptions> = async (ctx, input) => 
   } else {
     ctx.host.print(
       done.length
-        ? `Deleted ${done.length} resource${done.length === 1 ? '' : 's'}; pipelines can no longer deploy. Pools, providers and roles stay restorable for a while: \`atlantis-run ci setup\` undeletes them.`
+        ? `Deleted ${resourceCount(done.length)}; pipelines can no longer deploy. Pools, providers and roles stay restorable for a while: \`atlantis-run ci setup\` undeletes them.`
         : 'Nothing to delete.',
     );
   }

@@ -4,7 +4,7 @@ import { withSpan } from '../../engine/events.js';
 import { planDestroy, runDestroy } from '../../deployment/destroy.js';
 import type { Handler } from '../command.js';
 import type { destroyOptions } from '../command-table.js';
-import { cancelled, confirmOrRequireYes } from '../confirm.js';
+import { cancelled, confirmDeletes, resourceCount } from '../confirm.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
 import { openRun } from '../session.js';
@@ -15,29 +15,14 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
   const plan = await withSpan(ctx.host.emit, { phase: 'destroy', title: 'Reading what exists' }, () =>
     planDestroy(run, Boolean(input.options.purgeSecrets), Boolean(input.options.purgeData)),
   );
-  for (const step of plan.steps) {
-    ctx.host.emit({
-      type: 'resource-changed',
-      phase: 'destroy',
-      kind: step.kind,
-      resource: step.resource,
-      action: 'delete',
-      planned: true,
-    });
-  }
   const count = plan.steps.length;
-  if (
-    count > 0 &&
-    !(await confirmOrRequireYes(ctx, {
-      question: `Delete ${count} resource${count === 1 ? '' : 's'} of ${config.service} in ${config.project}`,
-    }))
-  ) {
+  if (!(await confirmDeletes(ctx, 'destroy', plan.steps, `of ${config.service} in ${config.project}`))) {
     return cancelled(ctx, 'destroy', 'Nothing was deleted.', { cancelled: true, deleted: [] });
   }
   if (count > 0) await run.runLock?.acquire();
   const done = await withSpan(
     ctx.host.emit,
-    { phase: 'destroy', title: `Deleting ${count} resource${count === 1 ? '' : 's'}` },
+    { phase: 'destroy', title: `Deleting ${resourceCount(count)}` },
     () => runDestroy(run, plan),
     (steps) => ({ changed: steps.length }),
   );
@@ -47,7 +32,7 @@ export const handler: Handler<typeof destroyOptions> = async (ctx, input) => {
   if (ctx.globals.json) {
     emitResult(ctx, 'destroy', { deleted, kept: plan.kept });
   } else {
-    ctx.host.print(done.length ? `Deleted ${done.length} resource${done.length === 1 ? '' : 's'}.` : 'Nothing to delete.');
+    ctx.host.print(done.length ? `Deleted ${resourceCount(done.length)}.` : 'Nothing to delete.');
     const buckets = plan.kept.filter((k) => k.startsWith('gs://'));
     const secrets = plan.kept.filter((k) => !k.startsWith('gs://'));
     if (secrets.length) ctx.host.print(`Kept secrets (delete them with --purge-secrets): ${secrets.join(', ')}`);
