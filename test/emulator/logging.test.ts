@@ -161,6 +161,13 @@ describe('Cloud Logging entries:list', () => {
     expect(stderr.logName).toBe(`projects/${projectId}/logs/run.googleapis.com%2Fstderr`);
     const byField = await list(emulator, { filter: 'jsonPayload.level="info" AND jsonPayload.msg:"listening"' });
     expect(byField.entries).toHaveLength(1);
+
+    // Writes in the same millisecond still read back in the order written.
+    emulator.mutate((services) => {
+      for (let i = 0; i < 20; i++) appendContainerLogs(services, { service, lines: [`burst-${i}`] });
+    });
+    const burst = await list(emulator, { filter: 'textPayload:"burst-"', pageSize: 100 });
+    expect((burst.entries ?? []).map((entry) => entry.textPayload)).toEqual(Array.from({ length: 20 }, (_, i) => `burst-${i}`));
   });
 
   test('orderBy, paging and a moving timestamp (what --follow polls with)', async () => {

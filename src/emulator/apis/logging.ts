@@ -154,7 +154,7 @@ export interface AppendContainerLogs {
   /** Default: the service's latest ready revision, else its latest created one. */
   revision?: string;
   stream?: 'stdout' | 'stderr';
-  /** RFC 3339; default now. Each following line is 1 ms later. */
+  /** RFC 3339; default now, never before an earlier append's last line. Each following line is 1 ms later. */
   timestamp?: string;
 }
 
@@ -175,8 +175,8 @@ export function appendContainerLogs(services: EmulatorServices, input: AppendCon
   if (!Array.isArray(input.lines) || input.lines.some((line) => typeof line !== 'string')) {
     throw new ApiError('INVALID_ARGUMENT', 'lines must be a list of strings.');
   }
-  const startTime = input.timestamp === undefined ? undefined : Date.parse(input.timestamp);
-  if (startTime !== undefined && Number.isNaN(startTime)) throw new ApiError('INVALID_ARGUMENT', `Invalid timestamp "${input.timestamp}".`);
+  const startTime = input.timestamp === undefined ? services.logs.clock(input.lines.length) : Date.parse(input.timestamp);
+  if (Number.isNaN(startTime)) throw new ApiError('INVALID_ARGUMENT', `Invalid timestamp "${input.timestamp}".`);
   const ref: RunServiceRef = {
     projectId: project.projectId,
     projectNumber: project.projectNumber,
@@ -188,7 +188,7 @@ export function appendContainerLogs(services: EmulatorServices, input: AppendCon
     revisionId,
     lines: input.lines,
     stream: input.stream === 'stderr' ? 'stderr' : 'stdout',
-    ...(startTime !== undefined ? { startTime } : {}),
+    startTime,
   });
   return services.logs.write(entries);
 }

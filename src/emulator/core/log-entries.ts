@@ -21,6 +21,8 @@ export function newInsertId(length = 10): string {
 
 export class LogEntryStore {
   private counter = 0;
+  /** The last millisecond handed out by `clock` (see there). */
+  private lastTick = 0;
 
   constructor(private readonly store: StateStore) {}
 
@@ -49,6 +51,17 @@ export class LogEntryStore {
     for (const key of keys.slice(0, Math.max(0, keys.length - MAX_ENTRIES))) delete records[key];
     this.store.markDirty();
     return written;
+  }
+
+  /**
+   * The start time for `count` lines written "now", 1 ms apart: never before the previous call's
+   * last line, so two writes in the same millisecond still read back in the order written
+   * (Cloud Run's agent stamps lines in the order the container printed them).
+   */
+  clock(count: number, now = Date.now()): number {
+    const start = Math.max(now, this.lastTick + 1);
+    this.lastTick = start + Math.max(0, count - 1);
+    return start;
   }
 
   /** Every stored entry (copies), in the order written. */
