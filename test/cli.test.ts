@@ -25,18 +25,26 @@ describe('CLI', () => {
     expect(result.stdout.trim()).toBe(pkg.version);
   });
 
-  for (const args of [['--help'], ['--version'], ['render', '--help']]) {
+  // Piped, `--help` and `--version` are answered by the launcher from the pages the parser rendered
+  // at build time; `help render` goes through the parser.
+  for (const [args, parser] of [
+    [['--help'], false],
+    [['--version'], false],
+    [['render', '--help'], false],
+    [['help', 'render'], true],
+  ] as const) {
     it(`${args.join(' ')} loads no gRPC, Google client, schema or YAML library`, async () => {
       const dir = tempDir();
       const record = path.join(dir, 'imports.txt');
-      const result = await runCliProcess(args, {
+      const result = await runCliProcess([...args], {
         cwd: dir,
         env: { RECORD_IMPORTS_FILE: record, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${recorder}` },
       });
       expect(result.code).toBe(0);
       const loaded = readFileSync(record, 'utf8');
-      // The launcher runs the bundled front (parser + command table + commander in one file).
-      expect(loaded).toContain('dist/cli/main.bundle.js');
+      // The parser is the bundled front (parser + command table + commander in one file).
+      if (parser) expect(loaded).toContain('dist/cli/main.bundle.js');
+      else expect(loaded).not.toContain('main.bundle.js');
       // The commands' runtime (every client library is bundled in it) is never compiled for help.
       expect(loaded).not.toContain('runtime.cjs');
       for (const heavy of [
@@ -54,6 +62,34 @@ describe('CLI', () => {
       }
     });
   }
+
+  it('help answered without the parser is the parser’s, page for page, and `help X` prints the same', async () => {
+    const { pages } = JSON.parse(readFileSync(new URL('../dist/cli/help.json', import.meta.url), 'utf8')) as {
+      pages: Record<string, string>;
+    };
+    const names = Object.keys(pages);
+    expect(names).toEqual(expect.arrayContaining(['', 'deploy', 'secrets', 'secrets push', 'ci setup', 'emulator']));
+    const dir = tempDir();
+    for (const name of names) {
+      const words = name ? name.split(' ') : [];
+      const parsed = await runCli([...words, '--help'], { cwd: dir });
+      expect(parsed.code).toBe(0);
+      expect(pages[name], name).toBe(parsed.stdout);
+      const launched = await runCliProcess([...words, name === 'deploy' ? '-h' : '--help'], { cwd: dir });
+      expect({ code: launched.code, stdout: launched.stdout, stderr: launched.stderr }, name).toEqual({
+        code: 0,
+        stdout: pages[name],
+        stderr: '',
+      });
+    }
+    const viaParser = await runCliProcess(['help', 'secrets', 'push'], { cwd: dir });
+    expect(viaParser.stdout).toBe(pages['secrets push']);
+    // Not a page's words: the parser answers, as it always did.
+    const withFlag = await runCliProcess(['deploy', '--json', '--help'], { cwd: dir });
+    expect(withFlag.stdout).toBe(pages.deploy);
+    const unknown = await runCliProcess(['nosuch', '--help'], { cwd: dir });
+    expect({ code: unknown.code, stdout: unknown.stdout }).toEqual({ code: 0, stdout: pages[''] });
+  });
 
   it('the recorder sees the runtime when a command needs it (so the check above can fail)', async () => {
     const dir = projectDir();

@@ -1,5 +1,6 @@
-// The command-line parser. Kept light on purpose: `--help` and `--version` load commander, this
-// file and the command metadata, nothing else (see bench/ for the cold-start figure). The launcher
+// The command-line parser. Kept light on purpose: help on a terminal loads commander, this file and
+// the command metadata, nothing else (piped help and --version the launcher answers without it, from
+// pages this parser rendered at build time: scripts/write-help.mjs; bench/ has the figures). The launcher
 // runs it bundled with commander into one file (scripts/bundle-cli.mjs): module loading is most of
 // what a cold `--help` costs.
 import { readFileSync } from 'node:fs';
@@ -133,11 +134,7 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
     .option('--force-unlock <id>', 'take over the run lock in the project with this id (a run that is gone); exit 3 names it')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`atlantis-run: ${s.replace(/^error: /, '')}`),
-    })
+    .configureOutput(outputTo(io))
     .addHelpText(
       'after',
       '\nExit codes: 0 success · 1 an operation failed · 2 invalid usage or configuration (nothing changed)\n' +
@@ -217,12 +214,25 @@ export function buildProgram(commander: Commander, io: CliIo, commands: CommandD
 }
 
 function inherit(cmd: Command, io: CliIo): void {
-  cmd.exitOverride().configureOutput({
-    writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(`atlantis-run: ${s.replace(/^error: /, '')}`),
-  });
+  cmd.exitOverride().configureOutput(outputTo(io));
   cmd.showSuggestionAfterError(true);
+}
+
+/**
+ * Commander writes to the run's streams and lays help out at their width (80 columns when not a
+ * terminal) — its default asks process.stdout, which an injected stream is not. The build renders
+ * the help pages through a non-terminal stream for the launcher's fast path (scripts/write-help.mjs).
+ */
+function outputTo(io: CliIo) {
+  // 80 is commander's own width off a terminal.
+  const width = (stream: CliIo['stdout'] & { columns?: number }) => (stream.isTTY && stream.columns) || 80;
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`atlantis-run: ${s.replace(/^error: /, '')}`),
+    getOutHelpWidth: () => width(io.stdout),
+    getErrHelpWidth: () => width(io.stderr),
+  };
 }
 
 function pickGlobals(all: GlobalOptions & Record<string, unknown>): GlobalOptions {
