@@ -7,7 +7,9 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ServicesClient } from '@google-cloud/run';
 import { runCli } from './support/cli.js';
 import { emulator, emulatorEnv, TRANSPORTS } from './support/emulator.js';
-import { projectDir } from './support/fixtures.js';
+import { MINIMAL_CONFIG, projectDir } from './support/fixtures.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { clientOptions } from './emulator/clients.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
 
@@ -56,6 +58,38 @@ describe.each(TRANSPORTS)('replies lost after the write happened (%s)', (transpo
 
     // And the next deploy finds nothing to do.
     const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: emulatorEnv(emu, transport) });
+    expect(again.code, again.stdout).toBe(0);
+  });
+
+  it('adopts the network, subnet, Memorystore and Filestore instances its lost creates made', async () => {
+    const emu = await emulator({
+      faults: [
+        // Compute's inserts carry a request id: the retry answers the first insert's operation.
+        // Seed 8 loses the first reply of each and not the second.
+        'google.cloud.compute.v1.Networks/Insert=after:UNAVAILABLE:0.5',
+        '*Subnetworks/Insert=after:RESET:0.5',
+        'redis.CreateInstance=after:UNAVAILABLE:1',
+        'file.CreateInstance=after:DEADLINE_EXCEEDED:1',
+      ].join(','),
+      seed: 8,
+      operationDelayMs: 200,
+    });
+    const dir = projectDir(`${MINIMAL_CONFIG}persistence: {locks: redis, dataDir: filestore}\n`);
+    const env = emulatorEnv(emu, transport);
+    const result = await runCli(['deploy', '-y'], { cwd: dir, env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(calls(emu, 'Insert')).toEqual(['UNAVAILABLE', 'OK', 'UNAVAILABLE', 'OK']);
+    expect(calls(emu, 'CreateInstance').sort()).toEqual(['ALREADY_EXISTS', 'ALREADY_EXISTS', 'DEADLINE_EXCEEDED', 'UNAVAILABLE']);
+    const { resources } = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as { resources: Record<string, any> };
+    expect(resources).toMatchObject({
+      network: { name: 'atlantis', owned: true },
+      subnet: { name: 'atlantis', owned: true },
+      redis: { name: 'projects/my-project/locations/europe-west1/instances/atlantis-redis', port: 6379 },
+      filestore: { name: 'projects/my-project/locations/europe-west1-b/instances/atlantis-data' },
+    });
+    expect(resources.redis.host).toMatch(/^10\./);
+    expect(resources.filestore.ip).toMatch(/^10\./);
+    const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
     expect(again.code, again.stdout).toBe(0);
   });
 

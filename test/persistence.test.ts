@@ -352,6 +352,60 @@ describe('persistence: adopting what another run created meanwhile', () => {
   });
 });
 
+describe('persistence: a network made by someone else meanwhile', () => {
+  it('is used but not owned: no "created" line, and destroy removes only the subnet made in it', async () => {
+    const emu = await emulator();
+    const dir = projectDir(`${MINIMAL_CONFIG}persistence:\n  locks: redis\n`);
+    const env = emulatorEnv(emu, 'rest');
+    let reads = 0;
+    const deployed = await runCli(['deploy', '-y', '--json'], {
+      cwd: dir,
+      env,
+      // Every read done (the second time under the run lock) and the plan says "create": the
+      // network appears, made by someone else (no atlantis-run description).
+      onStdoutLine: (line) => {
+        const event = JSON.parse(line) as { type: string; phase?: string };
+        if (event.type === 'phase-end' && event.phase === 'refresh' && ++reads === 2) {
+          emu.mutate((services) =>
+            services.networks.saveNetwork({
+              projectId: PROJECT,
+              name: 'atlantis',
+              id: '4242424242424242424',
+              creationTimestamp: '2026-11-30T01:00:00.000-08:00',
+              fields: { autoCreateSubnetworks: false },
+              ready: true,
+            }),
+          );
+        }
+      },
+    });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(reads).toBe(2);
+    const inserts = emu.requestLog().filter((e) => /etworks\/Insert$/.test(e.method));
+    expect(inserts.map((e) => `${e.method.replace(/^.*\.v1\./, '')} ${e.status}`)).toEqual([
+      'Networks/Insert ALREADY_EXISTS',
+      'Subnetworks/Insert OK',
+    ]);
+    const changed = deployed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; kind?: string; planned?: boolean })
+      .filter((event) => event.type === 'resource-changed' && !event.planned)
+      .map((event) => event.kind);
+    expect(changed).not.toContain('VPC network');
+    expect(changed).toContain('VPC subnet');
+    const { resources } = JSON.parse(readFileSync(path.join(dir, 'atlantis-run.lock'), 'utf8')) as { resources: Record<string, any> };
+    expect(resources.network).toEqual({ name: 'atlantis', owned: false });
+    expect(resources.subnet).toMatchObject({ name: 'atlantis', owned: true });
+
+    const destroyed = await runCli(['destroy', '-y'], { cwd: dir, env });
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    const base = `/compute/v1/projects/${PROJECT}`;
+    expect((await restCall(emu, 'GET', `${base}/global/networks/atlantis`)).status).toBe(200);
+    expect((await restCall(emu, 'GET', `${base}/regions/${REGION}/subnetworks/atlantis`)).status).toBe(404);
+  });
+});
+
 describe('persistence: a network of your own', () => {
   it('uses an existing network and subnet as they are (no network created), and destroy keeps them', async () => {
     const emu = await emulator();

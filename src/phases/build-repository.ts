@@ -9,7 +9,7 @@ import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { desiredState, type DesiredRepository } from '../desired/index.js';
 import { createRepository, deleteRepository, getRepository, updateRepository, type RepositoryInfo } from '../gcp/apis/artifact-registry.js';
-import { GcpError } from '../gcp/errors.js';
+import { isAlreadyExists } from '../gcp/errors.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
 
 interface Live {
@@ -107,7 +107,7 @@ export const buildRepositoryPhase = definePhase({
         );
       } catch (err) {
         // Made by a run killed before it recorded it: ours; the plan's checks ran on the next read.
-        if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+        if (!isAlreadyExists(err)) throw err;
       }
       ctx.emit({ type: 'resource-changed', phase: 'build-registry', kind: 'repository', resource: desired.repositoryId, action: 'create' });
     } else if (decision.action === 'update') {

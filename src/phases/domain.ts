@@ -3,7 +3,7 @@ import { OperationError } from '../errors.js';
 import { absentIfDisabled } from '../engine/context.js';
 import { teardownOne, definePhase, type PhasePlan } from '../engine/phase.js';
 import { createDomainMapping, deleteDomainMapping, getDomainMapping, type DomainMappingInfo } from '../gcp/apis/run-domains.js';
-import { GcpError } from '../gcp/errors.js';
+import { GcpError, isAlreadyExists } from '../gcp/errors.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
 
 interface Live {
@@ -65,10 +65,7 @@ export const domainPhase = definePhase({
         mapping = await createDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain, ctx.config.service);
       } catch (err) {
         // This run's create whose reply was lost (or a killed run's): adopted if it maps this service.
-        const adopted =
-          err instanceof GcpError && err.code === 'ALREADY_EXISTS'
-            ? await getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain)
-            : undefined;
+        const adopted = isAlreadyExists(err) ? await getDomainMapping(ctx.gcp, ctx.config.region, ctx.config.project, domain) : undefined;
         if (adopted && adopted.routeName !== ctx.config.service) {
           throw new OperationError(`domain ${domain} is already mapped to service ${adopted.routeName}`, {
             hint: `remove that mapping first: gcloud beta run domain-mappings delete --domain ${domain} --region ${ctx.config.region}`,

@@ -70,6 +70,9 @@ export const networkPhase = definePhase({
 
   async apply(ctx, { create }) {
     const n = wanted(ctx)!;
+    // Found by the insert (made meanwhile by someone else, or by a run killed after its insert):
+    // ours only if it carries our description.
+    let found = false;
     if (create) {
       try {
         await insertNetwork(
@@ -79,14 +82,16 @@ export const networkPhase = definePhase({
           { timeoutMs: ctx.waitTimeoutMs, onProgress: progress(ctx.emit, 'network', 'creating network', n.network) },
         );
       } catch (err) {
-        // A run killed after the insert: the network is there (perhaps still being inserted: the
-        // subnet's insert then says so, and the next run goes on).
+        // The network is there, perhaps still being inserted: the subnet's insert then says so,
+        // and the next run goes on.
         if (!isAlreadyExists(err)) throw err;
+        found = true;
       }
-      ctx.emit({ type: 'resource-changed', phase: 'network', kind: 'VPC network', resource: n.network, action: 'create' });
+      if (!found) ctx.emit({ type: 'resource-changed', phase: 'network', kind: 'VPC network', resource: n.network, action: 'create' });
     }
-    const live = create ? undefined : await getNetwork(ctx.gcp, ctx.config.project, n.network);
-    return { record: { name: n.network, owned: create || ours(live, ctx.config.service) }, summary: n.network };
+    const made = create && !found;
+    const live = made ? undefined : await getNetwork(ctx.gcp, ctx.config.project, n.network);
+    return { record: { name: n.network, owned: made || ours(live, ctx.config.service) }, summary: n.network };
   },
 
   teardown: {

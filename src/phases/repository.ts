@@ -6,7 +6,7 @@ import { teardownOne, definePhase, type PhaseContext, type PhasePlan } from '../
 import { lastSegment } from '../gcp/apis/compute.js';
 import type { FieldChange } from '../engine/events.js';
 import { createRepository, deleteRepository, getRepository, updateRepository, type RepositoryInfo } from '../gcp/apis/artifact-registry.js';
-import { GcpError } from '../gcp/errors.js';
+import { isAlreadyExists } from '../gcp/errors.js';
 import { poll, seconds } from '../gcp/poll.js';
 import { desiredState, UPSTREAM_REGISTRY, type DesiredRepository } from '../desired/index.js';
 import { recordKey } from '../state/lockfile.js';
@@ -120,7 +120,7 @@ export const registryPhase = definePhase({
         // Created (or still being created) by a run that was killed before it could record it, or
         // by this run's create whose reply was lost: wait until it is really there (the image is
         // resolved through it next), and adopt it once it is the proxy asked for.
-        if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+        if (!isAlreadyExists(err)) throw err;
         await waitUntilVisible(ctx, desired.name);
         const found = await getRepository(ctx.gcp, desired.name);
         const foreign = found && notAProxy(ctx, desired, found);

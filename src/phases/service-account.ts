@@ -14,7 +14,7 @@ import {
   updateServiceAccount,
   type ServiceAccountInfo,
 } from '../gcp/apis/iam.js';
-import { GcpError } from '../gcp/errors.js';
+import { isAlreadyExists } from '../gcp/errors.js';
 import { lockRecord, type RecordKey } from '../state/lockfile.js';
 
 export interface OwnedAccount {
@@ -103,7 +103,7 @@ export function serviceAccountPhase<const Name extends string>(spec: AccountPhas
         try {
           account = await createServiceAccount(ctx.gcp, project, sa.accountId, labels);
         } catch (err) {
-          if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+          if (!isAlreadyExists(err)) throw err;
           account = await getServiceAccount(ctx.gcp, project, sa.email);
         }
         ctx.emit({ type: 'resource-changed', phase: spec.name, kind: 'service account', resource: sa.email, action: 'create' });

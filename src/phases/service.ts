@@ -8,7 +8,7 @@ import { diffFields } from '../engine/diff.js';
 import type { FieldChange } from '../engine/events.js';
 import { createService, deleteService, getService, shortName, updateService, type RunService } from '../gcp/apis/run.js';
 import { existing } from '../gcp/call.js';
-import { GcpError } from '../gcp/errors.js';
+import { isAlreadyExists } from '../gcp/errors.js';
 import { OperationError } from '../errors.js';
 import { MANAGED_LABEL, VERSION_ANNOTATION } from '../desired/index.js';
 import { settledService, waitUntilSettled, writeAndSettle } from '../cloudrun/rollout.js';
@@ -235,7 +235,7 @@ export const servicePhase = definePhase({
         try {
           await createService(ctx.gcp, `projects/${ctx.config.project}/locations/${ctx.config.region}`, ctx.config.service, body, write);
         } catch (err) {
-          if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+          if (!isAlreadyExists(err)) throw err;
           await adoptCreated(ctx, body, write, onProgress);
         }
         emitChange('create');

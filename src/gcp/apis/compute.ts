@@ -64,9 +64,10 @@ export async function insertNetwork(gcp: Gcp, project: string, network: Omit<Net
 
 export async function deleteNetwork(gcp: Gcp, project: string, name: string, wait: ComputeWait): Promise<boolean> {
   const url = `${base(gcp, project)}/global/networks/${name}`;
+  const requestId = randomUUID();
   const op = await orMissing(
     gcp.caller.run({ api: API, method: 'networks.delete', resource: url, mutating: true }, () =>
-      gcp.factory.request<ComputeOperation>({ url, method: 'DELETE', params: { requestId: randomUUID() } }),
+      gcp.factory.request<ComputeOperation>({ url, method: 'DELETE', params: { requestId } }),
     ),
   );
   if (!op) return false;
@@ -88,17 +89,20 @@ export async function insertSubnetwork(
 ): Promise<void> {
   const url = `${base(gcp, project)}/regions/${region}/subnetworks`;
   const resource = `projects/${project}/regions/${region}/subnetworks/${subnetwork.name}`;
+  // One request id per insert, kept across retries (see insertNetwork).
+  const requestId = randomUUID();
   const op = await gcp.caller.run({ api: API, method: 'subnetworks.insert', resource, mutating: true }, () =>
-    gcp.factory.request<ComputeOperation>({ url, method: 'POST', body: subnetwork, params: { requestId: randomUUID() } }),
+    gcp.factory.request<ComputeOperation>({ url, method: 'POST', body: subnetwork, params: { requestId } }),
   );
   await waitForComputeOperation(gcp, project, op, `create subnetwork ${subnetwork.name}`, wait);
 }
 
 export async function deleteSubnetwork(gcp: Gcp, project: string, region: string, name: string, wait: ComputeWait): Promise<boolean> {
   const url = `${base(gcp, project)}/regions/${region}/subnetworks/${name}`;
+  const requestId = randomUUID();
   const op = await orMissing(
     gcp.caller.run({ api: API, method: 'subnetworks.delete', resource: url, mutating: true }, () =>
-      gcp.factory.request<ComputeOperation>({ url, method: 'DELETE', params: { requestId: randomUUID() } }),
+      gcp.factory.request<ComputeOperation>({ url, method: 'DELETE', params: { requestId } }),
     ),
   );
   if (!op) return false;

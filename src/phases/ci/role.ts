@@ -21,7 +21,7 @@ import {
 import { hasBinding, readModifyWrite, withBinding, withoutBinding, type IamPolicy, type PolicyAccess } from '../../gcp/apis/iam-policy.js';
 import { getProjectPolicy, setProjectPolicy } from '../../gcp/apis/resource-manager.js';
 import { existing } from '../../gcp/call.js';
-import { GcpError } from '../../gcp/errors.js';
+import { isAlreadyExists } from '../../gcp/errors.js';
 import { recordKey } from '../../state/lockfile.js';
 import { PHASES } from '../index.js';
 import { ciNames, roleCandidates } from './target.js';
@@ -162,7 +162,7 @@ async function ensureRole(ctx: RunContext, role: RoleAction): Promise<string> {
           return (await createCustomRole(ctx.gcp, ctx.config.project, id, want)).name;
         } catch (err) {
           // A role deleted more than 7 days ago is gone from lists but keeps its id for 37 days.
-          if (!(err instanceof GcpError && err.code === 'ALREADY_EXISTS')) throw err;
+          if (!isAlreadyExists(err)) throw err;
         }
       }
       throw new OperationError(`every id for the deployer role (${roleCandidates(ciNames(ctx.config).roleId).join(', ')}) is taken`, {
