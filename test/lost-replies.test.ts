@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ServicesClient } from '@google-cloud/run';
+import { CloudBuildClient } from '@google-cloud/cloudbuild';
 import { runCli } from './support/cli.js';
 import { emulator, emulatorEnv, TRANSPORTS } from './support/emulator.js';
 import { MINIMAL_CONFIG, projectDir } from './support/fixtures.js';
@@ -91,6 +92,22 @@ describe.each(TRANSPORTS)('replies lost after the write happened (%s)', (transpo
     expect(resources.filestore.ip).toMatch(/^10\./);
     const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
     expect(again.code, again.stdout).toBe(0);
+  });
+
+  it('follows the build its lost CreateBuild started instead of starting a second', async () => {
+    const emu = await emulator({ faults: 'cloudbuild.CreateBuild=after:UNAVAILABLE:1', seed: 1 });
+    const dir = projectDir(`${MINIMAL_CONFIG}image: {strategy: build, tools: {tflint: 0.64.0}}\n`);
+    const result = await runCli(['deploy', '-y'], { cwd: dir, env: emulatorEnv(emu, transport) });
+    expect(result.code, result.stderr).toBe(0);
+    // Sent once; the retry found the build it had started.
+    expect(calls(emu, 'CreateBuild')).toEqual(['UNAVAILABLE']);
+    const client = new CloudBuildClient(clientOptions(emu, 'grpc'));
+    const [builds] = await client.listBuilds(
+      { parent: 'projects/my-project/locations/europe-west1', projectId: 'my-project' },
+      { autoPaginate: false },
+    );
+    await client.close();
+    expect(builds.map((b) => b.status)).toEqual(['SUCCESS']);
   });
 
   it('retries idempotent reads on INTERNAL and ABORTED', async () => {

@@ -66,14 +66,18 @@ export function cloudBuildRequest(
 export async function buildWithCloudBuild(ctx: Ctx, phase: string, build: DesiredBuild, inputs: BuildInputs): Promise<BuiltImage> {
   const parent = `projects/${ctx.config.project}/locations/${ctx.config.region}`;
   // A run stopped while its build ran left it going: follow that build rather than start a second.
-  const running = (await listBuilds(ctx.gcp, parent, `tags="${inputs.tag}"`)).find((b) => !FINISHED.includes(b.status));
+  const earlier = await listBuilds(ctx.gcp, parent, `tags="${inputs.tag}"`);
+  const running = earlier.find((b) => !FINISHED.includes(b.status));
   let started: BuildInfo;
   if (running) {
     started = running;
     ctx.emit({ type: 'info', phase, message: `following Cloud Build ${running.id}, started by an earlier run: ${running.logUrl}` });
   } else {
     const source = inputs.kind === 'context' ? await uploadContext(ctx, phase, build, inputs) : undefined;
-    started = await createBuild(ctx.gcp, parent, cloudBuildRequest(ctx.config.project, build, inputs, source));
+    started = await createBuild(ctx.gcp, parent, cloudBuildRequest(ctx.config.project, build, inputs, source), {
+      tag: inputs.tag,
+      known: earlier,
+    });
     ctx.emit({ type: 'info', phase, message: `Cloud Build ${started.id} started: ${started.logUrl}` });
   }
   const finished = await waitForBuild(ctx, phase, started);

@@ -47,17 +47,35 @@ function toInfo(b: BuildResource): BuildInfo {
   };
 }
 
-/** Starts a build in `parent` (projects/P/locations/L); answers it as first reported. */
-export async function createBuild(gcp: Gcp, parent: string, build: Record<string, unknown>): Promise<BuildInfo> {
+/**
+ * Starts a build in `parent` (projects/P/locations/L); answers it as first reported. A create is
+ * not idempotent: when its reply is lost and it is retried, the newest build carrying `adopt.tag`,
+ * if it is none of `adopt.known` (the builds with that tag listed before), is the one it started
+ * (the run lock keeps other runs out): it is followed, whatever its state, instead of a second.
+ */
+export async function createBuild(
+  gcp: Gcp,
+  parent: string,
+  build: Record<string, unknown>,
+  adopt: { tag: string; known: readonly BuildInfo[] },
+): Promise<BuildInfo> {
   const client = await gcp.factory.client('cloudBuild');
   const projectId = parent.split('/')[1];
-  const [operation] = await gcp.caller.run({ api: API, method: 'CreateBuild', resource: parent, mutating: true }, (o) =>
-    client.createBuild({ parent, projectId, build }, o),
+  const known = new Set(adopt.known.map((b) => b.id));
+  return gcp.caller.run(
+    { api: API, method: 'CreateBuild', resource: parent, mutating: true },
+    async (o) => {
+      const [operation] = await client.createBuild({ parent, projectId, build }, o);
+      const metadata = operation.metadata as { build?: BuildResource } | null | undefined;
+      const started = toInfo(metadata?.build ?? {});
+      if (!started.id) throw new Error(`Cloud Build answered operation ${operation.name ?? '?'} without a build id`);
+      return started;
+    },
+    async () => {
+      const [newest] = await listBuilds(gcp, parent, `tags="${adopt.tag}"`, 1);
+      return newest && !known.has(newest.id) ? newest : undefined;
+    },
   );
-  const metadata = operation.metadata as { build?: BuildResource } | null | undefined;
-  const started = toInfo(metadata?.build ?? {});
-  if (!started.id) throw new Error(`Cloud Build answered operation ${operation.name ?? '?'} without a build id`);
-  return started;
 }
 
 export async function getBuild(gcp: Gcp, name: string): Promise<BuildInfo> {
