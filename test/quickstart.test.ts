@@ -3,8 +3,11 @@
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliProcess } from './support/cli.js';
-import { tempDir } from './support/fixtures.js';
+import { parse } from 'yaml';
+import { QUICKSTART_PROJECT } from '../src/deployment/report.js';
+import { runCli, runCliProcess } from './support/cli.js';
+import { emulator, emulatorEnv } from './support/emulator.js';
+import { projectDir, tempDir } from './support/fixtures.js';
 
 const EXAMPLE = new URL('../examples/quickstart/', import.meta.url);
 
@@ -39,5 +42,25 @@ describe('README quick start', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain('— ready');
     expect(status.stdout).toContain('Drift against the configuration: none');
+  });
+
+  it('a rehearsal of a configuration of one’s own points at the same deploy against its project, not at init', async () => {
+    expect((parse(readFileSync(new URL('atlantis-run.yaml', EXAMPLE), 'utf8')) as { project: string }).project).toBe(QUICKSTART_PROJECT);
+    const dir = projectDir();
+    const flagged = await runCli(['deploy', '--emulator', '-y', '--config', 'atlantis-run.yaml', '--json'], {
+      cwd: dir,
+      env: { GITHUB_TOKEN: 'ghp_rehearsal0123456789abcdefghijklmnop' },
+    });
+    expect(flagged.code, flagged.stderr).toBe(0);
+    const steps = (stdout: string) => (JSON.parse(stdout.trim().split('\n').at(-1)!) as { nextSteps: string[] }).nextSteps;
+    expect(steps(flagged.stdout)).toEqual([
+      'Deploy for real: sign in (`gcloud auth application-default login`), then `atlantis-run deploy --config atlantis-run.yaml` — the same plan against project my-project, ending with the webhook URL to register on your VCS.',
+    ]);
+    const emu = await emulator();
+    const byEnv = await runCli(['deploy', '-y', '--json'], { cwd: projectDir(), env: emulatorEnv(emu, 'grpc') });
+    expect(byEnv.code, byEnv.stderr).toBe(0);
+    expect(steps(byEnv.stdout)).toEqual([
+      'Deploy for real: sign in (`gcloud auth application-default login`), then `atlantis-run deploy` with ATLANTIS_RUN_EMULATOR_HOST unset — the same plan against project my-project, ending with the webhook URL to register on your VCS.',
+    ]);
   });
 });

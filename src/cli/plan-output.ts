@@ -1,6 +1,7 @@
 // A plan as the user reads it, the same for `plan` and for `deploy`'s confirmation: the changes
 // phase by phase (`+ ~ -`, fields underneath) and the summary line. And the flags a suggested
 // command must repeat so that it acts on the same configuration and the same cloud.
+import type { ReportOptions } from '../deployment/report.js';
 import type { EnginePlan } from '../engine/runner.js';
 import type { PlannedChange } from '../engine/phase.js';
 import { formatPlan } from '../ui/plan-format.js';
@@ -38,6 +39,16 @@ export function repeatedFlags(globals: GlobalOptions): string {
     parts.push('--impersonate-service-account', shellQuote(globals.impersonateServiceAccount));
   if (globals.emulator) parts.push('--emulator');
   return parts.map((p) => ` ${p}`).join('');
+}
+
+/** What a deploy's report repeats in the commands it suggests, and whether the run was a rehearsal. */
+export function reportOptions(globals: GlobalOptions, usingEmulator: boolean): ReportOptions {
+  return {
+    flags: repeatedFlags(globals),
+    emulated: globals.emulator || usingEmulator,
+    realFlags: repeatedFlags({ ...globals, emulator: false }),
+    emulatorFromEnv: usingEmulator && !globals.emulator,
+  };
 }
 
 function shellQuote(value: string): string {

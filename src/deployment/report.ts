@@ -12,7 +12,14 @@ export interface ReportOptions {
   /** Flags to repeat in suggested commands (" --config other.yaml --emulator"). */
   flags: string;
   emulated: boolean;
+  /** The same flags for a run against Google Cloud (no --emulator). */
+  realFlags?: string;
+  /** The emulator was chosen by ATLANTIS_RUN_EMULATOR_HOST rather than --emulator. */
+  emulatorFromEnv?: boolean;
 }
+
+/** The project id of the bundled example (examples/quickstart): a rehearsal, not anyone's project. */
+export const QUICKSTART_PROJECT = 'atlantis-quickstart';
 
 export interface DeployReport {
   emulated: boolean;
@@ -47,11 +54,18 @@ export function buildReport(
       ? `webhook-secret was regenerated (no enabled version was left): update the secret of the webhook on the VCS side — ${show(name)}.`
       : `${name} was regenerated (no enabled version was left): the previous value no longer works — ${show(name)}.`,
   );
-  if (options.emulated) {
+  if (options.emulated && config.project === QUICKSTART_PROJECT) {
     // Nothing listens at an emulated URL: the step that matters is the real deployment.
     nextSteps.push(
       'Deploy for real: in your own infrastructure repository, sign in (`gcloud auth application-default login`) and run `atlantis-run init` — it writes atlantis-run.yaml for your Google Cloud project.',
       'Then `atlantis-run deploy` there: the same plan against Google Cloud, ending with the webhook URL to register on your VCS.',
+    );
+  } else if (options.emulated) {
+    // A configuration of one's own, rehearsed: the same command against Google is the next step.
+    nextSteps.push(
+      `Deploy for real: sign in (\`gcloud auth application-default login\`), then \`atlantis-run deploy${options.realFlags ?? ''}\`${
+        options.emulatorFromEnv ? ' with ATLANTIS_RUN_EMULATOR_HOST unset' : ''
+      } — the same plan against project ${config.project}, ending with the webhook URL to register on your VCS.`,
     );
   } else {
     nextSteps.push(

@@ -11,7 +11,7 @@ import type { deployOptions } from '../command-table.js';
 import { cancelled, confirmOrRequireYes } from '../confirm.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
-import { planChanges, planText, repeatedFlags } from '../plan-output.js';
+import { planChanges, planText, repeatedFlags, reportOptions } from '../plan-output.js';
 import { openRun } from '../session.js';
 
 export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
@@ -38,7 +38,7 @@ export const handler: Handler<typeof deployOptions> = async (ctx, input) => {
     },
   });
   if (result.cancelled) return cancelled(ctx, 'deploy', 'Nothing was changed.', { cancelled: true, changes: 0 });
-  const report = buildReport(run.config, result, { flags, emulated: ctx.globals.emulator || run.gcp.factory.usingEmulator });
+  const report = buildReport(run.config, result, reportOptions(ctx.globals, run.gcp.factory.usingEmulator));
   if (ctx.globals.json) emitResult(ctx, 'deploy', report);
   else ctx.host.print(formatReport(report));
   return 0;

@@ -20,6 +20,7 @@ import type { upgradeOptions } from '../command-table.js';
 import { cancelled, confirmOrRequireYes } from '../confirm.js';
 import { emitResult } from '../emit-result.js';
 import { waitTimeout } from '../options.js';
+import { reportOptions } from '../plan-output.js';
 import { openRun } from '../session.js';
 
 export const handler: Handler<typeof upgradeOptions> = async (ctx, input) => {
@@ -111,8 +112,7 @@ export const handler: Handler<typeof upgradeOptions> = async (ctx, input) => {
     });
   }
   if (!written) await write(); // nothing to apply: the deployment runs the target already
-  const flags = `${ctx.globals.config ? ` --config ${ctx.globals.config}` : ''}${ctx.globals.emulator ? ' --emulator' : ''}`;
-  const report = buildReport(upgraded.config, result, { flags, emulated: ctx.globals.emulator || run.gcp.factory.usingEmulator });
+  const report = buildReport(upgraded.config, result, reportOptions(ctx.globals, run.gcp.factory.usingEmulator));
   if (ctx.globals.json) {
     emitResult(ctx, 'upgrade', {
       action: 'upgraded',
