@@ -10,6 +10,8 @@ import { runCli, runCliProcess } from './support/cli.js';
 import { emulator, emulatorEnv, mutatingCalls, since } from './support/emulator.js';
 import { MINIMAL_CONFIG, projectDir } from './support/fixtures.js';
 import { clientOptions } from './emulator/clients.js';
+import type { RunningEmulator } from '../src/emulator/index.js';
+import type { RequestLogEntry } from '../src/emulator/core/request-log.js';
 
 const SECRET_IDS = ['atlantis-vcs-token', 'atlantis-webhook-secret', 'atlantis-web-password'];
 
@@ -165,6 +167,83 @@ describe('deploy resilience', () => {
       expect(mutatingCalls(again())).toEqual([]);
     });
   }
+
+  /** Runs the CLI in a child process and kills it with SIGKILL once the emulator has seen `when`. */
+  async function killedWhen(
+    emu: RunningEmulator,
+    args: string[],
+    dir: string,
+    env: NodeJS.ProcessEnv,
+    when: (calls: RequestLogEntry[]) => boolean,
+  ) {
+    let child: import('node:child_process').ChildProcess | undefined;
+    const emuCalls = since(emu);
+    const run = runCliProcess(args, { cwd: dir, env, onSpawn: (c) => (child = c) });
+    let killed = false;
+    const watcher = setInterval(() => {
+      if (!killed && when(emuCalls())) {
+        killed = true;
+        child!.kill('SIGKILL');
+      }
+    }, 2);
+    const outcome = await run;
+    clearInterval(watcher);
+    return { killed, outcome };
+  }
+
+  for (const killAfter of [1, 3, 6]) {
+    it(`destroy killed with SIGKILL after ${killAfter} mutating calls: the rerun removes the rest and forgets what is gone`, async () => {
+      const emu = await emulator({ operationDelayMs: 150 });
+      const dir = projectDir();
+      const env = emulatorEnv(emu, 'grpc');
+      expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
+      const { killed, outcome } = await killedWhen(
+        emu,
+        ['destroy', '-y', '--purge-secrets'],
+        dir,
+        env,
+        (calls) => mutatingCalls(calls).length >= killAfter,
+      );
+      expect(killed, outcome.stderr).toBe(true);
+      expect(outcome.signal).toBe('SIGKILL');
+      lockfileIsValid(dir);
+
+      const rerun = await runCli(['destroy', '-y', '--purge-secrets'], { cwd: dir, env });
+      expect(rerun.code, rerun.stderr + debugLogErrors(dir)).toBe(0);
+      // Nothing is left, and nothing is remembered.
+      expect(existsSync(path.join(dir, 'atlantis-run.lock'))).toBe(false);
+      expect(await versionCounts(emu)).toEqual(Object.fromEntries(SECRET_IDS.map((id) => [id, 0])));
+      const run = new ServicesClient(clientOptions(emu, 'grpc'));
+      await expect(run.getService({ name: 'projects/my-project/locations/europe-west1/services/atlantis' })).rejects.toMatchObject({
+        code: 5,
+      });
+      await run.close();
+    });
+  }
+
+  it('secrets rotate killed with SIGKILL right after adding the version: the value is in --output, and deploy calls it out', async () => {
+    // Every call takes 50 ms: the kill lands before the rollout that follows the add is answered.
+    const emu = await emulator({ latencyMs: 50 });
+    const dir = projectDir();
+    const env = emulatorEnv(emu, 'grpc');
+    expect((await runCli(['deploy', '-y'], { cwd: dir, env })).code).toBe(0);
+    const out = path.join(dir, 'new-webhook-secret.txt');
+    const { killed, outcome } = await killedWhen(emu, ['secrets', 'rotate', 'webhook-secret', '-y', '--output', out], dir, env, (calls) =>
+      calls.some((e) => e.method.endsWith('/AddSecretVersion') && e.status === 'OK'),
+    );
+    expect(killed, outcome.stderr).toBe(true);
+    lockfileIsValid(dir);
+    const secrets = new SecretManagerServiceClient(clientOptions(emu, 'grpc'));
+    const [version] = await secrets.accessSecretVersion({ name: 'projects/my-project/secrets/atlantis-webhook-secret/versions/2' });
+    await secrets.close();
+    expect(readFileSync(out, 'utf8')).toBe(Buffer.from(version.payload!.data as Uint8Array).toString('utf8'));
+
+    const calls = since(emu);
+    const refused = await runCli(['deploy', '-y'], { cwd: dir, env: { ...env, GITHUB_TOKEN: 'ghp_anothertoken000000000000000000000000' } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('atlantis-webhook-secret version 2 is newer than version 1 the service uses');
+    expect(mutatingCalls(calls())).toEqual([]);
+  });
 
   it('stops cleanly on Ctrl-C after the call in flight, exits 130, and the next run converges', async () => {
     const emu = await emulator({ operationDelayMs: 400 });
