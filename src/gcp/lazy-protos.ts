@@ -360,6 +360,69 @@ export function packageDefinition(json: ProtoJson): PackageDefinition {
   return def as PackageDefinition;
 }
 
+/**
+ * protobuf.js's Type.setup generates, the first time any of them is called, all five functions of a
+ * message type — encode, decode, verify, fromObject, toObject (code built as text, then compiled
+ * with `new Function`, which no code cache keeps). A gRPC call uses two per type: a request's
+ * fromObject then encode, a response's decode then toObject. Here each is generated when it is first
+ * called, from the same generators with the same scope, so a run builds about two fifths of that
+ * code. Types protobuf.js wraps (google.protobuf.Any) keep the original, eager setup.
+ */
+function generateOnFirstCall(protobuf: typeof gax.protobuf): void {
+  type Generated = (...args: unknown[]) => unknown;
+  type Generator = (type: object) => (scope: object) => Generated;
+  const pb = protobuf as unknown as {
+    Type: { prototype: Record<string, unknown> & { setup: (this: LazyType) => LazyType } };
+    encoder: Generator;
+    decoder: Generator;
+    verifier: Generator;
+    converter: { fromObject: Generator; toObject: Generator };
+    wrappers: Record<string, unknown>;
+    Writer: unknown;
+    Reader: unknown;
+    util: unknown;
+  };
+  interface LazyType {
+    fullName: string;
+    fieldsArray: { resolve(): { resolvedType: unknown } }[];
+    [name: string]: unknown;
+  }
+  const original = pb.Type.prototype.setup;
+  if ((original as { onFirstCall?: boolean }).onFirstCall) return;
+  const { Writer, Reader, util } = pb;
+  // The original's generators and scopes, one per function.
+  const generators: Record<string, (type: LazyType, types: unknown[]) => Generated> = {
+    encode: (type, types) => pb.encoder(type)({ Writer, types, util }),
+    decode: (type, types) => pb.decoder(type)({ Reader, types, util }),
+    verify: (type, types) => pb.verifier(type)({ types, util }),
+    fromObject: (type, types) => pb.converter.fromObject(type)({ types, util }),
+    toObject: (type, types) => pb.converter.toObject(type)({ types, util }),
+  };
+  const install = (type: LazyType): void => {
+    let types: unknown[] | undefined;
+    // Resolved in field order, as the original does, when the first function is generated.
+    const resolved = () => (types ??= type.fieldsArray.map((field) => field.resolve().resolvedType));
+    for (const [name, generate] of Object.entries(generators)) {
+      type[name] = function (this: unknown, ...args: unknown[]) {
+        const generated = generate(type, resolved());
+        type[name] = generated;
+        return generated.apply(this, args);
+      };
+    }
+  };
+  const setup = function setup(this: LazyType): LazyType {
+    if (pb.wrappers[this.fullName]) return original.call(this);
+    // Called again through a method read before the first setup (`type.encode(type.fromObject(x))`
+    // reads encode first): what is there stays. protobuf.js's clearCache (fields changed) deletes
+    // some of them: then all are made again, as the original does.
+    if (!Object.keys(generators).every((name) => Object.hasOwn(this, name))) install(this);
+    return this;
+  };
+  // `original` for test/unit/lazy-protos.test.ts, which compares both.
+  pb.Type.prototype.setup = Object.assign(setup, { onFirstCall: true, original });
+}
+generateOnFirstCall(gax.protobuf);
+
 /** A method's options as proto-loader gives them (its mapMethodOptions). */
 function methodOptions(parsed: Record<string, unknown>[] | undefined): Record<string, unknown> {
   const result: Record<string, unknown> & { uninterpreted_option: unknown[] } = {
