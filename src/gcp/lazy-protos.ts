@@ -53,9 +53,14 @@ function nodeAt(root: ProtoJson, path: Path): ProtoJson | undefined {
 export function resolveName(root: ProtoJson, scope: Path, name: string): Path | undefined {
   const parts = name.split('.');
   if (parts[0] === '') return nodeAt(root, parts.slice(1)) ? parts.slice(1) : undefined;
+  // The namespaces along the scope, walked once; a path is made only for the definition found
+  // (this runs for every field of every message a client's service reaches).
+  const chain: (ProtoJson | undefined)[] = [root];
+  for (const part of scope) chain.push(chain[chain.length - 1]?.nested?.[part]);
   for (let depth = scope.length; depth >= 0; depth--) {
-    const path = [...scope.slice(0, depth), ...parts];
-    if (nodeAt(root, path)) return path;
+    let node = chain[depth];
+    for (const part of parts) node = node?.nested?.[part];
+    if (node) return [...scope.slice(0, depth), ...parts];
   }
   return undefined;
 }
@@ -70,10 +75,11 @@ function outermostType(root: ProtoJson, path: Path): Path {
   return path;
 }
 
-/** Every field of a message and of the messages nested in it, with the scope its type names resolve in. */
-function* fieldsOf(node: ProtoJson, scope: Path): Generator<{ scope: Path; type: string }> {
-  for (const field of Object.values(node.fields ?? {})) yield { scope, type: field.type };
-  for (const [name, child] of Object.entries(node.nested ?? {})) yield* fieldsOf(child, [...scope, name]);
+/** Calls `visit` with every field type of a message and of the messages nested in it, and the scope it resolves in. */
+function eachFieldType(node: ProtoJson, scope: Path, visit: (scope: Path, type: string) => boolean): boolean {
+  for (const name in node.fields) if (!visit(scope, node.fields[name].type)) return false;
+  for (const name in node.nested) if (!eachFieldType(node.nested[name], [...scope, name], visit)) return false;
+  return true;
 }
 
 /**
@@ -107,7 +113,7 @@ export function subsetOf(root: ProtoJson, start: Path): ProtoJson | undefined {
     need([], `.${start.join('.')}`);
   }
   for (let type = queue.shift(); type; type = queue.shift()) {
-    for (const field of fieldsOf(nodeAt(root, type)!, type)) if (!need(field.scope, field.type)) return undefined;
+    if (!eachFieldType(nodeAt(root, type)!, type, need)) return undefined;
   }
   const subset: ProtoJson = {};
   for (const path of kept.values()) place(root, subset, path);
@@ -164,7 +170,16 @@ export function lazyPackage(json: ProtoJson, load: (json: ProtoJson) => GrpcObje
           },
         });
       } else if (hasDefinitions(child)) {
-        namespace[name] = build(child, childPath);
+        // A namespace too is built when first read: a client reads one path down the tree.
+        Object.defineProperty(namespace, name, {
+          enumerable: true,
+          configurable: true,
+          get() {
+            const value = build(child, childPath);
+            Object.defineProperty(namespace, name, { value, enumerable: true, configurable: true, writable: true });
+            return value;
+          },
+        });
       }
     }
     return namespace;
