@@ -51,8 +51,11 @@ const plugin = {
     b.onResolve({ filter: /^node:/ }, (args) =>
       args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin-through-require' } : undefined,
     );
+    // In the runtime, the built-in is also marked for its __toESM (see BUILTIN_IMPORTS below).
     b.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents:
+        `module.exports = require(${JSON.stringify(args.path)});\n` +
+        `if (typeof __builtinModules !== 'undefined') __builtinModules.add(module.exports);`,
       loader: 'js',
     }));
 
@@ -171,6 +174,27 @@ const common = {
 // vm.Script (the loader below), as a function of (exports, require, module, __filename, __dirname).
 const RUNTIME = path.join(CHUNKS, 'runtime.cjs');
 const RUNTIME_LOADER = 'atlantis-run:runtime-loader';
+
+/**
+ * esbuild turns each `import … from 'node:fs'` of an ES module into `__toESM(require('node:fs'))`,
+ * which copies every export of the built-in onto a new object as a getter — once per importing
+ * module: ~200 copies of fs, path, process, crypto… in a run (~1.4 MiB and ~12,000 closures).
+ * A built-in is complete when first required, so its copy is made once and shared (per
+ * isNodeMode); any other module (a package's exports may still be filling, in a require cycle)
+ * goes through esbuild's own __toESM as before. Runs after the runtime's top level, before any
+ * module is initialised (they are, on first use).
+ */
+const BUILTIN_IMPORTS = `
+if (typeof __toESM === 'function') {
+  const toESM = __toESM;
+  const made = new WeakMap();
+  __toESM = (mod, isNodeMode) => {
+    if (!__builtinModules.has(mod)) return toESM(mod, isNodeMode);
+    let copies = made.get(mod);
+    if (!copies) made.set(mod, (copies = []));
+    return (copies[isNodeMode ? 1 : 0] ??= toESM(mod, isNodeMode));
+  };
+}`;
 
 /**
  * What the front runs when a command first needs the runtime (a CommonJS module inside the front,
@@ -328,9 +352,10 @@ const runtime = await build({
   banner: {
     js:
       '(function (exports, require, module, __filename, __dirname) {' +
-      "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href; var __chunkDir = __dirname;",
+      "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href; var __chunkDir = __dirname;" +
+      'var __builtinModules = new WeakSet();',
   },
-  footer: { js: '})' },
+  footer: { js: `${BUILTIN_IMPORTS}\n})` },
   plugins: [plugin],
 });
 
@@ -340,6 +365,11 @@ const runtimeBytes = readFileSync(RUNTIME);
 const nonAscii = runtimeBytes.findIndex((byte) => byte > 0x7f);
 if (nonAscii >= 0) {
   console.error(`bundle-cli: ${RUNTIME} is not ASCII at byte ${nonAscii}: the loader reads it as Latin-1`);
+  process.exit(1);
+}
+// BUILTIN_IMPORTS wraps esbuild's helper by name: a renamed helper would silently undo it.
+if (!runtimeBytes.includes('var __toESM=')) {
+  console.error(`bundle-cli: ${RUNTIME} has no esbuild __toESM helper for BUILTIN_IMPORTS to wrap`);
   process.exit(1);
 }
 const buildId = createHash('sha256').update(runtimeBytes).digest('hex').slice(0, 16);
