@@ -142,18 +142,7 @@ describe('deploy resilience', () => {
       const emu = await emulator({ operationDelayMs: 150 });
       const dir = projectDir();
       const env = emulatorEnv(emu, 'grpc');
-      const calls = since(emu);
-      let child: import('node:child_process').ChildProcess | undefined;
-      const run = runCliProcess(['deploy', '-y'], { cwd: dir, env, onSpawn: (c) => (child = c) });
-      let killed = false;
-      const watcher = setInterval(() => {
-        if (!killed && mutatingCalls(calls()).length >= killAfter) {
-          killed = true;
-          child!.kill('SIGKILL');
-        }
-      }, 2);
-      const outcome = await run;
-      clearInterval(watcher);
+      const { killed, outcome } = await killedWhen(emu, ['deploy', '-y'], dir, env, (calls) => mutatingCalls(calls).length >= killAfter);
       expect(killed || outcome.code === 0).toBe(true);
       lockfileIsValid(dir);
 

@@ -19,20 +19,14 @@ import {
   hasBinding,
   hasExactBinding,
   readModifyWrite,
-  withBinding,
   withoutMember,
-  type IamCondition,
   type IamPolicy,
   type PolicyAccess,
 } from '../gcp/apis/iam-policy.js';
 import { existing, orMissing } from '../gcp/call.js';
 import { GcpError } from '../gcp/errors.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
-
-/** A binding as it is in a policy: conditional ones too (the configuration only asks for unconditional ones). */
-interface Bound extends DesiredBinding {
-  condition?: IamCondition;
-}
+import { applyPolicyEdits, bindingLabel, type Bound, type PolicyEdits } from './policy-edits.js';
 
 interface Live {
   /** Live policy per resource; undefined when the resource (or its API) does not exist yet. */
@@ -41,13 +35,6 @@ interface Live {
   projectUnreadable?: string;
   /** Asked only when the project policy holds bindings to remove and no configured role makes preflight check it. */
   canSetProjectPolicy?: boolean;
-}
-
-interface Edits {
-  add: DesiredBinding[];
-  remove: Bound[];
-  /** The policy as read, saving the first read of the read-modify-write. */
-  known: IamPolicy | undefined;
 }
 
 export const BINDINGS_RECORD = recordKey<{ items: DesiredBinding[] }>('bindings');
@@ -97,11 +84,6 @@ function toRemove(ctx: PhaseContext, live: Live): Bound[] {
   return [...recorded, ...fromLive];
 }
 
-function label(b: Bound): string {
-  const condition = b.condition ? ` (condition ${b.condition.title ? `"${b.condition.title}"` : b.condition.expression})` : '';
-  return `${b.role}${condition} → ${b.member.replace(/^serviceAccount:/, '')} on ${b.resource}`;
-}
-
 export const bindingsPhase = definePhase({
   name: 'bindings',
   title: 'IAM bindings',
@@ -149,12 +131,12 @@ export const bindingsPhase = definePhase({
     const changes: PlannedChange[] = [];
     const warnings: Warning[] = [];
     const blockers: Error[] = [];
-    const edits = new Map<string, Edits>();
+    const edits = new Map<string, PolicyEdits>();
     const edit = (resource: string) =>
       edits.get(resource) ?? edits.set(resource, { add: [], remove: [], known: live.policies.get(resource) }).get(resource)!;
     for (const b of ctx.desired().bindings) {
       if (hasBinding(live.policies.get(b.resource), b.role, b.member)) continue;
-      changes.push({ kind: 'IAM binding', resource: label(b), action: 'create' });
+      changes.push({ kind: 'IAM binding', resource: bindingLabel(b), action: 'create' });
       edit(b.resource).add.push(b);
     }
     const removals = toRemove(ctx, live);
@@ -162,7 +144,7 @@ export const bindingsPhase = definePhase({
       const unnamed = b.resource === projectOf(ctx);
       changes.push({
         kind: 'IAM binding',
-        resource: label(b),
+        resource: bindingLabel(b),
         action: 'delete',
         ...(unnamed ? { reason: 'the runtime account holds it, and serviceAccount.roles does not name it' } : {}),
       });
@@ -186,30 +168,13 @@ export const bindingsPhase = definePhase({
   },
 
   async apply(ctx, { edits }) {
-    // One read-modify-write per policy; different policies are independent and go in parallel.
-    await Promise.all(
-      [...edits].map(async ([resource, e]) => {
-        await readModifyWrite(
-          access(ctx, resource),
-          (policy) => {
-            const changed =
-              e.add.some((b) => !hasBinding(policy, b.role, b.member)) ||
-              e.remove.some((b) => hasExactBinding(policy, b.role, b.member, b.condition));
-            if (!changed) return undefined;
-            let next = policy;
-            for (const b of e.add) next = withBinding(next, b.role, b.member);
-            for (const b of e.remove) next = withoutMember(next, b.role, b.member, b.condition);
-            return next;
-          },
-          // A secret created by this run has an empty policy: the first write needs no read.
-          e.known ?? (resource.includes('/secrets/') ? { version: 1, bindings: [] } : undefined),
-          ctx.gcp.caller.timing.retryBaseMs,
-        );
-        for (const b of e.add)
-          ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'create' });
-        for (const b of e.remove)
-          ctx.emit({ type: 'resource-changed', phase: 'bindings', kind: 'IAM binding', resource: label(b), action: 'delete' });
-      }),
+    // A secret created by this run has an empty policy: the first write needs no read.
+    await applyPolicyEdits(
+      ctx,
+      'bindings',
+      edits,
+      (resource) => access(ctx, resource),
+      (resource) => (resource.includes('/secrets/') ? { version: 1, bindings: [] } : undefined),
     );
     const items = ctx.desired().bindings;
     return { record: { items }, summary: `${items.length} binding${items.length === 1 ? '' : 's'}` };
@@ -247,7 +212,7 @@ export const bindingsPhase = definePhase({
     plan: (ctx, bound) => ({
       steps: bound.map((b): TeardownStep => ({
         kind: 'IAM binding',
-        resource: label(b),
+        resource: bindingLabel(b),
         run: async () =>
           void (await readModifyWrite(access(ctx, b.resource), (p) =>
             hasExactBinding(p, b.role, b.member, b.condition) ? withoutMember(p, b.role, b.member, b.condition) : undefined,

@@ -10,18 +10,13 @@ import { desiredState, type DesiredBinding } from '../desired/index.js';
 import { getRepositoryPolicy, setRepositoryPolicy } from '../gcp/apis/artifact-registry.js';
 import { getProjectPolicy, setProjectPolicy } from '../gcp/apis/resource-manager.js';
 import { getBucketPolicy, setBucketPolicy } from '../gcp/apis/storage.js';
-import { hasBinding, readModifyWrite, withBinding, withoutBinding, type IamPolicy, type PolicyAccess } from '../gcp/apis/iam-policy.js';
+import { hasBinding, readModifyWrite, withoutBinding, type IamPolicy, type PolicyAccess } from '../gcp/apis/iam-policy.js';
 import { existing, orMissing } from '../gcp/call.js';
 import { lockRecord, recordKey } from '../state/lockfile.js';
+import { applyPolicyEdits, bindingLabel, type PolicyEdits } from './policy-edits.js';
 
 interface Live {
   policies: Map<string, IamPolicy | undefined>;
-}
-
-interface Edits {
-  add: DesiredBinding[];
-  remove: DesiredBinding[];
-  known: IamPolicy | undefined;
 }
 
 export const BUILD_ACCESS_RECORD = recordKey<{ items: DesiredBinding[] }>('buildBindings');
@@ -47,10 +42,6 @@ const wantedOf = (ctx: Pick<RunContext, 'config'>) => desiredState(ctx.config).b
 function stale(ctx: PhaseContext): DesiredBinding[] {
   const wanted = new Set(wantedOf(ctx).map(key));
   return (lockRecord(ctx.lock, BUILD_ACCESS_RECORD)?.items ?? []).filter((b) => !wanted.has(key(b)));
-}
-
-function label(b: DesiredBinding): string {
-  return `${b.role} → ${b.member.replace(/^serviceAccount:/, '')} on ${b.resource}`;
 }
 
 export const buildAccessPhase = definePhase({
@@ -83,46 +74,24 @@ export const buildAccessPhase = definePhase({
 
   plan(ctx, live) {
     const changes: PlannedChange[] = [];
-    const edits = new Map<string, Edits>();
+    const edits = new Map<string, PolicyEdits>();
     const edit = (resource: string) =>
       edits.get(resource) ?? edits.set(resource, { add: [], remove: [], known: live.policies.get(resource) }).get(resource)!;
     for (const b of wantedOf(ctx)) {
       if (hasBinding(live.policies.get(b.resource), b.role, b.member)) continue;
-      changes.push({ kind: 'IAM binding', resource: label(b), action: 'create' });
+      changes.push({ kind: 'IAM binding', resource: bindingLabel(b), action: 'create' });
       edit(b.resource).add.push(b);
     }
     for (const b of stale(ctx)) {
       if (!hasBinding(live.policies.get(b.resource), b.role, b.member)) continue;
-      changes.push({ kind: 'IAM binding', resource: label(b), action: 'delete' });
+      changes.push({ kind: 'IAM binding', resource: bindingLabel(b), action: 'delete' });
       edit(b.resource).remove.push(b);
     }
     return { changes, decision: { edits } };
   },
 
   async apply(ctx, { edits }) {
-    await Promise.all(
-      [...edits].map(async ([resource, e]) => {
-        await readModifyWrite(
-          access(ctx, resource),
-          (policy) => {
-            const changed =
-              e.add.some((b) => !hasBinding(policy, b.role, b.member)) || e.remove.some((b) => hasBinding(policy, b.role, b.member));
-            if (!changed) return undefined;
-            let next = policy;
-            for (const b of e.add) next = withBinding(next, b.role, b.member);
-            for (const b of e.remove) next = withoutBinding(next, b.role, b.member);
-            return next;
-          },
-          // A resource created by this run was read as absent: its policy must be read now.
-          e.known,
-          ctx.gcp.caller.timing.retryBaseMs,
-        );
-        for (const b of e.add)
-          ctx.emit({ type: 'resource-changed', phase: 'build-access', kind: 'IAM binding', resource: label(b), action: 'create' });
-        for (const b of e.remove)
-          ctx.emit({ type: 'resource-changed', phase: 'build-access', kind: 'IAM binding', resource: label(b), action: 'delete' });
-      }),
-    );
+    await applyPolicyEdits(ctx, 'build-access', edits, (resource) => access(ctx, resource));
     const items = wantedOf(ctx);
     return { record: { items }, summary: `${items.length} binding${items.length === 1 ? '' : 's'}` };
   },
@@ -143,7 +112,7 @@ export const buildAccessPhase = definePhase({
     plan: (ctx, bound) => ({
       steps: bound.map((b): TeardownStep => ({
         kind: 'IAM binding',
-        resource: label(b),
+        resource: bindingLabel(b),
         run: async () =>
           void (await readModifyWrite(access(ctx, b.resource), (p) =>
             hasBinding(p, b.role, b.member) ? withoutBinding(p, b.role, b.member) : undefined,
