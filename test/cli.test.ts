@@ -19,10 +19,18 @@ describe('CLI', () => {
     expect(result.stdout).toContain('3 another run holds the lock');
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version, from the parser and from the launcher alike', async () => {
     const result = await runCli(['--version'], { cwd: tempDir() });
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(pkg.version);
+    for (const flag of ['--version', '-V']) {
+      const launched = await runCliProcess([flag], { cwd: tempDir() });
+      expect({ code: launched.code, stdout: launched.stdout, stderr: launched.stderr }).toEqual({
+        code: 0,
+        stdout: `${pkg.version}\n`,
+        stderr: '',
+      });
+    }
   });
 
   // Piped, `--help` and `--version` are answered by the launcher from the pages the parser rendered
