@@ -65,7 +65,7 @@ export async function setUp(latencyMs) {
     return { ...proc, calls: log.length, mutating: log.filter((e) => e.mutating).length, roundTrips: criticalPath(log) };
   };
   let lastLog = [];
-  return { dir, run, tearDown, lastLog: () => lastLog };
+  return { dir, env, run, tearDown, lastLog: () => lastLog };
 }
 
 /** The converged-service scenarios: what each does before its run, and its command. */

@@ -51,6 +51,9 @@ if (!answeredWithoutParser(process.argv.slice(2))) {
   // folder unless NODE_COMPILE_CACHE says otherwise): later runs skip compiling it again. The runtime
   // a command loads keeps its own code cache in the same folder (scripts/bundle-cli.mjs).
   module.enableCompileCache?.();
+  // Before anything is compiled: V8 refuses code cached under other flags, and this one changes
+  // how the HTTP parser behind fetch is compiled (~20 MiB less memory; src/util/wasm-tiering.ts).
+  (await import('../dist/util/wasm-tiering.js')).keepWasmOnBaselineTier();
   const { main } = await import('../dist/cli/main.bundle.js');
 
   // Node prints its warnings (a Google library's MetadataLookupWarning off Google Cloud, deprecations)

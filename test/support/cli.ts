@@ -80,10 +80,10 @@ export const BIN = fileURLToPath(new URL('../../bin/atlantis-run.js', import.met
 
 export function runCliProcess(
   args: string[],
-  options: CliOptions & { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void },
+  options: CliOptions & { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; nodeArgs?: string[] },
 ): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
       cwd: options.cwd,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
