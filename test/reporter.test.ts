@@ -82,6 +82,25 @@ describe('reporters', () => {
     }
   });
 
+  it('a run whose stderr is not a terminal never reads stdin (Node builds process.stdin on first read)', () => {
+    for (const json of [false, true]) {
+      const { stdout, stderr } = streams(false);
+      let stdinRead = 0;
+      const s = {
+        stdout,
+        stderr,
+        get stdin() {
+          stdinRead += 1;
+          return Object.assign(new PassThrough(), { isTTY: true });
+        },
+      };
+      const host = new IoHost({ json, env: {}, streams: s, debugLog: DebugLog.disabled() });
+      expect(host.canPrompt).toBe(false);
+      drive(host);
+      expect(stdinRead).toBe(0);
+    }
+  });
+
   it('interactive on a terminal: changes persist as lines, data on stdout', async () => {
     const s = streams(true);
     const host = new IoHost({ json: false, env: {}, streams: s, debugLog: DebugLog.disabled() });

@@ -66,7 +66,9 @@ export class IoHost {
     // the column count. Such runs get plain lines.
     const sized = ((streams.stderr as { columns?: number }).columns ?? 0) > 0;
     this.mode = options.json ? 'json' : streams.stderr.isTTY && sized && !ci ? 'interactive' : 'plain';
-    this.promptsAllowed = !options.json && !ci && Boolean(streams.stdin.isTTY) && Boolean(streams.stderr.isTTY);
+    // stderr first: process.stdin is built when first read (~8 ms, Node's tty and net), and a run
+    // whose stderr is not a terminal (CI, a pipe) never needs it.
+    this.promptsAllowed = !options.json && !ci && Boolean(streams.stderr.isTTY) && Boolean(streams.stdin.isTTY);
     this.reporter =
       this.mode === 'json'
         ? new JsonReporter(streams.stdout)
