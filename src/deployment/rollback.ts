@@ -15,6 +15,7 @@ import { newestFirst, pinTraffic, previousReady, readiness, trafficOf } from '..
 import { versionOf, type KnownImage } from '../cloudrun/version.js';
 import { knownImages } from '../phases/image.js';
 import { closest } from '../util/suggest.js';
+import { compareLikeLocale } from '../util/collate.js';
 
 export interface RevisionInfo {
   name: string;
@@ -132,7 +133,7 @@ export async function pinnedSecrets(
       pins.push({ secretId, version, state });
     }
   }
-  return pins.sort((a, b) => a.secretId.localeCompare(b.secretId) || Number(a.version) - Number(b.version));
+  return pins.sort((a, b) => compareLikeLocale(a.secretId, b.secretId) || Number(a.version) - Number(b.version));
 }
 
 export interface RollbackResult {

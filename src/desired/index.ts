@@ -9,6 +9,7 @@ import { formatQuantity, parseQuantity } from '../config/quantity.js';
 import type { SecretSourceConfig } from '../config/schema.js';
 import type { RunContainer, RunEnvVar, RunService, RunVolume } from '../gcp/apis/run-types.js';
 import { desiredPersistence, servicePersistence, type DesiredPersistence, type PersistenceFacts } from './persistence.js';
+import { compareLikeLocale } from '../util/collate.js';
 
 export type { DesiredPersistence } from './persistence.js';
 
@@ -394,7 +395,7 @@ function desiredService(config: AtlantisRunConfig, inputs: ServiceInputs): RunSe
   }
   for (const [name, value] of Object.entries(plainEnv)) env.push({ name, value });
   // A stable order makes the spec, and therefore plan diffs, deterministic.
-  env.sort((a, b) => a.name.localeCompare(b.name));
+  env.sort((a, b) => compareLikeLocale(a.name, b.name));
 
   const atlantis: RunContainer = {
     name: 'atlantis',

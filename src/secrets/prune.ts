@@ -8,6 +8,7 @@ import { listRevisions } from '../gcp/apis/run.js';
 import { disableVersion, listVersions, type VersionInfo } from '../gcp/apis/secret-manager.js';
 import type { RunContext } from '../engine/context.js';
 import { revisionPins } from '../cloudrun/pins.js';
+import { compareLikeLocale } from '../util/collate.js';
 
 export interface DisabledVersion {
   name: SecretName;
@@ -43,5 +44,5 @@ export async function pruneVersions(run: RunContext, secrets: DesiredSecret[], k
       }
     }),
   );
-  return disabled.sort((a, b) => a.secretId.localeCompare(b.secretId) || Number(a.version) - Number(b.version));
+  return disabled.sort((a, b) => compareLikeLocale(a.secretId, b.secretId) || Number(a.version) - Number(b.version));
 }

@@ -15,7 +15,7 @@ import { getService, type RunService } from '../gcp/apis/run.js';
 import { addVersion, listVersions } from '../gcp/apis/secret-manager.js';
 import { createOrAdoptSecret } from '../secret-values/create.js';
 import { GcpError } from '../gcp/errors.js';
-import { lockRecord } from '../state/lockfile.js';
+import { lockRecord, sameRecord } from '../state/lockfile.js';
 import { pinnedVersions } from '../cloudrun/pins.js';
 import { SERVICE_RECORD, serviceRecord, serviceUrl } from '../cloudrun/service.js';
 import { readSecret, type LiveSecret } from '../secret-values/live.js';
@@ -284,7 +284,7 @@ async function recordLock(
       generated: pushed ? pushed.pushed.origin === 'generated' : (prev?.generated ?? d.spec.origin === 'generated'),
       updatedAt: now,
     };
-    if (!sameRecord(prev, record)) updates[d.name] = record;
+    if (!prev || !sameRecord(prev, record)) updates[d.name] = record;
   }
   const service = rollout?.status === 'rolled-out' ? rollout.service : undefined;
   if (Object.keys(updates).length === 0 && !service) return;
@@ -294,12 +294,6 @@ async function recordLock(
       resources[SERVICE_RECORD.key] = { ...lockRecord(data, SERVICE_RECORD), ...serviceRecord(service, run.config.names.serviceName) };
     return { ...data, resources };
   });
-}
-
-function sameRecord(a: LockedSecret | undefined, b: LockedSecret): boolean {
-  if (!a) return false;
-  const strip = ({ updatedAt: _u, ...rest }: LockedSecret) => JSON.stringify(Object.entries(rest).sort(([x], [y]) => x.localeCompare(y)));
-  return strip(a) === strip(b);
 }
 
 /** The human report of a push: what was added, what is in use, what is staged and why, what was disabled. */
