@@ -1,12 +1,13 @@
-// Node's fetch (undici) parses HTTP with llhttp compiled to WebAssembly, and everything here that
-// speaks REST goes through it: google-auth-library and gaxios (tokens, the REST transport), the
-// container registry client. V8 first compiles that parser with its baseline compiler (Liftoff);
-// once a few responses have run through it, V8 compiles its 33 kB state-machine function again
-// with TurboFan on a worker thread. V8's own trace (--trace-wasm-compilation-times) shows that one
-// compile taking ~80 ms and 22.8 MB of compiler memory at its peak (39.6 MB in all), which glibc
-// keeps in the worker's arena until the process exits: in a no-op deploy it was a sixth of the
-// peak resident memory (125 MiB with it, 104 without) and ~40 ms of CPU. A run parses a few
-// kilobytes of HTTP, for which the baseline code is fast enough, so the parser stays there.
+// Node's fetch (undici) parses HTTP with llhttp compiled to WebAssembly. The container registry
+// client (the image phase of every deploy and plan) and the webhook calls use it; gaxios, behind
+// google-auth-library and the REST transport, uses node-fetch over node:http (llhttp in C++) on
+// Node. V8 first compiles that parser with its baseline compiler (Liftoff); once a few responses
+// have run through it, V8 compiles its 33 kB state-machine function again with TurboFan on a
+// worker thread. V8's own trace (--trace-wasm-compilation-times) shows that one compile taking
+// ~80 ms and 22.8 MB of compiler memory at its peak (39.6 MB in all), which glibc keeps in the
+// worker's arena until the process exits: in a no-op deploy it was a sixth of the peak resident
+// memory (125 MiB with it, 104 without) and ~40 ms of CPU. A run parses a few kilobytes of HTTP,
+// for which the baseline code is fast enough, so the parser stays there.
 import { setFlagsFromString } from 'node:v8';
 
 /**
