@@ -1,11 +1,11 @@
 // `localeCompare`'s order without ICU. The first `localeCompare` of a run builds ICU's collator:
 // ~8 ms of CPU and ~1.6 MiB of Node's binary paged in, on every deploy, to sort the container's
-// environment (whose order is part of the live service, so it must not change) and a lockfile
-// record's keys. For names made of ASCII letters, digits and `_` — every environment variable and
-// key this tool writes — ICU's root collation is simple: `_` before digits before letters, letters
-// compared without case, a shorter name before a longer one it begins, and only then case, at the
-// first difference, lowercase first. Anything else is left to `localeCompare` itself.
-// test/unit/collate.test.ts compares the two on hundreds of thousands of pairs.
+// environment (whose order is part of the live service, so it must not change). For names made of
+// ASCII letters, digits and `_` — every environment variable this tool writes — ICU's root
+// collation is simple: `_` before digits before letters, letters compared without case, a shorter
+// name before a longer one it begins, and only then case, at the first difference, lowercase
+// first. Anything else is left to `localeCompare` itself. test/unit/collate.test.ts compares the
+// two on 200,000 pairs.
 
 const NAME = /^[A-Za-z0-9_]*$/;
 

@@ -32,12 +32,12 @@ import { setFlagsFromString } from 'node:v8';
 const KNOWN_V8_MAJORS = new Set([12, 13, 14]);
 
 /** A wasm tiering budget no run spends ("rough approximation of bytes executed"; V8's default is 13,000,000). */
-export const WASM_TIERING_BUDGET = 2_000_000_000;
+const WASM_TIERING_BUDGET = 2_000_000_000;
 
 /** Calls before V8 optimises a function (V8's defaults: 400 for Maglev, 3,000 for TurboFan). */
-export const CALLS_BEFORE_OPTIMISING = 100_000;
+const CALLS_BEFORE_OPTIMISING = 100_000;
 
-export const SHORT_RUN_FLAGS = [
+const SHORT_RUN_FLAGS = [
   `--wasm-tiering-budget=${WASM_TIERING_BUDGET}`,
   `--invocation-count-for-maglev=${CALLS_BEFORE_OPTIMISING}`,
   `--invocation-count-for-turbofan=${CALLS_BEFORE_OPTIMISING}`,
